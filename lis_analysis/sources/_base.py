@@ -1,0 +1,685 @@
+"""What every source parser shares: the tidy contract, markers, cell parsing, validation.
+
+A source module reads one published dataset *as published* and returns tidy
+observations (one row per published number, columns :data:`TIDY_COLUMNS`). It knows its
+file names, header quirks and markers, and nothing else: indicator logic lives in
+``lis_analysis.indicators``.
+
+Row and column numbers carried in observations and errors are 0-based internally and
+printed 1-based (rows) or as letters (workbook columns), as a spreadsheet shows them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+
+# --------------------------------------------------------------------------------------
+# The tidy contract (DESIGN.md) plus the columns that make every number traceable
+# --------------------------------------------------------------------------------------
+
+#: Columns of the DESIGN.md contract, in order.
+CONTRACT_COLUMNS = [
+    "dataset",
+    "measure",
+    "geography_code",
+    "geography_name",
+    "geography_level",
+    "industry",
+    "period",
+    "value",
+    "unit",
+    "status",
+    "ci_lower",
+    "ci_upper",
+    "release",
+    "source_file",
+]
+#: Extra columns: a breakdown (sex, size band, employment status...), the year the period
+#: ends in, where in the file the number was printed, and whether it is demonstrator data.
+EXTRA_COLUMNS = ["breakdown", "year", "sheet", "row", "col", "demo"]
+TIDY_COLUMNS = CONTRACT_COLUMNS + EXTRA_COLUMNS
+#: Lookup parsers (district -> ITL, region, combined authority, LSIP; LEP names) return
+#: relations instead of observations: one row per (child, parent) pair.
+LOOKUP_COLUMNS = [
+    "relation",  # e.g. "lad_to_itl3", "lad_to_region", "lad_to_ca", "lad_to_lsip", "lep_names"
+    "child_code",
+    "child_name",
+    "child_level",
+    "parent_code",
+    "parent_name",
+    "parent_level",
+    "release",
+    "source_file",
+    "row",
+]
+#: The key that must be unique within one release of a dataset.
+KEY_COLUMNS = ["dataset", "measure", "geography_code", "industry", "breakdown", "period"]
+
+STRING_COLUMNS = [
+    "dataset",
+    "measure",
+    "geography_code",
+    "geography_name",
+    "geography_level",
+    "industry",
+    "breakdown",
+    "period",
+    "unit",
+    "status",
+    "release",
+    "source_file",
+    "sheet",
+]
+
+#: Publishers' markers and what they mean. A marker is kept in ``status`` with ``value``
+#: missing; it is never turned into a zero.
+MARKERS: dict[str, str] = {
+    "x": "not available or suppressed (unreliable, or not collected)",
+    "c": "confidential (suppressed to avoid disclosure)",
+    "u": "low reliability",
+    "..": "disclosive or not available",
+    ":": "not applicable",
+    "-": "nil, negligible or missing (as the publisher defines it)",
+    "*": "estimate unreliable (sample too small)",
+    "!": "estimate not shown (sample too small)",
+    "#": "estimate suppressed",
+    "~": "rounds to zero",
+    "[c]": "confidential (suppressed to avoid disclosure)",
+    "[x]": "not available",
+    "[u]": "low reliability (suppressed)",
+    "[z]": "not applicable",
+    "[low]": "low figure, rounds to zero",
+    "na": "not available",
+    "n/a": "not available",
+}
+
+#: Earliest and latest plausible reference year of any published number.
+MIN_YEAR = 1970
+
+
+def max_year() -> int:
+    """The latest reference year a published number can have (next year, for forecasts)."""
+    return date.today().year + 1
+
+
+Aggregation = Literal["additive", "ratio", "survey_rate", "not_aggregable"]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """How one published measure behaves: its unit and how it aggregates to an area.
+
+    Attributes
+    ----------
+    id : measure id used in observations (``gva_current``, ``gva_per_hour`` ...)
+    unit : unit as printed (``GBP million``, ``GBP``, ``index``, ``percent``, ``count`` ...)
+    aggregation : ``additive`` (summed), ``ratio`` (recomputed from summed numerator and
+        ``denominator``), ``survey_rate`` (pooled with ``denominator`` as the base,
+        intervals approximate) or ``not_aggregable`` (medians, published indices, ranks)
+    denominator : for ``ratio``/``survey_rate``: the measure that weights it, as
+        ``measure`` (same dataset) or ``dataset:measure``. The area value is
+        ``Σ(value·denominator) / Σ denominator``: the ratio of summed numerator and
+        denominator, never the mean of the districts' ratios.
+    nonnegative : a negative value is an input error
+    description : one line for humans
+    """
+
+    id: str
+    unit: str
+    aggregation: Aggregation
+    description: str = ""
+    denominator: str | None = None
+    nonnegative: bool = True
+
+    def __post_init__(self) -> None:
+        if self.aggregation in ("ratio", "survey_rate") and not self.denominator:
+            raise ValueError(f"measure {self.id}: a {self.aggregation} needs a denominator")
+
+
+# --------------------------------------------------------------------------------------
+# Geography codes
+# --------------------------------------------------------------------------------------
+
+_LEVEL_BY_PREFIX = {
+    "K02": "uk",
+    "K03": "gb",
+    "K04": "ew",
+    "E92": "country",
+    "W92": "country",
+    "S92": "country",
+    "N92": "country",
+    "E12": "region",
+    "E10": "county",
+    "E11": "county",  # metropolitan county
+    "E13": "county",  # inner/outer London
+    "E06": "lad",
+    "E07": "lad",
+    "E08": "lad",
+    "E09": "lad",
+    "W06": "lad",
+    "S12": "lad",
+    "N09": "lad",
+    "E47": "ca",
+    "E69": "lsip",
+    "E37": "lep",
+    "W07": "other",  # Welsh economic regions
+}
+GSS_RE = re.compile(r"^[EWSNK]\d{8}$")
+ITL_RE = re.compile(r"^TL[C-N][0-9A-Z]{0,3}$")
+
+
+def geography_level(code: str) -> str:
+    """The level of a geography code: ``uk``, ``country``, ``region``, ``itl1``..``itl3``,
+    ``county``, ``lad``, ``ca``, ``lsip``, ``lep``, ``other``; ``unknown`` if not a code."""
+    code = code.strip()
+    if code in ("UKX", "UK", "K02000001"):
+        return "uk"
+    if code == "TLB":  # ONS labels England 'TLB' (ITL level 'Other') in ITL tables
+        return "country"
+    if ITL_RE.match(code):
+        return f"itl{len(code) - 2}" if len(code) <= 5 else "itl3"
+    if GSS_RE.match(code):
+        return _LEVEL_BY_PREFIX.get(code[:3], "other")
+    return "unknown"
+
+
+def is_geography_code(code: str) -> bool:
+    """True for a GSS code (``E06000016``), an ITL code (``TLF22``, ``TLB``) or ``UKX``."""
+    return geography_level(code) != "unknown"
+
+
+# --------------------------------------------------------------------------------------
+# Reading files as published
+# --------------------------------------------------------------------------------------
+
+
+def _check_readable(path: Path) -> None:
+    if not path.exists():
+        raise InputError(path, "file not found")
+    if path.stat().st_size == 0:
+        raise InputError(path, "the file is empty (0 bytes)")
+
+
+class Workbook:
+    """A published .xls/.xlsx workbook opened read-only with python-calamine.
+
+    Sheets are read once and cached as lists of rows (Python values; empty cells are
+    ``""``). Any failure to open (truncated, not a workbook, encrypted) is an
+    :class:`InputError` naming the file.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        from python_calamine import CalamineWorkbook
+
+        self.path = Path(path)
+        _check_readable(self.path)
+        try:
+            with open(self.path, "rb") as fh:  # read-only: raw files are never modified
+                self._book = CalamineWorkbook.from_filelike(io.BytesIO(fh.read()))
+        except Exception as exc:  # calamine raises several error types
+            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InputError(
+                self.path, f"cannot read the workbook (truncated or not an Excel file): {detail}"
+            ) from None
+        self.sheet_names: list[str] = list(self._book.sheet_names)
+        self._cache: dict[str, list[list[Any]]] = {}
+
+    def has(self, sheet: str) -> bool:
+        return sheet in self.sheet_names
+
+    def find_sheet(self, *names: str) -> str:
+        """The first sheet whose name matches one of ``names`` (ignoring case and
+        surrounding spaces); an :class:`InputError` listing the sheets otherwise."""
+        norm = {s.strip().lower(): s for s in self.sheet_names}
+        for n in names:
+            if n.strip().lower() in norm:
+                return norm[n.strip().lower()]
+        raise InputError(
+            self.path,
+            f"sheet {names[0]!r} not found (sheets: {', '.join(self.sheet_names)})",
+        )
+
+    def rows(self, sheet: str) -> list[list[Any]]:
+        if sheet not in self._cache:
+            if sheet not in self.sheet_names:
+                raise InputError(
+                    self.path, f"sheet {sheet!r} not found (sheets: {', '.join(self.sheet_names)})"
+                )
+            try:
+                self._cache[sheet] = self._book.get_sheet_by_name(sheet).to_python()
+            except Exception as exc:
+                raise InputError(self.path, f"cannot read the sheet: {exc}", sheet=sheet) from None
+        return self._cache[sheet]
+
+
+def read_text(path: str | Path) -> str:
+    """A text file's content, BOM removed, any line endings; a clear error if not UTF-8."""
+    path = Path(path)
+    _check_readable(path)
+    data = path.read_bytes()
+    for enc in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(path, "not a text file (cannot decode as UTF-8 or Windows-1252)")
+
+
+def read_csv_rows(path: str | Path) -> list[list[str]]:
+    """All rows of a CSV file as lists of strings (BOM, CRLF and quoting handled)."""
+    text = read_text(path)
+    if "\x00" in text[:4096]:
+        raise InputError(path, "not a CSV text file (binary content)")
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise InputError(path, f"malformed CSV: {exc}") from None
+
+
+def looks_like_zip(path: Path) -> bool:
+    try:
+        return zipfile.is_zipfile(path)
+    except OSError:
+        return False
+
+
+# --------------------------------------------------------------------------------------
+# Cells
+# --------------------------------------------------------------------------------------
+
+_NUM_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def clean_text(v: Any) -> str:
+    """A header or label cell as text: stripped, inner whitespace runs collapsed; floats
+    that are whole numbers lose their ``.0`` (``1998.0`` -> ``'1998'``)."""
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        if np.isnan(v):
+            return ""
+        if v.is_integer():
+            return str(int(v))
+    return re.sub(r"\s+", " ", str(v)).strip()
+
+
+def parse_number(
+    v: Any,
+    *,
+    file: str | Path,
+    sheet: str | None,
+    row: int,
+    col: int,
+    header: str | None = None,
+    markers: Iterable[str] = MARKERS,
+    blank: str | None = None,
+) -> tuple[float, str | None]:
+    """One published cell as ``(value, status)``.
+
+    Numbers give ``(number, None)``; a known marker gives ``(nan, marker)``; a blank cell
+    gives ``(nan, blank)`` when ``blank`` is a status to record (e.g. ``"blank"``) or raises
+    when ``blank`` is None. Anything else raises :class:`InputError` naming the cell.
+    """
+    if isinstance(v, bool):
+        raise InputError(file, f"unexpected boolean {v!r}", sheet=sheet, row=row, column=col, header=header)
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        f = float(v)
+        if np.isnan(f):
+            if blank is None:
+                raise InputError(file, "empty cell where a number was expected", sheet=sheet, row=row, column=col, header=header)
+            return np.nan, blank
+        return f, None
+    s = clean_text(v)
+    if s == "":
+        if blank is None:
+            raise InputError(file, "empty cell where a number was expected", sheet=sheet, row=row, column=col, header=header)
+        return np.nan, blank
+    t = s.replace(",", "")
+    if _NUM_RE.match(t):
+        return float(t), None
+    markers = set(markers)
+    if s in markers or s.lower() in markers:
+        return np.nan, s if s in markers else s.lower()
+    known = ", ".join(sorted(markers))
+    raise InputError(
+        file,
+        f"non-numeric value {s!r} is not a known marker (known: {known})",
+        sheet=sheet,
+        row=row,
+        column=col,
+        header=header,
+    )
+
+
+def parse_block(
+    rows: Sequence[Sequence[Any]],
+    row_indices: Sequence[int],
+    col_indices: Sequence[int],
+    *,
+    file: str | Path,
+    sheet: str | None,
+    headers: Sequence[str] | None = None,
+    markers: Iterable[str] = MARKERS,
+    blank: str | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Parse a rectangular block of cells to ``(values, status)`` arrays of shape
+    (len(row_indices), len(col_indices)). Fast path for plain numbers; every other cell
+    goes through :func:`parse_number` (so a bad cell names its row and column)."""
+    n, m = len(row_indices), len(col_indices)
+    values = np.full((n, m), np.nan)
+    status = np.full((n, m), None, dtype=object)
+    markers = tuple(markers)
+    for i, r in enumerate(row_indices):
+        line = rows[r]
+        width = len(line)
+        for j, c in enumerate(col_indices):
+            v = line[c] if c < width else ""
+            if type(v) is float and v == v:
+                values[i, j] = v
+            elif type(v) is int:
+                values[i, j] = float(v)
+            else:
+                values[i, j], status[i, j] = parse_number(
+                    v,
+                    file=file,
+                    sheet=sheet,
+                    row=r,
+                    col=c,
+                    header=headers[j] if headers is not None else None,
+                    markers=markers,
+                    blank=blank,
+                )
+    return values, status
+
+
+def find_row(
+    rows: Sequence[Sequence[Any]],
+    predicate: Callable[[list[str]], bool],
+    *,
+    file: str | Path,
+    sheet: str | None,
+    what: str,
+    start: int = 0,
+    limit: int = 40,
+) -> int:
+    """Index of the first row (from ``start``, within ``limit`` rows) whose cleaned cells
+    satisfy ``predicate``; an :class:`InputError` saying ``what`` was expected otherwise."""
+    for i in range(start, min(len(rows), start + limit)):
+        if predicate([clean_text(c) for c in rows[i]]):
+            return i
+    raise InputError(
+        file, f"{what} not found in the first {limit} rows (header moved or renamed?)", sheet=sheet
+    )
+
+
+def require_columns(
+    header: Sequence[Any],
+    required: Sequence[str],
+    *,
+    file: str | Path,
+    sheet: str | None,
+    row: int,
+) -> dict[str, int]:
+    """Map each required header text (case-insensitive, spaces collapsed) to its column
+    index; an :class:`InputError` naming the first missing column otherwise."""
+    cleaned = [clean_text(h).lower() for h in header]
+    out: dict[str, int] = {}
+    for name in required:
+        key = clean_text(name).lower()
+        if key not in cleaned:
+            raise InputError(
+                file,
+                f"expected column {name!r} in the header row, found: "
+                + ", ".join(repr(clean_text(h)) for h in header if clean_text(h))[:300],
+                sheet=sheet,
+                row=row,
+            )
+        out[name] = cleaned.index(key)
+    return out
+
+
+def year_columns(
+    header: Sequence[Any], *, prefix: str = "", file: str | Path, sheet: str | None, row: int
+) -> list[tuple[int, int]]:
+    """``(column index, year)`` for header cells that are years, printed as numbers
+    (``1998.0``), text (``'1998'``) or with a prefix (``Index_2004``)."""
+    out = []
+    pat = re.compile(rf"^{re.escape(prefix)}(\d{{4}})$", re.IGNORECASE)
+    for j, h in enumerate(header):
+        m = pat.match(clean_text(h))
+        if m:
+            out.append((j, int(m.group(1))))
+    if not out:
+        raise InputError(file, f"no year columns ({prefix}YYYY) in the header row", sheet=sheet, row=row)
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Building and validating tidy observations
+# --------------------------------------------------------------------------------------
+
+
+def tidy(**columns: Any) -> pd.DataFrame:
+    """A tidy frame from arrays and scalars (scalars are broadcast). Columns not given
+    are filled with missing values; dtypes are fixed; column order is TIDY_COLUMNS."""
+    n = None
+    for v in columns.values():
+        if not np.isscalar(v) and v is not None:
+            n = len(v)
+            break
+    if n is None:
+        n = 1 if columns else 0
+    data: dict[str, Any] = {}
+    for col in TIDY_COLUMNS:
+        v = columns.get(col)
+        if v is None or (np.isscalar(v) and not isinstance(v, (str, bool)) and pd.isna(v)):
+            v = [None] * n
+        elif np.isscalar(v):
+            v = [v] * n
+        data[col] = v
+    df = pd.DataFrame(data)
+    return coerce(df)
+
+
+def coerce(df: pd.DataFrame) -> pd.DataFrame:
+    """Give a tidy frame its canonical dtypes."""
+    df = df.copy()
+    for col in STRING_COLUMNS:
+        df[col] = df[col].astype("string")
+    for col in ("value", "ci_lower", "ci_upper"):
+        df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
+    df["year"] = pd.to_numeric(df["year"], errors="coerce").astype("Int16")
+    df["row"] = pd.to_numeric(df["row"], errors="coerce").astype("Int32")
+    df["col"] = pd.to_numeric(df["col"], errors="coerce").astype("Int16")
+    df["demo"] = df["demo"].fillna(False).astype(bool)
+    return df[TIDY_COLUMNS]
+
+
+def melt_wide(
+    *,
+    codes: Sequence[str],
+    names: Sequence[str],
+    rows: Sequence[int],
+    years: Sequence[int],
+    cols: Sequence[int],
+    values: np.ndarray,
+    status: np.ndarray,
+    period_format: str = "{year}",
+    **constants: Any,
+) -> pd.DataFrame:
+    """Tidy rows from a wide block: one row per (geography row, year column).
+
+    ``values`` and ``status`` have shape (len(codes), len(years)). Extra keyword arguments
+    are constants or arrays of length len(codes) (repeated across the years).
+    """
+    n, m = len(codes), len(years)
+    rep = lambda a: np.repeat(np.asarray(a, dtype=object), m)  # noqa: E731
+    extra = {k: (v if np.isscalar(v) or v is None else rep(v)) for k, v in constants.items()}
+    return tidy(
+        geography_code=rep(codes),
+        geography_name=rep(names),
+        row=np.repeat(np.asarray(rows), m),
+        col=np.tile(np.asarray(cols), n),
+        year=np.tile(np.asarray(years), n),
+        period=np.tile(np.asarray([period_format.format(year=y) for y in years], dtype=object), n),
+        value=values.reshape(-1),
+        status=status.reshape(-1),
+        **extra,
+    )
+
+
+def check_codes(
+    codes: Sequence[str],
+    rows: Sequence[int],
+    *,
+    file: str | Path,
+    sheet: str | None,
+    col: int,
+    header: str | None = None,
+    allow: Callable[[str], bool] | None = None,
+) -> None:
+    """Raise on the first code that is not a GSS/ITL geography code (``allow`` may accept
+    publisher-specific codes such as ``UK``)."""
+    for code, r in zip(codes, rows, strict=True):
+        if not is_geography_code(code) and not (allow and allow(code)):
+            raise InputError(
+                file, f"unknown geography code {code!r}", sheet=sheet, row=r, column=col, header=header
+            )
+
+
+class Source:
+    """A parser for one published dataset. Subclasses set the class attributes and
+    implement :meth:`parse`; :meth:`matches` recognises files by name and content.
+
+    Attributes
+    ----------
+    name : the parser's id, shown in ``lis ingest``
+    dataset : the dataset id written to observations
+    publisher, title : as the publisher names them
+    patterns : lower-case glob patterns for file names this parser reads
+    measures : every measure the parser can emit
+    """
+
+    name: ClassVar[str]
+    dataset: ClassVar[str]
+    publisher: ClassVar[str]
+    title: ClassVar[str]
+    patterns: ClassVar[tuple[str, ...]]
+    measures: ClassVar[dict[str, Measure]]
+    #: Datasets this parser can emit besides ``dataset`` (e.g. one ELS file per indicator).
+    extra_datasets: ClassVar[tuple[str, ...]] = ()
+    #: ``observations`` (tidy rows, TIDY_COLUMNS) or ``lookup`` (relations, LOOKUP_COLUMNS).
+    kind: ClassVar[str] = "observations"
+
+    def matches(self, path: Path) -> bool:
+        """Whether this parser reads ``path``: its name matches, then :meth:`sniff`."""
+        name = path.name.lower()
+        return any(fnmatch(name, p) for p in self.patterns) and self.sniff(path)
+
+    def sniff(self, path: Path) -> bool:
+        """A cheap content check (override when file names are ambiguous)."""
+        return True
+
+    def parse(self, path: Path) -> pd.DataFrame:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def release(self, path: Path) -> str:
+        """The release this file belongs to (override when the file says so)."""
+        return ""
+
+    def finish(self, df: pd.DataFrame, path: Path, *, code_col: int | None = None) -> pd.DataFrame:
+        """Fill the constant columns and validate: empty output, undeclared measures,
+        periods out of range, negative values where none is possible, duplicate keys."""
+        if df.empty:
+            raise InputError(path, "no data rows found (empty table or footer only)")
+        df = df.copy()
+        df["dataset"] = df["dataset"].fillna(self.dataset)
+        df["source_file"] = path.name
+        if df["release"].isna().all():
+            df["release"] = self.release(path)
+        df["geography_code"] = df["geography_code"].str.strip()
+        df["geography_name"] = df["geography_name"].str.strip().str.rstrip("*").str.strip()
+        df["geography_level"] = df["geography_level"].fillna(
+            df["geography_code"].map(geography_level)
+        )
+        for mid in df["measure"].unique():
+            if mid not in self.measures:
+                raise AssertionError(f"parser {self.name} emitted undeclared measure {mid!r}")
+        units = df["measure"].map({k: m.unit for k, m in self.measures.items()})
+        df["unit"] = df["unit"].fillna(units)
+        validate(df, path, measures=self.measures)
+        return coerce(df)
+
+
+def lookup_frame(**columns: Any) -> pd.DataFrame:
+    """A lookup frame (LOOKUP_COLUMNS, string dtypes; ``row`` as Int32) from arrays/scalars."""
+    n = next((len(v) for v in columns.values() if not np.isscalar(v) and v is not None), 0)
+    data = {}
+    for col in LOOKUP_COLUMNS:
+        v = columns.get(col)
+        data[col] = [v] * n if (v is None or np.isscalar(v)) else v
+    df = pd.DataFrame(data)
+    for col in LOOKUP_COLUMNS:
+        if col == "row":
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int32")
+        else:
+            df[col] = df[col].astype("string").str.strip()
+    return df
+
+
+def _where(df: pd.DataFrame, i: int) -> dict[str, Any]:
+    r = df.iloc[i]
+    return {
+        "sheet": None if pd.isna(r["sheet"]) else str(r["sheet"]),
+        "row": None if pd.isna(r["row"]) else int(r["row"]),
+        "column": None if pd.isna(r["col"]) else int(r["col"]),
+    }
+
+
+def validate(df: pd.DataFrame, path: Path, *, measures: dict[str, Measure]) -> None:
+    """The checks every parser's output passes (see :meth:`Source.finish`)."""
+    years = pd.to_numeric(df["year"], errors="coerce")
+    bad = years.isna() | (years < MIN_YEAR) | (years > max_year())
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(
+            path,
+            f"period {df['period'].iloc[i]!r} is out of range ({MIN_YEAR}-{max_year()})",
+            **_where(df, i),
+        )
+    nonneg = df["measure"].map({k: m.nonnegative for k, m in measures.items()}).astype(bool)
+    neg = nonneg.to_numpy() & (df["value"].to_numpy(dtype=float, na_value=np.nan) < 0)
+    if neg.any():
+        i = int(np.flatnonzero(neg)[0])
+        raise InputError(
+            path,
+            f"negative value {df['value'].iloc[i]:g} for {df['measure'].iloc[i]}, which cannot be negative",
+            **_where(df, i),
+        )
+    key = df[KEY_COLUMNS].astype("string").fillna("")
+    dup = key.duplicated(keep=False)
+    if dup.any():
+        idx = np.flatnonzero(dup.to_numpy())
+        first = idx[0]
+        same = idx[(key.iloc[idx] == key.iloc[first]).all(axis=1).to_numpy()]
+        other = _where(df, int(same[1]))
+        raise InputError(
+            path,
+            f"duplicate entry for {df['geography_code'].iloc[first]} {df['measure'].iloc[first]} "
+            f"{df['period'].iloc[first]} (again at row {other['row'] + 1 if other['row'] is not None else '?'})",
+            **_where(df, int(first)),
+        )
