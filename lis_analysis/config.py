@@ -76,7 +76,7 @@ def paths() -> Paths:
 # --------------------------------------------------------------------------------------
 
 GSS_CODE = re.compile(r"^[EWSNK]\d{8}$")
-ITL_CODE = re.compile(r"^(TL[C-N][0-9A-Z]{0,3}|UKX|UK)$")
+ITL_CODE = re.compile(r"^(TL[B-NV-Y][0-9A-Z]{0,3}|UKX|UK)$")
 
 DEFAULT_AREA = "E37000021"  # Leicester and Leicestershire LEP
 

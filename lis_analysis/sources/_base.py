@@ -179,7 +179,9 @@ _LEVEL_BY_PREFIX = {
     "W07": "other",  # Welsh economic regions
 }
 GSS_RE = re.compile(r"^[EWSNK]\d{8}$")
-ITL_RE = re.compile(r"^TL[C-N][0-9A-Z]{0,3}$")
+#: ITL codes: TLC..TLN are ONS's; TLV..TLY are reserved for the synthetic demonstrator
+#: regions (no ONS code uses them), so demonstrator geography can never pass for real.
+ITL_RE = re.compile(r"^TL[C-NV-Y][0-9A-Z]{0,3}$")
 
 
 def geography_level(code: str) -> str:

@@ -1,0 +1,99 @@
+"""What each ``lis`` verb does (argument parsing is in cli.py)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from .config import load_params, paths
+from .errors import LisError
+
+
+def _not_yet(verb: str, issue: int) -> int:
+    print(f"lis {verb}: not available yet (issue {issue} is not done)", file=sys.stderr)
+    return 2
+
+
+def _params(args: argparse.Namespace):
+    """Validated run parameters from --params and the command-line flags (before any data)."""
+    over = {}
+    if getattr(args, "area", None):
+        over["area"] = args.area.split(",")[0]
+    if getattr(args, "raw", None):
+        over["raw"] = list(args.raw)
+    if getattr(args, "areas_file", None):
+        over["areas_file"] = args.areas_file
+    if getattr(args, "evidence", None):
+        over["evidence"] = args.evidence
+    return load_params(getattr(args, "params", None), **over)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import write_demo
+
+    out = Path(args.out) if args.out else paths().demo_raw
+    written = write_demo(out)
+    print(f"wrote {len(written)} synthetic demonstrator files to {out} (not official statistics)")
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .workspace import workspace
+
+    ws = workspace(args.raw)
+    if args.processed:
+        from dataclasses import replace
+
+        ws = replace(ws, processed=Path(args.processed))
+    report = ws.ingest(jobs=max(1, args.jobs), force=args.force)
+    print(report.table())
+    return 0
+
+
+def cmd_areas(args: argparse.Namespace) -> int:
+    from .geography import Geography
+    from .workspace import workspace
+
+    ws = workspace(args.raw)
+    ws.ingest()
+    geo = Geography.build(ws.lookups(), ws.observations(), areas_file=args.areas_file)
+    tab = geo.table(args.level)
+    if tab.empty:
+        raise LisError(f"no areas of level '{args.level}' (levels: {', '.join(sorted(set(geo.table().level)))})")
+    if args.format == "csv":
+        tab.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        json.dump(tab.to_dict(orient="records"), sys.stdout, indent=1)
+        print()
+    else:
+        show = tab[["code", "name", "level", "districts", "members"]].copy()
+        show["members"] = show["members"].str.slice(0, 60)
+        with pd.option_context("display.max_rows", None, "display.width", 200, "display.max_colwidth", 62):
+            print(show.to_string(index=False))
+        if ws.demo:
+            print("\n(demonstrator data: synthetic areas and figures, not official statistics)")
+    for w in geo.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    return 0
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    return _not_yet("indicators", 4)
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    return _not_yet("fetch", 3)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    _params(args)
+    return _not_yet("run", 5)
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    _params(args)
+    return _not_yet("watch", 5)

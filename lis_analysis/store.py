@@ -1,0 +1,485 @@
+"""The tidy store: ``data/processed`` written atomically, with a manifest of every input.
+
+``ingest`` walks the raw folders, parses each file with the parser that recognises it and
+writes one parquet part per input (content-addressed by sha256, so an unchanged file is
+never parsed twice), then the combined ``observations.parquet`` and ``lookups.parquet``
+and ``manifest.json`` (sha256, size, parser, release and rows of every input).
+
+- Raw files are opened read-only; nothing here writes to a raw folder.
+- Every output is written to a temporary file and moved into place (``os.replace``), so
+  an interrupted ingest leaves the previous store intact; a lock stops two ingests
+  writing at once.
+- A bad file stops the ingest with an :class:`~lis_analysis.errors.InputError` before the
+  store changes (all files are parsed first; the store is replaced only if all succeed).
+- Re-ingesting skips files whose sha256 did not change; a changed file replaces exactly
+  its own rows (its part is rebuilt, the others are reused).
+
+The default raw folder ``data/raw`` is stored in ``data/processed``; any other set of raw
+folders (the demonstrator, ``--raw ../shared/data/public``) gets its own store under
+``data/processed/sets/<label>`` so that switching between them never mixes or thrashes
+data, while the parsed parts are shared.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import __version__
+from .errors import InputError, LisError
+
+log = logging.getLogger(__name__)
+
+#: Parser code version stamp: a part made by an older parser version is rebuilt.
+PARSER_EPOCH = 1
+#: A raw folder holding this file is demonstrator data; every row from it is marked demo.
+DEMO_MARKER = "DEMONSTRATOR.txt"
+#: Names in a raw folder that are never data.
+IGNORED = {"readme.md", "readme.txt", "manifest.json", "manifest.csv", DEMO_MARKER.lower(), ".gitkeep", "sha256sums", "provenance.md"}
+#: Sub-folders of a raw folder that hold something other than published statistics.
+IGNORED_DIRS = {"evidence", "_tmp", ".git"}
+
+
+# --------------------------------------------------------------------------------------
+# Files and hashes
+# --------------------------------------------------------------------------------------
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    """sha256 of a file, read in chunks (read-only)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while True:
+            block = fh.read(chunk)
+            if not block:
+                break
+            h.update(block)
+    return h.hexdigest()
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_parquet(df: pd.DataFrame, path: Path) -> None:
+    """Write a DataFrame as parquet atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        df.to_parquet(tmp, index=False, compression="zstd")
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def locked(folder: Path, name: str = ".lock", *, wait: float = 60.0) -> Iterator[None]:
+    """An exclusive lock on ``folder/name``; waits up to ``wait`` seconds, then fails with a
+    clear message (another ``lis`` command is writing the same outputs)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fh = open(folder / name, "a+")
+    deadline = time.monotonic() + wait
+    try:
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise LisError(
+                        f"{folder}: another lis command is writing here (lock {name}); "
+                        "wait for it to finish and try again"
+                    ) from None
+                time.sleep(0.1)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fh, fcntl.LOCK_UN)
+        fh.close()
+
+
+def list_raw_files(raw_dirs: Sequence[Path]) -> list[tuple[Path, Path]]:
+    """``(raw folder, file)`` for every data file under the raw folders, sorted; hidden
+    files, READMEs, manifests and the evidence folder are left out. A JSON file beside a
+    same-stem CSV is that CSV's metadata and is read by its parser, not on its own."""
+    out: list[tuple[Path, Path]] = []
+    for d in raw_dirs:
+        d = Path(d)
+        if not d.is_dir():
+            raise LisError(f"{d}: raw data folder not found")
+        for p in sorted(d.rglob("*")):
+            rel = p.relative_to(d)
+            if any(part.startswith(".") or part.lower() in IGNORED_DIRS for part in rel.parts):
+                continue
+            if not p.is_file() or p.name.lower() in IGNORED or p.name.startswith("~$"):
+                continue
+            if p.suffix.lower() == ".json" and p.with_suffix(".csv").exists():
+                continue
+            out.append((d, p))
+    return out
+
+
+def is_demo_folder(folder: Path) -> bool:
+    return (Path(folder) / DEMO_MARKER).exists()
+
+
+# --------------------------------------------------------------------------------------
+# Manifest
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class FileRecord:
+    """One input file as recorded in the manifest."""
+
+    path: str
+    name: str
+    sha256: str
+    size: int
+    parser: str
+    kind: str
+    datasets: list[str]
+    publisher: str
+    title: str
+    release: str
+    rows: int
+    demo: bool
+    warnings: list[str] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    status: str = "parsed"  # parsed | unchanged
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did: one record per file, totals, and where the store is."""
+
+    processed: Path
+    files: list[FileRecord]
+    rows: int
+    seconds: float
+    changed: bool
+    demo: bool
+
+    def table(self) -> str:
+        """The file -> parser -> rows -> warnings table printed by ``lis ingest``."""
+        head = ("file", "parser", "release", "rows", "status", "warnings")
+        lines = [head]
+        for f in self.files:
+            lines.append(
+                (f.name, f.parser, f.release or "-", f"{f.rows:,}", f.status, str(len(f.warnings)))
+            )
+        widths = [min(60, max(len(str(r[i])) for r in lines)) for i in range(len(head))]
+        out = []
+        for i, r in enumerate(lines):
+            out.append("  ".join(str(c)[:60].ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+            if i == 0:
+                out.append("  ".join("-" * w for w in widths))
+        warn = [(f.name, w) for f in self.files for w in f.warnings]
+        if warn:
+            out.append("")
+            out.append("warnings:")
+            out.extend(f"  {name}: {w}" for name, w in warn)
+        out.append("")
+        what = "demonstrator data (synthetic)" if self.demo else "published data"
+        out.append(
+            f"{len(self.files)} files, {self.rows:,} observations of {what} in {self.processed} "
+            f"({'updated' if self.changed else 'unchanged'}, {self.seconds:.2f} s)"
+        )
+        return "\n".join(out)
+
+
+def read_manifest(processed: Path) -> dict[str, Any] | None:
+    path = Path(processed) / "manifest.json"
+    if not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+
+
+# --------------------------------------------------------------------------------------
+# Ingest
+# --------------------------------------------------------------------------------------
+
+
+def _parts_dir(processed_root: Path) -> Path:
+    return processed_root / "parts"
+
+
+def _part_path(parts: Path, sha: str, kind: str) -> Path:
+    return parts / f"{sha[:20]}.{kind}.v{PARSER_EPOCH}.parquet"
+
+
+def _parse_one(raw_dir: Path, path: Path, sha: str, parts: Path) -> tuple[FileRecord, pd.DataFrame]:
+    from .sources import detect
+
+    source = detect(path)
+    df = source.parse(path)
+    warnings = [str(w) for w in df.attrs.get("warnings", [])]
+    metadata = dict(df.attrs.get("metadata", {}) or {})
+    demo = is_demo_folder(raw_dir)
+    if source.kind == "observations":
+        df = df.copy()
+        df["demo"] = demo
+        if demo:
+            df["release"] = "demonstrator"
+        datasets = sorted(df["dataset"].dropna().unique().tolist())
+        release = ", ".join(sorted(set(df["release"].dropna().astype(str)) - {""}))
+    else:
+        datasets = [source.dataset]
+        release = "demonstrator" if demo else ", ".join(sorted(set(df["release"].dropna().astype(str)) - {""}))
+    df.attrs = {}
+    rec = FileRecord(
+        path=str(path),
+        name=path.name,
+        sha256=sha,
+        size=path.stat().st_size,
+        parser=source.name,
+        kind=source.kind,
+        datasets=datasets,
+        publisher=getattr(source, "publisher", ""),
+        title=getattr(source, "title", ""),
+        release=release,
+        rows=len(df),
+        demo=demo,
+        warnings=warnings,
+        metadata=metadata,
+    )
+    return rec, df
+
+
+def _label_for(raw_dirs: Sequence[Path]) -> str:
+    h = hashlib.sha256("\n".join(str(Path(d).resolve()) for d in raw_dirs).encode()).hexdigest()[:10]
+    demo = all(is_demo_folder(d) for d in raw_dirs)
+    return f"{'demo' if demo else 'raw'}-{h}"
+
+
+def processed_dir_for(raw_dirs: Sequence[Path], processed_root: Path, default_raw: Path) -> Path:
+    """Where the store for this set of raw folders lives (see module docstring)."""
+    dirs = [Path(d).resolve() for d in raw_dirs]
+    if dirs == [Path(default_raw).resolve()]:
+        return Path(processed_root)
+    return Path(processed_root) / "sets" / _label_for(dirs)
+
+
+def ingest(
+    raw_dirs: Sequence[str | Path],
+    processed: str | Path,
+    *,
+    parts_root: str | Path | None = None,
+    jobs: int = 1,
+    force: bool = False,
+) -> IngestReport:
+    """Parse, validate and store every file under ``raw_dirs`` into ``processed``.
+
+    Parameters
+    ----------
+    raw_dirs : folders of files as published (read only)
+    processed : the store folder (``observations.parquet``, ``lookups.parquet``, ``manifest.json``)
+    parts_root : where per-file parts are cached (default: ``processed``); shared between stores
+    jobs : parse changed files in this many processes
+    force : re-parse every file even if its sha256 is unchanged
+
+    Returns
+    -------
+    IngestReport
+        one record per file (parser, release, rows, warnings), totals, whether anything changed.
+
+    Raises
+    ------
+    InputError
+        for the first bad file (naming file, sheet, row, column); the store is unchanged.
+    """
+    t0 = time.perf_counter()
+    raw_dirs = [Path(d) for d in raw_dirs]
+    processed = Path(processed)
+    parts = _parts_dir(Path(parts_root) if parts_root else processed)
+    files = list_raw_files(raw_dirs)
+    if not files:
+        raise LisError(f"no data files found in {', '.join(map(str, raw_dirs))}")
+    previous = read_manifest(processed) or {}
+    prev_by_path = {f["path"]: f for f in previous.get("files", [])}
+
+    with locked(processed):
+        hashes = {p: sha256_file(p) for _, p in files}
+        records: list[FileRecord] = []
+        todo: list[tuple[Path, Path, str]] = []
+        for raw_dir, p in files:
+            sha = hashes[p]
+            prev = prev_by_path.get(str(p))
+            if not force and prev and prev["sha256"] == sha and _part_path(parts, sha, prev["kind"]).exists():
+                rec = FileRecord(**{**prev, "status": "unchanged"})
+                records.append(rec)
+            else:
+                todo.append((raw_dir, p, sha))
+                records.append(None)  # type: ignore[arg-type]
+
+        parsed = _parse_all(todo, parts, jobs)
+        it = iter(parsed)
+        records = [r if r is not None else next(it) for r in records]
+
+        same_set = sorted(prev_by_path) == sorted(str(p) for _, p in files)
+        changed = bool(todo) or not same_set or not (processed / "observations.parquet").exists()
+        if changed:
+            _combine(records, parts, processed)
+            manifest = {
+                "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+                "package_version": __version__,
+                "raw_dirs": [str(d) for d in raw_dirs],
+                "demo": all(r.demo for r in records),
+                "rows": sum(r.rows for r in records if r.kind == "observations"),
+                "files": [asdict(r) for r in records],
+            }
+            atomic_write_text(processed / "manifest.json", json.dumps(manifest, indent=1, default=str))
+    rows = sum(r.rows for r in records if r.kind == "observations")
+    return IngestReport(
+        processed=processed,
+        files=records,
+        rows=rows,
+        seconds=time.perf_counter() - t0,
+        changed=changed,
+        demo=all(r.demo for r in records),
+    )
+
+
+def _parse_and_store(args: tuple[Path, Path, str, Path]) -> FileRecord:
+    raw_dir, path, sha, parts = args
+    rec, df = _parse_one(raw_dir, path, sha, parts)
+    atomic_write_parquet(df, _part_path(parts, sha, rec.kind))
+    return rec
+
+
+def _parse_all(todo: list[tuple[Path, Path, str]], parts: Path, jobs: int) -> list[FileRecord]:
+    args = [(r, p, s, parts) for r, p, s in todo]
+    if jobs > 1 and len(args) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        # Largest files first so the two workers finish together.
+        order = sorted(range(len(args)), key=lambda i: -args[i][1].stat().st_size)
+        with ProcessPoolExecutor(max_workers=jobs) as ex:
+            results = dict(zip(order, ex.map(_parse_and_store, [args[i] for i in order]), strict=True))
+        return [results[i] for i in range(len(args))]
+    return [_parse_and_store(a) for a in args]
+
+
+def _combine(records: list[FileRecord], parts: Path, processed: Path) -> None:
+    """Concatenate the parts into the store, resolving releases of the same dataset:
+    where two files give the same key, the later release wins (a warning says so); two
+    files of the same release giving the same key is an error."""
+    from .sources._base import LOOKUP_COLUMNS, TIDY_COLUMNS
+
+    obs_parts, lk_parts = [], []
+    for r in records:
+        df = pd.read_parquet(_part_path(parts, r.sha256, r.kind))
+        (obs_parts if r.kind == "observations" else lk_parts).append(df)
+    obs = pd.concat(obs_parts, ignore_index=True) if obs_parts else pd.DataFrame(columns=TIDY_COLUMNS)
+    if len(obs_parts) > 1:
+        obs = _resolve_releases(obs, records)
+    lookups = pd.concat(lk_parts, ignore_index=True) if lk_parts else pd.DataFrame(columns=LOOKUP_COLUMNS)
+    atomic_write_parquet(obs, processed / "observations.parquet")
+    atomic_write_parquet(lookups, processed / "lookups.parquet")
+
+
+def _resolve_releases(obs: pd.DataFrame, records: list[FileRecord]) -> pd.DataFrame:
+    from .sources._base import KEY_COLUMNS
+
+    # Only datasets that come from more than one file can collide.
+    per_ds = obs.groupby("dataset", observed=True)["source_file"].nunique()
+    multi = per_ds[per_ds > 1].index
+    if len(multi) == 0:
+        return obs
+    sub = obs[obs["dataset"].isin(multi)]
+    key = sub[KEY_COLUMNS].astype("string").fillna("")
+    dup = key.duplicated(keep=False)
+    if not dup.any():
+        return obs
+    clash = sub[dup.to_numpy()]
+    files = clash.groupby("source_file", observed=True)["release"].first()
+    if files.nunique() < len(files):
+        names = ", ".join(sorted(files.index))
+        raise InputError(
+            names.split(", ")[0],
+            f"the same numbers ({clash['dataset'].iloc[0]}, e.g. {clash['geography_code'].iloc[0]} "
+            f"{clash['measure'].iloc[0]} {clash['period'].iloc[0]}) come from more than one file of the "
+            f"same release: {names}; keep one of them",
+        )
+    # Later release wins: sort by release and keep the last of each key.
+    obs = obs.assign(_k=range(len(obs)))
+    order = obs.sort_values(["release", "_k"], kind="stable")
+    keep = ~order[KEY_COLUMNS].astype("string").fillna("").duplicated(keep="last")
+    kept = order[keep.to_numpy()].sort_values("_k").drop(columns="_k")
+    dropped = len(obs) - len(kept)
+    for r in records:
+        if r.name in set(files.index) and r.release != max(files):
+            r.warnings.append(f"{dropped:,} observations superseded by a later release of {clash['dataset'].iloc[0]}")
+    return kept.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------
+# Reading the store
+# --------------------------------------------------------------------------------------
+
+_cache: dict[tuple[str, str], tuple[float, pd.DataFrame]] = {}
+
+
+def read_observations(processed: str | Path) -> pd.DataFrame:
+    """The stored observations (cached in memory until the store changes)."""
+    return _read(Path(processed), "observations.parquet")
+
+
+def read_lookups(processed: str | Path) -> pd.DataFrame:
+    """The stored lookups (district -> ITL, region, combined authority, LSIP; LEP names)."""
+    return _read(Path(processed), "lookups.parquet")
+
+
+def _read(processed: Path, name: str) -> pd.DataFrame:
+    path = processed / name
+    if not path.exists():
+        raise LisError(f"{processed}: no {name}; run 'lis ingest' first")
+    mtime = path.stat().st_mtime
+    key = (str(path.resolve()), name)
+    hit = _cache.get(key)
+    if hit and hit[0] == mtime:
+        return hit[1]
+    df = pd.read_parquet(path)
+    _cache[key] = (mtime, df)
+    return df
+
+
+def iter_inputs(manifest: dict[str, Any], datasets: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """Manifest records of the inputs that feed ``datasets`` (all when None)."""
+    wanted = set(datasets) if datasets is not None else None
+    return [f for f in manifest.get("files", []) if wanted is None or wanted & set(f.get("datasets", []))]

@@ -1,0 +1,96 @@
+"""Which raw folders a command or notebook uses, and the store that holds them.
+
+With no ``--raw``, commands use ``data/raw`` and, where that holds no data file, the
+demonstrator data (written to ``data/demo`` on first use). :func:`load` is what notebooks
+and economists call: it ingests what changed and returns the tidy observations.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import store
+from .config import Paths, paths
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A resolved set of raw folders and the store built from them."""
+
+    raw_dirs: tuple[Path, ...]
+    processed: Path
+    demo: bool
+    paths: Paths
+
+    def ingest(self, *, jobs: int = 1, force: bool = False) -> store.IngestReport:
+        """Bring the store up to date with the raw folders (fast when nothing changed)."""
+        return store.ingest(
+            self.raw_dirs, self.processed, parts_root=self.paths.processed, jobs=jobs, force=force
+        )
+
+    def observations(self) -> pd.DataFrame:
+        return store.read_observations(self.processed)
+
+    def lookups(self) -> pd.DataFrame:
+        return store.read_lookups(self.processed)
+
+    def manifest(self) -> dict:
+        return store.read_manifest(self.processed) or {}
+
+
+def _has_data(folder: Path) -> bool:
+    return folder.is_dir() and bool(store.list_raw_files([folder]))
+
+
+def ensure_demo(p: Paths | None = None) -> Path:
+    """The demonstrator folder, generated on first use (deterministic, a few seconds)."""
+    p = p or paths()
+    if not (p.demo_raw / store.DEMO_MARKER).exists():
+        from .demo import write_demo
+
+        log.info("writing the demonstrator data to %s", p.demo_raw)
+        write_demo(p.demo_raw)
+    return p.demo_raw
+
+
+def workspace(raw: Sequence[str | Path] | str | Path | None = None, *, p: Paths | None = None) -> Workspace:
+    """Resolve raw folders: the given ones, else ``data/raw`` if it holds data, else the
+    demonstrator (generated if missing)."""
+    p = p or paths()
+    if isinstance(raw, (str, Path)):
+        raw = [raw]
+    if raw:
+        dirs = tuple(Path(d).resolve() for d in raw)
+    elif _has_data(p.raw):
+        dirs = (p.raw.resolve(),)
+    else:
+        dirs = (ensure_demo(p).resolve(),)
+    demo = all(store.is_demo_folder(d) for d in dirs)
+    processed = store.processed_dir_for(dirs, p.processed, p.raw)
+    return Workspace(raw_dirs=dirs, processed=processed, demo=demo, paths=p)
+
+
+def load(raw: Sequence[str | Path] | str | Path | None = None, *, quiet: bool = True) -> pd.DataFrame:
+    """The tidy observations for ``raw`` folders, ingesting whatever changed first.
+
+    Parameters
+    ----------
+    raw : folders of published files; default ``data/raw``, or the demonstrator when empty
+
+    Returns
+    -------
+    pandas.DataFrame
+        one row per published number (columns in ``lis_analysis.sources.TIDY_COLUMNS``).
+    """
+    ws = workspace(raw)
+    report = ws.ingest()
+    if not quiet:
+        print(report.table())
+    return ws.observations()
