@@ -243,6 +243,17 @@ class Geography:
         ]
         return pd.DataFrame(rows)
 
+    def equivalents(self, area: Area) -> tuple[str, ...]:
+        """Codes of other areas made of exactly the same districts (Leicester the district
+        and ITL3 TLF21; an LEP and its LSIP), whose published figures are this area's."""
+        if not hasattr(self, "_by_members"):
+            index: dict[frozenset[str], list[str]] = {}
+            for a in self.areas_by_code.values():
+                index.setdefault(frozenset(a.members), []).append(a.code)
+            self._by_members = index
+        same = self._by_members.get(frozenset(area.members), [])
+        return tuple(c for c in same if c not in area.codes)
+
     def peers(self, area: Area, level: str | None = None) -> list[Area]:
         """Areas of the same kind as ``area`` (LSIP areas for an LEP/LSIP), excluding it."""
         lvl = level or ("lsip" if area.level in ("lep", "lsip", "custom") else area.level)

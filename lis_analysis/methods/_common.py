@@ -69,7 +69,8 @@ def as_wide_panel(x: pd.DataFrame | pd.Series, what: str, method: str) -> pd.Dat
     if isinstance(x, pd.Series):
         if x.index.nlevels != 2:
             raise MethodError(f"{method}: {what} as a Series needs a (label, year) index")
-        x = x.unstack(level=-1)
+        order = x.index.get_level_values(0).unique()
+        x = x.unstack(level=-1).reindex(order)  # keep the order rows first appear in
     elif not isinstance(x, pd.DataFrame):
         raise MethodError(f"{method}: {what} must be a DataFrame, got {type(x).__name__}")
     elif {"year", "value"} <= set(x.columns):
@@ -81,7 +82,8 @@ def as_wide_panel(x: pd.DataFrame | pd.Series, what: str, method: str) -> pd.Dat
             )
         if x.duplicated(subset=[keys[0], "year"]).any():
             raise MethodError(f"{method}: {what} has more than one value per {keys[0]} and year")
-        x = x.pivot(index=keys[0], columns="year", values="value")
+        order = x[keys[0]].unique()
+        x = x.pivot(index=keys[0], columns="year", values="value").reindex(order)
     years = []
     for c in x.columns:
         try:

@@ -300,19 +300,31 @@ class GVAIndustryLAD(Source):
         data = _data_rows(rows, h + 1, code_col, file=path, sheet=sheet)
         if not data:
             raise InputError(path, "no data rows under the header", sheet=sheet, row=h)
-        codes = [clean_text(rows[r][code_col]) for r in data]
-        check_codes(codes, data, file=path, sheet=sheet, col=code_col, header="LA code")
-        names = [clean_text(rows[r][name_col]) for r in data]
+        # Codes, names and industries repeat 49 and 35-64 times: clean each distinct cell once.
+        cache: dict = {}
+
+        def text(v) -> str:
+            try:
+                return cache[v]
+            except KeyError:
+                return cache.setdefault(v, clean_text(v))
+
+        codes = [text(rows[r][code_col]) for r in data]
+        first: dict[str, int] = {}  # code -> the row it first appears on
+        for c, r in zip(codes, data, strict=True):
+            first.setdefault(c, r)
+        check_codes(list(first), list(first.values()), file=path, sheet=sheet, col=code_col, header="LA code")
+        names = [text(rows[r][name_col]) for r in data]
         industries: list[str] = []
         descriptions: dict[str, str] = {}
         for r in data:
             # clean_text turns the numeric codes (41.0) into '41' and strips spaces.
-            code = clean_text(rows[r][sic_col]) if sic_col < len(rows[r]) else ""
+            code = text(rows[r][sic_col]) if sic_col < len(rows[r]) else ""
             if not code:
                 raise InputError(path, "empty SIC07 code", sheet=sheet, row=r, column=sic_col, header="SIC07")
             industries.append(code)
             if code not in descriptions:
-                descriptions[code] = clean_text(rows[r][desc_col]) if desc_col < len(rows[r]) else ""
+                descriptions[code] = text(rows[r][desc_col]) if desc_col < len(rows[r]) else ""
         ycol_idx = [c for c, _ in ycols]
         values, status = parse_block(
             rows,
@@ -378,7 +390,7 @@ class GVAIndustryLAD(Source):
                 "suppressed cells: " + ", ".join(f"{n:,} {m} ({MARKERS.get(m, m)})" for m, n in counts.items())
             )
         title = clean_text(book.rows(sheets[0])[0][0])
-        m = re.search(r"ITL1 region: (TL[C-N]) ([^,]+),", title)
+        m = re.search(r"ITL1 region: (TL[A-Z]) ([^,]+),", title)
         out.attrs["industries"] = industries
         out.attrs["warnings"] = warnings
         out.attrs["metadata"] = {

@@ -1,0 +1,575 @@
+"""Compute every registered indicator for any set of areas, and the indicator table.
+
+:func:`compute` gives one indicator for many areas and all years (one vectorised pass
+per published measure); :func:`panel` does it for many indicators; :func:`table` builds
+the DESIGN.md indicator table for one area against its benchmarks (UK, England, its
+region, its peers' median and its statistical neighbours' median) with index, gap,
+significance and rank among peers.
+
+Every value says how it was obtained (``method``: a published figure, a sum over 8
+districts, a pooled survey rate ...) and from which dataset and release (``source``),
+so that each number in a report can be traced to the published rows.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .. import geography as geo_mod
+from ..errors import DataNotAvailable, LisError, NotAggregable
+from ..geography import ENGLAND, UK, Area, Geography
+from ..industries import GVA_SECTIONS
+from .registry import Indicator, Ref, load_registry
+
+log = logging.getLogger(__name__)
+
+SERIES_COLUMNS = [
+    "area_code",
+    "year",
+    "period",
+    "value",
+    "ci_lower",
+    "ci_upper",
+    "status",
+    "method",
+    "source",
+    "release",
+    "demo",
+]
+
+TABLE_COLUMNS = [
+    "area_code",
+    "area_name",
+    "indicator_id",
+    "foundation",
+    "period",
+    "value",
+    "unit",
+    "ci_lower",
+    "ci_upper",
+    "benchmark_code",
+    "benchmark_value",
+    "index",
+    "gap",
+    "significant",
+    "rank",
+    "n_peers",
+    "polarity",
+    "source",
+]
+#: Columns after the DESIGN.md ones: what a reader needs to trust a row.
+TABLE_EXTRA = ["indicator_name", "benchmark_name", "benchmark_kind", "year", "method", "status", "release", "demo"]
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in SERIES_COLUMNS})
+
+
+@dataclass
+class Context:
+    """Observations, geography and a cache of aggregated measures for one computation."""
+
+    obs: pd.DataFrame
+    geo: Geography
+    registry: dict[str, Indicator] = field(default_factory=load_registry)
+    notes: dict[tuple[str, str], str] = field(default_factory=dict)
+    _agg: dict = field(default_factory=dict, repr=False)
+    _ind: dict = field(default_factory=dict, repr=False)
+
+    # ---------------------------------------------------------------- published measures
+    def aggregated(self, ref: Ref, areas: Sequence[Area]) -> pd.DataFrame:
+        """Every industry/breakdown of ``ref``'s measure for the areas (published figure
+        where printed for the exact area, else built from its districts)."""
+        key = (ref.dataset, ref.measure, tuple(a.code for a in areas))
+        if key not in self._agg:
+            frames = []
+            pub_codes = {c: a for a in areas for c in (*a.codes, *self.geo.equivalents(a))}
+            s = self.obs[(self.obs["dataset"] == ref.dataset) & (self.obs["measure"] == ref.measure)]
+            if s.empty:
+                self._agg[key] = pd.DataFrame()
+                return self._agg[key]
+            pub = s[s["geography_code"].isin(pub_codes.keys())]
+            done: set[str] = set()
+            if len(pub):
+                # An area's own code first, then aliases/equivalents: one code per area.
+                pub = pub.assign(area_code=pub["geography_code"].map(lambda c: pub_codes[c].code))
+                prio = {c: i for a in areas for i, c in enumerate((*a.codes, *self.geo.equivalents(a)))}
+                pub = pub.assign(_p=pub["geography_code"].map(prio))
+                best = pub.groupby("area_code")["_p"].transform("min")
+                pub = pub[pub["_p"] == best].drop(columns="_p")
+                pub = pub.assign(
+                    method=np.where(
+                        pub["geography_code"] == pub["area_code"],
+                        "published",
+                        "published for " + pub["geography_code"].astype(str) + " (same districts)",
+                    ),
+                    n_members=np.nan,
+                    n_present=np.nan,
+                )
+                frames.append(pub)
+                done = set(pub["area_code"])
+            todo = [a for a in areas if a.code not in done]
+            if todo:
+                try:
+                    built = geo_mod.aggregate(self.obs, todo, ref.dataset, ref.measure, prefer_published=False)
+                    built = built.rename(columns={"geography_code": "area_code"})
+                    frames.append(built)
+                except NotAggregable as exc:
+                    for a in todo:
+                        self.notes.setdefault((ref.measure, a.code), str(exc))
+                except DataNotAvailable as exc:
+                    for a in todo:
+                        self.notes.setdefault((ref.measure, a.code), str(exc))
+            out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+            if len(out):
+                out["source"] = ref.dataset
+            self._agg[key] = out
+        return self._agg[key]
+
+    def measure_series(self, refs: Sequence[Ref], areas: Sequence[Area], *, industry: str | None = None) -> pd.DataFrame:
+        """One value per area and year from the first of ``refs`` that has data for the
+        area (published figures preferred within each ref)."""
+        out = []
+        remaining = list(areas)
+        for ref in refs:
+            if not remaining:
+                break
+            agg = self.aggregated(ref, remaining)
+            if agg.empty:
+                continue
+            ind = ref.industry if industry is None else industry
+            sub = agg[(agg["industry"] == ind) & (agg["breakdown"] == ref.breakdown)]
+            if sub.empty:
+                continue
+            sub = sub[sub["value"].notna() | sub["status"].notna()]
+            got = set(sub.loc[sub["value"].notna(), "area_code"])
+            sub = sub[sub["area_code"].isin(got)]
+            if sub.empty:
+                continue
+            sub = sub.assign(value=sub["value"] * ref.scale, ci_lower=sub["ci_lower"] * ref.scale, ci_upper=sub["ci_upper"] * ref.scale)
+            out.append(sub)
+            remaining = [a for a in remaining if a.code not in got]
+        if not out:
+            return _empty()
+        res = pd.concat(out, ignore_index=True)
+        return res.reindex(columns=SERIES_COLUMNS)
+
+    # ---------------------------------------------------------------- indicators
+    def indicator(self, ind: Indicator | str, areas: Sequence[Area]) -> pd.DataFrame:
+        """One indicator for the areas, all years (columns SERIES_COLUMNS + indicator_id)."""
+        if isinstance(ind, str):
+            ind = self.registry[ind]
+        key = (ind.id, tuple(a.code for a in areas))
+        if key not in self._ind:
+            fn = getattr(self, f"_k_{ind.kind}")
+            res = fn(ind, list(areas))
+            if res.empty:
+                res = _empty()
+            res = res.reindex(columns=SERIES_COLUMNS)
+            res["indicator_id"] = ind.id
+            res = res.sort_values(["area_code", "year"], kind="stable").reset_index(drop=True)
+            self._ind[key] = res
+        return self._ind[key]
+
+    def _k_measure(self, ind: Indicator, areas: list[Area]) -> pd.DataFrame:
+        return self.measure_series(ind.sources, areas)
+
+    def _k_ratio(self, ind: Indicator, areas: list[Area]) -> pd.DataFrame:
+        num = self.measure_series(ind.numerator, areas)
+        den = self.measure_series(ind.denominator, areas)
+        return _divide(num, den, ind.scale, ind)
+
+    def _k_share(self, ind: Indicator, areas: list[Area]) -> pd.DataFrame:
+        ref = ind.numerator[0]
+        agg = self.aggregated(ref, areas)
+        if agg.empty:
+            return _empty()
+        if ind.industries:
+            part = agg[agg["industry"].isin(ind.industries) & (agg["breakdown"] == ref.breakdown)]
+            total = agg[(agg["industry"] == ref.industry) & (agg["breakdown"] == ref.breakdown)]
+            need = len(ind.industries)
+        else:
+            part = agg[agg["breakdown"].isin(ind.breakdowns) & (agg["industry"] == ref.industry)]
+            total = agg[(agg["industry"] == ref.industry) & (agg["breakdown"].isin(["Total", "All"]))]
+            need = len(ind.breakdowns)
+        g = part.groupby(["area_code", "year"], observed=True)
+        num = g.agg(value=("value", "sum"), n=("value", "count"), period=("period", "first"),
+                    method=("method", "first"), source=("source", "first"), release=("release", "first"),
+                    demo=("demo", "all")).reset_index()  # fmt: skip
+        num.loc[num["n"] < need, "value"] = np.nan
+        den = total.reindex(columns=SERIES_COLUMNS)
+        res = _divide(num.reindex(columns=SERIES_COLUMNS), den, 100.0, ind)
+        return res
+
+    def _k_difference(self, ind: Indicator, areas: list[Area]) -> pd.DataFrame:
+        a = self.indicator(ind.of, areas)  # type: ignore[arg-type]
+        b = self.indicator(ind.minus, areas)  # type: ignore[arg-type]
+        m = a.merge(b[["area_code", "year", "value", "source", "release"]], on=["area_code", "year"], suffixes=("", "_b"))
+        m["value"] = m["value"] - m["value_b"]
+        m["ci_lower"] = np.nan
+        m["ci_upper"] = np.nan
+        m["method"] = f"{ind.of} minus {ind.minus}"
+        m["source"] = m["source"].astype(str) + ", " + m["source_b"].astype(str)
+        return m
+
+    def _k_index(self, ind: Indicator, areas: list[Area]) -> pd.DataFrame:
+        # The publisher's own index where it prints one for the exact area.
+        pub = []
+        remaining = list(areas)
+        for ref in ind.sources:
+            s = self.obs[(self.obs["dataset"] == ref.dataset) & (self.obs["measure"] == ref.measure)]
+            if s.empty or not remaining:
+                continue
+            codes = {c: a.code for a in remaining for c in (*a.codes, *self.geo.equivalents(a))}
+            hit = s[s["geography_code"].isin(codes.keys())]
+            if len(hit):
+                hit = hit.assign(area_code=hit["geography_code"].map(codes), method="published index", source=ref.dataset)
+                hit = hit.drop_duplicates(["area_code", "year"])
+                pub.append(hit.reindex(columns=SERIES_COLUMNS))
+                got = set(hit["area_code"])
+                remaining = [a for a in remaining if a.code not in got]
+        if remaining:
+            uk = self.geo.area(UK)
+            base = self.indicator(ind.of, [*remaining, uk])  # type: ignore[arg-type]
+            ukv = base[base["area_code"] == UK].set_index("year")["value"]
+            own = base[base["area_code"].isin([a.code for a in remaining if a.code != UK])].copy()
+            if any(a.code == UK for a in remaining):
+                own = pd.concat([own, base[base["area_code"] == UK]], ignore_index=True)
+            own["value"] = own["value"] / own["year"].map(ukv) * 100
+            own["ci_lower"] = own["ci_lower"] / own["year"].map(ukv) * 100
+            own["ci_upper"] = own["ci_upper"] / own["year"].map(ukv) * 100
+            own["method"] = own["method"].astype(str) + "; ÷ UK × 100"
+            pub.append(own.reindex(columns=SERIES_COLUMNS))
+        return pd.concat(pub, ignore_index=True) if pub else _empty()
+
+    def _k_growth(self, ind: Indicator, areas: list[Area]) -> pd.DataFrame:
+        base = self.indicator(ind.of, areas) if ind.of in self.registry else self.measure_series(ind.sources, areas)
+        if base.empty:
+            return _empty()
+        n = ind.years
+        b = base[["area_code", "year", "value"]].copy()
+        b["year"] = b["year"].astype(int) + n
+        m = base.merge(b, on=["area_code", "year"], how="inner", suffixes=("", "_start"))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ok = m["value_start"] > 0
+            m["value"] = np.where(ok, ((m["value"] / m["value_start"]) ** (1.0 / n) - 1) * 100, np.nan)
+        m.loc[~ok, "status"] = "start value zero or missing"
+        m["ci_lower"] = np.nan
+        m["ci_upper"] = np.nan
+        m["period"] = (m["year"].astype(int) - n).astype(str) + "-" + m["year"].astype(int).astype(str)
+        m["method"] = f"compound annual growth over {n} years of " + m["method"].astype(str)
+        return m
+
+    def _k_spread(self, ind: Indicator, areas: list[Area]) -> pd.DataFrame:
+        multi = [a for a in areas if len(a.members) > 1]
+        if not multi:
+            return _empty()
+        lads = sorted({m for a in multi for m in a.members})
+        lad_areas = [self.geo.area(c) for c in lads if c in self.geo]
+        vals = self.indicator(ind.of, lad_areas)  # type: ignore[arg-type]
+        mem = pd.DataFrame([(a.code, m) for a in multi for m in a.members], columns=["owner", "area_code"])
+        d = mem.merge(vals, on="area_code")
+        g = d.groupby(["owner", "year"], observed=True)
+        res = g.agg(hi=("value", "max"), lo=("value", "min"), n=("value", "count"), period=("period", "first"),
+                    source=("source", "first"), release=("release", "first"), demo=("demo", "all")).reset_index()  # fmt: skip
+        size = {a.code: len(a.members) for a in multi}
+        res = res[res["n"] == res["owner"].map(size)]
+        res["value"] = res["hi"] / res["lo"]
+        res["method"] = "highest ÷ lowest of " + res["n"].astype(str) + " districts"
+        return res.rename(columns={"owner": "area_code"})
+
+    def _k_specialisation(self, ind: Indicator, areas: list[Area]) -> pd.DataFrame:
+        ref = ind.numerator[0]
+        uk = self.geo.area(UK)
+        agg = self.aggregated(ref, [*areas, uk] if all(a.code != UK for a in areas) else areas)
+        if agg.empty:
+            return _empty()
+        sec = agg[agg["industry"].isin(GVA_SECTIONS) & (agg["breakdown"] == ref.breakdown)]
+        tot = sec.groupby(["area_code", "year"], observed=True)["value"].transform("sum")
+        sec = sec.assign(share=sec["value"] / tot)
+        ukshare = sec[sec["area_code"] == UK][["year", "industry", "share"]]
+        m = sec.merge(ukshare, on=["year", "industry"], suffixes=("", "_uk"))
+        m["d"] = (m["share"] - m["share_uk"]).abs()
+        g = m.groupby(["area_code", "year"], observed=True)
+        res = g.agg(value=("d", "sum"), n=("d", "count"), period=("period", "first"), source=("source", "first"),
+                    release=("release", "first"), demo=("demo", "all")).reset_index()  # fmt: skip
+        res.loc[res["n"] < len(GVA_SECTIONS), "value"] = np.nan
+        res["method"] = "Σ |area share − UK share| over 18 sections"
+        return res[res["area_code"].isin([a.code for a in areas])]
+
+
+def _divide(num: pd.DataFrame, den: pd.DataFrame, scale: float, ind: Indicator) -> pd.DataFrame:
+    """num / den × scale by area and year; the denominator's nearest year when it is
+    published for fewer years (labelled in ``method``)."""
+    if num.empty or den.empty:
+        return _empty()
+    d = den[["area_code", "year", "value", "source", "release"]].dropna(subset=["value"])
+    m = num.merge(d, on=["area_code", "year"], how="left", suffixes=("", "_den"))
+    lacking = m["value_den"].isna()
+    if lacking.any():
+        # nearest available year of the denominator for the same area
+        near = []
+        for code, grp in m[lacking].groupby("area_code"):
+            yrs = d[d["area_code"] == code].set_index("year")
+            if yrs.empty:
+                continue
+            ys = np.array(sorted(yrs.index.astype(int)))
+            for i, y in grp["year"].astype(int).items():
+                j = ys[np.argmin(np.abs(ys - y))]
+                near.append((i, float(yrs.loc[j, "value"]), int(j), yrs.loc[j, "source"], yrs.loc[j, "release"]))
+        for i, v, j, src, rel in near:
+            m.loc[i, "value_den"] = v
+            m.loc[i, "source_den"] = src
+            m.loc[i, "release_den"] = rel
+            m.loc[i, "method"] = f"{m.loc[i, 'method']}; base of {j}"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ok = m["value_den"] > 0
+        m["value"] = np.where(ok, m["value"] / m["value_den"] * scale, np.nan)
+    m.loc[~ok & m["value_den"].notna(), "status"] = "zero denominator"
+    m["ci_lower"] = np.nan
+    m["ci_upper"] = np.nan
+    m["source"] = m["source"].astype(str) + " / " + m["source_den"].astype(str)
+    return m
+
+
+# --------------------------------------------------------------------------------------
+# Public functions
+# --------------------------------------------------------------------------------------
+
+
+def compute(indicator: str | Indicator, areas: Area | Sequence[Area], *, obs: pd.DataFrame, geo: Geography) -> pd.DataFrame:
+    """One indicator for one or many areas, every year available.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``indicator_id, area_code, year, period, value, ci_lower, ci_upper, status,
+        method, source, release, demo``.
+    """
+    ctx = Context(obs, geo)
+    areas = [areas] if isinstance(areas, Area) else list(areas)
+    return ctx.indicator(indicator, areas)
+
+
+def panel(
+    areas: Sequence[Area],
+    *,
+    obs: pd.DataFrame,
+    geo: Geography,
+    indicators: Iterable[str] | None = None,
+    ctx: Context | None = None,
+) -> pd.DataFrame:
+    """Many indicators for many areas, all years, in one long frame (see :func:`compute`)."""
+    ctx = ctx or Context(obs, geo)
+    ids = list(indicators) if indicators is not None else list(ctx.registry)
+    frames = [ctx.indicator(i, list(areas)) for i in ids]
+    out = pd.concat([f for f in frames if len(f)], ignore_index=True) if frames else _empty()
+    return out
+
+
+@dataclass
+class Benchmarks:
+    """The comparators of an area: named benchmark areas, peers and neighbours."""
+
+    area: Area
+    fixed: list[tuple[str, Area]]  # (kind, area): uk, england, region
+    peers: list[Area]
+    neighbours: list[Area]
+    neighbour_table: pd.DataFrame | None = None
+
+
+def benchmarks_for(area: Area, geo: Geography, kinds: Sequence[str] = ("uk", "england", "region", "peers", "neighbours")) -> Benchmarks:
+    """UK, England, the area's region, its peers (other LSIP areas, or areas of its own
+    level) and room for statistical neighbours (found by :func:`neighbours`)."""
+    fixed: list[tuple[str, Area]] = []
+    if "uk" in kinds and UK in geo and area.code != UK:
+        fixed.append(("uk", geo.area(UK)))
+    if "england" in kinds and ENGLAND in geo and area.code not in (ENGLAND, UK) and all(m.startswith("E") for m in area.members):
+        fixed.append(("england", geo.area(ENGLAND)))
+    if "region" in kinds and area.region and area.region in geo and area.region != area.code:
+        fixed.append(("region", geo.area(area.region)))
+    peers = geo.peers(area) if ("peers" in kinds or "neighbours" in kinds) else []
+    return Benchmarks(area=area, fixed=fixed, peers=peers, neighbours=[])
+
+
+def neighbours(
+    area: Area,
+    *,
+    obs: pd.DataFrame,
+    geo: Geography,
+    k: int = 5,
+    characteristics: Sequence[str] | None = None,
+    candidates: Sequence[Area] | None = None,
+    ctx: Context | None = None,
+):
+    """The ``k`` statistical neighbours of ``area`` among ``candidates`` (its peers by
+    default) on standardised characteristics (indicator ids; default: those flagged
+    ``neighbour_characteristic`` in the registry), latest common year of each.
+
+    Returns
+    -------
+    lis_analysis.methods.Neighbours
+        ``.codes`` nearest first, ``.table`` with distances, ``.dropped`` candidates.
+    """
+    from ..methods import statistical_neighbours
+
+    ctx = ctx or Context(obs, geo)
+    cands = list(candidates) if candidates is not None else geo.peers(area)
+    chars = list(characteristics) if characteristics else [i.id for i in ctx.registry.values() if i.neighbour_characteristic]
+    cols = {}
+    for cid in chars:
+        vals = ctx.indicator(cid, [area, *cands])
+        vals = vals.dropna(subset=["value"])
+        if vals.empty:
+            continue
+        own = vals[vals["area_code"] == area.code]
+        if own.empty:
+            raise DataNotAvailable(f"statistical neighbours: {cid} has no value for {area.name}")
+        year = own["year"].max()
+        cols[cid] = vals[vals["year"] == year].set_index("area_code")["value"]
+    if not cols:
+        raise DataNotAvailable("statistical neighbours: none of the characteristics has data")
+    frame = pd.DataFrame(cols)
+    return statistical_neighbours(frame, area.code, k=min(k, max(1, len(frame) - 1)))
+
+
+def table(
+    area: Area,
+    *,
+    obs: pd.DataFrame,
+    geo: Geography,
+    indicators: Iterable[str] | None = None,
+    benchmarks: Sequence[str] = ("uk", "england", "region", "peers", "neighbours"),
+    year: int | None = None,
+    start_year: int | None = None,
+    neighbours_k: int = 5,
+    characteristics: Sequence[str] | None = None,
+    ctx: Context | None = None,
+) -> pd.DataFrame:
+    """The indicator table for ``area`` against its benchmarks (DESIGN.md columns).
+
+    One row per indicator and benchmark: the area's value in its latest year (up to
+    ``year``), the benchmark's value for the same year, index (benchmark = 100), gap,
+    whether the difference is statistically significant (where intervals exist; None
+    otherwise), and the area's rank among its peers (1 = best by polarity).
+
+    Indicators the area has no value for are left out; ``table.attrs["missing"]`` says
+    why for each (not aggregable, not published at this geography, no data).
+    """
+    from ..methods import significance_of_difference
+    from ..methods.uncertainty import se_from_ci
+
+    ctx = ctx or Context(obs, geo)
+    reg = ctx.registry
+    ids = list(indicators) if indicators is not None else list(reg)
+    unknown = [i for i in ids if i not in reg]
+    if unknown:
+        raise LisError(f"unknown indicator(s) {', '.join(unknown)} (known: {', '.join(reg)})")
+    bm = benchmarks_for(area, geo, benchmarks)
+    neigh = None
+    if "neighbours" in benchmarks and bm.peers:
+        try:
+            neigh = neighbours(area, obs=obs, geo=geo, k=neighbours_k, characteristics=characteristics, candidates=bm.peers, ctx=ctx)
+            bm.neighbours = [geo.area(c) for c in neigh.codes]
+            bm.neighbour_table = neigh.table
+        except LisError as exc:
+            log.info("no statistical neighbours: %s", exc)
+    all_areas = [area, *(a for _, a in bm.fixed), *bm.peers]
+    rows = []
+    missing: dict[str, str] = {}
+    for iid in ids:
+        ind = reg[iid]
+        vals = ctx.indicator(ind, all_areas)
+        own = vals[(vals["area_code"] == area.code) & vals["value"].notna()]
+        if year is not None:
+            own = own[own["year"] <= year]
+        if start_year is not None:
+            own = own[own["year"] >= start_year]
+        if own.empty:
+            why = _why_missing(ctx, ind, area)
+            missing[iid] = why
+            continue
+        cur = own.sort_values("year").iloc[-1]
+        y = int(cur["year"])
+        same = vals[(vals["year"] == y) & vals["value"].notna()].set_index("area_code")
+        peer_codes = [p.code for p in bm.peers]
+        peer_vals = same["value"].reindex([area.code, *peer_codes]).dropna()
+        sign = {"higher": 1, "lower": -1}.get(ind.polarity, 1)
+        rank = int((sign * peer_vals).rank(ascending=False, method="min").get(area.code)) if area.code in peer_vals else None
+        n_peers = int(len(peer_vals) - 1) if area.code in peer_vals else 0
+        comparators: list[tuple[str, str, str, float, float, float, str]] = []
+        for kind, b in bm.fixed:
+            if b.code in same.index:
+                r = same.loc[b.code]
+                comparators.append((kind, b.code, b.name, float(r["value"]), r["ci_lower"], r["ci_upper"], str(r["method"])))
+        if len(peer_vals) > 1:
+            pv = peer_vals.drop(area.code, errors="ignore")
+            comparators.append(("peers", "peers", f"median of {len(pv)} peer areas", float(pv.median()), np.nan, np.nan, "median of peers"))
+        if bm.neighbours:
+            nv = same["value"].reindex([n.code for n in bm.neighbours]).dropna()
+            if len(nv):
+                comparators.append(("neighbours", "neighbours", f"median of {len(nv)} statistical neighbours", float(nv.median()), np.nan, np.nan, "median of neighbours"))
+        if not comparators:
+            comparators.append(("none", "", "", np.nan, np.nan, np.nan, ""))
+        se = se_from_ci(cur["ci_lower"], cur["ci_upper"]) if pd.notna(cur["ci_lower"]) else np.nan
+        for kind, bcode, bname, bval, blo, bhi, _bmethod in comparators:
+            bse = se_from_ci(blo, bhi) if pd.notna(blo) and pd.notna(bhi) else np.nan
+            sig = None
+            if pd.notna(se) and pd.notna(bval):
+                sig = significance_of_difference(float(cur["value"]), float(se), bval, float(bse) if pd.notna(bse) else 0.0).significant
+            rows.append(
+                {
+                    "area_code": area.code,
+                    "area_name": area.name,
+                    "indicator_id": ind.id,
+                    "foundation": ind.foundation,
+                    "period": str(cur["period"]),
+                    "value": float(cur["value"]),
+                    "unit": ind.unit,
+                    "ci_lower": cur["ci_lower"],
+                    "ci_upper": cur["ci_upper"],
+                    "benchmark_code": bcode,
+                    "benchmark_value": bval,
+                    "index": 100 * cur["value"] / bval if pd.notna(bval) and bval > 0 else np.nan,
+                    "gap": cur["value"] - bval if pd.notna(bval) else np.nan,
+                    "significant": sig,
+                    "rank": rank,
+                    "n_peers": n_peers,
+                    "polarity": ind.polarity,
+                    "source": str(cur["source"]),
+                    "indicator_name": ind.name,
+                    "benchmark_name": bname,
+                    "benchmark_kind": kind,
+                    "year": y,
+                    "method": str(cur["method"]),
+                    "status": None if pd.isna(cur["status"]) else str(cur["status"]),
+                    "release": None if pd.isna(cur["release"]) else str(cur["release"]),
+                    "demo": bool(cur["demo"]) if pd.notna(cur["demo"]) else False,
+                }
+            )
+    out = pd.DataFrame(rows, columns=TABLE_COLUMNS + TABLE_EXTRA)
+    out["significant"] = out["significant"].astype("boolean")
+    out["rank"] = out["rank"].astype("Int64")
+    out.attrs["missing"] = missing
+    out.attrs["neighbours"] = None if neigh is None else neigh.table
+    out.attrs["peers"] = [p.code for p in bm.peers]
+    return out
+
+
+def _why_missing(ctx: Context, ind: Indicator, area: Area) -> str:
+    refs = (*ind.sources, *ind.numerator, *ind.denominator)
+    for r in refs:
+        note = ctx.notes.get((r.measure, area.code))
+        if note:
+            return note
+    if ind.kind == "spread" and len(area.members) < 2:
+        return f"{ind.name}: {area.name} is a single district, so there is no spread"
+    have = [r.dataset for r in refs if (ctx.obs["dataset"] == r.dataset).any()]
+    if not have and refs:
+        return f"{ind.name}: no data loaded from {', '.join(sorted({r.dataset for r in refs}))}"
+    return f"{ind.name}: no value for {area.name} ({ind.aggregation or 'not published for this area'})"
