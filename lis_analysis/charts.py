@@ -1430,7 +1430,7 @@ def strengths_chart(
 
         def listed(cls: str) -> str:
             sub = df[df["_class"] == cls].sort_values("_z", ascending=(cls == "Weakness"))
-            return _list_words([f"{r._name} ({_signed(r._z)})" for r in sub.itertuples()]) or "none"
+            return _list_words([f"{nm} ({_signed(z)})" for nm, z in zip(sub["_name"], sub["_z"], strict=True)]) or "none"
 
         n_s = int((df["_class"] == "Strength").sum())
         n_w = int((df["_class"] == "Weakness").sum())

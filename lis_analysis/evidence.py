@@ -261,7 +261,8 @@ def load_priorities(path: str | Path | None = None) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 
 _STEMMER = snowballstemmer.stemmer("english")
-_WORD = re.compile(r"[^\W_]+")
+#: A word: letters and digits, with apostrophes inside it (don't, Leicester's).
+_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 
 
 @lru_cache(maxsize=50_000)
@@ -269,10 +270,17 @@ def _stem(word: str) -> str:
     return _STEMMER.stemWord(word)
 
 
+def _tokens(text: str) -> tuple[list[str], list[tuple[int, int]]]:
+    """Lower-case word tokens (apostrophes dropped: don't -> dont) and their spans."""
+    words, spans = [], []
+    for m in _WORD.finditer(str(text)):
+        words.append(m.group().lower().replace("'", "").replace("\u2019", ""))
+        spans.append(m.span())
+    return words, spans
+
+
 def _words(text: str) -> list[str]:
-    """Lower-case word tokens; apostrophes are dropped inside words (don't -> dont)."""
-    text = str(text).lower().replace("\u2019", "'").replace("'", "")
-    return _WORD.findall(text)
+    return _tokens(text)[0]
 
 
 def stems(text: str) -> list[str]:
@@ -367,11 +375,13 @@ class Taxonomy:
         """The themes ``text`` is coded to, in taxonomy order, with the entries matched.
 
         A theme is coded when at least ``min_matches`` distinct entries (terms or phrases;
-        entries with the same stems count once) occur in the text outside the theme's
-        ``exclude`` phrases. Matching ignores case; entries are compared by Snowball stems,
+        entries with the same stems count once, and an entry found only inside a longer
+        matched entry does not count) occur in the text outside the theme's ``exclude``
+        phrases. Matching ignores case; entries are compared by Snowball stems,
         or as exact words when written with a leading ``=``.
         """
-        words = _words(text)
+        text = str(text)
+        words, spans = _tokens(text)
         if not words:
             return []
         stemmed = [_stem(w) for w in words]
@@ -379,19 +389,24 @@ class Taxonomy:
         for theme in self.themes:
             excluded = _covered(theme.exclude_patterns, words, stemmed)
             seen: dict[tuple[bool, tuple[str, ...]], tuple[str, str]] = {}
-            for pat in theme.patterns:
+            claimed: set[int] = set()  # words already matched by a longer entry
+            for pat in sorted(theme.patterns, key=lambda p: -len(p.tokens)):
                 key = (pat.exact, pat.tokens)
                 if key in seen:
                     continue
-                hit = _find(pat, words, stemmed, excluded)
+                hit = _find(pat, words, stemmed, excluded, claimed)
                 if hit is not None:
-                    seen[key] = (pat.label, " ".join(words[hit : hit + len(pat.tokens)]))
+                    claimed.update(range(hit, hit + len(pat.tokens)))
+                    found = text[spans[hit][0] : spans[hit + len(pat.tokens) - 1][1]]
+                    seen[key] = (pat.label, " ".join(found.split()))
             if len(seen) >= theme.min_matches:
+                order = {(p.exact, p.tokens): i for i, p in reversed(list(enumerate(theme.patterns)))}
+                found = [seen[k] for k in sorted(seen, key=order.__getitem__)]  # taxonomy order
                 out.append(
                     Match(
                         theme.id,
-                        tuple(v[0] for v in seen.values()),
-                        tuple(dict.fromkeys(v[1] for v in seen.values())),
+                        tuple(v[0] for v in found),
+                        tuple(dict.fromkeys(v[1] for v in found)),
                     )
                 )
         return out
@@ -428,14 +443,20 @@ def _covered(patterns: Sequence[_Pattern], words: list[str], stemmed: list[str])
     return pos
 
 
-def _find(pat: _Pattern, words: list[str], stemmed: list[str], excluded: set[int]) -> int | None:
+def _find(
+    pat: _Pattern, words: list[str], stemmed: list[str], excluded: set[int], claimed: set[int]
+) -> int | None:
+    """Start of the first occurrence of ``pat`` that touches no excluded word and is not
+    wholly inside words a longer entry already matched ("house prices" is one entry,
+    not also "housing")."""
     seq = words if pat.exact else stemmed
     n = len(pat.tokens)
     first = pat.tokens[0]
     for i in range(len(seq) - n + 1):
         if seq[i] != first or tuple(seq[i : i + n]) != pat.tokens:
             continue
-        if excluded.intersection(range(i, i + n)):
+        span = set(range(i, i + n))
+        if span & excluded or span <= claimed:
             continue
         return i
     return None

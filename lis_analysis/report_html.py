@@ -433,6 +433,7 @@ def render_html(
 
 
 _MARKER = "<!--lis:contents-->"
+_CELL_DIV = re.compile(r'<div\b[^>]*\bclass="jp-Cell\b')
 
 
 def _insert_contents(body: str, *, after_first_h1: bool) -> str:
@@ -450,9 +451,9 @@ def _insert_contents(body: str, *, after_first_h1: bool) -> str:
     h1_end = body.find("</h1>", start)
     if h1_end == -1:
         return body
-    nxt = body.find('<div class="jp-Cell', h1_end)
     main_end = body.find("</main>", h1_end)
-    at = nxt if nxt != -1 and nxt < main_end else main_end
+    nxt = _CELL_DIV.search(body, h1_end, main_end)
+    at = nxt.start() if nxt else main_end
     return body[:at] + contents + "\n" + body[at:]
 
 

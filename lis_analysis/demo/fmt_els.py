@@ -93,7 +93,9 @@ def write_els(obs: pd.DataFrame, path: Path) -> Path:
     unknown = sorted(set(obs["measure"]) - set(MEASURES))
     if unknown:
         raise ValueError(f"not ELS measures: {', '.join(unknown)}")
-    ds_ids = {ds.id for ds in DATASETS for m in ds.indicators.values() if m.id in set(obs["measure"])}
+    ds_ids = {
+        ds.id for ds in DATASETS for m in ds.indicators.values() if m.id in set(obs["measure"])
+    }
     if "dataset" in obs and obs["dataset"].notna().any():
         ds_ids |= set(obs["dataset"].dropna())
     if len(ds_ids) != 1:
@@ -104,16 +106,31 @@ def write_els(obs: pd.DataFrame, path: Path) -> Path:
 
     period = obs["period"] if "period" in obs else pd.Series([None] * len(obs))
     period = [
-        p if isinstance(p, str) and p else f"{int(y)}-01-01/P1Y" for p, y in zip(period, obs["year"], strict=True)
+        p if isinstance(p, str) and p else f"{int(y)}-01-01/P1Y"
+        for p, y in zip(period, obs["year"], strict=True)
     ]
     codes = obs["geography_code"].astype(str).to_numpy()
     names = obs["geography_name"].astype(str).to_numpy()
     measures = obs["measure"].astype(str).to_numpy()
     values = pd.to_numeric(obs["value"], errors="coerce").to_numpy(dtype=float)
-    status = obs["status"].to_numpy(dtype=object) if "status" in obs else np.full(len(obs), None, dtype=object)
-    lo = pd.to_numeric(obs["ci_lower"], errors="coerce").to_numpy(dtype=float) if "ci_lower" in obs else np.full(len(obs), np.nan)
-    hi = pd.to_numeric(obs["ci_upper"], errors="coerce").to_numpy(dtype=float) if "ci_upper" in obs else np.full(len(obs), np.nan)
-    printed = {mid: _PRINTED_UNITS.get(MEASURES[mid].unit, (MEASURES[mid].unit,) * 2) for mid in labels}
+    status = (
+        obs["status"].to_numpy(dtype=object)
+        if "status" in obs
+        else np.full(len(obs), None, dtype=object)
+    )
+    lo = (
+        pd.to_numeric(obs["ci_lower"], errors="coerce").to_numpy(dtype=float)
+        if "ci_lower" in obs
+        else np.full(len(obs), np.nan)
+    )
+    hi = (
+        pd.to_numeric(obs["ci_upper"], errors="coerce").to_numpy(dtype=float)
+        if "ci_upper" in obs
+        else np.full(len(obs), np.nan)
+    )
+    printed = {
+        mid: _PRINTED_UNITS.get(MEASURES[mid].unit, (MEASURES[mid].unit,) * 2) for mid in labels
+    }
     order = np.lexsort((np.array(period, dtype=str), measures, codes))
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\r\n")
@@ -159,5 +176,7 @@ def write_els(obs: pd.DataFrame, path: Path) -> Path:
             "longDescription": f"{LABEL}: {m.description}.",
         }
     doc = {"_note": f"{LABEL} - written by lis demo", "ess-beta-metadata": meta}
-    path.with_suffix(".json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.with_suffix(".json").write_text(
+        json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return path

@@ -156,6 +156,7 @@ def productivity_output_gap(
     if annual_hours is not None:
         hours = finite(annual_hours, "annual_hours", m)
     else:
+        assert weekly_hours is not None  # checked above; for the type checker
         hours = finite(weekly_hours, "weekly_hours", m) * finite(weeks, "weeks", m)
         if weeks <= 0:
             raise MethodError(f"{m}: weeks must be positive, got {weeks}")

@@ -67,8 +67,9 @@ def robust_z_scores(
     Notes
     -----
     Iglewicz, B. and Hoaglin, D. (1993) *How to Detect and Handle Outliers*, ASQC
-    (the MAD-based modified z-score); the mean-absolute-deviation fallback with 1.2533
-    is IBM SPSS Modeler's rule for MAD = 0.
+    Quality Press (the MAD-based modified z-score). The fallback to 1.2533 × mean
+    absolute deviation when MAD = 0 is the rule in IBM Cognos Analytics' "Modified z
+    score" (documentation 11.1.0).
     """
     m = "robust_z_scores"
     x = as_series(values, "values", m)

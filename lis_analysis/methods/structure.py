@@ -185,9 +185,7 @@ def _shift_share_inputs(
     ap = as_wide_panel(area, "area", m)
     bp = as_wide_panel(benchmark, "benchmark", m)
     if TOTAL in ap.index or TOTAL in bp.index:
-        raise MethodError(
-            f"{m}: remove the {TOTAL!r} row; totals are computed from the industries"
-        )
+        raise MethodError(f"{m}: remove the {TOTAL!r} row; totals are computed from the industries")
     frame = pd.DataFrame(
         {
             "area_start": year_column(ap, start, "area", m),
@@ -539,8 +537,9 @@ def productivity_gap_decomposition(
     Where one side has no labour in an industry its productivity is undefined; it is
     set equal to the other side's, so within and interaction are 0 there and the
     industry contributes only through the mix term (``note`` says so). The identity
-    holds regardless. This is the standard shift-share of productivity levels, e.g.
-    ONS (2018) "Understanding spatial labour productivity in the UK".
+    holds regardless. This is the shift-share of productivity levels of Esteban, J.
+    (2000) "Regional convergence in Europe and the industry mix: a shift-share
+    analysis", *Regional Science and Urban Economics* 30(3), 353-364.
     """
     m = "productivity_gap_decomposition"
     f, dropped = _productivity_frame(
@@ -665,9 +664,7 @@ def mix_adjusted_productivity_index(
         area_output, area_labour, benchmark_output, benchmark_labour, dropna=dropna
     )
     if not d.expected_productivity > 0:
-        raise MethodError(
-            "mix_adjusted_productivity_index: expected productivity is not positive"
-        )
+        raise MethodError("mix_adjusted_productivity_index: expected productivity is not positive")
     return MixAdjustedIndex(
         actual=d.area_productivity,
         expected=d.expected_productivity,

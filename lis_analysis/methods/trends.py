@@ -87,9 +87,7 @@ def cagr(start_value: float, end_value: float, years: float) -> float:
     return (e / s) ** (1 / n) - 1
 
 
-def cagr_between(
-    values: pd.Series | pd.DataFrame, start: int, end: int
-) -> pd.DataFrame:
+def cagr_between(values: pd.Series | pd.DataFrame, start: int, end: int) -> pd.DataFrame:
     """CAGR between two years of a series (indexed by year) or of each row of a panel.
 
     Parameters
@@ -157,6 +155,8 @@ def newey_west_maxlags(n: int) -> int:
 
 
 def _years(index: pd.Index, what: str, m: str) -> np.ndarray:
+    if isinstance(index, pd.PeriodIndex | pd.DatetimeIndex):
+        index = pd.Index(index.year)
     try:
         years = pd.to_numeric(pd.Series(index), errors="raise").to_numpy(dtype="float64")
     except (TypeError, ValueError):

@@ -10,6 +10,7 @@ Formulas, sources and edge cases: ``docs/methods.md``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -30,7 +31,7 @@ __all__ = [
     "pooled_rate",
 ]
 
-ArrayLike = float | np.ndarray | pd.Series
+ArrayLike: TypeAlias = float | np.ndarray | pd.Series
 
 
 def _out(x: np.ndarray, scalar: bool):
@@ -335,8 +336,9 @@ def significance_of_difference(
     if scalar:
         significant: bool | None | pd.arrays.BooleanArray = bool(sig[0]) if known[0] else None
     else:
-        significant = pd.array(np.where(known, sig, False), dtype="boolean")
-        significant[~known] = pd.NA
+        flags = pd.array(np.where(known, sig, False), dtype="boolean")
+        flags[~known] = pd.NA
+        significant = flags
     return Difference(
         difference=_out(diff, scalar),
         se=_out(sed, scalar),

@@ -101,7 +101,20 @@ MEASURES = {
 
 _LABEL_RE = re.compile(r"^(?P<code>\d{1,2}|[A-U]) : (?P<name>.+)$")
 _DOWNLOAD_RE = re.compile(r"from Nomis on (\d{1,2}) (\w+) (\d{4})", re.IGNORECASE)
-_MONTHS = "january february march april may june july august september october november december".split()
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 
 
 def industry_code(label: str) -> str | None:
@@ -138,12 +151,25 @@ def _parse_cells(
     """Values and statuses of the value cells: numbers converted in one go, anything else
     through :func:`parse_block` so that a bad cell is named by line and column."""
     cells = np.array([[rows[d][j] for j in vcols] for d in data], dtype=object)
-    flat = pd.Series(cells.reshape(-1), dtype="string").str.strip().str.replace(",", "", regex=False)
-    values = pd.to_numeric(flat, errors="coerce").to_numpy(dtype=float, na_value=np.nan).reshape(cells.shape)
+    flat = (
+        pd.Series(cells.reshape(-1), dtype="string").str.strip().str.replace(",", "", regex=False)
+    )
+    values = (
+        pd.to_numeric(flat, errors="coerce")
+        .to_numpy(dtype=float, na_value=np.nan)
+        .reshape(cells.shape)
+    )
     status = np.full(cells.shape, None, dtype=object)
     for a, b in zip(*np.nonzero(np.isnan(values)), strict=True):
         v, st = parse_block(
-            rows, [data[a]], [vcols[b]], file=path, sheet=None, headers=[header[vcols[b]]], markers=NOMIS_MARKERS, blank=BLANK
+            rows,
+            [data[a]],
+            [vcols[b]],
+            file=path,
+            sheet=None,
+            headers=[header[vcols[b]]],
+            markers=NOMIS_MARKERS,
+            blank=BLANK,
         )
         values[a, b], status[a, b] = v[0, 0], st[0, 0]
     return values, status
@@ -204,7 +230,10 @@ class NomisBRES(Source):
                 i += 1
                 continue
             if first.endswith(":") and len([c for c in cells if c]) <= 2:
-                meta[re.sub(r"\s+", " ", first[:-1]).strip().lower()] = (cells[1] if len(cells) > 1 else "", i)
+                meta[re.sub(r"\s+", " ", first[:-1]).strip().lower()] = (
+                    cells[1] if len(cells) > 1 else "",
+                    i,
+                )
                 i += 1
                 continue
             if first == "" and any(cells[1:]):
@@ -225,15 +254,22 @@ class NomisBRES(Source):
                 i += 1
                 continue
             raise InputError(
-                path, f"unexpected line {first[:60]!r} outside a table (expected a title, 'Date :' line or header)", row=i
+                path,
+                f"unexpected line {first[:60]!r} outside a table (expected a title, 'Date :' line or header)",
+                row=i,
             )
         if not parts:
-            raise InputError(path, "no BRES table found (no header line starting 'Industry' or with a 'mnemonic' column)")
+            raise InputError(
+                path,
+                "no BRES table found (no header line starting 'Industry' or with a 'mnemonic' column)",
+            )
         # One tidy() for all blocks: building 40 small frames costs more than parsing.
         cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
         # The level per distinct code (finish() would look it up row by row).
         levels = {c: geography_level(c) for c in set(cols["geography_code"])}
-        cols["geography_level"] = np.array([levels[c] for c in cols["geography_code"]], dtype=object)
+        cols["geography_level"] = np.array(
+            [levels[c] for c in cols["geography_code"]], dtype=object
+        )
         df = tidy(measure="employment", **cols)
         df["release"] = downloaded or np.nan
         df = self.finish(df, path)
@@ -269,11 +305,16 @@ class NomisBRES(Source):
         """Parse the table whose header is at line ``h``; return its columns and the next line."""
         for key in ("date", "employment status"):
             if key not in meta or not meta[key][0]:
-                raise InputError(path, f"table without a '{key.title()} :' line above its header", row=h)
+                raise InputError(
+                    path, f"table without a '{key.title()} :' line above its header", row=h
+                )
         unit = meta.get("measure", ("Count", h))[0]
         if unit.lower() != "count":
             raise InputError(
-                path, f"measure {unit!r} is not supported (download the 'Count' measure)", row=meta["measure"][1], column=1
+                path,
+                f"measure {unit!r} is not supported (download the 'Count' measure)",
+                row=meta["measure"][1],
+                column=1,
             )
         date_text, date_row = meta["date"]
         if not re.fullmatch(r"\d{4}", date_text):
@@ -322,8 +363,14 @@ class NomisBRES(Source):
         # Flags: a non-empty flag cell turns its value into that marker. A line may stop
         # before the last (empty) flag cell, as Nomis writes them.
         width = len(header)
-        grid = np.array([rows[d][:width] + [""] * (width - len(rows[d])) for d in data], dtype=object)
-        flags = grid[:, [j + 1 for j in vcols if j + 1 < width]] if vcols[-1] + 1 < width else grid[:, []]
+        grid = np.array(
+            [rows[d][:width] + [""] * (width - len(rows[d])) for d in data], dtype=object
+        )
+        flags = (
+            grid[:, [j + 1 for j in vcols if j + 1 < width]]
+            if vcols[-1] + 1 < width
+            else grid[:, []]
+        )
         for a, b in zip(*np.nonzero(flags != ""), strict=True):
             flag = flags[a, b].strip()
             if not flag:
@@ -342,7 +389,10 @@ class NomisBRES(Source):
             names = [rows[d][0].strip() for d in data]
             check_codes(codes, data, file=path, sheet=None, col=1, header="mnemonic")
             labels = [header[j] for j in vcols]
-            inds = [self._industry(path, lab, h, j, industries) for lab, j in zip(labels, vcols, strict=True)]
+            inds = [
+                self._industry(path, lab, h, j, industries)
+                for lab, j in zip(labels, vcols, strict=True)
+            ]
             nr, nc = len(data), len(vcols)
             geo_code = np.repeat(np.array(codes, dtype=object), nc)
             geo_name = np.repeat(np.array(names, dtype=object), nc)
@@ -397,7 +447,12 @@ class NomisBRES(Source):
             )
         prev = industries.setdefault(code, label)
         if prev != label:
-            raise InputError(path, f"industry code {code} is printed with two labels: {prev!r} and {label!r}", row=row, column=col)
+            raise InputError(
+                path,
+                f"industry code {code} is printed with two labels: {prev!r} and {label!r}",
+                row=row,
+                column=col,
+            )
         return code
 
 

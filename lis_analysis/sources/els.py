@@ -176,7 +176,10 @@ DATASETS: tuple[ElsDataset, ...] = (
         "business-demography",
         {
             "Active businesses": Measure(
-                "active_businesses", "enterprises", "additive", "Active enterprises (turnover or employment in the year)"
+                "active_businesses",
+                "enterprises",
+                "additive",
+                "Active enterprises (turnover or employment in the year)",
             ),
             "Business births": Measure(
                 "business_birth_rate",
@@ -233,7 +236,10 @@ DATASETS: tuple[ElsDataset, ...] = (
         "research-and-development-business",
         {
             "Business expenditure on research and development": Measure(
-                "berd", "GBP million", "additive", "Business enterprise expenditure on R&D performed in the area, £ million"
+                "berd",
+                "GBP million",
+                "additive",
+                "Business enterprise expenditure on R&D performed in the area, £ million",
             )
         },
     ),
@@ -241,7 +247,10 @@ DATASETS: tuple[ElsDataset, ...] = (
         "total-value-of-uk-exports",
         {
             "Value of UK exports": Measure(
-                "exports_total", "GBP million", "additive", "Value of exports of goods and services, £ million"
+                "exports_total",
+                "GBP million",
+                "additive",
+                "Value of exports of goods and services, £ million",
             )
         },
     ),
@@ -319,7 +328,8 @@ def read_metadata(json_path: Path, indicators: list[str]) -> dict[str, Any]:
         raw = json.loads(read_text(json_path))
     except json.JSONDecodeError as exc:
         raise InputError(
-            json_path, f"the metadata JSON is not valid JSON ({exc.msg} at line {exc.lineno}); fix or remove it"
+            json_path,
+            f"the metadata JSON is not valid JSON ({exc.msg} at line {exc.lineno}); fix or remove it",
         ) from None
     meta = raw.get("ess-beta-metadata") if isinstance(raw, dict) else None
     if not isinstance(meta, dict):
@@ -391,7 +401,8 @@ class ExploreLocalStatistics(Source):
         if missing:
             raise InputError(
                 path,
-                f"expected column {missing[0]!r} in the header line, found: " + ", ".join(repr(h) for h in header)[:300],
+                f"expected column {missing[0]!r} in the header line, found: "
+                + ", ".join(repr(h) for h in header)[:300],
                 row=0,
             )
         col = {h: header.index(h) for h in HEADER if h in header}
@@ -404,8 +415,12 @@ class ExploreLocalStatistics(Source):
             raise InputError(path, "no data rows under the header line", row=0)
         for i, r in enumerate(body, start=1):
             if len(r) != width:
-                problem = "blank line inside the data" if not any(c.strip() for c in r) else (
-                    f"{len(r)} fields where the header has {width} (truncated or malformed line)"
+                problem = (
+                    "blank line inside the data"
+                    if not any(c.strip() for c in r)
+                    else (
+                        f"{len(r)} fields where the header has {width} (truncated or malformed line)"
+                    )
                 )
                 raise InputError(path, problem, row=i)
         arr = np.array(body, dtype=object)
@@ -429,7 +444,9 @@ class ExploreLocalStatistics(Source):
                 known = "; ".join(sorted(_BY_INDICATOR))
                 raise InputError(
                     path,
-                    f"indicator {ind!r} is not one the ELS parser knows (add it to els.DATASETS); known: {known}"[:400],
+                    f"indicator {ind!r} is not one the ELS parser knows (add it to els.DATASETS); known: {known}"[
+                        :400
+                    ],
                     row=i + 1,
                     column=col["indicator"],
                     header="indicator",
@@ -437,7 +454,8 @@ class ExploreLocalStatistics(Source):
         datasets = {_BY_INDICATOR[ind].id for ind in found}
         if len(datasets) > 1:
             raise InputError(
-                path, f"the file mixes indicators of several ELS datasets ({', '.join(sorted(datasets))})"
+                path,
+                f"the file mixes indicators of several ELS datasets ({', '.join(sorted(datasets))})",
             )
         ds = _BY_INDICATOR[found[0]]
 
@@ -445,13 +463,17 @@ class ExploreLocalStatistics(Source):
         bad_codes = {c for c in set(codes) if not is_geography_code(c)}
         for i in np.flatnonzero([c in bad_codes for c in codes]) if bad_codes else []:
             raise InputError(
-                path, f"unknown geography code {codes[i]!r}", row=int(i) + 1, column=col["areacd"], header="areacd"
+                path,
+                f"unknown geography code {codes[i]!r}",
+                row=int(i) + 1,
+                column=col["areacd"],
+                header="areacd",
             )
 
         # Values: a number, or empty with a marker in status.
-        value = pd.to_numeric(pd.Series(obs, dtype="string").str.replace(",", "", regex=False), errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan
-        )
+        value = pd.to_numeric(
+            pd.Series(obs, dtype="string").str.replace(",", "", regex=False), errors="coerce"
+        ).to_numpy(dtype=float, na_value=np.nan)
         for i in np.flatnonzero(np.isnan(value) & (obs != "")):
             s = obs[i]
             if s.lower() in ELS_MARKERS and status[i] in ("", s.lower()):
@@ -490,12 +512,18 @@ class ExploreLocalStatistics(Source):
         ci = {}
         for name in ("lci_95", "uci_95"):
             raw = column(name)
-            v = pd.to_numeric(pd.Series(raw, dtype="string"), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            v = pd.to_numeric(pd.Series(raw, dtype="string"), errors="coerce").to_numpy(
+                dtype=float, na_value=np.nan
+            )
             badc = np.flatnonzero(np.isnan(v) & (raw != ""))
             if badc.size:
                 i = int(badc[0])
                 raise InputError(
-                    path, f"non-numeric confidence limit {raw[i]!r}", row=i + 1, column=col[name], header=name
+                    path,
+                    f"non-numeric confidence limit {raw[i]!r}",
+                    row=i + 1,
+                    column=col[name],
+                    header=name,
                 )
             ci[name] = v
 
@@ -587,7 +615,12 @@ class ExploreLocalStatistics(Source):
                 f"{int(unreliable.sum()):,} values kept although ONS notes them as unreliable "
                 "(small sample, no confidence interval published)"
             )
-        other = ~obsolete & ~np.array(["unreliable" in n.lower() for n in notes]) & (notes != "") & ~np.isnan(value)
+        other = (
+            ~obsolete
+            & ~np.array(["unreliable" in n.lower() for n in notes])
+            & (notes != "")
+            & ~np.isnan(value)
+        )
         for text, n in Counter(notes[other]).most_common():
             out.append(f"{n:,} values noted: {text[:160]!r}")
         for ind in ds.misprinted_units:

@@ -84,56 +84,326 @@ _ID_OVERRIDES = {"Goverment R&D": "government_r_and_d", "4G area coverage": "are
 #: sheet -> (unit, aggregation, denominator, nonnegative, description). Units are ours;
 #: the Data dictionary's wording is checked against them (_DICTIONARY_UNITS).
 _SHEETS: dict[str, tuple[str, str, str | None, bool, str]] = {
-    "GVA per hour": ("GBP", "ratio", "ons_productivity_lad:hours_weekly", True, "GVA per hour worked (£), 2021"),
-    "Weekly pay": ("GBP", "not_aggregable", None, True, "Gross median weekly pay, residence-based (£)"),
-    "Employment rate": ("percent", "survey_rate", POP_16_64, True, "Employment rate aged 16-64 (APS, GB)"),
-    "Employment rate (NI)": ("percent", "survey_rate", POP_16_64, True, "Employment rate aged 16-64 (LFS, NI)"),
-    "Unemployment rate": ("percent", "not_aggregable", None, True, "Modelled unemployment rate aged 16+ (base: economically active, not published here)"),
-    "GDHI per head": ("GBP", "ratio", POP_ALL, True, "Gross disposable household income per head (£)"),
-    "New enterprises": ("enterprises", "additive", None, True, "Births of new enterprises (rounded to 5)"),
-    "Deaths of enterprises": ("enterprises", "additive", None, True, "Deaths of enterprises (rounded to 5)"),
-    "Active enterprises": ("enterprises", "additive", None, True, "Active enterprises (rounded to 5)"),
-    "High growth enterprises": ("enterprises", "additive", None, True, "High growth enterprises (rounded to 5)"),
-    "UK exports": ("GBP million", "additive", None, True, "Total value of exports of goods and services (£ million)"),
-    "Inward FDI": ("GBP million", "additive", None, False, "Inward FDI international investment position (£ million; can be negative)"),
-    "Outward FDI": ("GBP million", "additive", None, False, "Outward FDI international investment position (£ million; can be negative)"),
-    "Goverment R&D": ("GBP million", "additive", None, True, "Public-funded gross regional expenditure on R&D (£ million)"),
-    "Public transport to employer": ("minutes", "not_aggregable", None, True, "Average travel time to nearest employment centre (500-4999 jobs) by public transport/walking"),
-    "Drive to employer": ("minutes", "not_aggregable", None, True, "Average travel time to nearest employment centre (500-4999 jobs) by car"),
-    "Cycle to employer": ("minutes", "not_aggregable", None, True, "Average travel time to nearest employment centre (500-4999 jobs) by cycle"),
-    "Broadband availability": ("percent", "not_aggregable", None, True, "Percentage of premises with gigabit-capable broadband (premises counts not published here)"),
-    "4G area coverage": ("percent", "not_aggregable", None, True, "Percentage of area with 4G coverage from at least one operator"),
-    "KS2 attainment": ("percent", "not_aggregable", None, True, "Pupils meeting expected standard in reading, writing and maths at KS2"),
-    "GCSE by age 19": ("percent", "not_aggregable", None, True, "Young people achieving GCSEs in English and maths by age 19"),
-    "Ofsted": ("percent", "not_aggregable", None, True, "State-funded schools rated good or outstanding"),
-    "Persistent absences": ("percent", "not_aggregable", None, True, "Persistent absences, all pupils"),
-    "Persistent absences FSM": ("percent", "not_aggregable", None, True, "Persistent absences, pupils eligible for FSM"),
-    "Persistent absences CLA": ("percent", "not_aggregable", None, True, "Persistent absences, looked-after children"),
-    "Early years comms": ("percent", "not_aggregable", None, True, "5-year-olds at expected level, communication and language"),
-    "Early years literacy": ("percent", "not_aggregable", None, True, "5-year-olds at expected level, literacy"),
-    "Early years maths": ("percent", "not_aggregable", None, True, "5-year-olds at expected level, maths"),
-    "FE and skills achievements": ("achievements", "additive", None, True, "19+ further education and skills learner achievements (count)"),
-    "Apprenticeship starts": ("per 100,000 population", "not_aggregable", None, True, "Apprenticeship starts, adults 16+, per 100,000 population"),
-    "Apprenticeship achievements": ("per 100,000 population", "not_aggregable", None, True, "Apprenticeship achievements, adults 16+, per 100,000 population"),
-    "Level 3+ qualifications": ("percent", "survey_rate", POP_16_64, True, "Aged 16-64 with NVQ3+ qualifications (APS, GB)"),
-    "Level 3+ qualifications (NI)": ("percent", "survey_rate", POP_16_64, True, "Aged 16-64 with NVQ3+ qualifications (NI)"),
-    "FE and skills participation": ("per 100,000 population", "not_aggregable", None, True, "19+ further education and skills participation per 100,000 population"),
-    "Female HLE": ("years", "not_aggregable", None, True, "Female healthy life expectancy at birth"),
+    "GVA per hour": (
+        "GBP",
+        "ratio",
+        "ons_productivity_lad:hours_weekly",
+        True,
+        "GVA per hour worked (£), 2021",
+    ),
+    "Weekly pay": (
+        "GBP",
+        "not_aggregable",
+        None,
+        True,
+        "Gross median weekly pay, residence-based (£)",
+    ),
+    "Employment rate": (
+        "percent",
+        "survey_rate",
+        POP_16_64,
+        True,
+        "Employment rate aged 16-64 (APS, GB)",
+    ),
+    "Employment rate (NI)": (
+        "percent",
+        "survey_rate",
+        POP_16_64,
+        True,
+        "Employment rate aged 16-64 (LFS, NI)",
+    ),
+    "Unemployment rate": (
+        "percent",
+        "not_aggregable",
+        None,
+        True,
+        "Modelled unemployment rate aged 16+ (base: economically active, not published here)",
+    ),
+    "GDHI per head": (
+        "GBP",
+        "ratio",
+        POP_ALL,
+        True,
+        "Gross disposable household income per head (£)",
+    ),
+    "New enterprises": (
+        "enterprises",
+        "additive",
+        None,
+        True,
+        "Births of new enterprises (rounded to 5)",
+    ),
+    "Deaths of enterprises": (
+        "enterprises",
+        "additive",
+        None,
+        True,
+        "Deaths of enterprises (rounded to 5)",
+    ),
+    "Active enterprises": (
+        "enterprises",
+        "additive",
+        None,
+        True,
+        "Active enterprises (rounded to 5)",
+    ),
+    "High growth enterprises": (
+        "enterprises",
+        "additive",
+        None,
+        True,
+        "High growth enterprises (rounded to 5)",
+    ),
+    "UK exports": (
+        "GBP million",
+        "additive",
+        None,
+        True,
+        "Total value of exports of goods and services (£ million)",
+    ),
+    "Inward FDI": (
+        "GBP million",
+        "additive",
+        None,
+        False,
+        "Inward FDI international investment position (£ million; can be negative)",
+    ),
+    "Outward FDI": (
+        "GBP million",
+        "additive",
+        None,
+        False,
+        "Outward FDI international investment position (£ million; can be negative)",
+    ),
+    "Goverment R&D": (
+        "GBP million",
+        "additive",
+        None,
+        True,
+        "Public-funded gross regional expenditure on R&D (£ million)",
+    ),
+    "Public transport to employer": (
+        "minutes",
+        "not_aggregable",
+        None,
+        True,
+        "Average travel time to nearest employment centre (500-4999 jobs) by public transport/walking",
+    ),
+    "Drive to employer": (
+        "minutes",
+        "not_aggregable",
+        None,
+        True,
+        "Average travel time to nearest employment centre (500-4999 jobs) by car",
+    ),
+    "Cycle to employer": (
+        "minutes",
+        "not_aggregable",
+        None,
+        True,
+        "Average travel time to nearest employment centre (500-4999 jobs) by cycle",
+    ),
+    "Broadband availability": (
+        "percent",
+        "not_aggregable",
+        None,
+        True,
+        "Percentage of premises with gigabit-capable broadband (premises counts not published here)",
+    ),
+    "4G area coverage": (
+        "percent",
+        "not_aggregable",
+        None,
+        True,
+        "Percentage of area with 4G coverage from at least one operator",
+    ),
+    "KS2 attainment": (
+        "percent",
+        "not_aggregable",
+        None,
+        True,
+        "Pupils meeting expected standard in reading, writing and maths at KS2",
+    ),
+    "GCSE by age 19": (
+        "percent",
+        "not_aggregable",
+        None,
+        True,
+        "Young people achieving GCSEs in English and maths by age 19",
+    ),
+    "Ofsted": (
+        "percent",
+        "not_aggregable",
+        None,
+        True,
+        "State-funded schools rated good or outstanding",
+    ),
+    "Persistent absences": (
+        "percent",
+        "not_aggregable",
+        None,
+        True,
+        "Persistent absences, all pupils",
+    ),
+    "Persistent absences FSM": (
+        "percent",
+        "not_aggregable",
+        None,
+        True,
+        "Persistent absences, pupils eligible for FSM",
+    ),
+    "Persistent absences CLA": (
+        "percent",
+        "not_aggregable",
+        None,
+        True,
+        "Persistent absences, looked-after children",
+    ),
+    "Early years comms": (
+        "percent",
+        "not_aggregable",
+        None,
+        True,
+        "5-year-olds at expected level, communication and language",
+    ),
+    "Early years literacy": (
+        "percent",
+        "not_aggregable",
+        None,
+        True,
+        "5-year-olds at expected level, literacy",
+    ),
+    "Early years maths": (
+        "percent",
+        "not_aggregable",
+        None,
+        True,
+        "5-year-olds at expected level, maths",
+    ),
+    "FE and skills achievements": (
+        "achievements",
+        "additive",
+        None,
+        True,
+        "19+ further education and skills learner achievements (count)",
+    ),
+    "Apprenticeship starts": (
+        "per 100,000 population",
+        "not_aggregable",
+        None,
+        True,
+        "Apprenticeship starts, adults 16+, per 100,000 population",
+    ),
+    "Apprenticeship achievements": (
+        "per 100,000 population",
+        "not_aggregable",
+        None,
+        True,
+        "Apprenticeship achievements, adults 16+, per 100,000 population",
+    ),
+    "Level 3+ qualifications": (
+        "percent",
+        "survey_rate",
+        POP_16_64,
+        True,
+        "Aged 16-64 with NVQ3+ qualifications (APS, GB)",
+    ),
+    "Level 3+ qualifications (NI)": (
+        "percent",
+        "survey_rate",
+        POP_16_64,
+        True,
+        "Aged 16-64 with NVQ3+ qualifications (NI)",
+    ),
+    "FE and skills participation": (
+        "per 100,000 population",
+        "not_aggregable",
+        None,
+        True,
+        "19+ further education and skills participation per 100,000 population",
+    ),
+    "Female HLE": (
+        "years",
+        "not_aggregable",
+        None,
+        True,
+        "Female healthy life expectancy at birth",
+    ),
     "Male HLE": ("years", "not_aggregable", None, True, "Male healthy life expectancy at birth"),
-    "Smokers": ("percent", "not_aggregable", None, True, "Adults who currently smoke cigarettes (APS 18+; base not published here)"),
-    "Reception obesity": ("percent", "not_aggregable", None, True, "Obesity prevalence, reception year"),
+    "Smokers": (
+        "percent",
+        "not_aggregable",
+        None,
+        True,
+        "Adults who currently smoke cigarettes (APS 18+; base not published here)",
+    ),
+    "Reception obesity": (
+        "percent",
+        "not_aggregable",
+        None,
+        True,
+        "Obesity prevalence, reception year",
+    ),
     "Year 6 obesity": ("percent", "not_aggregable", None, True, "Obesity prevalence, year 6"),
     "Adult obesity": ("percent", "not_aggregable", None, True, "Obesity prevalence, adults 18+"),
-    "Cancer diagnosis": ("percent", "not_aggregable", None, True, "Cancers diagnosed at stages 1 and 2"),
-    "Under 75 mortality rate": ("per 100,000 population", "not_aggregable", None, True, "Under-75 mortality rate from preventable circulatory diseases (age-standardised)"),
-    "Under 75 mortality rate (NI)": ("per 100,000 population", "not_aggregable", None, True, "Under-75 mortality rate from preventable circulatory diseases (NI)"),
-    "Life satisfaction": ("score 0-10", "not_aggregable", None, True, "Mean life satisfaction (APS)"),
-    "Worthwhile": ("score 0-10", "not_aggregable", None, True, "Mean feeling that things done in life are worthwhile (APS)"),
+    "Cancer diagnosis": (
+        "percent",
+        "not_aggregable",
+        None,
+        True,
+        "Cancers diagnosed at stages 1 and 2",
+    ),
+    "Under 75 mortality rate": (
+        "per 100,000 population",
+        "not_aggregable",
+        None,
+        True,
+        "Under-75 mortality rate from preventable circulatory diseases (age-standardised)",
+    ),
+    "Under 75 mortality rate (NI)": (
+        "per 100,000 population",
+        "not_aggregable",
+        None,
+        True,
+        "Under-75 mortality rate from preventable circulatory diseases (NI)",
+    ),
+    "Life satisfaction": (
+        "score 0-10",
+        "not_aggregable",
+        None,
+        True,
+        "Mean life satisfaction (APS)",
+    ),
+    "Worthwhile": (
+        "score 0-10",
+        "not_aggregable",
+        None,
+        True,
+        "Mean feeling that things done in life are worthwhile (APS)",
+    ),
     "Happiness": ("score 0-10", "not_aggregable", None, True, "Mean happiness yesterday (APS)"),
     "Anxiety": ("score 0-10", "not_aggregable", None, True, "Mean anxiety yesterday (APS)"),
-    "Net additions": ("per 1,000 dwellings", "not_aggregable", None, False, "Net additions to the housing stock per 1,000 dwellings (can be negative)"),
-    "Homicide": ("per 1,000,000 population", "not_aggregable", None, True, "Homicide offences per million population"),
-    "Devolution": ("percent", "not_aggregable", None, True, "Population living in an area with a devolution deal with a directly elected mayor"),
+    "Net additions": (
+        "per 1,000 dwellings",
+        "not_aggregable",
+        None,
+        False,
+        "Net additions to the housing stock per 1,000 dwellings (can be negative)",
+    ),
+    "Homicide": (
+        "per 1,000,000 population",
+        "not_aggregable",
+        None,
+        True,
+        "Homicide offences per million population",
+    ),
+    "Devolution": (
+        "percent",
+        "not_aggregable",
+        None,
+        True,
+        "Population living in an area with a devolution deal with a directly elected mayor",
+    ),
 }
 
 
@@ -207,7 +477,9 @@ def _dictionary(book: Workbook) -> list[dict[str, str]]:
     if not book.has("Data dictionary"):
         return []
     rows = book.rows("Data dictionary")
-    h = next((i for i, r in enumerate(rows[:10]) if r and clean_text(r[0]).lower() == "metric"), None)
+    h = next(
+        (i for i, r in enumerate(rows[:10]) if r and clean_text(r[0]).lower() == "metric"), None
+    )
     if h is None:
         return []
     head = [clean_text(c).lower() for c in rows[h]]
@@ -256,7 +528,9 @@ class SubnationalExplorer(Source):
         warnings: list[str] = []
         missing = [s for s in SHEETS if not book.has(s)]
         if missing:
-            warnings.append(f"{len(missing)} indicator sheets of the ninth release not in this file: {', '.join(missing)}")
+            warnings.append(
+                f"{len(missing)} indicator sheets of the ninth release not in this file: {', '.join(missing)}"
+            )
         for s in book.sheet_names:
             if s in SKIPPED_SHEETS:
                 warnings.append(f"sheet {s!r} skipped: {SKIPPED_SHEETS[s]}")
@@ -287,7 +561,9 @@ class SubnationalExplorer(Source):
                     break
             m = SHEETS[sheet]
             if entry is None:
-                warnings.append(f"sheet {sheet!r}: no Data dictionary entry for metric {info['metric'][:60]!r}")
+                warnings.append(
+                    f"sheet {sheet!r}: no Data dictionary entry for metric {info['metric'][:60]!r}"
+                )
             else:
                 unit = _dictionary_unit(entry["unit_text"])
                 if unit != m.unit:
@@ -303,7 +579,11 @@ class SubnationalExplorer(Source):
                     f"sheet {sheet!r}: {len(info['no_code'])} areas with code 'na' left out (no GSS code): "
                     + ", ".join(info["no_code"])
                 )
-            meta[m.id] = {"sheet": sheet, **{k: v for k, v in info.items() if k not in ("no_code",)}, "dictionary": entry}
+            meta[m.id] = {
+                "sheet": sheet,
+                **{k: v for k, v in info.items() if k not in ("no_code",)},
+                "dictionary": entry,
+            }
         if obsolete:
             warnings.append(
                 f"{sum(obsolete.values()):,} rows with obsolete area codes kept as published (Notes 'Obsolete code since ...') "
@@ -329,19 +609,41 @@ class SubnationalExplorer(Source):
         path = book.path
         info: dict[str, Any] = {}
         for key in ("metric", "date", "coverage", "geography"):
-            r = next((i for i, row in enumerate(rows[:8]) if row and clean_text(row[0]).lower() == f"{key}:"), None)
+            r = next(
+                (
+                    i
+                    for i, row in enumerate(rows[:8])
+                    if row and clean_text(row[0]).lower() == f"{key}:"
+                ),
+                None,
+            )
             if r is None:
-                raise InputError(path, f"'{key.title()}:' line not found in the first 8 rows", sheet=sheet)
+                raise InputError(
+                    path, f"'{key.title()}:' line not found in the first 8 rows", sheet=sheet
+                )
             info[key] = clean_text(rows[r][1]) if len(rows[r]) > 1 else ""
         period = info["date"]
         year = period_year(period)
         if year is None:
-            r = next(i for i, row in enumerate(rows[:8]) if row and clean_text(row[0]).lower() == "date:")
-            raise InputError(path, f"no year in the Date: text {period!r}", sheet=sheet, row=r, column=1)
-        h = next((i for i, row in enumerate(rows[:20]) if row and clean_text(row[0]).lower() == "area code"), None)
+            r = next(
+                i for i, row in enumerate(rows[:8]) if row and clean_text(row[0]).lower() == "date:"
+            )
+            raise InputError(
+                path, f"no year in the Date: text {period!r}", sheet=sheet, row=r, column=1
+            )
+        h = next(
+            (
+                i
+                for i, row in enumerate(rows[:20])
+                if row and clean_text(row[0]).lower() == "area code"
+            ),
+            None,
+        )
         if h is None:
             raise InputError(
-                path, "header row with 'Area Code' not found in the first 20 rows (header moved or renamed?)", sheet=sheet
+                path,
+                "header row with 'Area Code' not found in the first 20 rows (header moved or renamed?)",
+                sheet=sheet,
             )
         head = [clean_text(c) for c in rows[h]]
         low = [c.lower() for c in head]
@@ -351,15 +653,29 @@ class SubnationalExplorer(Source):
             name_cols.append(j)
             j += 1
         if not name_cols:
-            raise InputError(path, f"no area name column after 'Area Code' (found {head[1] if len(head) > 1 else ''!r})", sheet=sheet, row=h, column=1)
+            raise InputError(
+                path,
+                f"no area name column after 'Area Code' (found {head[1] if len(head) > 1 else ''!r})",
+                sheet=sheet,
+                row=h,
+                column=1,
+            )
         if j >= len(low) or not low[j] or low[j] in TEXT_HEADERS or low[j] in (CI_LOWER, CI_UPPER):
-            raise InputError(path, "no value column after the area name columns", sheet=sheet, row=h, column=j)
+            raise InputError(
+                path, "no value column after the area name columns", sheet=sheet, row=h, column=j
+            )
         vcol = j
         lo = low.index(CI_LOWER) if CI_LOWER in low else None
         hi = low.index(CI_UPPER) if CI_UPPER in low else None
         for k in range(vcol + 1, len(low)):
             if low[k] and low[k] not in TEXT_HEADERS and k not in (lo, hi):
-                raise InputError(path, f"unexpected column {head[k]!r} after the value column", sheet=sheet, row=h, column=k)
+                raise InputError(
+                    path,
+                    f"unexpected column {head[k]!r} after the value column",
+                    sheet=sheet,
+                    row=h,
+                    column=k,
+                )
         status_col = low.index("observation status") if "observation status" in low else None
         notes_col = low.index("notes") if "notes" in low else None
 
@@ -378,7 +694,11 @@ class SubnationalExplorer(Source):
             cells = rows[rr]
             if any(isinstance(c, (int, float)) and not isinstance(c, bool) for c in cells[1:]):
                 raise InputError(
-                    path, "numbers below the first row with a blank 'Area Code' (a data row without a code?)", sheet=sheet, row=rr, column=0
+                    path,
+                    "numbers below the first row with a blank 'Area Code' (a data row without a code?)",
+                    sheet=sheet,
+                    row=rr,
+                    column=0,
                 )
         if not data:
             raise InputError(path, "no data rows under the header", sheet=sheet, row=h)
@@ -387,12 +707,24 @@ class SubnationalExplorer(Source):
         for i in data:
             nm = self._name(rows[i], name_cols)
             if not nm:
-                raise InputError(path, "area code without a name in any name column", sheet=sheet, row=i, column=name_cols[0])
+                raise InputError(
+                    path,
+                    "area code without a name in any name column",
+                    sheet=sheet,
+                    row=i,
+                    column=name_cols[0],
+                )
             names.append(nm)
         check_codes(codes, data, file=path, sheet=sheet, col=0, header="Area Code")
         cols = [vcol] + [c for c in (lo, hi) if c is not None]
         values, status = parse_block(
-            rows, data, cols, file=path, sheet=sheet, headers=[head[c] for c in cols], markers=SUBNAT_MARKERS
+            rows,
+            data,
+            cols,
+            file=path,
+            sheet=sheet,
+            headers=[head[c] for c in cols],
+            markers=SUBNAT_MARKERS,
         )
 
         def texts(c: int | None) -> list[str]:
@@ -403,7 +735,9 @@ class SubnationalExplorer(Source):
         notes = texts(notes_col)
         remarks = texts(status_col)
         info["obsolete"] = sum(n.lower().startswith("obsolete code") for n in notes)
-        info["flagged"] = sum(bool(t) and not np.isnan(v) for t, v in zip(remarks, values[:, 0], strict=True))
+        info["flagged"] = sum(
+            bool(t) and not np.isnan(v) for t, v in zip(remarks, values[:, 0], strict=True)
+        )
         info["observation_status"] = dict(Counter(t for t in remarks if t))
         info["notes"] = dict(Counter(n for n in notes if n))
         info["no_code"] = no_code

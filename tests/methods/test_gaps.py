@@ -101,10 +101,14 @@ class TestOutputGap:
 
         path = public_file("productivity/labourproductivityitls.xls")
         df = detect(path).parse(path)
-        w = df[df.year == 2022].pivot_table(index="geography_code", columns="measure", values="value")
+        w = df[df.year == 2022].pivot_table(
+            index="geography_code", columns="measure", values="value"
+        )
         row = w.loc["UKX"]
         gva = row["gva_per_job_unsmoothed"] * row["jobs"]
-        g = productivity_output_gap(0.0, row["gva_per_hour_unsmoothed"], weekly_hours=row["hours_weekly"])
+        g = productivity_output_gap(
+            0.0, row["gva_per_hour_unsmoothed"], weekly_hours=row["hours_weekly"]
+        )
         assert g.output_to_close == pytest.approx(gva, rel=0.005)
 
 
@@ -197,7 +201,11 @@ class TestGvaPerHead:
             ({k: v for k, v in AREA.items() if k != "hours"}, UK, "lacks 'hours'"),
             ([1, 2, 3], UK, "mapping"),
             (pd.DataFrame([AREA], index=[2021]), UK, "both"),
-            (pd.DataFrame([AREA], index=[2021]), pd.DataFrame([UK], index=[2022]), "periods differ"),
+            (
+                pd.DataFrame([AREA], index=[2021]),
+                pd.DataFrame([UK], index=[2022]),
+                "periods differ",
+            ),
         ],
     )
     def test_erroneous_input(self, area, bench, message):

@@ -297,7 +297,9 @@ class TestShiftShare:
             rest = pd.DataFrame({2010: rng.gamma(2, 9e4, n), 2021: rng.gamma(2, 9e4, n)}, idx)
             em = esteban_marquillas(area, area + rest, 2010, 2021)
             _identity(em, ["national_share", "industry_mix", "competitive"])
-            _identity(em, ["national_share", "industry_mix", "homothetic_competitive", "allocation"])
+            _identity(
+                em, ["national_share", "industry_mix", "homothetic_competitive", "allocation"]
+            )
             body = em.drop(index=TOTAL)
             for col in ("actual_change", "national_share", "industry_mix", "allocation"):
                 assert body[col].sum() == pytest.approx(em.loc[TOTAL, col], abs=1e-6)
@@ -355,8 +357,14 @@ class TestProductivityDecomposition:
 
     def test_area_without_an_industry(self):
         # Area has no mining; benchmark has 10 hours producing 1000 (p = 100).
-        ay, al = pd.concat([AY, pd.Series({"Mining": 0.0})]), pd.concat([AL, pd.Series({"Mining": 0.0})])
-        by, bl = pd.concat([BY, pd.Series({"Mining": 1000.0})]), pd.concat([BL, pd.Series({"Mining": 10.0})])
+        ay, al = (
+            pd.concat([AY, pd.Series({"Mining": 0.0})]),
+            pd.concat([AL, pd.Series({"Mining": 0.0})]),
+        )
+        by, bl = (
+            pd.concat([BY, pd.Series({"Mining": 1000.0})]),
+            pd.concat([BL, pd.Series({"Mining": 10.0})]),
+        )
         d = productivity_gap_decomposition(ay, al, by, bl)
         row = d.by_industry.loc["Mining"]
         assert row["within"] == 0.0 and row["interaction"] == 0.0

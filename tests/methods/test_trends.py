@@ -60,7 +60,9 @@ class TestCagr:
             cagr(start, end, years)
 
     def test_between_years_of_a_panel(self):
-        panel = pd.DataFrame({2015: [100.0, 200.0], 2016: [np.nan, 1.0], 2017: [121.0, 200.0]}, index=["A", "B"])
+        panel = pd.DataFrame(
+            {2015: [100.0, 200.0], 2016: [np.nan, 1.0], 2017: [121.0, 200.0]}, index=["A", "B"]
+        )
         t = cagr_between(panel, 2015, 2017)
         assert list(t.index) == ["A", "B"]
         np.testing.assert_allclose(t["cagr"], [0.10, 0.0], atol=TOL)
@@ -72,7 +74,9 @@ class TestCagr:
         assert t.index[0] == "gva" and t["cagr"].iloc[0] == pytest.approx(0.10, abs=TOL)
 
     def test_between_refuses_bad_rows_and_missing_years(self):
-        panel = pd.DataFrame({2015: [100.0, 0.0, np.nan], 2017: [121.0, 5.0, 3.0]}, index=["A", "B", "C"])
+        panel = pd.DataFrame(
+            {2015: [100.0, 0.0, np.nan], 2017: [121.0, 5.0, 3.0]}, index=["A", "B", "C"]
+        )
         with pytest.raises(MethodError, match="'B', 'C'"):
             cagr_between(panel, 2015, 2017)
         with pytest.raises(MethodError, match="no year 2016"):
@@ -85,8 +89,12 @@ class TestCagr:
         panel = pd.DataFrame({2010: rng.uniform(1, 100, 30), 2022: rng.uniform(1, 100, 30)})
         t = cagr_between(panel, 2010, 2022)
         for i in range(30):
-            assert t["cagr"].iloc[i] == pytest.approx(cagr(panel.iloc[i, 0], panel.iloc[i, 1], 12), abs=TOL)
-        np.testing.assert_allclose((1 + t["cagr"]) ** 12 * t["start_value"], t["end_value"], rtol=1e-12)
+            assert t["cagr"].iloc[i] == pytest.approx(
+                cagr(panel.iloc[i, 0], panel.iloc[i, 1], 12), abs=TOL
+            )
+        np.testing.assert_allclose(
+            (1 + t["cagr"]) ** 12 * t["start_value"], t["end_value"], rtol=1e-12
+        )
 
 
 # --------------------------------------------------------------------------------------
@@ -237,7 +245,9 @@ class TestBetaConvergence:
         se = math.sqrt(resid @ resid / 4 / ((x - x.mean()) ** 2).sum())
         assert r.se == pytest.approx(se, abs=TOL)
         tcrit = stats.t.ppf(0.975, 4)
-        assert (r.ci_lower, r.ci_upper) == pytest.approx((slope - tcrit * se, slope + tcrit * se), abs=TOL)
+        assert (r.ci_lower, r.ci_upper) == pytest.approx(
+            (slope - tcrit * se, slope + tcrit * se), abs=TOL
+        )
         lo_speed, hi_speed = r.speed_ci
         assert lo_speed <= r.speed <= hi_speed or np.isnan(lo_speed)
 
@@ -268,7 +278,13 @@ class TestBetaConvergence:
             (exact_panel(-0.02).iloc[:4], 2010, 2020, InsufficientData, "4 usable"),
             (exact_panel(-0.02), 2010, 2021, MethodError, "no year 2021"),
             (exact_panel(-0.02), 2020, 2010, MethodError, "after start"),
-            (pd.DataFrame({2010: [5.0] * 6, 2020: np.arange(1.0, 7)}), 2010, 2020, MethodError, "same 2010 level"),
+            (
+                pd.DataFrame({2010: [5.0] * 6, 2020: np.arange(1.0, 7)}),
+                2010,
+                2020,
+                MethodError,
+                "same 2010 level",
+            ),
         ],
     )
     def test_erroneous_input(self, panel, start, end, error, message):

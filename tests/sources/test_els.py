@@ -1,0 +1,346 @@
+"""ONS Explore Local Statistics parser against the ten real ELS CSV/JSON pairs and
+hand-made fixtures in the same layout."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from lis_analysis.errors import InputError
+from lis_analysis.sources import all_measures, detect
+from lis_analysis.sources.els import DATASETS, ExploreLocalStatistics, period_year
+from tests.helpers import write_text
+
+ELS = "indicators_els/"
+#: file stem -> data rows (lines after the header), as counted in PROVENANCE.md section 8
+ROWS = {
+    "gross-value-added": 16402,
+    "employment-rate": 16080,
+    "qualifications-level-3-or-above": 803,
+    "qualifications-none-gb": 804,
+    "gross-median-weekly-pay": 7109,
+    "business-demography": 16532,
+    "housing-affordability-ratio": 8424,
+    "gigabit-capable-broadband": 413,
+    "research-and-development-business": 42,
+    "total-value-of-uk-exports": 1241,
+}
+
+
+def one(df, code, measure, period_or_year):
+    key = df.year == period_or_year if isinstance(period_or_year, int) else df.period == period_or_year
+    hit = df[(df.geography_code == code) & (df.measure == measure) & key]
+    assert len(hit) == 1, (code, measure, period_or_year, len(hit))
+    return hit.iloc[0]
+
+
+@pytest.fixture(scope="module")
+def els(public_file):
+    """stem -> parsed frame, each file read once."""
+    out = {}
+    for stem in ROWS:
+        path = public_file(f"{ELS}{stem}.csv")
+        out[stem] = detect(path).parse(path)
+    return out
+
+
+@pytest.mark.shared
+class TestRealFiles:
+    def test_every_file_detected_as_one_dataset(self, els, public_file):
+        for stem, df in els.items():
+            assert isinstance(detect(public_file(f"{ELS}{stem}.csv")), ExploreLocalStatistics)
+            assert set(df.dataset) == {"els_" + stem.replace("-", "_")}
+            assert len(df) == ROWS[stem], stem  # every line is a number or a marker
+
+    def test_json_is_not_data(self, public_file):
+        with pytest.raises(InputError, match="no parser recognises this file"):
+            detect(public_file(f"{ELS}employment-rate.json"))
+
+    def test_release_is_the_json_source_date(self, els):
+        assert set(els["gross-value-added"].release) == {"2025-06-19"}
+        assert set(els["employment-rate"].release) == {"2024-04-16"}
+        # sourceDate '23/10/2025|23/10/2025' (ONS|NISRA)
+        assert set(els["gross-median-weekly-pay"].release) == {"2025-10-23"}
+        assert set(els["gigabit-capable-broadband"].release) == {"2026-05-13"}
+
+    # employment-rate.csv (APS, source date 16/04/2024), printed to 1 dp.
+    @pytest.mark.parametrize(
+        "code,expected",
+        [("E06000016", 65.1), ("E07000129", 85.3), ("E07000130", 82.2), ("E07000131", 80.0),
+         ("E07000132", 82.3), ("E07000133", 78.1), ("E07000134", 80.1), ("E07000135", 79.8),
+         ("E92000001", 76.0)],
+    )  # fmt: skip
+    def test_employment_rate_2023(self, els, code, expected):
+        row = one(els["employment-rate"], code, "employment_rate_16_64", "2023-01-01/P1Y")
+        assert row.value == pytest.approx(expected, abs=0.05)
+        assert row.year == 2023 and row.unit == "percent"
+
+    def test_inactivity_and_intervals(self, els):
+        df = els["employment-rate"]
+        # employment-rate.csv, economically inactive 2023, 1 dp.
+        assert one(df, "E06000016", "economic_inactivity_rate_16_64", 2023).value == pytest.approx(28.1, abs=0.05)
+        assert one(df, "E92000001", "economic_inactivity_rate_16_64", 2023).value == pytest.approx(21.0, abs=0.05)
+        ow = one(df, "E07000135", "economic_inactivity_rate_16_64", 2023)  # 15.7, noted unreliable, no CI
+        assert ow.value == pytest.approx(15.7, abs=0.05) and math.isnan(ow.ci_lower) and math.isnan(ow.ci_upper)
+        # Oadby and Wigston employment rate 2023 prints its interval 69.0 to 90.6.
+        er = one(df, "E07000135", "employment_rate_16_64", 2023)
+        assert (er.ci_lower, er.ci_upper) == (pytest.approx(69.0, abs=0.05), pytest.approx(90.6, abs=0.05))
+
+    def test_markers_survive_as_status(self, els):
+        df = els["employment-rate"]
+        assert df.status.value_counts().to_dict() == {"x": 60, "u": 3}
+        assert df[df.status.notna()].value.isna().all()
+        city = one(df, "E09000001", "employment_rate_16_64", "2022-01-01/P1Y")  # City of London: 'u'
+        assert city.status == "u" and math.isnan(city.value)
+        # qualifications-none-gb.csv 2023: Melton and North West Leicestershire are 'x'.
+        q = els["qualifications-none-gb"]
+        for code in ("E07000133", "E07000134"):
+            r = one(q, code, "no_qualifications_16_64", 2023)
+            assert r.status == "x" and math.isnan(r.value)
+        exports = els["total-value-of-uk-exports"]
+        assert (exports.status == "c").sum() == 120 and exports[exports.status == "c"].value.isna().all()
+
+    def test_qualifications_2023(self, els):
+        # qualifications-level-3-or-above.csv / -none-gb.csv, 2023, 1 dp.
+        l3, none = els["qualifications-level-3-or-above"], els["qualifications-none-gb"]
+        assert one(l3, "E06000016", "level_3_plus_16_64", 2023).value == pytest.approx(51.5, abs=0.05)
+        assert one(l3, "E92000001", "level_3_plus_16_64", 2023).value == pytest.approx(67.4, abs=0.05)
+        assert one(none, "E06000016", "no_qualifications_16_64", 2023).value == pytest.approx(16.1, abs=0.05)
+        assert one(none, "E92000001", "no_qualifications_16_64", 2023).value == pytest.approx(6.2, abs=0.05)
+
+    def test_point_dates_and_other_indicators(self, els):
+        # gigabit-capable-broadband.csv, January 2026 snapshot, 1 dp.
+        g = els["gigabit-capable-broadband"]
+        assert set(g.period) == {"2026-01-01"} and set(g.year) == {2026}
+        assert one(g, "E06000016", "gigabit_coverage", 2026).value == pytest.approx(97.6, abs=0.05)
+        assert one(g, "E07000133", "gigabit_coverage", 2026).value == pytest.approx(78.8, abs=0.05)
+        assert one(g, "E92000001", "gigabit_coverage", 2026).value == pytest.approx(88.4, abs=0.05)
+        # gross-median-weekly-pay.csv: ASHE reference date 30 April 2025, £ to 1 dp.
+        pay = one(els["gross-median-weekly-pay"], "E06000016", "median_weekly_pay_residence", "2025-04-30")
+        assert pay.value == pytest.approx(557.6, abs=0.05) and pay.year == 2025
+        # gross-value-added.csv (19/06/2025): Leicester 2022 £35.05/hour, Blaby 39.63.
+        gva = els["gross-value-added"]
+        assert one(gva, "E06000016", "gva_per_hour", 2022).value == pytest.approx(35.05, abs=0.005)
+        assert one(gva, "E07000129", "gva_per_hour", 2022).value == pytest.approx(39.63, abs=0.005)
+        assert one(gva, "E06000016", "gva_per_job", 2022).value == pytest.approx(52533, abs=0.5)
+        # business-demography.csv 2024: Leicester 14,260 active enterprises.
+        assert one(els["business-demography"], "E06000016", "active_businesses", 2024).value == 14260
+        # housing-affordability-ratio.csv, Leicester 2025: 7.59.
+        h = one(els["housing-affordability-ratio"], "E06000016", "housing_affordability_ratio_residence", 2025)
+        assert h.value == pytest.approx(7.59, abs=0.005) and h.unit == "ratio"
+
+    def test_pounds_million(self, els):
+        # research-and-development-business.csv: BERD East Midlands 2024 £2,183m.
+        assert one(els["research-and-development-business"], "E12000004", "berd", 2024).value == pytest.approx(2183, abs=0.5)
+        # total-value-of-uk-exports.csv 2023 (£ million, whole numbers).
+        x = els["total-value-of-uk-exports"]
+        for code, expected in [("TLF21", 1640), ("TLF22", 4780), ("TLF2", 13375)]:
+            assert one(x, code, "exports_total", 2023).value == pytest.approx(expected, abs=0.5)
+
+    def test_levels_from_codes(self, els):
+        df = els["employment-rate"]
+        assert one(df, "E06000016", "employment_rate_16_64", 2023).geography_level == "lad"  # a UA, not 'county'
+        assert one(df, "E10000018", "employment_rate_16_64", 2023).geography_level == "county"
+        gva = els["gross-value-added"]
+        assert one(gva, "K99000002", "gva_per_hour", 2023).geography_level == "uk"
+        assert one(gva, "TLB", "gva_per_hour", 2023).geography_level == "country"
+        assert one(gva, "TLF", "gva_per_hour", 2023).geography_level == "itl1"
+        assert set(els["total-value-of-uk-exports"].geography_level) >= {"itl1", "itl2", "itl3", "ca"}
+
+    def test_warnings(self, els):
+        w = els["business-demography"].attrs["warnings"]
+        assert any(s.startswith("959 rows for 35 obsolete area codes kept as published") for s in w)
+        assert els["employment-rate"].attrs["warnings"] == [
+            "56 values kept although ONS notes them as unreliable (small sample, no confidence interval published)"
+        ]
+        assert any(s.startswith("258 values kept although ONS notes them as unreliable") for s in els["qualifications-none-gb"].attrs["warnings"])
+        assert any("the unit column says '%' but the figure is a ratio" for s in els["housing-affordability-ratio"].attrs["warnings"])
+        # Obsolete codes are kept (their history is published data).
+        bd = els["business-demography"]
+        assert (bd.geography_code == "E07000004").any()
+
+    def test_metadata_record(self, els):
+        meta = els["business-demography"].attrs["metadata"]["els_business_demography"]
+        assert meta["source_organisations"] == ["Office for National Statistics"]
+        assert meta["source_dates"] == ["2025-11-20"]
+        births = meta["indicators"]["Business births"]
+        assert births["label"] == "Business births" and "proportion of the active businesses" in births["caveats"]
+        pay = els["gross-median-weekly-pay"].attrs["metadata"]["els_gross_median_weekly_pay"]
+        assert pay["source_organisations"] == ["Office for National Statistics", "Northern Ireland Statistics and Research Agency"]
+
+
+def test_declarations():
+    ids = [ds.id for ds in DATASETS]
+    assert len(ids) == 10 == len(set(ids))
+    m = all_measures()
+    assert m[("els_employment_rate", "employment_rate_16_64")].denominator == "ons_population_mye:population_16_64"
+    assert m[("els_business_demography", "business_birth_rate")].denominator == "active_businesses"
+    assert m[("els_gross_median_weekly_pay", "median_weekly_pay_residence")].aggregation == "not_aggregable"
+    assert m[("els_total_value_of_uk_exports", "exports_total")].aggregation == "additive"
+
+
+@pytest.mark.parametrize(
+    "text,year",
+    [("2023-01-01/P1Y", 2023), ("2022-04-01/P1Y", 2023), ("2020-01-01/P3Y", 2022), ("2025-04-30", 2025),
+     ("2026-01-01", 2026), ("2023", 2023), ("2023-07-01/P6M", 2023), ("2023-10-01/P6M", 2024),
+     ("Q1 2023", None), ("2023-13-01", None), ("", None)],
+)  # fmt: skip
+def test_period_year(text, year):
+    assert period_year(text) == year
+
+
+# --------------------------------------------------------------------------------------
+# Hand-made fixtures in the ELS layout
+# --------------------------------------------------------------------------------------
+
+HEAD = "areacd,areanm,geography,indicator,period,observation,measure,unit,lci_95,uci_95,status,notes\n"
+ER = "Employment rate"
+
+
+def line(code="E06000016", name="Leicester", ind=ER, period="2023-01-01/P1Y", obs="65.1", lci="61.0", uci="69.2", status="", notes=""):
+    geo = "County or Unitary Authority" if code.startswith("E06") else "Local Authority District"
+    return f"{code},{name},{geo},{ind},{period},{obs},Percentage,%,{lci},{uci},{status},{notes}\n"
+
+
+JSON = """{
+  "_note": "hand-made fixture",
+  "ess-beta-metadata": {
+    "shared": {"sourceDate": "16/04/2024", "sourceURL": "https://example.invalid/aps", "sourceOrg": "Office for National Statistics"},
+    "Employment rate": {"label": "Employment rate (Great Britain)", "caveats": "APS caveat"}
+  }
+}
+"""
+
+
+def els_file(tmp_path, body, *, name="employment-rate.csv", bom=True, crlf=True, json=JSON):
+    path = write_text(tmp_path / name, HEAD + body, bom=bom, crlf=crlf)
+    if json is not None:
+        write_text(path.with_suffix(".json"), json)
+    return path
+
+
+class TestFixtures:
+    def test_good_file_with_bom_and_crlf(self, tmp_path):
+        path = els_file(tmp_path, line() + line(code="E07000129", name="Blaby", obs="", lci="", uci="", status="x"))
+        assert isinstance(detect(path), ExploreLocalStatistics)
+        df = ExploreLocalStatistics().parse(path)
+        r = one(df, "E06000016", "employment_rate_16_64", 2023)
+        assert (r.value, r.ci_lower, r.ci_upper, r.row, r.release) == (65.1, 61.0, 69.2, 1, "2024-04-16")
+        b = one(df, "E07000129", "employment_rate_16_64", 2023)
+        assert b.status == "x" and math.isnan(b.value)  # a marker is never a zero
+        meta = df.attrs["metadata"]["els_employment_rate"]
+        assert meta["indicators"]["Employment rate"]["caveats"] == "APS caveat"
+        assert df.attrs["warnings"] == []
+
+    def test_plain_lf_without_bom(self, tmp_path):
+        path = els_file(tmp_path, line(), bom=False, crlf=False)
+        assert isinstance(detect(path), ExploreLocalStatistics)
+        assert ExploreLocalStatistics().parse(path).value.tolist() == [65.1]
+
+    def test_flat_json_shape(self, tmp_path):
+        flat = '{"ess-beta-metadata": {"label": "Employment rate", "sourceDate": "01/02/2024", "sourceOrg": "ONS", "caveats": "c"}}'
+        df = ExploreLocalStatistics().parse(els_file(tmp_path, line(), json=flat))
+        assert set(df.release) == {"2024-02-01"}
+        assert df.attrs["metadata"]["els_employment_rate"]["indicators"][ER]["caveats"] == "c"
+
+    def test_without_json_still_parses_with_warning(self, tmp_path):
+        df = ExploreLocalStatistics().parse(els_file(tmp_path, line(), json=None))
+        assert set(df.release) == {""}
+        assert df.attrs["warnings"] == [
+            "no metadata file employment-rate.json beside the CSV: release, source and caveats unknown"
+        ]
+
+    def test_renamed_file_keeps_dataset_id(self, tmp_path):
+        df = ExploreLocalStatistics().parse(els_file(tmp_path, line(), name="download (1).csv"))
+        assert set(df.dataset) == {"els_employment_rate"}
+
+    def test_marker_in_observation_column_kept_as_status(self, tmp_path):
+        df = ExploreLocalStatistics().parse(els_file(tmp_path, line(obs="x", lci="", uci="")))
+        assert df.status.tolist() == ["x"] and df.value.isna().all()
+
+    def test_obsolete_code_kept_with_warning(self, tmp_path):
+        body = line(code="E08000016", name="Barnsley", notes="Obsolete code since 2025 (replaced by E08000038 Barnsley)")
+        df = ExploreLocalStatistics().parse(els_file(tmp_path, body))
+        assert df.geography_code.tolist() == ["E08000016"]
+        assert df.attrs["warnings"] == [
+            "1 rows for 1 obsolete area codes kept as published (notes 'Obsolete code since ...'; not part of current districts): E08000016"
+        ]
+
+    # ---- malformed input: each names file, row, column and the problem -----------------
+
+    def test_empty_file(self, tmp_path):
+        path = tmp_path / "employment-rate.csv"
+        path.write_bytes(b"")
+        with pytest.raises(InputError, match=r"employment-rate\.csv: the file is empty \(0 bytes\)"):
+            ExploreLocalStatistics().parse(path)
+
+    def test_header_only(self, tmp_path):
+        with pytest.raises(InputError, match=r"employment-rate\.csv, row 1: no data rows under the header line"):
+            ExploreLocalStatistics().parse(els_file(tmp_path, ""))
+
+    def test_truncated_file(self, tmp_path):
+        path = els_file(tmp_path, line() + "E07000129,Blaby,Local Authority District,Employ")
+        with pytest.raises(InputError, match=r"row 3: 4 fields where the header has 12 \(truncated or malformed line\)"):
+            ExploreLocalStatistics().parse(path)
+
+    def test_missing_column(self, tmp_path):
+        path = write_text(tmp_path / "employment-rate.csv", HEAD.replace("period", "time_period") + line())
+        with pytest.raises(InputError, match=r"row 1: expected column 'period' in the header line, found: 'areacd'"):
+            ExploreLocalStatistics().parse(path)
+
+    def test_non_numeric_value(self, tmp_path):
+        with pytest.raises(
+            InputError,
+            match=r"row 2, column 6 \('observation'\): non-numeric value 'n/k' in 'observation' is not a marker \(known: x, u, c\)",
+        ):
+            ExploreLocalStatistics().parse(els_file(tmp_path, line(obs="n/k")))
+
+    def test_unknown_status(self, tmp_path):
+        with pytest.raises(InputError, match=r"row 2, column 11 \('status'\): status 'z' is not a known marker"):
+            ExploreLocalStatistics().parse(els_file(tmp_path, line(obs="", lci="", uci="", status="z")))
+
+    def test_empty_value_without_marker(self, tmp_path):
+        with pytest.raises(InputError, match=r"row 2, column 6 \('observation'\): empty observation with no status marker"):
+            ExploreLocalStatistics().parse(els_file(tmp_path, line(obs="", lci="", uci="")))
+
+    def test_unknown_geography_code(self, tmp_path):
+        with pytest.raises(InputError, match=r"row 3, column 1 \('areacd'\): unknown geography code 'LEICS'"):
+            ExploreLocalStatistics().parse(els_file(tmp_path, line() + line(code="LEICS")))
+
+    def test_duplicate_key(self, tmp_path):
+        with pytest.raises(
+            InputError, match=r"row 2, column 6: duplicate entry for E06000016 employment_rate_16_64 2023-01-01/P1Y \(again at row 4\)"
+        ):
+            ExploreLocalStatistics().parse(els_file(tmp_path, line() + line(code="E07000129") + line()))
+
+    def test_period_out_of_range(self, tmp_path):
+        with pytest.raises(InputError, match=r"row 2, column 6: period '1890-01-01/P1Y' is out of range"):
+            ExploreLocalStatistics().parse(els_file(tmp_path, line(period="1890-01-01/P1Y")))
+
+    def test_period_not_iso(self, tmp_path):
+        with pytest.raises(InputError, match=r"row 2, column 5 \('period'\): period 'Jan-Dec 2023' is not an ISO 8601"):
+            ExploreLocalStatistics().parse(els_file(tmp_path, line(period="Jan-Dec 2023")))
+
+    def test_negative_rate(self, tmp_path):
+        with pytest.raises(InputError, match=r"row 2, column 6: negative value -3 for employment_rate_16_64, which cannot be negative"):
+            ExploreLocalStatistics().parse(els_file(tmp_path, line(obs="-3")))
+
+    def test_unknown_indicator(self, tmp_path):
+        with pytest.raises(
+            InputError, match=r"row 2, column 4 \('indicator'\): indicator 'Population density' is not one the ELS parser knows"
+        ):
+            ExploreLocalStatistics().parse(els_file(tmp_path, line(ind="Population density")))
+
+    def test_mixed_datasets(self, tmp_path):
+        path = els_file(tmp_path, line() + line(ind="Gross value added per hour worked", obs="35.1", lci="", uci=""))
+        with pytest.raises(InputError, match=r"mixes indicators of several ELS datasets \(els_employment_rate, els_gross_value_added\)"):
+            ExploreLocalStatistics().parse(path)
+
+    def test_malformed_json(self, tmp_path):
+        with pytest.raises(InputError, match=r"employment-rate\.json: the metadata JSON is not valid JSON"):
+            ExploreLocalStatistics().parse(els_file(tmp_path, line(), json='{"ess-beta-metadata": {'))
+
+    def test_other_csv_not_claimed(self, tmp_path):
+        path = write_text(tmp_path / "employment-rate.csv", "code,name,value\nE06000016,Leicester,1\n")
+        assert not ExploreLocalStatistics().matches(path)
