@@ -1,31 +1,31 @@
 """Kernels for the pipeline: this virtual environment's Python, started fast by forking.
 
 Every notebook gets a fresh kernel (its own process, empty namespace), always running
-``sys.executable`` of the worker, i.e. this ``.venv``'s Python: the kernel spec is built
-here, so a user-level ``python3`` kernel spec pointing at another Python is never used.
+``sys.executable``, i.e. this ``.venv``'s Python: the kernel spec is built here, so a
+user-level ``python3`` kernel spec pointing at another Python is never used.
 
-Two ways to start a kernel (:class:`LisKernelManager`):
+Two ways to start a kernel (:func:`kernel_manager_class`):
 
 ``fork`` (default)
-    Each pipeline worker keeps one *kernel template*: a small process, started once,
-    that imports the heavy libraries (numpy, pandas, matplotlib, statsmodels, ipykernel,
-    ``lis_analysis``) and then waits. A kernel is a ``fork()`` of the template that runs
-    ipykernel exactly as ``python -m ipykernel_launcher -f CONNECTION_FILE`` would, with the
-    kernel manager's environment and working directory, in its own session. The notebook's
-    namespace is as empty as in a spawned kernel; what is saved is the ~2 s of imports and
-    interpreter start per notebook (TOOLCHAIN.md: kernel start 1 s, imports 1.9 s). The
-    template is single-threaded and never creates a ZeroMQ context, so forking it is safe.
-    Python's ``random`` is re-seeded after a fork by CPython itself; numpy's global
-    generator is re-seeded here so kernels do not share random streams.
+    A run starts one *kernel template* (:class:`KernelTemplate`): a small process that
+    imports the heavy libraries once (numpy, pandas, matplotlib, statsmodels, ipykernel,
+    ``lis_analysis``) and then waits on a Unix socket. A kernel is a ``fork()`` of the
+    template that runs ipykernel exactly as ``python -m ipykernel_launcher -f FILE``
+    would, with the kernel manager's environment and working directory, in its own
+    session. The notebook's namespace is as empty as in a spawned kernel; what is saved
+    is the interpreter start and ~2 s of imports per notebook (TOOLCHAIN.md). The template
+    is single-threaded and never creates a ZeroMQ context, so forking it is safe.
+    CPython re-seeds ``random`` after a fork; numpy's global generator is re-seeded here
+    so that kernels do not share random streams.
 
 ``spawn``
     The ordinary ``subprocess`` launch of ``sys.executable -m ipykernel_launcher``
-    (set ``LIS_KERNEL_MODE=spawn``, or when the template cannot start).
+    (``LIS_KERNEL_MODE=spawn``, ``kernel_mode="spawn"``, or when the template is gone).
 
-The template exits when its worker does (end of file on its stdin); kernels exit when
-the template does (ipykernel's parent poller, ``JPY_PARENT_PID`` = the template).
+The template exits when its owner does (end of file on its stdin); kernels exit when the
+template does (ipykernel's parent poller: ``JPY_PARENT_PID`` is the template).
 
-Run as ``python -m lis_analysis._kernels MODULE ...`` to serve as a template.
+``python -m lis_analysis._kernels SOCKET [MODULE ...]`` serves as a template.
 """
 
 from __future__ import annotations
@@ -36,15 +36,21 @@ import importlib
 import json
 import os
 import select
+import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Sequence
 from typing import Any
 
-#: Modules a kernel template imports before forking (missing ones are skipped).
+#: Modules a kernel template imports before forking (missing ones are skipped): what
+#: every evidence notebook imports, and the parts of ipykernel that each kernel would
+#: otherwise import at start-up (its debugger alone costs 0.25 s).
 DEFAULT_PRELOAD: tuple[str, ...] = (
     "numpy",
     "pandas",
@@ -54,11 +60,28 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "scipy.stats",
     "statsmodels.api",
     "yaml",
+    "IPython.display",
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
     "lis_analysis",
     "lis_analysis.config",
     "lis_analysis.notebook",
-    "IPython.display",
+    "lis_analysis.session",
+    "lis_analysis.workspace",
+    "lis_analysis.store",
+    "lis_analysis.sources",
+    "lis_analysis.geography",
+    "lis_analysis.indicators",
+    "lis_analysis.methods",
+    "lis_analysis.priorities",
+    "lis_analysis.evidence",
+    "lis_analysis.charts",
+    "lis_analysis.report_html",
 )
+
+#: Kernel options: no IPython history database (concurrent kernels would contend for
+#: one SQLite file, and a pipeline run has no use for it).
+KERNEL_ARGS: tuple[str, ...] = ("--HistoryManager.enabled=False",)
 
 #: The inline backend, whatever MPLBACKEND the caller had (the Makefile sets Agg for tools).
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
@@ -69,12 +92,18 @@ INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 # --------------------------------------------------------------------------------------
 
 
-def _serve(preload: Sequence[str]) -> int:
-    """Import ``preload``, then fork one kernel per request line on stdin."""
+def _serve(socket_path: str, preload: Sequence[str]) -> int:
+    """Listen on ``socket_path``, import ``preload``, then fork one kernel per request.
+
+    A request is one JSON line ``{"args", "env", "cwd", "log"}``; the reply is one JSON
+    line ``{"pid": N}``. The template exits when its stdin closes (its owner is gone).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the run, not for us
-    out = os.fdopen(os.dup(1), "wb", buffering=0)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(socket_path)
+    listener.listen(64)  # clients may connect while we import; they wait in the backlog
     null = os.open(os.devnull, os.O_RDWR)
-    os.dup2(null, 1)  # nothing imported may write into the reply pipe
+    os.dup2(null, 1)  # nothing imported may write to the owner's terminal
     for name in preload:
         try:
             importlib.import_module(name)
@@ -82,22 +111,58 @@ def _serve(preload: Sequence[str]) -> int:
             pass
     import ipykernel.kernelapp  # noqa: F401  (the kernel itself)
 
-    # Freeze what was imported so that the kernels' garbage collector does not touch
-    # (and so copy) the template's pages.
+    _forget_inline_backend()
+    # Freeze what was imported so that the kernels' garbage collector leaves the
+    # template's pages shared (copy-on-write) instead of touching them.
     gc.collect()
     gc.freeze()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped automatically
-    out.write(b'{"ready": true}\n')
-    for line in sys.stdin.buffer:
-        try:
-            req = json.loads(line)
-        except ValueError:
+    stdin = sys.stdin.fileno()
+    while True:
+        ready, _, _ = select.select([listener, stdin], [], [], 5.0)
+        if stdin in ready and not os.read(stdin, 4096):
+            break  # owner gone
+        if listener not in ready:
             continue
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the kernel process
-            _child(req)
-        out.write(json.dumps({"pid": pid}).encode() + b"\n")
+        conn, _ = listener.accept()
+        with conn:
+            try:
+                conn.settimeout(10)
+                data = b""
+                while not data.endswith(b"\n"):
+                    chunk = conn.recv(1 << 16)
+                    if not chunk:
+                        break
+                    data += chunk
+                req = json.loads(data)
+            except (OSError, ValueError):
+                continue
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - runs in the kernel process
+                listener.close()
+                conn.close()
+                _child(req)
+            with contextlib.suppress(OSError):
+                conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+    with contextlib.suppress(OSError):
+        os.unlink(socket_path)
     return 0
+
+
+def _forget_inline_backend() -> None:
+    """Undo anything a preloaded module did to select matplotlib's inline backend.
+
+    The inline backend hooks itself into the IPython shell when its module is first
+    imported; imported here, before any shell exists, it would never show a figure. So the
+    kernels must import it themselves: drop it and pyplot's resolved backend.
+    """
+    for name in [m for m in sys.modules if m == "matplotlib_inline" or m.startswith("matplotlib_inline.")]:
+        del sys.modules[name]
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None and getattr(pyplot, "_backend_mod", None) is not None:
+        with contextlib.suppress(Exception):
+            pyplot.close("all")
+        pyplot._backend_mod = None  # type: ignore[attr-defined]
 
 
 def _child(req: dict[str, Any]) -> None:  # pragma: no cover - runs in the kernel process
@@ -142,64 +207,74 @@ def _child(req: dict[str, Any]) -> None:  # pragma: no cover - runs in the kerne
 
 
 # --------------------------------------------------------------------------------------
-# The worker side: a client for the template, a provisioner and a kernel manager
+# The owner's side: start and stop the template; clients in the workers
 # --------------------------------------------------------------------------------------
 
 
 class KernelTemplate:
-    """A running kernel template (see module docstring); thread-safe ``spawn``."""
+    """A running kernel template, owned by the process that calls :func:`run`.
 
-    def __init__(self, preload: Sequence[str] = DEFAULT_PRELOAD, env: dict[str, str] | None = None):
+    Workers reach it through :class:`TemplateClient` and its Unix socket."""
+
+    def __init__(self, env: dict[str, str] | None = None, preload: Sequence[str] = DEFAULT_PRELOAD):
         env = dict(os.environ if env is None else env)
         env["MPLBACKEND"] = INLINE_BACKEND
-        self._lock = threading.Lock()
-        self._ready = False
+        self._dir = tempfile.mkdtemp(prefix="lis-kernels-")
+        self.socket_path = os.path.join(self._dir, "template.sock")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "lis_analysis._kernels", *preload],
+            [sys.executable, "-m", "lis_analysis._kernels", self.socket_path, *preload],
             stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env=env,
             start_new_session=True,  # Ctrl-C reaches the run, which then closes our stdin
         )
 
-    def _readline(self, timeout: float) -> dict[str, Any]:
-        assert self.proc.stdout is not None
-        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
-        if not ready:
-            raise RuntimeError(f"kernel template did not answer within {timeout:.0f} s")
-        line = self.proc.stdout.readline()
-        if not line:
-            raise RuntimeError(f"kernel template exited (code {self.proc.poll()})")
-        return json.loads(line)
-
     def alive(self) -> bool:
         return self.proc.poll() is None
-
-    def wait_ready(self, timeout: float = 120.0) -> None:
-        with self._lock:
-            if not self._ready:
-                self._readline(timeout)
-                self._ready = True
-
-    def spawn(self, args: Sequence[str], env: dict[str, str], cwd: str | None, log: str | None = None) -> int:
-        """Fork a kernel running ``ipykernel_launcher ARGS``; returns its pid."""
-        self.wait_ready()
-        req = {"args": list(args), "env": dict(env), "cwd": cwd, "log": log}
-        with self._lock:
-            assert self.proc.stdin is not None
-            self.proc.stdin.write(json.dumps(req).encode() + b"\n")
-            self.proc.stdin.flush()
-            return int(self._readline(30.0)["pid"])
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
             if self.proc.stdin:
                 self.proc.stdin.close()
         try:
-            self.proc.wait(timeout=5)
+            self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+
+class TemplateClient:
+    """Asks a :class:`KernelTemplate` to fork a kernel (thread-safe)."""
+
+    def __init__(self, socket_path: str):
+        self.socket_path = socket_path
+        self._lock = threading.Lock()
+
+    def spawn(self, args: Sequence[str], env: dict[str, str], cwd: str | None, log: str | None = None,
+              timeout: float = 120.0) -> int:
+        """Fork a kernel running ``ipykernel_launcher ARGS``; returns its pid. Waits for
+        the template to finish its imports (up to ``timeout`` seconds)."""
+        req = json.dumps({"args": list(args), "env": dict(env), "cwd": cwd, "log": log}).encode() + b"\n"
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                try:
+                    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                        s.settimeout(max(1.0, deadline - time.monotonic()))
+                        s.connect(self.socket_path)
+                        s.sendall(req)
+                        data = b""
+                        while not data.endswith(b"\n"):
+                            chunk = s.recv(4096)
+                            if not chunk:
+                                raise ConnectionError("kernel template closed the connection")
+                            data += chunk
+                        return int(json.loads(data)["pid"])
+                except (FileNotFoundError, ConnectionRefusedError):
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)  # not listening yet
 
 
 class _ForkedProcess:
@@ -258,7 +333,7 @@ def _provisioner_class():
     class ForkProvisioner(LocalProvisioner):  # type: ignore[misc, valid-type]
         """Launches the kernel by forking the worker's :class:`KernelTemplate`."""
 
-        template: KernelTemplate | None = None
+        template: TemplateClient | None = None
         log_path: str | None = None
 
         async def launch_kernel(self, cmd: list[str], **kwargs: Any):
@@ -269,7 +344,12 @@ def _provisioner_class():
             env = dict(kwargs.get("env") or os.environ)
             env["MPLBACKEND"] = INLINE_BACKEND
             cwd = str(kwargs.get("cwd") or os.getcwd())
-            pid = template.spawn(args, env, cwd, type(self).log_path)
+            try:
+                pid = template.spawn(args, env, cwd, type(self).log_path)
+            except (OSError, ValueError, KeyError) as exc:  # template gone: spawn instead
+                self.log.warning("kernel template unavailable (%s); starting a kernel process", exc)
+                kwargs["env"] = env
+                return await super().launch_kernel(cmd, **kwargs)
             self.process = _ForkedProcess(pid)  # type: ignore[assignment]
             self.pid = pid
             self.pgid = pid  # the kernel called setsid()
@@ -282,15 +362,20 @@ def _provisioner_class():
 _FORK_PROVISIONER: Any = None
 
 
-def kernel_manager_class(template: KernelTemplate | None, log_path: str | None = None) -> type:
+def kernel_manager_class(
+    template: TemplateClient | None,
+    env: dict[str, str] | None = None,
+    log_path: str | None = None,
+) -> type:
     """The ``AsyncKernelManager`` subclass that nbclient/papermill should use: this
-    environment's Python, forked from ``template`` when given, spawned otherwise."""
+    environment's Python, forked from ``template`` when given, spawned otherwise, with
+    ``env`` as the kernel's whole environment (default: this process's)."""
     global _FORK_PROVISIONER
     from jupyter_client.kernelspec import KernelSpec
     from jupyter_client.manager import AsyncKernelManager
 
     spec = KernelSpec(
-        argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", *KERNEL_ARGS],
         display_name="LIS Evidence Suite (.venv)",
         language="python",
         env={"MPLBACKEND": INLINE_BACKEND},
@@ -306,6 +391,7 @@ def kernel_manager_class(template: KernelTemplate | None, log_path: str | None =
             return spec
 
         async def _async_pre_start_kernel(self, **kw: Any):  # type: ignore[override]
+            kw["env"] = {**(env if env is not None else os.environ), "MPLBACKEND": INLINE_BACKEND}
             if template is not None and self.provisioner is None:
                 provisioner.template = template
                 provisioner.log_path = log_path
@@ -321,7 +407,8 @@ def kernel_manager_class(template: KernelTemplate | None, log_path: str | None =
 
 
 def main(argv: Sequence[str]) -> int:
-    return _serve(argv or DEFAULT_PRELOAD)
+    """``python -m lis_analysis._kernels SOCKET [MODULE ...]``: serve as a template."""
+    return _serve(argv[0], argv[1:] or DEFAULT_PRELOAD)
 
 
 if __name__ == "__main__":  # pragma: no cover

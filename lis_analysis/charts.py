@@ -48,11 +48,13 @@ import textwrap
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
+from cycler import cycler
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 log = logging.getLogger(__name__)
@@ -111,7 +113,7 @@ HOUSE_RC: dict[str, Any] = {
     "grid.color": GRID,
     "grid.linewidth": 0.8,
     "axes.axisbelow": True,
-    "axes.prop_cycle": mpl.cycler(color=list(CATEGORICAL)),
+    "axes.prop_cycle": cycler(color=list(CATEGORICAL)),
     "lines.linewidth": 2.5,
     "lines.markersize": 6,
     "legend.frameon": False,
@@ -128,13 +130,13 @@ def house_style() -> Iterator[None]:
     >>> with house_style():
     ...     fig = Figure(); ax = fig.add_subplot()
     """
-    with mpl.rc_context(HOUSE_RC):
+    with mpl.rc_context(cast(Any, HOUSE_RC)):
         yield
 
 
 def apply_house_style() -> None:
     """Set the house style globally (for ad-hoc matplotlib plots in a notebook)."""
-    mpl.rcParams.update(HOUSE_RC)
+    mpl.rcParams.update(cast(Any, HOUSE_RC))
 
 
 # --------------------------------------------------------------------------------------
@@ -249,7 +251,57 @@ class Chart:
 
 def _figure(width_px: int = WIDTH_PX, height_px: int = 450) -> Figure:
     """A pyplot-free figure in the house style (call inside :func:`house_style`)."""
-    return Figure(figsize=(width_px / _INCH_PX, height_px / _INCH_PX), dpi=_INCH_PX)
+    fig = Figure(figsize=(width_px / _INCH_PX, height_px / _INCH_PX), dpi=_INCH_PX)
+    FigureCanvasAgg(fig)  # a renderer, so label sizes can be measured before saving
+    return fig
+
+
+def _fit_x(fig: Figure, ax: Any, texts: Sequence[Any], pad_px: float = 8.0) -> None:
+    """Widen the x limits until every label in ``texts`` lies inside the axes.
+
+    Labels sit at data positions, so widening moves them too: iterate a few times.
+    """
+    for _ in range(4):
+        fig.tight_layout()
+        renderer = cast(FigureCanvasAgg, fig.canvas).get_renderer()
+        box = ax.get_window_extent(renderer)
+        x0, x1 = ax.get_xlim()
+        scale = (x1 - x0) / max(box.width, 1.0)
+        over_r = max(
+            (t.get_window_extent(renderer).x1 - box.x1 + pad_px for t in texts), default=0.0
+        )
+        over_l = max(
+            (box.x0 + pad_px - t.get_window_extent(renderer).x0 for t in texts), default=0.0
+        )
+        if over_r <= 0 and over_l <= 0:
+            return
+        ax.set_xlim(x0 - max(over_l, 0) * scale * 1.15, x1 + max(over_r, 0) * scale * 1.15)
+
+
+#: white box behind value labels, so reference lines never run through the numbers
+_LABEL_BOX = {"boxstyle": "square,pad=0.12", "facecolor": "white", "edgecolor": "none"}
+
+#: palette colours dark enough (4.5:1 on white) to colour text; others label in black.
+_DARK_TEXT_OK = {PALETTE["dark_blue"], PALETTE["dark_pink"], PALETTE["dark_grey"]}
+
+
+def _format_axis(axis: Any, unit: Any) -> None:
+    """Tick labels in the indicator's unit ('£30', '12%'), with only the decimals the step needs."""
+    ticks = np.asarray(axis.get_major_locator()(), dtype=float)
+    step = float(np.min(np.diff(ticks))) if len(ticks) > 1 else 1.0
+    d = 0 if step >= 1 else 1 if step >= 0.1 else 2
+    axis.set_major_formatter(
+        mpl.ticker.FuncFormatter(lambda v, _: format_value(v, unit, short=True, decimals=d))
+    )
+
+
+def _fit_right_margin(fig: Figure, texts: Sequence[Any], pad_px: float = 10.0) -> None:
+    """Make room at the right of the figure for labels drawn past the axes (line ends)."""
+    fig.tight_layout()
+    renderer = cast(FigureCanvasAgg, fig.canvas).get_renderer()
+    fig_w = fig.get_size_inches()[0] * fig.dpi
+    widest = max((t.get_window_extent(renderer).width for t in texts), default=0.0)
+    fig.subplots_adjust(right=max(0.45, 1 - (widest + pad_px * 2.5) / fig_w))
 
 
 def _render(
@@ -338,7 +390,11 @@ def _is_percent(unit: str | None) -> bool:
 
 
 def format_value(
-    value: float | None, unit: str | None = None, *, decimals: int | None = None, short: bool = False
+    value: float | None,
+    unit: str | None = None,
+    *,
+    decimals: int | None = None,
+    short: bool = False,
 ) -> str:
     """Format a number with its unit, as a sentence would: '£35.20 per hour', '12.3%'.
 
@@ -352,7 +408,7 @@ def format_value(
     if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
         return "not available"
     v = float(value)
-    unit = (str(unit).strip() if unit is not None and not pd.isna(unit) else "")
+    unit = str(unit).strip() if unit is not None and not pd.isna(unit) else ""
     sign = "-" if v < 0 else ""
     a = abs(v)
 
@@ -406,7 +462,17 @@ def _higher_is_better(polarity: Any) -> bool | None:
     if polarity is None or (not isinstance(polarity, str) and pd.isna(polarity)):
         return None
     p = str(polarity).strip().lower()
-    if p in {"+", "1", "+1", "higher", "high", "higher_is_better", "higher is better", "positive", "up"}:
+    if p in {
+        "+",
+        "1",
+        "+1",
+        "higher",
+        "high",
+        "higher_is_better",
+        "higher is better",
+        "positive",
+        "up",
+    }:
         return True
     if p in {"-", "-1", "lower", "low", "lower_is_better", "lower is better", "negative", "down"}:
         return False
@@ -462,7 +528,9 @@ def indicator_label(indicator_id: str, table: pd.DataFrame | None = None) -> str
         registry = getattr(_ind, "REGISTRY", None)
         if isinstance(registry, dict) and indicator_id in registry:
             spec = registry[indicator_id]
-            name = getattr(spec, "name", None) or (spec.get("name") if isinstance(spec, dict) else None)
+            name = getattr(spec, "name", None) or (
+                spec.get("name") if isinstance(spec, dict) else None
+            )
             if name:
                 return str(name)
     except Exception:  # noqa: BLE001 - any failure just means "no registry name"
@@ -546,10 +614,16 @@ def _benchmarks(rows: pd.DataFrame) -> list[tuple[str, str, float]]:
     seen: set[str] = set()
     area_names = {}
     if "area_code" in rows.columns:
-        area_names = dict(zip(rows["area_code"].astype(str), rows["area_name"].astype(str), strict=False))
+        area_names = dict(
+            zip(rows["area_code"].astype(str), rows["area_name"].astype(str), strict=False)
+        )
     for _, r in rows.iterrows():
         code = r["benchmark_code"]
-        if code is None or (not isinstance(code, str) and pd.isna(code)) or pd.isna(r["benchmark_value"]):
+        if (
+            code is None
+            or (not isinstance(code, str) and pd.isna(code))
+            or pd.isna(r["benchmark_value"])
+        ):
             continue
         code = str(code)
         if code in seen:
@@ -572,7 +646,9 @@ def _primary_benchmark(
         for b in bms:
             if benchmark in (b[0], b[1]):
                 return b
-        raise ValueError(f"benchmark '{benchmark}' is not in the data ({', '.join(b[0] for b in bms)})")
+        raise ValueError(
+            f"benchmark '{benchmark}' is not in the data ({', '.join(b[0] for b in bms)})"
+        )
     for pref in ("K02000001", "UKX", "K03000001", "E92000001"):
         for b in bms:
             if b[0] == pref:
@@ -649,7 +725,9 @@ def benchmark_bar(
     ]
     for code, bname, bval in bms:
         if code not in present and bname not in present:
-            bars.append({"label": bname, "value": bval, "lo": np.nan, "hi": np.nan, "kind": "benchmark"})
+            bars.append(
+                {"label": bname, "value": bval, "lo": np.nan, "hi": np.nan, "kind": "benchmark"}
+            )
     bars = [b for b in bars if not pd.isna(b["value"])]
     if not bars:
         raise ValueError(f"benchmark_bar: indicator '{indicator_id}' has no values to draw")
@@ -670,46 +748,73 @@ def benchmark_bar(
         ok = ~np.isnan(lo) & ~np.isnan(hi)
         if ok.any():
             ax.errorbar(
-                vals[ok], y[ok], xerr=[vals[ok] - lo[ok], hi[ok] - vals[ok]],
-                fmt="none", ecolor=TEXT, elinewidth=1.5, capsize=4, zorder=3,
+                vals[ok],
+                y[ok],
+                xerr=[vals[ok] - lo[ok], hi[ok] - vals[ok]],
+                fmt="none",
+                ecolor=TEXT,
+                elinewidth=1.5,
+                capsize=4,
+                zorder=3,
             )
         ax.set_yticks(y, [_wrap(b["label"], 30) for b in bars])
         for tick, b in zip(ax.get_yticklabels(), bars, strict=True):
             if b["kind"] == "area":
                 tick.set_fontweight("bold")
         ends = np.where(ok, np.fmax(vals, hi), vals)
-        span = (np.nanmax(np.fmax(ends, 0)) - np.nanmin(np.fmin(vals, 0))) or 1.0
-        for yi, b, end in zip(y, bars, ends, strict=True):
+        starts = np.where(ok, np.fmin(vals, lo), vals)
+        labels: list[Any] = []
+        for yi, b, end, start in zip(y, bars, ends, starts, strict=True):
             neg = b["value"] < 0
-            ax.text(
-                (min(b["value"], b["lo"]) if neg and not pd.isna(b["lo"]) else end) + (-1 if neg else 1) * span * 0.012,
-                yi, format_value(b["value"], unit, short=True), va="center",
-                ha="right" if neg else "left", fontsize=11,
-                fontweight="bold" if b["kind"] == "area" else "normal", color=TEXT,
+            labels.append(
+                ax.annotate(
+                    format_value(b["value"], unit, short=True),
+                    (start if neg else end, yi),
+                    xytext=(-7 if neg else 7, 0),
+                    textcoords="offset points",
+                    bbox=_LABEL_BOX,
+                    zorder=6,
+                    va="center",
+                    ha="right" if neg else "left",
+                    fontsize=11,
+                    fontweight="bold" if b["kind"] == "area" else "normal",
+                    color=TEXT,
+                )
             )
         if primary is not None:
             ax.axvline(primary[2], color=TEXT, linestyle=(0, (4, 3)), linewidth=1.4, zorder=4)
-            ax.text(
-                primary[2], n - 0.35, f" {primary[1]}: {format_value(primary[2], unit, short=True)}",
-                ha="left", va="bottom", fontsize=10.5, color=TEXT,
+            labels.append(
+                ax.text(
+                    primary[2],
+                    n - 0.35,
+                    f" {primary[1]}: {format_value(primary[2], unit, short=True)}",
+                    ha="left",
+                    va="bottom",
+                    fontsize=10.5,
+                    color=TEXT,
+                )
             )
         ax.set_ylim(-0.6, n - 0.05 + (0.45 if primary is not None else 0))
-        right = np.nanmax(np.fmax(ends, 0)) + span * 0.16
-        left = min(0.0, np.nanmin(vals) - span * 0.16 * (np.nanmin(vals) < 0))
-        ax.set_xlim(left, right)
+        ax.set_xlim(min(0.0, float(np.nanmin(starts))), max(0.0, float(np.nanmax(ends))))
+        ax.margins(x=0)
         ax.grid(axis="y", visible=False)
         ax.tick_params(axis="y", length=0)
         ax.set_xlabel(f"{name} ({unit})" if unit else name)
-        fig.tight_layout()
+        _fit_x(fig, ax, labels)
 
-        title = title or f"{name}: {area_name} compared with {'peers and ' if len(areas) > 1 else ''}benchmarks" + (
-            f", {period}" if period is not None else ""
+        title = (
+            title
+            or f"{name}: {area_name} compared with {'peers and ' if len(areas) > 1 else ''}benchmarks"
+            + (f", {period}" if period is not None else "")
         )
         alt = _benchmark_alt(rows, name, area_name, area_code, unit, period, areas, bms, primary)
         data = pd.DataFrame(
             {
                 "Area": [b["label"] for b in reversed(bars)],
-                "Type": [{"area": "Area", "peer": "Peer", "benchmark": "Benchmark"}[b["kind"]] for b in reversed(bars)],
+                "Type": [
+                    {"area": "Area", "peer": "Peer", "benchmark": "Benchmark"}[b["kind"]]
+                    for b in reversed(bars)
+                ],
                 f"Value ({unit})" if unit else "Value": [b["value"] for b in reversed(bars)],
             }
         )
@@ -759,7 +864,11 @@ def _benchmark_alt(
             sig_rows = sig_rows[sig_rows["area_code"].astype(str) == area_code]
         sig = _first(sig_rows, "significant")
         if sig is not None and not pd.isna(sig) and "the same as" not in sent:
-            sent += ", a statistically significant difference" if bool(sig) else ", a difference that is not statistically significant"
+            sent += (
+                ", a statistically significant difference"
+                if bool(sig)
+                else ", a difference that is not statistically significant"
+            )
         parts.append(sent + ".")
     arows = rows[rows["area_name"].astype(str) == area_name]
     rank, n_peers = _first(arows, "rank"), _first(arows, "n_peers")
@@ -809,7 +918,9 @@ def rank_dot(
     if areas.empty:
         raise ValueError(f"rank_dot: indicator '{indicator_id}' has no values to draw")
     # order: best first (higher-is-better or neutral: descending); drawn bottom-up
-    best_first = areas.sort_values("value", ascending=(hib is False), kind="stable").reset_index(drop=True)
+    best_first = areas.sort_values("value", ascending=(hib is False), kind="stable").reset_index(
+        drop=True
+    )
     order = best_first.iloc[::-1].reset_index(drop=True)
     n = len(order)
     pos = int(best_first.index[best_first["area_name"].astype(str) == area_name][0]) + 1
@@ -819,12 +930,32 @@ def rank_dot(
         ax = fig.add_subplot()
         y = np.arange(n)
         is_area = (order["area_name"].astype(str) == area_name).to_numpy()
-        lo, hi, vals = order["ci_lower"].to_numpy(float), order["ci_upper"].to_numpy(float), order["value"].to_numpy(float)
+        lo, hi, vals = (
+            order["ci_lower"].to_numpy(float),
+            order["ci_upper"].to_numpy(float),
+            order["value"].to_numpy(float),
+        )
         ok = ~np.isnan(lo) & ~np.isnan(hi)
         for yi in y[ok]:
-            ax.plot([lo[yi], hi[yi]], [yi, yi], color=FOCUS if is_area[yi] else SECONDARY_TEXT, linewidth=1.6, zorder=2)
-        ax.scatter(vals[~is_area], y[~is_area], s=55, color="white", edgecolor=SECONDARY_TEXT, linewidth=1.8, zorder=3)
-        ax.scatter(vals[is_area], y[is_area], s=130, color=FOCUS, edgecolor=FOCUS, zorder=4, marker="D")
+            ax.plot(
+                [lo[yi], hi[yi]],
+                [yi, yi],
+                color=FOCUS if is_area[yi] else SECONDARY_TEXT,
+                linewidth=1.6,
+                zorder=2,
+            )
+        ax.scatter(
+            vals[~is_area],
+            y[~is_area],
+            s=55,
+            color="white",
+            edgecolor=SECONDARY_TEXT,
+            linewidth=1.8,
+            zorder=3,
+        )
+        ax.scatter(
+            vals[is_area], y[is_area], s=130, color=FOCUS, edgecolor=FOCUS, zorder=4, marker="D"
+        )
         ax.set_yticks(y, [_wrap(a, 34) for a in order["area_name"].astype(str)])
         for tick, hl in zip(ax.get_yticklabels(), is_area, strict=True):
             if hl:
@@ -832,25 +963,46 @@ def rank_dot(
         ai = int(np.flatnonzero(is_area)[0])
         xmin, xmax = np.nanmin(np.where(ok, lo, vals)), np.nanmax(np.where(ok, hi, vals))
         pad = (xmax - xmin) * 0.04 or 1.0
-        ax.annotate(
-            f"{format_value(vals[ai], unit, short=True)} ({ordinal(pos)} of {n})",
-            (np.nanmax([vals[ai], hi[ai]]) if ok[ai] else vals[ai], ai), xytext=(10, 0),
-            textcoords="offset points", va="center", fontsize=11, fontweight="bold", color=FOCUS,
-        )
+        labels: list[Any] = [
+            ax.annotate(
+                f"{format_value(vals[ai], unit, short=True)} ({ordinal(pos)} of {n})",
+                (np.nanmax([vals[ai], hi[ai]]) if ok[ai] else vals[ai], ai),
+                xytext=(10, 0),
+                textcoords="offset points",
+                bbox=_LABEL_BOX,
+                zorder=6,
+                va="center",
+                fontsize=11,
+                fontweight="bold",
+                color=FOCUS,
+            )
+        ]
         if primary is not None:
             ax.axvline(primary[2], color=TEXT, linestyle=(0, (4, 3)), linewidth=1.3, zorder=1)
-            ax.text(primary[2], n - 0.4, f" {primary[1]}: {format_value(primary[2], unit, short=True)}",
-                    fontsize=10.5, va="bottom", ha="left")
+            labels.append(
+                ax.text(
+                    primary[2],
+                    n - 0.4,
+                    f" {primary[1]}: {format_value(primary[2], unit, short=True)}",
+                    fontsize=10.5,
+                    va="bottom",
+                    ha="left",
+                )
+            )
             xmin, xmax = min(xmin, primary[2]), max(xmax, primary[2])
-        ax.set_xlim(xmin - pad * 2, xmax + pad * 7)
+        ax.set_xlim(xmin - pad, xmax + pad)
         ax.set_ylim(-0.7, n - 0.1 + (0.5 if primary is not None else 0))
         ax.grid(axis="y", visible=False)
         ax.tick_params(axis="y", length=0)
         ax.set_xlabel(f"{name} ({unit})" if unit else name)
-        fig.tight_layout()
+        _fit_x(fig, ax, labels)
 
         when = f" in {period}" if period is not None else ""
-        best_word = {True: "1st is the highest and best", False: "1st is the lowest and best", None: "1st is the highest"}[hib]
+        best_word = {
+            True: "1st is the highest and best",
+            False: "1st is the lowest and best",
+            None: "1st is the highest",
+        }[hib]
         med = float(np.median(vals))
         alt = (
             f"Dot plot of {name} across {n} areas{when}, ordered with the best at the top. "
@@ -862,10 +1014,19 @@ def rank_dot(
         )
         if primary is not None:
             alt += f" {area_name} is {compare_phrase(vals[ai], primary[2], primary[1], unit)}."
-        title = title or f"{name}: {area_name} among {n} areas" + (f", {period}" if period is not None else "")
-        data = pd.DataFrame({"Rank": range(1, n + 1), "Area": best_first["area_name"].astype(str),
-                             f"Value ({unit})" if unit else "Value": best_first["value"]})
-        return _render(fig, alt, title=title, source=source, note=_ci_note(bool(ok.any())), data=data)
+        title = title or f"{name}: {area_name} among {n} areas" + (
+            f", {period}" if period is not None else ""
+        )
+        data = pd.DataFrame(
+            {
+                "Rank": range(1, n + 1),
+                "Area": best_first["area_name"].astype(str),
+                f"Value ({unit})" if unit else "Value": best_first["value"],
+            }
+        )
+        return _render(
+            fig, alt, title=title, source=source, note=_ci_note(bool(ok.any())), data=data
+        )
 
 
 # --------------------------------------------------------------------------------------
@@ -965,44 +1126,82 @@ def trend(
             hl = a == area_name
             band = s.dropna(subset=["ci_lower", "ci_upper"])
             if len(band):
-                ax.fill_between(band["_x"], band["ci_lower"], band["ci_upper"], color=colours[a],
-                                alpha=0.18 if hl else 0.12, linewidth=0, zorder=1)
-            ax.plot(s["_x"], s["value"], color=colours[a], linewidth=3.2 if hl else 2.2,
-                    marker=_MARKERS[i % len(_MARKERS)], markersize=6 if hl else 5, zorder=3 if hl else 2)
+                ax.fill_between(
+                    band["_x"],
+                    band["ci_lower"],
+                    band["ci_upper"],
+                    color=colours[a],
+                    alpha=0.18 if hl else 0.12,
+                    linewidth=0,
+                    zorder=1,
+                )
+            ax.plot(
+                s["_x"],
+                s["value"],
+                color=colours[a],
+                linewidth=3.2 if hl else 2.2,
+                marker=_MARKERS[i % len(_MARKERS)],
+                markersize=6 if hl else 5,
+                zorder=3 if hl else 2,
+            )
             last = s.dropna(subset=["value"]).iloc[-1]
             ends.append((float(last["value"]), a, colours[a]))
         # direct labels at the line ends, nudged apart so they never overlap
-        lo_y, hi_y = np.nanmin(df[["value", "ci_lower"]].min()), np.nanmax(df[["value", "ci_upper"]].max())
-        zero = y_from_zero if y_from_zero is not None else (
-            lo_y >= 0 and not str(unit or "").lower().startswith("index") and lo_y < 0.6 * hi_y
+        lo_y, hi_y = (
+            np.nanmin(df[["value", "ci_lower"]].min()),
+            np.nanmax(df[["value", "ci_upper"]].max()),
+        )
+        zero = (
+            y_from_zero
+            if y_from_zero is not None
+            else (
+                lo_y >= 0 and not str(unit or "").lower().startswith("index") and lo_y < 0.6 * hi_y
+            )
         )
         ymin = 0.0 if zero else lo_y - (hi_y - lo_y) * 0.08
         ymax = hi_y + (hi_y - ymin) * 0.08
         ax.set_ylim(ymin, ymax)
         min_gap = (ymax - ymin) * 0.075
         placed: list[float] = []
+        end_labels = []
         for yv, a, c in sorted(ends):
             y_lab = max(yv, placed[-1] + min_gap) if placed else yv
             placed.append(y_lab)
-            ax.annotate(f"{a}", xy=(xs[-1], yv), xytext=(xs[-1] + (xs[-1] - xs[0] or 1) * 0.03, y_lab),
-                        textcoords="data", va="center", ha="left", fontsize=11, color=c if c != CONTEXT else TEXT,
-                        fontweight="bold" if a == area_name else "normal", annotation_clip=False)
+            end_labels.append(
+                ax.annotate(
+                    f"{a}",
+                    xy=(xs[-1], yv),
+                    xytext=(10, y_lab),
+                    textcoords=("offset points", "data"),
+                    va="center",
+                    ha="left",
+                    fontsize=11,
+                    color=c if c in _DARK_TEXT_OK else TEXT,
+                    fontweight="bold" if a == area_name else "normal",
+                    annotation_clip=False,
+                )
+            )
         step = max(1, math.ceil(len(labels) / 10))
         ax.set_xticks(xs[::step], labels[::step])
-        ax.set_xlim(xs[0] - 0.3 * (xs[1] - xs[0] if len(xs) > 1 else 1), xs[-1] + 0.3 * (xs[1] - xs[0] if len(xs) > 1 else 1))
+        ax.set_xlim(
+            xs[0] - 0.3 * (xs[1] - xs[0] if len(xs) > 1 else 1),
+            xs[-1] + 0.3 * (xs[1] - xs[0] if len(xs) > 1 else 1),
+        )
         ax.grid(axis="x", visible=False)
         ax.set_ylabel(f"{unit}" if unit else "")
-        ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: format_value(v, unit, short=True)))
-        fig.tight_layout()
-        right = 1 - min(0.42, 0.012 * max(len(n) for n in names) + 0.04)
-        fig.subplots_adjust(right=right)
+        _format_axis(ax.yaxis, unit)
+        _fit_right_margin(fig, end_labels)
 
         alt = _trend_alt(df, names, name, unit, labels)
         title = title or f"{name}, {labels[0]} to {labels[-1]}: {area_name} and benchmarks"
-        wide = df.pivot_table(index="period", columns="area_name", values="value", aggfunc="first", sort=False)
+        wide = df.pivot_table(
+            index="period", columns="area_name", values="value", aggfunc="first", sort=False
+        )
         wide = wide.reindex(columns=names)
         wide.index = wide.index.map(str)
-        wide = wide.reindex(sorted(wide.index, key=lambda p: labels.index(p[:-2] if p.endswith(".0") else p)))
+        wide = wide.reindex(
+            sorted(wide.index, key=lambda p: labels.index(p[:-2] if p.endswith(".0") else p))
+        )
         data = wide.reset_index().rename(columns={"period": "Period"})
         has_ci = bool(df[["ci_lower", "ci_upper"]].notna().all(axis=1).any())
         note = "Shaded bands show 95% confidence intervals." if has_ci else None
@@ -1019,10 +1218,19 @@ def _trend_alt(df: pd.DataFrame, names: list[str], name: str, unit: Any, labels:
         if len(s) == 0:
             continue
         f, lst = s.iloc[0], s.iloc[-1]
-        span = f" between {f['period']} and {lst['period']}" if (str(f["period"]), str(lst["period"])) != (labels[0], labels[-1]) else ""
-        parts.append(f"{_the(a)[:1].upper() + _the(a)[1:]} {_trend_word(f['value'], lst['value'], unit)}{span}.")
+        span = (
+            f" between {f['period']} and {lst['period']}"
+            if (str(f["period"]), str(lst["period"])) != (labels[0], labels[-1])
+            else ""
+        )
+        parts.append(
+            f"{_the(a)[:1].upper() + _the(a)[1:]} {_trend_word(f['value'], lst['value'], unit)}{span}."
+        )
     if len(names) > 1:
-        bench = next((b for b in names[1:] if b in {"UK", "United Kingdom", "UK (less Extra-Regio)"}), names[1])
+        bench = next(
+            (b for b in names[1:] if b in {"UK", "United Kingdom", "UK (less Extra-Regio)"}),
+            names[1],
+        )
         a, b = series[area].set_index("_x")["value"], series[bench].set_index("_x")["value"]
         both = pd.concat([a, b], axis=1, keys=["a", "b"]).dropna().sort_index()
         if len(both):
@@ -1034,7 +1242,11 @@ def _trend_alt(df: pd.DataFrame, names: list[str], name: str, unit: Any, labels:
                 fx = both.index[0]
                 fp = df.loc[df["_x"] == fx, "period"].iloc[0]
                 first_phrase = compare_phrase(both["a"].iloc[0], both["b"].iloc[0], bench, unit)
-                rel = (lambda r: r["a"] - r["b"]) if _is_percent(unit) else (lambda r: (r["a"] / r["b"] - 1) * 100 if r["b"] else np.nan)
+                rel = (
+                    (lambda r: r["a"] - r["b"])
+                    if _is_percent(unit)
+                    else (lambda r: (r["a"] / r["b"] - 1) * 100 if r["b"] else np.nan)
+                )
                 g0, g1 = rel(both.iloc[0]), rel(both.iloc[-1])
                 if not (pd.isna(g0) or pd.isna(g1)):
                     if abs(g1) < abs(g0) - 0.5 and np.sign(g0) == np.sign(g1):
@@ -1118,22 +1330,54 @@ def waterfall(
         fig = _figure(height_px=480)
         ax = fig.add_subplot()
         x = np.arange(n)
-        ax.bar(x, heights, bottom=bottoms, color=[colour[k] for k in kinds], width=0.62, zorder=2,
-               edgecolor=[colour[k] for k in kinds])
+        ax.bar(
+            x,
+            heights,
+            bottom=bottoms,
+            color=[colour[k] for k in kinds],
+            width=0.62,
+            zorder=2,
+            edgecolor=[colour[k] for k in kinds],
+        )
         tops = [b + h for b, h in zip(bottoms, heights, strict=True)]
         for i in range(n - 1):  # connectors
-            ax.plot([i + 0.31, i + 0.69], [tops[i], tops[i]] if kinds[i] != "total" or i == 0 else [heights[i]] * 2,
-                    color=SECONDARY_TEXT, linewidth=1, zorder=1)
+            ax.plot(
+                [i + 0.31, i + 0.69],
+                [tops[i], tops[i]] if kinds[i] != "total" or i == 0 else [heights[i]] * 2,
+                color=SECONDARY_TEXT,
+                linewidth=1,
+                zorder=1,
+            )
         lo = min(0.0, *bottoms, *tops)
         hi = max(0.0, *bottoms, *tops)
         pad = (hi - lo) * 0.06 or 1.0
         for i, (b, h, k) in enumerate(zip(bottoms, heights, kinds, strict=True)):
-            txt = f"{h:,.{decimals}f}".replace("-", "\u2212") if k == "total" else _signed(h, decimals)
+            txt = (
+                f"{h:,.{decimals}f}".replace("-", "\u2212")
+                if k == "total"
+                else _signed(h, decimals)
+            )
             y_top, y_bot = max(b, b + h), min(b, b + h)
             if h >= 0:
-                ax.text(i, y_top + pad * 0.25, txt, ha="center", va="bottom", fontsize=11, fontweight="bold")
+                ax.text(
+                    i,
+                    y_top + pad * 0.25,
+                    txt,
+                    ha="center",
+                    va="bottom",
+                    fontsize=11,
+                    fontweight="bold",
+                )
             else:
-                ax.text(i, y_bot - pad * 0.25, txt, ha="center", va="top", fontsize=11, fontweight="bold")
+                ax.text(
+                    i,
+                    y_bot - pad * 0.25,
+                    txt,
+                    ha="center",
+                    va="top",
+                    fontsize=11,
+                    fontweight="bold",
+                )
         ax.axhline(0, color=TEXT, linewidth=1)
         ax.set_ylim(lo - pad * 1.6, hi + pad * 1.6)
         ax.set_xticks(x, [_wrap(lab, 14) for lab in labels])
@@ -1145,7 +1389,11 @@ def waterfall(
         def v(x: float) -> str:
             return f"{x:,.{decimals}f}".replace("-", "\u2212")
 
-        items = [f"{lab} {_signed(h, decimals)}" for lab, h, k in zip(labels, heights, kinds, strict=True) if k != "total"]
+        items = [
+            f"{lab} {_signed(h, decimals)}"
+            for lab, h, k in zip(labels, heights, kinds, strict=True)
+            if k != "total"
+        ]
         biggest = comp.iloc[comp["contribution"].abs().argmax()]
         alt = f"Waterfall chart of {title}: "
         if start is not None:
@@ -1160,9 +1408,14 @@ def waterfall(
         if len(ups) and len(downs):
             alt += f" {_list_words(list(ups['component'].astype(str)))} added to it; {_list_words(list(downs['component'].astype(str)))} took away from it."
         data = pd.DataFrame({"Component": labels, f"Contribution ({unit})": heights})
-        return _render(fig, alt, title=title, source=source,
-                       note="Bars above the line add to the total; bars below it subtract. Signs are printed on each bar.",
-                       data=data)
+        return _render(
+            fig,
+            alt,
+            title=title,
+            source=source,
+            note="Bars above the line add to the total; bars below it subtract. Signs are printed on each bar.",
+            data=data,
+        )
 
 
 # --------------------------------------------------------------------------------------
@@ -1226,7 +1479,9 @@ def lq_bar(
         spec = (order["lq"] >= threshold).to_numpy()
         ax.barh(y, order["lq"], color=np.where(spec, FOCUS, CONTEXT), height=0.66, zorder=2)
         ax.axvline(1.0, color=TEXT, linestyle=(0, (4, 3)), linewidth=1.4, zorder=3)
-        ax.text(1.0, n - 0.35, f" 1 = same share as {comparator}", fontsize=10.5, va="bottom")
+        labels: list[Any] = [
+            ax.text(1.0, n - 0.35, f" 1 = same share as {comparator}", fontsize=10.5, va="bottom")
+        ]
         xmax = float(order["lq"].max())
         for yi, (_, r), s in zip(y, order.iterrows(), spec, strict=True):
             lab = f"{r['lq']:.2f}"
@@ -1234,15 +1489,26 @@ def lq_bar(
                 lab += f" ({r['employment']:,.0f} jobs)"
             if s:
                 lab += " specialised"
-            ax.text(r["lq"] + xmax * 0.012, yi, lab, va="center", fontsize=10.5,
-                    fontweight="bold" if s else "normal")
+            labels.append(
+                ax.annotate(
+                    lab,
+                    (r["lq"], yi),
+                    xytext=(6, 0),
+                    textcoords="offset points",
+                    bbox=_LABEL_BOX,
+                    zorder=6,
+                    va="center",
+                    fontsize=10.5,
+                    fontweight="bold" if s else "normal",
+                )
+            )
         ax.set_yticks(y, [_wrap(i, 34) for i in order["industry"].astype(str)])
-        ax.set_xlim(0, xmax * 1.45)
+        ax.set_xlim(0, max(xmax, 1.0) * 1.02)
         ax.set_ylim(-0.6, n + 0.4)
         ax.grid(axis="y", visible=False)
         ax.tick_params(axis="y", length=0)
         ax.set_xlabel(f"Location quotient (1 = same share of employment as {comparator})")
-        fig.tight_layout()
+        _fit_x(fig, ax, labels)
 
         when = f", {period}" if period is not None else ""
         items = []
@@ -1260,7 +1526,13 @@ def lq_bar(
         )
         title = title or f"Industry specialisation (location quotients), {area_name}{when}"
         cols = ["industry", "lq"] + (["employment"] if has_emp else [])
-        data = df[cols].rename(columns={"industry": "Industry", "lq": "Location quotient", "employment": "Employment (jobs)"})
+        data = df[cols].rename(
+            columns={
+                "industry": "Industry",
+                "lq": "Location quotient",
+                "employment": "Employment (jobs)",
+            }
+        )
         return _render(fig, alt, title=title, source=source, data=data)
 
 
@@ -1302,25 +1574,49 @@ def lq_bubble(
         ax = fig.add_subplot()
         size = 2400 * df["employment"] / df["employment"].max()
         spec_grow = (df["lq"] > 1) & (df[x] > 0)
-        ax.scatter(df[x], df["lq"], s=size.clip(lower=25), color=np.where(spec_grow, FOCUS, CONTEXT),
-                   alpha=0.75, edgecolor="white", linewidth=1, zorder=3)
+        ax.scatter(
+            df[x],
+            df["lq"],
+            s=size.clip(lower=25),
+            color=np.where(spec_grow, FOCUS, CONTEXT),
+            alpha=0.75,
+            edgecolor="white",
+            linewidth=1,
+            zorder=3,
+        )
         ax.axhline(1.0, color=TEXT, linewidth=1.2, linestyle=(0, (4, 3)))
         ax.axvline(0.0, color=TEXT, linewidth=1.2, linestyle=(0, (4, 3)))
         for _, r in df.nlargest(label_top, "employment").iterrows():
-            ax.annotate(_wrap(r["industry"], 22), (r[x], r["lq"]), xytext=(8, 6), textcoords="offset points",
-                        fontsize=10, color=TEXT)
+            ax.annotate(
+                _wrap(r["industry"], 22),
+                (r[x], r["lq"]),
+                xytext=(8, 6),
+                textcoords="offset points",
+                fontsize=10,
+                color=TEXT,
+            )
         xl, xh = df[x].min(), df[x].max()
         yl, yh = df["lq"].min(), df["lq"].max()
-        xp, yp = (xh - xl) * 0.12 or 1, (yh - yl) * 0.12 or 0.2
+        xp, yp = (xh - xl) * 0.15 or 1, (yh - yl) * 0.18 or 0.2
         ax.set_xlim(min(xl - xp, -xp), max(xh + xp, xp))
         ax.set_ylim(max(0, min(yl - yp, 1 - yp)), max(yh + yp, 1 + yp))
-        for (hx, hy, ha, va, txt) in (
+        for hx, hy, ha, va, txt in (
             (0.99, 0.99, "right", "top", "specialised and growing"),
             (0.01, 0.99, "left", "top", "specialised, shrinking"),
             (0.99, 0.01, "right", "bottom", "less specialised, growing"),
             (0.01, 0.01, "left", "bottom", "less specialised, shrinking"),
         ):
-            ax.text(hx, hy, txt, transform=ax.transAxes, ha=ha, va=va, fontsize=10.5, color=SECONDARY_TEXT, style="italic")
+            ax.text(
+                hx,
+                hy,
+                txt,
+                transform=ax.transAxes,
+                ha=ha,
+                va=va,
+                fontsize=10.5,
+                color=SECONDARY_TEXT,
+                style="italic",
+            )
         ax.set_xlabel(x_label)
         ax.set_ylabel(f"Location quotient (1 = {comparator})")
         fig.tight_layout()
@@ -1330,16 +1626,32 @@ def lq_bubble(
             f"Bubble chart of {len(df)} industries in {area_name}{when}: location quotient against "
             f"{x_label.lower()}, bubble size showing employment. {len(sg)} industries are both specialised "
             f"(location quotient above 1) and growing"
-            + (f", the largest being {_list_words([f'{r.industry} (LQ {r.lq:.2f}, {r.employment:,.0f} jobs)' for r in sg.head(4).itertuples()])}" if len(sg) else "")
+            + (
+                f", the largest being {_list_words([f'{r.industry} (LQ {r.lq:.2f}, {r.employment:,.0f} jobs)' for r in sg.head(4).itertuples()])}"
+                if len(sg)
+                else ""
+            )
             + "."
         )
         big = df.nlargest(1, "employment").iloc[0]
         alt += f" The largest industry is {big['industry']} ({big['employment']:,.0f} jobs, LQ {big['lq']:.2f})."
         title = title or f"Specialisation and growth by industry, {area_name}{when}"
         data = df[["industry", "lq", x, "employment"]].rename(
-            columns={"industry": "Industry", "lq": "Location quotient", x: x_label, "employment": "Employment (jobs)"})
-        return _render(fig, alt, title=title, source=source,
-                       note="Bubble area shows employment. Dark blue bubbles are specialised and growing.", data=data)
+            columns={
+                "industry": "Industry",
+                "lq": "Location quotient",
+                x: x_label,
+                "employment": "Employment (jobs)",
+            }
+        )
+        return _render(
+            fig,
+            alt,
+            title=title,
+            source=source,
+            note="Bubble area shows employment. Dark blue bubbles are specialised and growing.",
+            data=data,
+        )
 
 
 # --------------------------------------------------------------------------------------
@@ -1382,7 +1694,9 @@ def strengths_chart(
     """
     df = scores.copy()
     zcol = next((c for c in ("z", "z_score", "zscore", "score") if c in df.columns), None)
-    ncol = next((c for c in ("indicator_name", "indicator", "indicator_id") if c in df.columns), None)
+    ncol = next(
+        (c for c in ("indicator_name", "indicator", "indicator_id") if c in df.columns), None
+    )
     if zcol is None or ncol is None:
         raise ValueError(
             "strengths_chart: the data needs an indicator column (indicator_name or indicator_id) "
@@ -1412,25 +1726,51 @@ def strengths_chart(
         y = np.arange(n)
         zs = df["_z"].to_numpy(float)
         ax.axvspan(-threshold, threshold, color="#F3F2F1", zorder=0)
-        ax.barh(y, zs, color=[col.get(c, CONTEXT) for c in df["_class"]], height=0.64, zorder=2,
-                hatch=["//" if c == "Weakness" else None for c in df["_class"]])
+        ax.barh(
+            y,
+            zs,
+            color=[col.get(c, CONTEXT) for c in df["_class"]],
+            height=0.64,
+            zorder=2,
+            hatch=["//" if c == "Weakness" else None for c in df["_class"]],
+        )
         ax.axvline(0, color=TEXT, linewidth=1.2, zorder=3)
         lim = max(abs(zs).max(), threshold) * 1.0
+        labels: list[Any] = []
         for yi, z, c in zip(y, zs, df["_class"], strict=True):
             txt = f"{c} ({_signed(z)})" if c != "Neither" else f"Neither ({_signed(z)})"
-            ax.text(z + (lim * 0.03 if z >= 0 else -lim * 0.03), yi, txt, va="center",
-                    ha="left" if z >= 0 else "right", fontsize=10.5, fontweight="bold" if c != "Neither" else "normal")
-        ax.set_xlim(-lim * 1.75, lim * 1.75)
+            labels.append(
+                ax.annotate(
+                    txt,
+                    (z, yi),
+                    xytext=(6 if z >= 0 else -6, 0),
+                    textcoords="offset points",
+                    bbox=_LABEL_BOX,
+                    zorder=6,
+                    va="center",
+                    ha="left" if z >= 0 else "right",
+                    fontsize=10.5,
+                    fontweight="bold" if c != "Neither" else "normal",
+                )
+            )
+        ax.set_xlim(-lim * 1.08, lim * 1.08)
         ax.set_ylim(-0.6, n - 0.4)
         ax.set_yticks(y, [_wrap(s, 36) for s in df["_name"]])
         ax.grid(axis="y", visible=False)
         ax.tick_params(axis="y", length=0)
         ax.set_xlabel("Standardised score (standard deviations; positive = better than benchmark)")
-        fig.tight_layout()
+        _fit_x(fig, ax, labels)
+        x0, x1 = ax.get_xlim()
+        ax.set_xlim(-max(-x0, x1), max(-x0, x1))  # keep zero in the middle
 
         def listed(cls: str) -> str:
             sub = df[df["_class"] == cls].sort_values("_z", ascending=(cls == "Weakness"))
-            return _list_words([f"{nm} ({_signed(z)})" for nm, z in zip(sub["_name"], sub["_z"], strict=True)]) or "none"
+            return (
+                _list_words(
+                    [f"{nm} ({_signed(z)})" for nm, z in zip(sub["_name"], sub["_z"], strict=True)]
+                )
+                or "none"
+            )
 
         n_s = int((df["_class"] == "Strength").sum())
         n_w = int((df["_class"] == "Weakness").sum())
@@ -1442,10 +1782,16 @@ def strengths_chart(
         )
         title = title or f"Strengths and weaknesses, {area_name}"
         data = df.iloc[::-1][["_name", "_z", "_class"]].rename(
-            columns={"_name": "Indicator", "_z": "Score (s.d.)", "_class": "Classification"})
-        return _render(fig, alt, title=title, source=source,
-                       note=f"Shaded band: within {threshold:g} standard deviation of the benchmark (neither a strength nor a weakness).",
-                       data=data)
+            columns={"_name": "Indicator", "_z": "Score (s.d.)", "_class": "Classification"}
+        )
+        return _render(
+            fig,
+            alt,
+            title=title,
+            source=source,
+            note=f"Shaded band: within {threshold:g} standard deviation of the benchmark (neither a strength nor a weakness).",
+            data=data,
+        )
 
 
 def rank_distribution(
@@ -1478,15 +1824,17 @@ def rank_distribution(
         raise ValueError("rank_distribution: no ranks to draw")
     n_draws = df["draw"].nunique()
     g = df.groupby("priority", sort=False)["rank"]
-    stats = pd.DataFrame({
-        "median": g.median(),
-        "p5": g.quantile(0.05),
-        "p25": g.quantile(0.25),
-        "p75": g.quantile(0.75),
-        "p95": g.quantile(0.95),
-        "top_share": g.apply(lambda s: float((s <= top).mean() * 100)),
-        "mean": g.mean(),
-    }).sort_values(["median", "mean"])
+    stats = pd.DataFrame(
+        {
+            "median": g.median(),
+            "p5": g.quantile(0.05),
+            "p25": g.quantile(0.25),
+            "p75": g.quantile(0.75),
+            "p95": g.quantile(0.95),
+            "top_share": g.apply(lambda s: float((s <= top).mean() * 100)),
+            "mean": g.mean(),
+        }
+    ).sort_values(["median", "mean"])
     n = len(stats)
     order = stats.iloc[::-1]
     max_rank = int(df["rank"].max())
@@ -1496,17 +1844,31 @@ def rank_distribution(
         y = np.arange(n)
         ax.hlines(y, order["p5"], order["p95"], color=SECONDARY_TEXT, linewidth=1.6, zorder=2)
         ax.hlines(y, order["p25"], order["p75"], color=FOCUS, linewidth=8, zorder=3)
-        ax.scatter(order["median"], y, s=70, color="white", edgecolor=FOCUS, linewidth=2.2, zorder=4)
+        ax.scatter(
+            order["median"], y, s=70, color="white", edgecolor=FOCUS, linewidth=2.2, zorder=4
+        )
+        labels: list[Any] = []
         for yi, (_, r) in zip(y, order.iterrows(), strict=True):
-            ax.text(max_rank + 0.6, yi, f"top {top} in {r['top_share']:.0f}% of draws", va="center", fontsize=10.5)
+            labels.append(
+                ax.annotate(
+                    f"top {top} in {r['top_share']:.0f}% of draws",
+                    (max_rank + 0.5, yi),
+                    xytext=(8, 0),
+                    textcoords="offset points",
+                    bbox=_LABEL_BOX,
+                    zorder=6,
+                    va="center",
+                    fontsize=10.5,
+                )
+            )
         ax.set_yticks(y, [_wrap(p, 32) for p in order.index.astype(str)])
-        ax.set_xlim(0.5, max_rank + 0.5 + max_rank * 0.55 + 2)
+        ax.set_xlim(0.5, max_rank + 0.5)
         ax.set_xticks(range(1, max_rank + 1, max(1, math.ceil(max_rank / 12))))
         ax.set_ylim(-0.6, n - 0.4)
         ax.grid(axis="y", visible=False)
         ax.tick_params(axis="y", length=0)
         ax.set_xlabel("Rank (1 = top priority)")
-        fig.tight_layout()
+        _fit_x(fig, ax, labels)
         lead = [
             f"{p}: median rank {r['median']:g}, in the top {top} in {r['top_share']:.0f}% of draws"
             f" (90% of draws between {r['p5']:g} and {r['p95']:g})"
@@ -1519,11 +1881,31 @@ def rank_distribution(
         if n > 5:
             alt += f" The other {n - 5} have median ranks from {stats['median'].iloc[5]:g} to {stats['median'].iloc[-1]:g}."
         title = title or f"How stable are the priority rankings? {n_draws:,} sensitivity draws"
-        data = stats.reset_index().rename(columns={
-            "priority": "Priority", "median": "Median rank", "p5": "5th percentile", "p95": "95th percentile",
-            "top_share": f"% of draws in top {top}"})[["Priority", "Median rank", "5th percentile", "95th percentile", f"% of draws in top {top}"]]
-        return _render(fig, alt, title=title, source=source,
-                       note="Dot: median rank. Thick bar: middle half of draws. Thin line: 90% of draws.", data=data)
+        data = stats.reset_index().rename(
+            columns={
+                "priority": "Priority",
+                "median": "Median rank",
+                "p5": "5th percentile",
+                "p95": "95th percentile",
+                "top_share": f"% of draws in top {top}",
+            }
+        )[
+            [
+                "Priority",
+                "Median rank",
+                "5th percentile",
+                "95th percentile",
+                f"% of draws in top {top}",
+            ]
+        ]
+        return _render(
+            fig,
+            alt,
+            title=title,
+            source=source,
+            note="Dot: median rank. Thick bar: middle half of draws. Thin line: 90% of draws.",
+            data=data,
+        )
 
 
 #: Short alias used in the design notes (``lis.charts.benchmark(tab, "gva_per_hour")``).

@@ -11,7 +11,6 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from . import __version__
 from .errors import LisError
@@ -35,7 +34,9 @@ def _add_area(p: argparse.ArgumentParser, *, many: bool = False) -> None:
     if many:
         help_ += "; several as CODE,CODE or 'all-lsips'"
     p.add_argument("--area", metavar="CODE", help=help_)
-    p.add_argument("--areas-file", metavar="FILE", help="YAML of your own areas (see docs/areas.md)")
+    p.add_argument(
+        "--areas-file", metavar="FILE", help="YAML of your own areas (see docs/areas.md)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,57 +53,105 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks (for developers)")
     sub = parser.add_subparsers(dest="verb", metavar="COMMAND")
 
-    p = sub.add_parser("demo", help="write the synthetic demonstrator files (published formats)",
-                       description="Write deterministic synthetic demonstrator files in the publishers' formats.")
+    p = sub.add_parser(
+        "demo",
+        help="write the synthetic demonstrator files (published formats)",
+        description="Write deterministic synthetic demonstrator files in the publishers' formats.",
+    )
     p.add_argument("--out", metavar="DIR", help="where to write them (default data/demo)")
 
-    p = sub.add_parser("fetch", help="download the published files from ONS, Nomis, MHCLG, DfE",
-                       description="Download the current releases into the raw folder, never overwriting a release already there.")
+    p = sub.add_parser(
+        "fetch",
+        help="download the published files from ONS, Nomis, MHCLG, DfE",
+        description="Download the current releases into the raw folder, never overwriting a release already there.",
+    )
     p.add_argument("--raw", metavar="DIR", help="folder to save into (default data/raw)")
-    p.add_argument("--only", metavar="NAME", action="append", help="only this dataset (repeatable); see --list")
-    p.add_argument("--list", action="store_true", help="list the datasets and their URLs, download nothing")
+    p.add_argument(
+        "--only", metavar="NAME", action="append", help="only this dataset (repeatable); see --list"
+    )
+    p.add_argument(
+        "--list", action="store_true", help="list the datasets and their URLs, download nothing"
+    )
     p.add_argument("--base-url", metavar="URL", help=argparse.SUPPRESS)
     p.add_argument("--timeout", type=float, default=60.0, help="seconds per request (default 60)")
 
-    p = sub.add_parser("ingest", help="parse, validate and store the raw files",
-                       description="Parse every raw file with its parser, validate it and write data/processed.")
+    p = sub.add_parser(
+        "ingest",
+        help="parse, validate and store the raw files",
+        description="Parse every raw file with its parser, validate it and write data/processed.",
+    )
     _add_raw(p)
     p.add_argument("--processed", metavar="DIR", help="store folder (default data/processed)")
-    p.add_argument("--jobs", type=int, default=1, metavar="N", help="parse in N processes (default 1)")
+    p.add_argument(
+        "--jobs", type=int, default=1, metavar="N", help="parse in N processes (default 1)"
+    )
     p.add_argument("--force", action="store_true", help="re-parse files even if unchanged")
 
-    p = sub.add_parser("areas", help="list the areas known (code, name, level, member districts)",
-                       description="List the areas the lookups and area YAML files define.")
+    p = sub.add_parser(
+        "areas",
+        help="list the areas known (code, name, level, member districts)",
+        description="List the areas the lookups and area YAML files define.",
+    )
     _add_raw(p)
-    p.add_argument("--level", metavar="LEVEL", help="only this level (lad, itl3, region, lsip, lep, ca ...)")
+    p.add_argument(
+        "--level", metavar="LEVEL", help="only this level (lad, itl3, region, lsip, lep, ca ...)"
+    )
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument("--areas-file", metavar="FILE", help="YAML of your own areas")
 
-    p = sub.add_parser("indicators", help="the indicator table for an area against its benchmarks",
-                       description="Compute every indicator for an area against its benchmarks.")
+    p = sub.add_parser(
+        "indicators",
+        help="the indicator table for an area against its benchmarks",
+        description="Compute every indicator for an area against its benchmarks.",
+    )
     _add_area(p)
     _add_raw(p)
-    p.add_argument("--params", metavar="FILE", help="run parameters YAML (area, years, benchmarks ...)")
+    p.add_argument(
+        "--params", metavar="FILE", help="run parameters YAML (area, years, benchmarks ...)"
+    )
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of the screen")
 
-    p = sub.add_parser("run", help="execute the notebooks and export the HTML board pack",
-                       description="Execute the evidence notebooks (papermill) and export the HTML reports (nbconvert), re-running only what changed.")
+    p = sub.add_parser(
+        "run",
+        help="execute the notebooks and export the HTML board pack",
+        description="Execute the evidence notebooks (papermill) and export the HTML reports (nbconvert), re-running only what changed.",
+    )
     _add_area(p, many=True)
     _add_raw(p)
     p.add_argument("--params", metavar="FILE", help="run parameters YAML")
-    p.add_argument("--jobs", type=int, metavar="N", help="notebooks in parallel (default: number of cores)")
+    p.add_argument(
+        "--jobs", type=int, metavar="N", help="notebooks in parallel (default: number of cores)"
+    )
     p.add_argument("--force", action="store_true", help="re-run every notebook, ignoring the cache")
-    p.add_argument("--only", metavar="NAME", action="append", help="only this notebook (repeatable), e.g. 11_people")
-    p.add_argument("--evidence", metavar="DIR", help="call-for-evidence and consultation folder (default data/raw/evidence)")
+    p.add_argument(
+        "--only",
+        metavar="NAME",
+        action="append",
+        help="only this notebook (repeatable), e.g. 11_people",
+    )
+    p.add_argument(
+        "--evidence",
+        metavar="DIR",
+        help="call-for-evidence and consultation folder (default data/raw/evidence)",
+    )
     p.add_argument("--reports", metavar="DIR", help="output folder (default reports)")
 
-    p = sub.add_parser("watch", help="re-run what a changed or new raw file affects",
-                       description="Poll the raw folders; ingest new or changed files and re-run the notebooks they affect.")
+    p = sub.add_parser(
+        "watch",
+        help="re-run what a changed or new raw file affects",
+        description="Poll the raw folders; ingest new or changed files and re-run the notebooks they affect.",
+    )
     _add_area(p, many=True)
     _add_raw(p)
     p.add_argument("--params", metavar="FILE", help="run parameters YAML")
-    p.add_argument("--interval", type=float, default=30.0, metavar="SECONDS", help="seconds between polls (default 30)")
+    p.add_argument(
+        "--interval",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="seconds between polls (default 30)",
+    )
     p.add_argument("--once", action="store_true", help="poll once and exit (for cron)")
     p.add_argument("--jobs", type=int, metavar="N", help="notebooks in parallel")
     p.add_argument("--evidence", metavar="DIR", help="call-for-evidence and consultation folder")
@@ -119,7 +168,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
     )
     if not args.verb:
         parser.print_help()

@@ -7,8 +7,6 @@ import json
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from .config import load_params, paths
 from .errors import LisError
 
@@ -55,6 +53,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_areas(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from .geography import Geography
     from .workspace import workspace
 
@@ -63,7 +63,9 @@ def cmd_areas(args: argparse.Namespace) -> int:
     geo = Geography.build(ws.lookups(), ws.observations(), areas_file=args.areas_file)
     tab = geo.table(args.level)
     if tab.empty:
-        raise LisError(f"no areas of level '{args.level}' (levels: {', '.join(sorted(set(geo.table().level)))})")
+        raise LisError(
+            f"no areas of level '{args.level}' (levels: {', '.join(sorted(set(geo.table().level)))})"
+        )
     if args.format == "csv":
         tab.to_csv(sys.stdout, index=False)
     elif args.format == "json":
@@ -72,7 +74,9 @@ def cmd_areas(args: argparse.Namespace) -> int:
     else:
         show = tab[["code", "name", "level", "districts", "members"]].copy()
         show["members"] = show["members"].str.slice(0, 60)
-        with pd.option_context("display.max_rows", None, "display.width", 200, "display.max_colwidth", 62):
+        with pd.option_context(
+            "display.max_rows", None, "display.width", 200, "display.max_colwidth", 62
+        ):
             print(show.to_string(index=False))
         if ws.demo:
             print("\n(demonstrator data: synthetic areas and figures, not official statistics)")
@@ -89,11 +93,47 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     return _not_yet("fetch", 3)
 
 
+def _run_params(args: argparse.Namespace):
+    """Run parameters for run/watch: --area may name several areas (A,B or all-lsips), so
+    it is validated code by code by the pipeline rather than as the parameters' area."""
+    params = _params(argparse.Namespace(**{**vars(args), "area": None}))
+    if args.jobs is not None and args.jobs < 1:
+        raise LisError(f"--jobs must be 1 or more, not {args.jobs}")
+    return params
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    _params(args)
-    return _not_yet("run", 5)
+    from .pipeline import parse_areas, run
+
+    params = _run_params(args)
+    summary = run(
+        params,
+        areas=parse_areas(args.area) or None,
+        jobs=args.jobs,
+        force=args.force,
+        only=args.only,
+        reports_dir=args.reports,
+        evidence=args.evidence,
+        params_file=args.params,
+    )
+    print(summary.table())
+    return summary.exit_code
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    _params(args)
-    return _not_yet("watch", 5)
+    from .pipeline import parse_areas, watch
+
+    params = _run_params(args)
+    if args.interval <= 0:
+        raise LisError(f"--interval must be a positive number of seconds, not {args.interval:g}")
+    return watch(
+        params,
+        areas=parse_areas(args.area) or None,
+        interval=args.interval,
+        once=args.once,
+        jobs=args.jobs,
+        evidence=args.evidence,
+        reports_dir=args.reports,
+        params_file=args.params,
+        echo=lambda line: print(line, flush=True),
+    )

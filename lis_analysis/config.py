@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -112,7 +112,9 @@ def _area_from_yaml(code: str, body: Any, origin: str) -> AreaSpec:
         raise ConfigError(f"{origin}: area {code}: 'members' is empty")
     bad = [m for m in members if not GSS_CODE.match(m)]
     if bad:
-        raise ConfigError(f"{origin}: area {code}: member code(s) {', '.join(bad)} are not GSS codes")
+        raise ConfigError(
+            f"{origin}: area {code}: member code(s) {', '.join(bad)} are not GSS codes"
+        )
     if len(set(members)) != len(members):
         raise ConfigError(f"{origin}: area {code}: a member district is listed twice")
     return AreaSpec(
@@ -187,7 +189,11 @@ class RunParams:
 
     def __post_init__(self) -> None:
         area = str(self.area).strip()
-        if not (GSS_CODE.match(area) or ITL_CODE.match(area) or re.match(r"^[A-Z][A-Z0-9_-]{1,30}$", area)):
+        if not (
+            GSS_CODE.match(area)
+            or ITL_CODE.match(area)
+            or re.match(r"^[A-Z][A-Z0-9_-]{1,30}$", area)
+        ):
             raise ConfigError(f"area '{self.area}' is not an area code (e.g. {DEFAULT_AREA})")
         object.__setattr__(self, "area", area)
         bad = [b for b in self.benchmarks if b not in BENCHMARK_KINDS]
@@ -204,9 +210,17 @@ class RunParams:
         if self.end_year is not None and self.start_year > self.end_year:
             raise ConfigError(f"start_year {self.start_year} is after end_year {self.end_year}")
         if self.price_basis not in PRICE_BASES:
-            raise ConfigError(f"price_basis must be one of {', '.join(PRICE_BASES)}, not {self.price_basis!r}")
-        if isinstance(self.neighbours, bool) or not isinstance(self.neighbours, int) or not 1 <= self.neighbours <= 50:
-            raise ConfigError(f"neighbours must be a whole number from 1 to 50, not {self.neighbours!r}")
+            raise ConfigError(
+                f"price_basis must be one of {', '.join(PRICE_BASES)}, not {self.price_basis!r}"
+            )
+        if (
+            isinstance(self.neighbours, bool)
+            or not isinstance(self.neighbours, int)
+            or not 1 <= self.neighbours <= 50
+        ):
+            raise ConfigError(
+                f"neighbours must be a whole number from 1 to 50, not {self.neighbours!r}"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         """Plain types only (lists, str, int, None), as papermill and YAML want them."""
@@ -234,7 +248,11 @@ def make_params(values: dict[str, Any] | None = None, origin: str = "parameters"
             if not isinstance(value, (list, tuple)):
                 raise ConfigError(f"{origin}: '{key}' must be a list")
             value = tuple(str(v) for v in value)
-        elif key in ("start_year", "end_year", "neighbours") and isinstance(value, str) and value.isdigit():
+        elif (
+            key in ("start_year", "end_year", "neighbours")
+            and isinstance(value, str)
+            and value.isdigit()
+        ):
             value = int(value)
         clean[key] = value
     try:

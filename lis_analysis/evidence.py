@@ -118,7 +118,15 @@ CFE_COLUMNS = (
     "text",
 )
 CONSULTATION_COLUMNS = ("respondent_id", "organisation_type", "comments")
-LOG_COLUMNS = ("point_id", "theme_or_priority", "point", "response", "change_made", "officer", "date")
+LOG_COLUMNS = (
+    "point_id",
+    "theme_or_priority",
+    "point",
+    "response",
+    "change_made",
+    "officer",
+    "date",
+)
 _HEADER_ALIASES = {
     "organization": "organisation",
     "organization_type": "organisation_type",
@@ -156,7 +164,7 @@ NO_INDICATOR = "no linked indicator"
 #: Below this many respondents expressing a view, agreement figures are flagged.
 SMALL_BASE = 30
 
-_SKIP_NAMES = {"readme", "provenance", "changelog", "licence", "license"}
+_SKIP_NAMES = {"readme", "provenance", "changelog", "licence", "license", "demonstrator"}
 _TABLE_SUFFIXES = {".csv", ".xlsx", ".xlsm", ".xls"}
 _TEXT_SUFFIXES = {".md", ".txt", ".markdown"}
 _HEADER_SEARCH_ROWS = 10
@@ -174,7 +182,9 @@ def _load_yaml(path: Path) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(path, f"not valid YAML: {problem}", row=mark.line if mark else None) from None
+        raise InputError(
+            path, f"not valid YAML: {problem}", row=mark.line if mark else None
+        ) from None
 
 
 def load_questions(path: str | Path | None = None) -> pd.DataFrame:
@@ -385,28 +395,33 @@ class Taxonomy:
         if not words:
             return []
         stemmed = [_stem(w) for w in words]
+        idx = (_index(words), _index(stemmed))
         out = []
         for theme in self.themes:
-            excluded = _covered(theme.exclude_patterns, words, stemmed)
-            seen: dict[tuple[bool, tuple[str, ...]], tuple[str, str]] = {}
+            # distinct entries, longest first, that can occur at all (first token present)
+            live = [
+                (rank, pat)
+                for rank, pat in _ranked(theme)
+                if pat.tokens[0] in (idx[0] if pat.exact else idx[1])
+            ]
+            if not live:
+                continue
+            excluded = _covered(theme.exclude_patterns, words, stemmed, idx)
+            hits: list[tuple[int, str, str]] = []
             claimed: set[int] = set()  # words already matched by a longer entry
-            for pat in sorted(theme.patterns, key=lambda p: -len(p.tokens)):
-                key = (pat.exact, pat.tokens)
-                if key in seen:
-                    continue
-                hit = _find(pat, words, stemmed, excluded, claimed)
+            for rank, pat in live:
+                hit = _find(pat, words, stemmed, idx, excluded, claimed)
                 if hit is not None:
                     claimed.update(range(hit, hit + len(pat.tokens)))
                     found = text[spans[hit][0] : spans[hit + len(pat.tokens) - 1][1]]
-                    seen[key] = (pat.label, " ".join(found.split()))
-            if len(seen) >= theme.min_matches:
-                order = {(p.exact, p.tokens): i for i, p in reversed(list(enumerate(theme.patterns)))}
-                found = [seen[k] for k in sorted(seen, key=order.__getitem__)]  # taxonomy order
+                    hits.append((rank, pat.label, " ".join(found.split())))
+            if len(hits) >= theme.min_matches:
+                hits.sort()  # taxonomy order
                 out.append(
                     Match(
                         theme.id,
-                        tuple(v[0] for v in found),
-                        tuple(dict.fromkeys(v[1] for v in found)),
+                        tuple(h[1] for h in hits),
+                        tuple(dict.fromkeys(h[2] for h in hits)),
                     )
                 )
         return out
@@ -432,30 +447,58 @@ class Taxonomy:
         )
 
 
-def _covered(patterns: Sequence[_Pattern], words: list[str], stemmed: list[str]) -> set[int]:
+_Index = dict[str, list[int]]
+
+
+@lru_cache(maxsize=512)
+def _ranked(theme: Theme) -> tuple[tuple[int, _Pattern], ...]:
+    """A theme's distinct entries (same stems -> the first spelling) with their position in
+    the taxonomy, longest first, so a phrase claims its words before a single term."""
+    first: dict[tuple[bool, tuple[str, ...]], tuple[int, _Pattern]] = {}
+    for i, pat in enumerate(theme.patterns):
+        first.setdefault((pat.exact, pat.tokens), (i, pat))
+    return tuple(sorted(first.values(), key=lambda rp: (-len(rp[1].tokens), rp[0])))
+
+
+def _index(seq: list[str]) -> _Index:
+    out: _Index = {}
+    for i, tok in enumerate(seq):
+        out.setdefault(tok, []).append(i)
+    return out
+
+
+def _occurrences(pat: _Pattern, words: list[str], stemmed: list[str], idx: tuple[_Index, _Index]):
+    """Start positions where ``pat`` occurs (stems, or exact words for ``=`` entries)."""
+    seq, index = (words, idx[0]) if pat.exact else (stemmed, idx[1])
+    n = len(pat.tokens)
+    for i in index.get(pat.tokens[0], ()):
+        if n == 1 or tuple(seq[i : i + n]) == pat.tokens:
+            yield i
+
+
+def _covered(
+    patterns: Sequence[_Pattern], words: list[str], stemmed: list[str], idx: tuple[_Index, _Index]
+) -> set[int]:
     pos: set[int] = set()
     for pat in patterns:
-        seq = words if pat.exact else stemmed
-        n = len(pat.tokens)
-        for i in range(len(seq) - n + 1):
-            if tuple(seq[i : i + n]) == pat.tokens:
-                pos.update(range(i, i + n))
+        for i in _occurrences(pat, words, stemmed, idx):
+            pos.update(range(i, i + len(pat.tokens)))
     return pos
 
 
 def _find(
-    pat: _Pattern, words: list[str], stemmed: list[str], excluded: set[int], claimed: set[int]
+    pat: _Pattern,
+    words: list[str],
+    stemmed: list[str],
+    idx: tuple[_Index, _Index],
+    excluded: set[int],
+    claimed: set[int],
 ) -> int | None:
     """Start of the first occurrence of ``pat`` that touches no excluded word and is not
     wholly inside words a longer entry already matched ("house prices" is one entry,
     not also "housing")."""
-    seq = words if pat.exact else stemmed
-    n = len(pat.tokens)
-    first = pat.tokens[0]
-    for i in range(len(seq) - n + 1):
-        if seq[i] != first or tuple(seq[i : i + n]) != pat.tokens:
-            continue
-        span = set(range(i, i + n))
+    for i in _occurrences(pat, words, stemmed, idx):
+        span = set(range(i, i + len(pat.tokens)))
         if span & excluded or span <= claimed:
             continue
         return i
@@ -703,7 +746,10 @@ def counts_by_foundation(
         *(coded.loc[coded[by] == g, key].nunique() for g in groups),
         coded[key].nunique(),
     ]
-    table.columns = [ORGANISATION_TYPE_LABELS.get(c, c) if by == "organisation_type" else c for c in table.columns]
+    table.columns = [
+        ORGANISATION_TYPE_LABELS.get(c, c) if by == "organisation_type" else c
+        for c in table.columns
+    ]
     table.index.name = "Foundation or Grand Challenge"
     return table
 
@@ -730,7 +776,9 @@ def theme_counts(
     """
     tax = _taxonomy(taxonomy)
     themed = _coded_only(coded)
-    total = coded["respondent_id"].nunique() if "respondent_id" in coded else coded[id_column].nunique()
+    total = (
+        coded["respondent_id"].nunique() if "respondent_id" in coded else coded[id_column].nunique()
+    )
     who = "respondent_id" if "respondent_id" in coded else id_column
     types = _ordered_values(coded["organisation_type"]) if "organisation_type" in coded else []
     rows = []
@@ -747,12 +795,14 @@ def theme_counts(
         }
         row["pct_respondents"] = 100 * row["n_respondents"] / total if total else math.nan
         for g in types:
-            row[ORGANISATION_TYPE_LABELS.get(g, g)] = sub.loc[sub["organisation_type"] == g, who].nunique()
+            row[ORGANISATION_TYPE_LABELS.get(g, g)] = sub.loc[
+                sub["organisation_type"] == g, who
+            ].nunique()
         rows.append(row)
     out = pd.DataFrame(rows)
-    return out.sort_values(["n_respondents", "n_responses"], ascending=False, kind="stable").reset_index(
-        drop=True
-    )
+    return out.sort_values(
+        ["n_respondents", "n_responses"], ascending=False, kind="stable"
+    ).reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------
@@ -796,7 +846,7 @@ def attribution(row: Mapping[str, Any]) -> str:
         return "Individual respondent"
     org = row.get("organisation")
     org = " ".join(str(org).split()) if isinstance(org, str) else ""
-    return f"{org} ({label.lower()})" if org else label
+    return f"{org}, {label.lower()}" if org else label
 
 
 def select_quotes(
@@ -892,6 +942,24 @@ def select_quotes(
 # --------------------------------------------------------------------------------------
 
 
+#: Indicator-table columns :func:`triangulate` carries into its output when present.
+_CARRY = (
+    "area_code",
+    "indicator_name",
+    "benchmark_code",
+    "period",
+    "value",
+    "unit",
+    "benchmark_value",
+    "uk_value",
+    "index",
+    "index_uk",
+    "significant",
+    "significant_uk",
+    "classification_reason",
+)
+
+
 def _period_key(p: Any) -> tuple[int, str]:
     s = "" if p is None or (isinstance(p, float) and math.isnan(p)) else str(p)
     years = re.findall(r"(?:19|20)\d\d", s)
@@ -933,9 +1001,10 @@ def triangulate(
     ----------
     coded : output of :func:`code_responses`
     indicators : the indicator table; needs ``indicator_id`` and ``classification``
-        (``strength``/``weakness``/``neutral``); ``value``, ``benchmark_value``, ``index``,
-        ``significant``, ``period``, ``area_code`` and ``benchmark_code`` are carried when
-        present
+        (``strength``/``weakness``/``neutral``, as the classifier decided it, polarity
+        already applied); ``value``, ``benchmark_value``, ``index``, ``significant``,
+        ``period``, ``area_code``, ``benchmark_code`` (and ``uk_value``, ``index_uk``,
+        ``significant_uk``, ``reason`` of ``priorities.assess``) are carried when present
     area_code : keep only this area's rows (when the table has ``area_code``)
     min_respondents : themes raised by fewer respondents are left out
     latest_only : keep each indicator's latest period only (the last year in ``period``)
@@ -944,8 +1013,7 @@ def triangulate(
     -------
     DataFrame, one row per theme x linked indicator (x benchmark, when the table has
     several): ``theme, theme_label, under_label, stance, claim, n_respondents,
-    indicator_id, period, value, benchmark_value, index, significant, classification,
-    verdict, reason``. The verdict rule is in :func:`verdict`; a theme whose taxonomy entry
+    indicator_id``, the carried columns present, ``classification, verdict, reason``. The verdict rule is in :func:`verdict`; a theme whose taxonomy entry
     names no indicator gets ``no linked indicator``, and an indicator missing from the
     table ``no data``.
     """
@@ -953,16 +1021,16 @@ def triangulate(
     missing = [c for c in ("indicator_id", "classification") if c not in indicators.columns]
     if missing:
         raise LisError(
-            "triangulate: the indicator table has no " + ", ".join(repr(c) for c in missing) + " column"
+            "triangulate: the indicator table has no "
+            + ", ".join(repr(c) for c in missing)
+            + " column"
         )
     ind = indicators.copy()
     if area_code is not None and "area_code" in ind.columns:
         ind = ind[ind["area_code"] == area_code]
-    carry = [
-        c
-        for c in ("area_code", "benchmark_code", "period", "value", "benchmark_value", "index", "significant")
-        if c in ind.columns
-    ]
+    if "reason" in ind.columns:  # the classifier's own reason; ours is the verdict's
+        ind = ind.rename(columns={"reason": "classification_reason"})
+    carry = [c for c in _CARRY if c in ind.columns]
     if latest_only and "period" in ind.columns and len(ind):
         keys = [c for c in ("indicator_id", "area_code", "benchmark_code") if c in ind.columns]
         ind["_pk"] = ind["period"].map(_period_key)
@@ -984,13 +1052,24 @@ def triangulate(
             "n_respondents": n,
         }
         if not t.indicators:
-            rows.append({**base, "verdict": NO_INDICATOR, "reason": "the taxonomy names no indicator for this theme"})
+            rows.append(
+                {
+                    **base,
+                    "verdict": NO_INDICATOR,
+                    "reason": "the taxonomy names no indicator for this theme",
+                }
+            )
             continue
         for iid in t.indicators:
             hits = ind[ind["indicator_id"] == iid]
             if hits.empty:
                 rows.append(
-                    {**base, "indicator_id": iid, "verdict": NO_DATA, "reason": "the indicator is not in the table"}
+                    {
+                        **base,
+                        "indicator_id": iid,
+                        "verdict": NO_DATA,
+                        "reason": "the indicator is not in the table",
+                    }
                 )
                 continue
             for rec in hits.to_dict("records"):
@@ -1038,7 +1117,11 @@ def theme_verdicts(triangulated: pd.DataFrame) -> pd.DataFrame:
     for theme, sub in triangulated.groupby("theme", sort=False):
         first = sub.iloc[0]
         vs = sub["verdict"]
-        n_sup, n_con, n_mix = int((vs == SUPPORTED).sum()), int((vs == NOT_SUPPORTED).sum()), int((vs == MIXED).sum())
+        n_sup, n_con, n_mix = (
+            int((vs == SUPPORTED).sum()),
+            int((vs == NOT_SUPPORTED).sum()),
+            int((vs == MIXED).sum()),
+        )
         if n_sup and not n_con:
             overall = SUPPORTED
         elif n_con and not n_sup:
@@ -1159,13 +1242,18 @@ def agreement(
             raise LisError(f"agreement: the consultation data has no column for priority {pid!r}")
         for label, sub in groups:
             s = sub[pid].astype("object")
-            counts = {k: int((s == lab).sum()) for k, lab in zip(keys, AGREEMENT_SCALE, strict=True)}
+            counts = {
+                k: int((s == lab).sum()) for k, lab in zip(keys, AGREEMENT_SCALE, strict=True)
+            }
             dk = int((s == DONT_KNOW).sum())
             n_view = sum(counts.values())
             n_agree = counts["strongly_agree"] + counts["agree"]
             n_dis = counts["disagree"] + counts["strongly_disagree"]
             lo, hi = wilson_interval(n_agree, n_view, z)
-            pct = (lambda x: 100 * x / n_view) if n_view else (lambda x: math.nan)
+
+            def pct(x: int, n_view: int = n_view) -> float:
+                return 100 * x / n_view if n_view else math.nan
+
             rows.append(
                 {
                     "priority_id": pid,
@@ -1214,13 +1302,19 @@ def priority_comments(
     for rec in pri.to_dict("records"):
         ids = [t.strip() for t in str(rec["themes"]).split(";") if t.strip()]
         sub = themed[themed["theme"].isin(ids)]
-        per = sub.groupby("theme")["response_id"].nunique().sort_values(ascending=False, kind="stable")
+        per = (
+            sub.groupby("theme")["response_id"]
+            .nunique()
+            .sort_values(ascending=False, kind="stable")
+        )
         rows.append(
             {
                 "priority_id": rec["priority_id"],
                 "priority": rec["title"],
                 "n_comments": sub["response_id"].nunique(),
-                "themes": "; ".join(f"{tax.theme(t).label} ({n})" for t, n in per.items() if t in tax.theme_ids),
+                "themes": "; ".join(
+                    f"{tax.theme(t).label} ({n})" for t, n in per.items() if t in tax.theme_ids
+                ),
             }
         )
     return pd.DataFrame(rows)
@@ -1300,7 +1394,9 @@ def consideration_report(
         else:
             theme_ids, label = [], "(not a theme or priority)"
         covered.update(theme_ids)
-        ids = sorted(themed.loc[themed["theme"].isin(theme_ids), "response_id"].astype(str).unique())
+        ids = sorted(
+            themed.loc[themed["theme"].isin(theme_ids), "response_id"].astype(str).unique()
+        )
         response = _blank_to_empty(rec.get("response"))
         change = _blank_to_empty(rec.get("change_made"))
         if not response:
@@ -1329,7 +1425,9 @@ def consideration_report(
     for rec in counts[counts["n_responses"] > 0].to_dict("records"):
         if rec["theme"] in covered:
             continue
-        ids = sorted(themed.loc[themed["theme"] == rec["theme"], "response_id"].astype(str).unique())
+        ids = sorted(
+            themed.loc[themed["theme"] == rec["theme"], "response_id"].astype(str).unique()
+        )
         rows.append(
             {
                 "point_id": None,
@@ -1679,7 +1777,9 @@ class _Issues:
         header: str | None = None,
         respondent_id: str | None = None,
     ) -> None:
-        err = InputError(file, f"{problem}: {detail}", sheet=sheet, row=row, column=column, header=header)
+        err = InputError(
+            file, f"{problem}: {detail}", sheet=sheet, row=row, column=column, header=header
+        )
         if self.strict:
             raise err
         self.rows.append(
@@ -1751,7 +1851,9 @@ def _read_tables(path: Path, keys: Sequence[str]) -> list[_Table]:
         book = Workbook(path)
         sheets = [(s, book.rows(s)) for s in book.sheet_names]
     else:
-        raise InputError(path, f"not a table: expected .csv or .xlsx, got {suffix or 'no extension'}")
+        raise InputError(
+            path, f"not a table: expected .csv or .xlsx, got {suffix or 'no extension'}"
+        )
     tables = []
     for sheet, rows in sheets:
         for i, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
@@ -1767,7 +1869,9 @@ def _read_tables(path: Path, keys: Sequence[str]) -> list[_Table]:
                 tables.append(_Table(path, sheet, i, normed, [clean_text(h) for h in row], body))
                 break
     if not tables:
-        where = "" if suffix == ".csv" else f" on any sheet ({', '.join(s for s, _ in sheets)})"
+        where = (
+            "" if suffix == ".csv" else f" on any sheet ({', '.join(str(s) for s, _ in sheets)})"
+        )
         raise InputError(
             path,
             f"no header row with a {' or '.join(repr(k) for k in keys)} column in the first "
@@ -1776,14 +1880,16 @@ def _read_tables(path: Path, keys: Sequence[str]) -> list[_Table]:
     return tables
 
 
-def _require(table: _Table, required: Iterable[str], what: str) -> None:
+def _require(
+    table: _Table, required: Iterable[str], what: str, labels: Mapping[str, str] | None = None
+) -> None:
     missing = [c for c in required if c not in table.columns]
     if missing:
         found = ", ".join(repr(c) for c in table.raw_columns if c)
+        names = ", ".join(repr((labels or {}).get(c, c)) for c in missing)
         raise InputError(
             table.path,
-            f"not a {what} table: missing column(s) {', '.join(repr(c) for c in missing)} "
-            f"(found {found})",
+            f"not a {what} table: missing column(s) {names} (found {found})",
             sheet=table.sheet,
             row=table.header_row,
         )
@@ -1797,7 +1903,14 @@ def _org_type(value: Any) -> str | None:
 
 
 def _check_org_type(
-    value: Any, issues: _Issues, file: Path, *, sheet: str | None, row: int, column: int | None, rid: str
+    value: Any,
+    issues: _Issues,
+    file: Path,
+    *,
+    sheet: str | None,
+    row: int,
+    column: int | None,
+    rid: str,
 ) -> str:
     t = _org_type(value)
     if t is not None:
@@ -1851,7 +1964,15 @@ class _CfeReader:
 
         def reject(problem: str, detail: str, col: str) -> None:
             self.issues.add(
-                file, problem, detail, REJECTED, sheet=sheet, row=row, column=cols.get(col), header=col, respondent_id=rid
+                file,
+                problem,
+                detail,
+                REJECTED,
+                sheet=sheet,
+                row=row,
+                column=cols.get(col),
+                header=col,
+                respondent_id=rid,
             )
 
         if not rid:
@@ -1910,7 +2031,11 @@ class _CfeReader:
                 rid=clean_text(fields.get("respondent_id")),
                 qid=_norm_question_id(fields.get("question_id")),
                 text=_text(fields.get("text")),
-                fields={k: (_text(v) if k not in ("organisation_type",) else v) for k, v in fields.items() if k},
+                fields={
+                    k: (_text(v) if k not in ("organisation_type",) else v)
+                    for k, v in fields.items()
+                    if k
+                },
                 cols=cols,
             )
 
@@ -1933,7 +2058,9 @@ class _CfeReader:
                 "(respondent, organisation_type, question_id ...), and a closing '---' line",
                 start,
             )
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].strip() in ("---", "...")), None
+        )
         if end is None:
             return reject_file("no YAML header", "the header has no closing '---' line", start)
         try:
@@ -1941,23 +2068,29 @@ class _CfeReader:
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             problem = getattr(exc, "problem", None) or "cannot parse"
-            return reject_file("bad YAML header", str(problem), start + 1 + (mark.line if mark else 0))
+            return reject_file(
+                "bad YAML header", str(problem), start + 1 + (mark.line if mark else 0)
+            )
         if not isinstance(head, dict):
-            return reject_file("bad YAML header", "the header must be 'field: value' lines", start + 1)
+            return reject_file(
+                "bad YAML header", "the header must be 'field: value' lines", start + 1
+            )
         head = {_norm_header(k): v for k, v in head.items()}
         if "respondent" in head and "respondent_id" not in head:
             head["respondent_id"] = head.pop("respondent")
         rid = clean_text(head.get("respondent_id"))
         if not rid:
-            return reject_file("missing respondent id", "the header has no 'respondent' field", start + 1)
-        listed = head.get("questions", head.get("question_id"))
-        if listed is None:
-            listed = []
-        elif isinstance(listed, str):
-            listed = [s for s in re.split(r"[,;\s]+", listed) if s]
-        elif not isinstance(listed, list):
-            listed = [listed]
-        listed = [_norm_question_id(q) for q in listed]
+            return reject_file(
+                "missing respondent id", "the header has no 'respondent' field", start + 1
+            )
+        raw_q = head.get("questions", head.get("question_id"))
+        if raw_q is None:
+            raw_q = []
+        elif isinstance(raw_q, str):
+            raw_q = [s for s in re.split(r"[,;\s]+", raw_q) if s]
+        elif not isinstance(raw_q, list):
+            raw_q = [raw_q]
+        listed = [_norm_question_id(q) for q in raw_q]
         fields = {
             k: (v if k == "organisation_type" else ("" if v is None else _text(v)))
             for k, v in head.items()
@@ -1999,7 +2132,7 @@ class _CfeReader:
                     respondent_id=rid,
                 )
         else:
-            body = "\n".join(lines[body_start:]).strip()
+            whole = "\n".join(lines[body_start:]).strip()
             if len(listed) > 1:
                 return reject_file(
                     "several questions, no headings",
@@ -2007,7 +2140,7 @@ class _CfeReader:
                     "to say which text answers which question",
                     body_start,
                 )
-            sections = [(listed[0] if listed else "", body_start, [body])]
+            sections = [(listed[0] if listed else "", body_start, [whole])]
         for qid, line, body in sections:
             self._accept(
                 path,
@@ -2039,7 +2172,9 @@ class _CfeReader:
         data = pd.DataFrame(self.rows, columns=cols + extra)
         data["synthetic"] = data["synthetic"].astype(bool)
         data["source_row"] = data["source_row"].astype("int64")
-        res = IngestResult("call_for_evidence", data, self.issues.frame(), self.n_read, tuple(self.files))
+        res = IngestResult(
+            "call_for_evidence", data, self.issues.frame(), self.n_read, tuple(self.files)
+        )
         log.info(res.summary())
         return res
 
@@ -2118,9 +2253,7 @@ def _agreement_value(v: Any) -> str | None:
     return _AGREEMENT_SYNONYMS.get(low)
 
 
-def _consultation_tables(
-    tables: Sequence[_Table], pri: pd.DataFrame, strict: bool
-) -> IngestResult:
+def _consultation_tables(tables: Sequence[_Table], pri: pd.DataFrame, strict: bool) -> IngestResult:
     issues = _Issues(strict)
     pids = list(pri["priority_id"])
     required = [*CONSULTATION_COLUMNS, *(p.lower() for p in pids)]
@@ -2128,7 +2261,7 @@ def _consultation_tables(
     seen: dict[str, str] = {}
     n_read = 0
     for t in tables:
-        _require(t, required, "consultation")
+        _require(t, required, "consultation", {p.lower(): p for p in pids})
         known = {*required, "organisation", "synthetic"}
         for c, raw in zip(t.columns, t.raw_columns, strict=True):
             if re.fullmatch(r"p\d+", c) and c not in known:
@@ -2174,7 +2307,13 @@ def _consultation_tables(
                 continue
             seen[rid] = where
             otype = _check_org_type(
-                f.get("organisation_type"), issues, t.path, sheet=t.sheet, row=r, column=t.col("organisation_type"), rid=rid
+                f.get("organisation_type"),
+                issues,
+                t.path,
+                sheet=t.sheet,
+                row=r,
+                column=t.col("organisation_type"),
+                rid=rid,
             )
             rec: dict[str, Any] = {
                 "response_id": rid,
@@ -2183,13 +2322,13 @@ def _consultation_tables(
                 "organisation_type": otype,
             }
             for pid in pids:
-                raw = f.get(pid.lower())
-                val = _agreement_value(raw)
+                cell = f.get(pid.lower())
+                val = _agreement_value(cell)
                 if val is None:
                     issues.add(
                         t.path,
                         "bad agreement value",
-                        f"{clean_text(raw)!r} is not one of {', '.join(AGREEMENT_CATEGORIES)}; "
+                        f"{clean_text(cell)!r} is not one of {', '.join(AGREEMENT_CATEGORIES)}; "
                         f"counted as no answer to {pid}",
                         WARNED,
                         sheet=t.sheet,
@@ -2205,13 +2344,31 @@ def _consultation_tables(
             rec["source_file"] = str(t.path)
             rec["source_row"] = r + 1
             rows.append(rec)
-    cols = ["response_id", "respondent_id", "organisation", "organisation_type", *pids, "comments", "synthetic", "source_file", "source_row"]
+    cols = [
+        "response_id",
+        "respondent_id",
+        "organisation",
+        "organisation_type",
+        *pids,
+        "comments",
+        "synthetic",
+        "source_file",
+        "source_row",
+    ]
     data = pd.DataFrame(rows, columns=cols)
     for pid in pids:
-        data[pid] = pd.Categorical(data[pid].astype("object"), categories=list(AGREEMENT_CATEGORIES), ordered=False)
+        data[pid] = pd.Categorical(
+            data[pid].astype("object"), categories=list(AGREEMENT_CATEGORIES), ordered=False
+        )
     data["synthetic"] = data["synthetic"].astype(bool)
     data["source_row"] = data["source_row"].astype("int64")
-    res = IngestResult("consultation", data, issues.frame(), n_read, tuple(dict.fromkeys(str(t.path) for t in tables)))
+    res = IngestResult(
+        "consultation",
+        data,
+        issues.frame(),
+        n_read,
+        tuple(dict.fromkeys(str(t.path) for t in tables)),
+    )
     log.info(res.summary())
     return res
 
@@ -2303,7 +2460,9 @@ def read_consideration_log(
     return _log_tables(tables, tax, pri, strict)
 
 
-def _log_tables(tables: Sequence[_Table], tax: Taxonomy, pri: pd.DataFrame, strict: bool) -> IngestResult:
+def _log_tables(
+    tables: Sequence[_Table], tax: Taxonomy, pri: pd.DataFrame, strict: bool
+) -> IngestResult:
     issues = _Issues(strict)
     by_key = {t.id.lower(): t.id for t in tax.themes}
     by_key.update({t.label.lower(): t.id for t in tax.themes})
@@ -2318,16 +2477,37 @@ def _log_tables(tables: Sequence[_Table], tax: Taxonomy, pri: pd.DataFrame, stri
             f = dict(zip(t.columns, cells, strict=False))
             pid = clean_text(f.get("point_id"))
 
-            def add(problem: str, detail: str, action: str, col: str, pid: str = pid, r: int = r) -> None:
+            def add(
+                problem: str,
+                detail: str,
+                action: str,
+                col: str,
+                pid: str = pid,
+                r: int = r,
+                t: _Table = t,
+            ) -> None:
                 issues.add(
-                    t.path, problem, detail, action, sheet=t.sheet, row=r, column=t.col(col), header=col, respondent_id=pid or None
+                    t.path,
+                    problem,
+                    detail,
+                    action,
+                    sheet=t.sheet,
+                    row=r,
+                    column=t.col(col),
+                    header=col,
+                    respondent_id=pid or None,
                 )
 
             if not pid:
                 add("missing point id", "the point_id is blank", REJECTED, "point_id")
                 continue
             if pid in seen:
-                add("duplicate", f"point {pid} is already in the log ({seen[pid]})", REJECTED, "point_id")
+                add(
+                    "duplicate",
+                    f"point {pid} is already in the log ({seen[pid]})",
+                    REJECTED,
+                    "point_id",
+                )
                 continue
             seen[pid] = f"{t.path.name} row {r + 1}"
             raw_key = clean_text(f.get("theme_or_priority"))
@@ -2342,12 +2522,22 @@ def _log_tables(tables: Sequence[_Table], tax: Taxonomy, pri: pd.DataFrame, stri
                 key = raw_key
             when = _parse_date(f.get("date"))
             if isinstance(when, str):
-                add("bad date", f"{when!r} is not a date (use dd/mm/yyyy or yyyy-mm-dd)", WARNED, "date")
+                add(
+                    "bad date",
+                    f"{when!r} is not a date (use dd/mm/yyyy or yyyy-mm-dd)",
+                    WARNED,
+                    "date",
+                )
                 when = None
             response = _text(f.get("response"))
             officer = clean_text(f.get("officer"))
             if response and (not officer or when is None):
-                add("response not signed off", "a response is recorded without an officer and date", WARNED, "officer")
+                add(
+                    "response not signed off",
+                    "a response is recorded without an officer and date",
+                    WARNED,
+                    "officer",
+                )
             rows.append(
                 {
                     "point_id": pid,
@@ -2364,7 +2554,11 @@ def _log_tables(tables: Sequence[_Table], tax: Taxonomy, pri: pd.DataFrame, stri
     data = pd.DataFrame(rows, columns=[*LOG_COLUMNS, "source_file", "source_row"])
     data["source_row"] = data["source_row"].astype("int64")
     res = IngestResult(
-        "consideration_log", data, issues.frame(), n_read, tuple(dict.fromkeys(str(t.path) for t in tables))
+        "consideration_log",
+        data,
+        issues.frame(),
+        n_read,
+        tuple(dict.fromkeys(str(t.path) for t in tables)),
     )
     log.info(res.summary())
     return res

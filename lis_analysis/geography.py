@@ -22,6 +22,7 @@ suppressed or missing, the area's value is missing and its status says which dis
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,7 +89,9 @@ class Area:
     @property
     def codes(self) -> tuple[str, ...]:
         """This area's code, its aliases and the publishers' equivalent codes."""
-        return tuple(dict.fromkeys((self.code, *self.aliases, *EQUIVALENT_CODES.get(self.code, ()))))
+        return tuple(
+            dict.fromkeys((self.code, *self.aliases, *EQUIVALENT_CODES.get(self.code, ())))
+        )
 
     def __repr__(self) -> str:
         return f"Area({self.code} {self.name!r}, {self.level}, {len(self.members)} districts)"
@@ -116,7 +119,13 @@ class Geography:
         names: dict[str, str] = {}
         if obs is not None and len(obs):
             pairs = obs[["geography_code", "geography_name"]].drop_duplicates("geography_code")
-            names.update(zip(pairs["geography_code"].astype(str), pairs["geography_name"].astype(str), strict=True))
+            names.update(
+                zip(
+                    pairs["geography_code"].astype(str),
+                    pairs["geography_name"].astype(str),
+                    strict=True,
+                )
+            )
         members: dict[str, set[str]] = {}
         info: dict[str, tuple[str, str, str]] = {}
         lk = lookups if lookups is not None else pd.DataFrame()
@@ -126,7 +135,12 @@ class Geography:
                 if sub.empty:
                     continue
                 for child, cname, parent, pname, src in zip(
-                    sub["child_code"], sub["child_name"], sub["parent_code"], sub["parent_name"], sub["source_file"], strict=True
+                    sub["child_code"],
+                    sub["child_name"],
+                    sub["parent_code"],
+                    sub["parent_name"],
+                    sub["source_file"],
+                    strict=True,
                 ):
                     if pd.isna(parent) or pd.isna(child):
                         continue
@@ -167,7 +181,9 @@ class Geography:
             )
         english = tuple(sorted(c for c in lads if c.startswith("E")))
         if english:
-            areas[ENGLAND] = Area(ENGLAND, "England", "country", english, None, "all English districts")
+            areas[ENGLAND] = Area(
+                ENGLAND, "England", "country", english, None, "all English districts"
+            )
             names.setdefault(ENGLAND, "England")
         if lads:
             areas[UK] = Area(UK, "United Kingdom", "uk", tuple(sorted(lads)), None, "all districts")
@@ -179,7 +195,9 @@ class Geography:
         for spec in all_specs.values():
             unknown = [m for m in spec.members if lads and m not in lads]
             if unknown:
-                warnings.append(f"area {spec.code} {spec.name}: districts {', '.join(unknown)} have no data")
+                warnings.append(
+                    f"area {spec.code} {spec.name}: districts {', '.join(unknown)} have no data"
+                )
             area = Area(
                 code=spec.code,
                 name=spec.name,
@@ -209,7 +227,9 @@ class Geography:
         for a in self.areas_by_code.values():
             if code in a.aliases:
                 return a
-        raise ConfigError(f"unknown area '{code}' (run 'lis areas' to list the areas and their codes)")
+        raise ConfigError(
+            f"unknown area '{code}' (run 'lis areas' to list the areas and their codes)"
+        )
 
     def __contains__(self, code: str) -> bool:
         try:
@@ -251,8 +271,14 @@ class Geography:
             for a in self.areas_by_code.values():
                 index.setdefault(frozenset(a.members), []).append(a.code)
             self._by_members = index
+        if area.level in ("uk", "country", "gb", "ew"):
+            return ()  # a nation is never "the same" as a set of districts that happens to match
         same = self._by_members.get(frozenset(area.members), [])
-        return tuple(c for c in same if c not in area.codes)
+        return tuple(
+            c
+            for c in same
+            if c not in area.codes and self.areas_by_code[c].level not in ("uk", "country")
+        )
 
     def peers(self, area: Area, level: str | None = None) -> list[Area]:
         """Areas of the same kind as ``area`` (LSIP areas for an LEP/LSIP), excluding it."""
@@ -301,8 +327,25 @@ def _measure(dataset: str, measure: str):
     return declared(dataset, measure)
 
 
+_SLICES: dict[int, tuple[weakref.ref, dict[tuple[str, str], pd.DataFrame]]] = {}
+
+
+def measure_slice(obs: pd.DataFrame, dataset: str, measure: str) -> pd.DataFrame:
+    """The rows of one measure. The observations are split by (dataset, measure) once and
+    the pieces kept while the frame lives, so repeated look-ups (every indicator, every
+    area) cost a dictionary access instead of a scan of millions of rows."""
+    key = id(obs)
+    hit = _SLICES.get(key)
+    if hit is None or hit[0]() is not obs:
+        pieces = {k: g for k, g in obs.groupby(["dataset", "measure"], observed=True, sort=False)}
+        _SLICES[key] = (weakref.ref(obs, lambda _r, k=key: _SLICES.pop(k, None)), pieces)
+        hit = _SLICES[key]
+    piece = hit[1].get((dataset, measure))
+    return piece if piece is not None else obs.iloc[0:0]
+
+
 def _slice(obs: pd.DataFrame, dataset: str, measure: str) -> pd.DataFrame:
-    return obs[(obs["dataset"] == dataset) & (obs["measure"] == measure)]
+    return measure_slice(obs, dataset, measure)
 
 
 def published(obs: pd.DataFrame, area: Area, dataset: str, measure: str) -> pd.DataFrame:
@@ -360,9 +403,17 @@ def aggregate(
     out: list[pd.DataFrame] = []
     todo: list[Area] = []
     for a in area_list:
-        pub = published(obs, a, dataset, measure) if (prefer_published or len(a.members) == 1) else s.iloc[0:0]
+        pub = (
+            published(obs, a, dataset, measure)
+            if (prefer_published or len(a.members) == 1)
+            else s.iloc[0:0]
+        )
         if len(pub):
-            out.append(_as_out(pub, a, method="published" if len(a.members) != 1 else "published (district)"))
+            out.append(
+                _as_out(
+                    pub, a, method="published" if len(a.members) != 1 else "published (district)"
+                )
+            )
         else:
             todo.append(a)
     if todo:
@@ -417,10 +468,22 @@ def _denominator(obs: pd.DataFrame, decl, dataset: str) -> tuple[str, str]:
     return ds, m
 
 
-def _build(obs: pd.DataFrame, s: pd.DataFrame, areas: list[Area], decl, dataset: str) -> pd.DataFrame:
+def _build(
+    obs: pd.DataFrame, s: pd.DataFrame, areas: list[Area], decl, dataset: str
+) -> pd.DataFrame:
     mem = _membership(areas)
     n_members = mem.groupby("area_code").size()
-    cols = ["geography_code", *GROUP, "value", "status", "ci_lower", "ci_upper", "release", "source_file", "demo"]
+    cols = [
+        "geography_code",
+        *GROUP,
+        "value",
+        "status",
+        "ci_lower",
+        "ci_upper",
+        "release",
+        "source_file",
+        "demo",
+    ]
     d = mem.merge(s[cols], on="geography_code", how="inner")
     if d.empty:
         raise DataNotAvailable(
@@ -456,13 +519,17 @@ def _build(obs: pd.DataFrame, s: pd.DataFrame, areas: list[Area], decl, dataset:
         release=("release", "first"),
         demo=("demo", "all"),
     ).reset_index()
-    files = g["source_file"].agg(lambda x: ", ".join(sorted(set(map(str, x.dropna()))))).reset_index(drop=True)
-    agg["source_file"] = files.to_numpy()
+    # The files an area's figures come from (per area, not per row: cheap and enough to trace).
+    files = (
+        d[["area_code", "source_file"]]
+        .drop_duplicates()
+        .astype({"source_file": "string"})
+        .sort_values("source_file")
+        .groupby("area_code", observed=True)["source_file"]
+        .agg(lambda x: ", ".join(x.dropna()))
+    )
+    agg["source_file"] = agg["area_code"].map(files)
     agg["n_members"] = agg["area_code"].map(n_members).astype(int)
-    missing = g.apply(
-        lambda x: ", ".join(sorted(map(str, x.loc[~x["ok"], "geography_code"]))), include_groups=False
-    ).reset_index(drop=True)
-    agg["_missing"] = missing.to_numpy()
     complete = agg["n_present"] == agg["n_members"]
     if kind == "additive":
         agg["value"] = np.where(complete, agg["num"], np.nan)
@@ -505,7 +572,9 @@ def _attach_denominator(d: pd.DataFrame, den: pd.DataFrame, *, same_dataset: boo
     """Join each district-row to its denominator: same industry/breakdown/period where the
     denominator has them, else its Total/All figure; for another dataset (e.g. a
     population base published for fewer years), the nearest year."""
-    den = den[["geography_code", "industry", "breakdown", "year", "value"]].rename(columns={"value": "den"})
+    den = den[["geography_code", "industry", "breakdown", "year", "value"]].rename(
+        columns={"value": "den"}
+    )
     if same_dataset:
         exact = d.merge(den, on=["geography_code", "industry", "breakdown", "year"], how="left")
         if exact["den"].notna().any() or den["industry"].nunique() > 1:

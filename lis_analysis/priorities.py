@@ -74,7 +74,9 @@ def load_weights(path: str | None = None) -> Weights:
     allowed = {"foundations", "indicators", "sectors", "sensitivity"}
     unknown = set(doc) - allowed
     if unknown:
-        raise ConfigError(f"{p}: unknown key(s) {', '.join(sorted(unknown))} (allowed: {', '.join(sorted(allowed))})")
+        raise ConfigError(
+            f"{p}: unknown key(s) {', '.join(sorted(unknown))} (allowed: {', '.join(sorted(allowed))})"
+        )
     f = _positive(doc.get("foundations", {}), f"{p}: foundations")
     bad = set(f) - set(FOUNDATIONS)
     if bad:
@@ -82,7 +84,9 @@ def load_weights(path: str | None = None) -> Weights:
     s = _positive(doc.get("sectors", {}), f"{p}: sectors")
     bad = set(s) - set(SECTOR_CRITERIA)
     if bad:
-        raise ConfigError(f"{p}: unknown sector criteria {', '.join(sorted(bad))} (use {', '.join(SECTOR_CRITERIA)})")
+        raise ConfigError(
+            f"{p}: unknown sector criteria {', '.join(sorted(bad))} (use {', '.join(SECTOR_CRITERIA)})"
+        )
     sens = doc.get("sensitivity", {}) or {}
     draws = int(sens.get("draws", 1000))
     if draws < 1000:
@@ -146,7 +150,11 @@ def assess(
     from .methods import InsufficientData, classify_position, robust_z_scores, trend
 
     ctx = ctx or Context(obs, geo)
-    tab = table if table is not None else ind_mod.table(area, obs=obs, geo=geo, indicators=indicators, ctx=ctx)
+    tab = (
+        table
+        if table is not None
+        else ind_mod.table(area, obs=obs, geo=geo, indicators=indicators, ctx=ctx)
+    )
     if tab.empty:
         raise LisError(f"no indicators could be computed for {area.name}")
     peers = [geo.area(c) for c in tab.attrs.get("peers", [])] or geo.peers(area)
@@ -174,9 +182,13 @@ def assess(
             tr = trend(own)
             slope, tsig = tr.slope, tr.significant
             oriented = slope if hib is not False else -slope
-            direction = ("improving" if oriented > 0 else "worsening") if tsig else "no significant trend"
+            direction = (
+                ("improving" if oriented > 0 else "worsening") if tsig else "no significant trend"
+            )
             if hib is None:
-                direction = ("rising" if slope > 0 else "falling") if tsig else "no significant trend"
+                direction = (
+                    ("rising" if slope > 0 else "falling") if tsig else "no significant trend"
+                )
         except InsufficientData:
             pass
         if hib is None:
@@ -200,7 +212,9 @@ def assess(
                 "value": float(first["value"]),
                 "unit": ind.unit,
                 "uk_value": uk_value,
-                "index_uk": 100 * first["value"] / uk_value if uk_value and uk_value > 0 else np.nan,
+                "index_uk": 100 * first["value"] / uk_value
+                if uk_value and uk_value > 0
+                else np.nan,
                 "significant_uk": sig,
                 "peer_median": med,
                 "z": z,
@@ -274,7 +288,9 @@ def foundation_scores(assessment: pd.DataFrame, weights: Weights | None = None) 
     return out.sort_values("priority_rank").reset_index(drop=True)
 
 
-def sector_inputs(area: Area, *, obs: pd.DataFrame, geo, ctx: Context | None = None, years: int = 5) -> pd.DataFrame:
+def sector_inputs(
+    area: Area, *, obs: pd.DataFrame, geo, ctx: Context | None = None, years: int = 5
+) -> pd.DataFrame:
     """For each SIC section: GVA share, location quotient against the UK (GVA), real GVA
     growth over ``years`` years (chained volume, % a year) and productivity (GVA per
     filled job in the sector relative to the UK's sector, when employment is known; else
@@ -294,7 +310,9 @@ def sector_inputs(area: Area, *, obs: pd.DataFrame, geo, ctx: Context | None = N
     a = cur[(cur["area_code"] == area.code) & (cur["year"] == last)].set_index("industry")["value"]
     b = cur[(cur["area_code"] == UK) & (cur["year"] == last)].set_index("industry")["value"]
     lq = location_quotients(a, b)
-    g = cvm[cvm["industry"].isin(GVA_SECTIONS)].pivot_table(index="industry", columns="year", values="value")
+    g = cvm[cvm["industry"].isin(GVA_SECTIONS)].pivot_table(
+        index="industry", columns="year", values="value"
+    )
     growth = pd.Series(np.nan, index=lq.index)
     if last in g.columns and (last - years) in g.columns:
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -342,7 +360,9 @@ def _zcols(df: pd.DataFrame, cols: Sequence[str]) -> pd.DataFrame:
     return z
 
 
-def sector_scores(inputs: pd.DataFrame, weights: Weights | None = None, *, min_share: float = 1.0) -> pd.DataFrame:
+def sector_scores(
+    inputs: pd.DataFrame, weights: Weights | None = None, *, min_share: float = 1.0
+) -> pd.DataFrame:
     """Score each sector as an opportunity: Σ_c w_c · z_c over the criteria (LQ, growth,
     productivity) that have data, each z-scored across sectors. Sectors under
     ``min_share`` % of the area's GVA are left out (too small to be a priority).
@@ -373,22 +393,28 @@ def sector_scores(inputs: pd.DataFrame, weights: Weights | None = None, *, min_s
 # --------------------------------------------------------------------------------------
 
 
-def _rank_summary(items: list[str], ranks: np.ndarray, declared: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _rank_summary(
+    items: list[str], ranks: np.ndarray, declared: np.ndarray
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Summary and rank probabilities from a draws × items matrix of ranks."""
     n = len(items)
     probs = np.stack([(ranks == r).mean(axis=0) for r in range(1, n + 1)], axis=1)
-    summary = pd.DataFrame(
-        {
-            "item": items,
-            "declared_rank": declared,
-            "median_rank": np.median(ranks, axis=0),
-            "p05_rank": np.percentile(ranks, 5, axis=0),
-            "p95_rank": np.percentile(ranks, 95, axis=0),
-            "top_share": (ranks <= min(3, n)).mean(axis=0),
-            "stability": (ranks == declared).mean(axis=0),
-            "stability_pm1": (np.abs(ranks - declared) <= 1).mean(axis=0),
-        }
-    ).sort_values("declared_rank").reset_index(drop=True)
+    summary = (
+        pd.DataFrame(
+            {
+                "item": items,
+                "declared_rank": declared,
+                "median_rank": np.median(ranks, axis=0),
+                "p05_rank": np.percentile(ranks, 5, axis=0),
+                "p95_rank": np.percentile(ranks, 95, axis=0),
+                "top_share": (ranks <= min(3, n)).mean(axis=0),
+                "stability": (ranks == declared).mean(axis=0),
+                "stability_pm1": (np.abs(ranks - declared) <= 1).mean(axis=0),
+            }
+        )
+        .sort_values("declared_rank")
+        .reset_index(drop=True)
+    )
     rp = pd.DataFrame(probs, index=items, columns=range(1, n + 1)).loc[summary["item"]]
     rp.index.name = "item"
     return summary, rp
@@ -469,7 +495,10 @@ def sensitivity(
     declared = (np.argsort(np.argsort(sign * declared_scores, kind="stable")) + 1).astype(int)
     n = x.shape[0]
     items = list(criteria.index)
-    taus = [kendalltau(declared, ranks[i]).statistic if n > 1 else 1.0 for i in range(0, draws, max(1, draws // 200))]
+    taus = [
+        kendalltau(declared, ranks[i]).statistic if n > 1 else 1.0
+        for i in range(0, draws, max(1, draws // 200))
+    ]
     summary, rp = _rank_summary(items, ranks, declared)
     return Sensitivity(
         summary=summary,
@@ -490,7 +519,12 @@ def foundation_sensitivity(assessment: pd.DataFrame, weights: Weights | None = N
         raise LisError("no indicator has a z-score: sensitivity needs peers")
     found = [f for f in FOUNDATIONS if (a["foundation"] == f).any()]
     rng = np.random.default_rng(w.seed)
-    declared = foundation_scores(assessment, w).set_index("foundation").loc[found, "weighted_need"].to_numpy()
+    declared = (
+        foundation_scores(assessment, w)
+        .set_index("foundation")
+        .loc[found, "weighted_need"]
+        .to_numpy()
+    )
     need = np.empty((w.draws, len(found)))
     for j, f in enumerate(found):
         sub = a[a["foundation"] == f]
@@ -505,4 +539,10 @@ def foundation_sensitivity(assessment: pd.DataFrame, weights: Weights | None = N
     ranks = np.argsort(np.argsort(-need, axis=1, kind="stable"), axis=1) + 1
     dec_rank = np.argsort(np.argsort(-declared, kind="stable")) + 1
     summary, rp = _rank_summary(found, ranks, dec_rank)
-    return Sensitivity(summary=summary, rank_probabilities=rp, draws=w.draws, concentration=w.concentration, kendall_tau_median=np.nan)
+    return Sensitivity(
+        summary=summary,
+        rank_probabilities=rp,
+        draws=w.draws,
+        concentration=w.concentration,
+        kendall_tau_median=np.nan,
+    )

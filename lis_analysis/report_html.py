@@ -147,7 +147,9 @@ def table(
         raise ValueError("table() needs a caption that says what the table shows")
     data = df.reset_index() if index else df
     data = data.copy()
-    data.columns = [" ".join(map(str, c)).strip() if isinstance(c, tuple) else str(c) for c in data.columns]
+    data.columns = [
+        " ".join(map(str, c)).strip() if isinstance(c, tuple) else str(c) for c in data.columns
+    ]
     formats = dict(formats or {})
     esc = html.escape
     numeric = {
@@ -183,7 +185,11 @@ def table(
 
     first = data.columns[0] if len(data.columns) else None
     use_row_header = bool(row_header and first is not None and not numeric[first])
-    out = ['<div class="lis-table-wrap">', '<table class="lis-table">', f"<caption>{esc(str(caption))}</caption>"]
+    out = [
+        '<div class="lis-table-wrap">',
+        '<table class="lis-table">',
+        f"<caption>{esc(str(caption))}</caption>",
+    ]
     out.append("<thead><tr>")
     for c in data.columns:
         cls = ' class="lis-num"' if numeric[c] else ""
@@ -233,11 +239,15 @@ def _nav_items(nav: Any, where: str) -> list[NavItem]:
             raise ConfigError(f"{where}: navigation item {i + 1} must be (title, href), got {it!r}")
         href = items[-1].href
         if re.match(r"^\s*(https?:|//|javascript:)", href, re.IGNORECASE):
-            raise ConfigError(f"{where}: navigation link {href!r} must be a relative link within the pack")
+            raise ConfigError(
+                f"{where}: navigation link {href!r} must be a relative link within the pack"
+            )
     return items
 
 
-def page_metadata(nb_meta: Mapping[str, Any] | None, *, where: str = "notebook metadata 'lis'") -> dict[str, Any]:
+def page_metadata(
+    nb_meta: Mapping[str, Any] | None, *, where: str = "notebook metadata 'lis'"
+) -> dict[str, Any]:
     """Validate and normalise ``nb.metadata["lis"]`` (see the module docstring).
 
     Raises
@@ -260,13 +270,25 @@ def page_metadata(nb_meta: Mapping[str, Any] | None, *, where: str = "notebook m
     if not isinstance(demo, bool):
         raise ConfigError(f"{where}: 'demo' must be true or false, got {demo!r}")
     out["demo"] = demo
-    for key in ("title", "pack_title", "run_id", "generated", "git_commit", "package_version",
-                "index_href", "data_status"):
+    for key in (
+        "title",
+        "pack_title",
+        "run_id",
+        "generated",
+        "git_commit",
+        "package_version",
+        "index_href",
+        "data_status",
+    ):
         out[key] = text(key)
     area = m.get("area")
     if area is not None and not isinstance(area, Mapping):
         raise ConfigError(f"{where}: 'area' must be a mapping with 'code' and 'name'")
-    out["area"] = {"code": str((area or {}).get("code", "")), "name": str((area or {}).get("name", ""))} if area else None
+    out["area"] = (
+        {"code": str((area or {}).get("code", "")), "name": str((area or {}).get("name", ""))}
+        if area
+        else None
+    )
     params = m.get("parameters", {})
     if not isinstance(params, Mapping):
         raise ConfigError(f"{where}: 'parameters' must be a mapping")
@@ -277,12 +299,18 @@ def page_metadata(nb_meta: Mapping[str, Any] | None, *, where: str = "notebook m
     norm_inputs = []
     for i, it in enumerate(inputs):
         if not isinstance(it, Mapping) or "sha256" not in it:
-            raise ConfigError(f"{where}: inputs[{i}] must be a mapping with at least 'name' and 'sha256'")
-        norm_inputs.append({
-            "name": str(it.get("name") or it.get("path") or it.get("dataset") or f"input {i + 1}"),
-            "sha256": str(it["sha256"]),
-            "release": str(it.get("release") or ""),
-        })
+            raise ConfigError(
+                f"{where}: inputs[{i}] must be a mapping with at least 'name' and 'sha256'"
+            )
+        norm_inputs.append(
+            {
+                "name": str(
+                    it.get("name") or it.get("path") or it.get("dataset") or f"input {i + 1}"
+                ),
+                "sha256": str(it["sha256"]),
+                "release": str(it.get("release") or ""),
+            }
+        )
     out["inputs"] = norm_inputs
     out["nav"] = _nav_items(m.get("nav"), where)
     return out
@@ -344,7 +372,11 @@ def _exporter(variant: str) -> Any:
     remove_cell |= {"analyst-only"} if variant == "board" else {"board-only"}
     c.TagRemovePreprocessor.remove_cell_tags = remove_cell
     c.TagRemovePreprocessor.remove_input_tags = {"remove-input", "remove_input", "hide-input"}
-    c.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output", "remove_output", "hide-output"}
+    c.TagRemovePreprocessor.remove_all_outputs_tags = {
+        "remove-output",
+        "remove_output",
+        "hide-output",
+    }
     board = variant == "board"
     exporter = HTMLExporter(
         config=c,
@@ -406,9 +438,11 @@ def render_html(
         path = Path(notebook)
         nb = nbformat.read(path, as_version=4)
         name = path.stem
+        folder = str(path.resolve().parent)  # markdown images are embedded from here
     else:
         nb = nbformat.from_dict(notebook) if isinstance(notebook, dict) else notebook
         name = str(nb.metadata.get("lis", {}).get("title") or "notebook")
+        folder = os.getcwd()
     meta_in = dict(nb.metadata.get("lis", {}) or {})
     if metadata:
         meta_in.update(metadata)
@@ -421,13 +455,18 @@ def render_html(
         lis["pack_title"] = pack_title
     headings = _markdown_headings(nb)
     first_h1 = next((_strip_md(t) for lvl, t in headings if lvl == 1), None)
-    lis["title"] = title or lis["title"] or first_h1 or name.replace("_", " ").replace("-", " ").strip().capitalize()
+    lis["title"] = (
+        title
+        or lis["title"]
+        or first_h1
+        or name.replace("_", " ").replace("-", " ").strip().capitalize()
+    )
     # The template prints the page's <h1> unless the notebook starts with its own.
     lis["needs_h1"] = not (headings and headings[0][0] == 1)
     lis["variant"] = variant
     lis["current_href"] = current_href
     lis["demo_banner"] = DEMO_BANNER
-    resources = {"lis": lis, "metadata": {"name": name}}
+    resources = {"lis": lis, "metadata": {"name": name, "path": folder}}
     body, _ = _exporter(variant).from_notebook_node(nb, resources=resources)
     return _insert_contents(body, after_first_h1=not lis["needs_h1"])
 
@@ -467,6 +506,7 @@ def export_html(
     pack_title: str | None = None,
     demo: bool | None = None,
     metadata: Mapping[str, Any] | None = None,
+    current: str | None = None,
 ) -> Path:
     """Export an executed notebook to one offline, accessible HTML page.
 
@@ -481,6 +521,8 @@ def export_html(
         Default: ``metadata["lis"]["nav"]``, else no navigation bar
     title, pack_title, demo : override ``metadata["lis"]`` (see the module docstring)
     metadata : extra ``lis`` metadata merged over the notebook's
+    current : the ``nav`` href to mark as the current page (default: ``out_path``'s
+        file name; give the board page's href when writing its analyst version)
 
     Returns
     -------
@@ -489,8 +531,14 @@ def export_html(
     """
     out = Path(out_path)
     page = render_html(
-        notebook, variant=variant, nav=nav, current_href=out.name, title=title,
-        pack_title=pack_title, demo=demo, metadata=metadata,
+        notebook,
+        variant=variant,
+        nav=nav,
+        current_href=current or out.name,
+        title=title,
+        pack_title=pack_title,
+        demo=demo,
+        metadata=metadata,
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
@@ -506,17 +554,30 @@ def export_html(
     return out
 
 
+def house_css(variant: Literal["board", "analyst"] = "board") -> str:
+    """The pages' stylesheet (for other pages of the pack, e.g. an index, to match)."""
+    css = (TEMPLATES_DIR / "board" / "lis.css").read_text(encoding="utf-8")
+    if variant == "analyst":
+        css += "\n" + (TEMPLATES_DIR / "analyst" / "analyst.css").read_text(encoding="utf-8")
+    return css
+
+
 # --------------------------------------------------------------------------------------
 # Offline check
 # --------------------------------------------------------------------------------------
 
 _FETCHING = [
-    re.compile(r"""\b(?:src|data|poster|action|formaction)\s*=\s*["']?\s*((?:https?:)?//[^"'\s>]+)""", re.IGNORECASE),
+    re.compile(
+        r"""\b(?:src|data|poster|action|formaction)\s*=\s*["']?\s*((?:https?:)?//[^"'\s>]+)""",
+        re.IGNORECASE,
+    ),
     re.compile(r"""\bsrcset\s*=\s*["'][^"']*?((?:https?:)?//[^\s"',]+)""", re.IGNORECASE),
     re.compile(r"""<link\b[^>]*\bhref\s*=\s*["']?\s*((?:https?:)?//[^"'\s>]+)""", re.IGNORECASE),
     re.compile(r"""@import\s+(?:url\()?\s*["']?((?:https?:)?//[^"')\s;]+)""", re.IGNORECASE),
     re.compile(r"""url\(\s*["']?((?:https?:)?//[^"')\s]+)""", re.IGNORECASE),
-    re.compile(r"""\b(?:import|fetch|importScripts)\s*\(\s*["']((?:https?:)?//[^"']+)""", re.IGNORECASE),
+    re.compile(
+        r"""\b(?:import|fetch|importScripts)\s*\(\s*["']((?:https?:)?//[^"']+)""", re.IGNORECASE
+    ),
 ]
 _LINK = re.compile(r"""<a\b[^>]*\bhref\s*=\s*["']?\s*((?:https?:)?//[^"'\s>]+)""", re.IGNORECASE)
 
@@ -543,6 +604,7 @@ __all__ = [
     "NavItem",
     "export_html",
     "external_references",
+    "house_css",
     "page_metadata",
     "render_html",
     "table",

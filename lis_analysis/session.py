@@ -18,7 +18,9 @@ from .workspace import Workspace, workspace
 _state: dict[str, object] = {}
 
 
-def use(raw: Sequence[str | Path] | str | Path | None = None, *, areas_file: str | Path | None = None) -> Workspace:
+def use(
+    raw: Sequence[str | Path] | str | Path | None = None, *, areas_file: str | Path | None = None
+) -> Workspace:
     """Choose the raw folders (and an optional user areas YAML) for this session; ingest
     what changed. Returns the :class:`~lis_analysis.workspace.Workspace`."""
     ws = workspace(raw)
@@ -45,7 +47,9 @@ def geography() -> Geography:
     """Every area the session's data knows (lookups + package and user YAML)."""
     if "geo" not in _state:
         ws = current()
-        _state["geo"] = Geography.build(ws.lookups(), ws.observations(), areas_file=_state.get("areas_file"))  # type: ignore[arg-type]
+        _state["geo"] = Geography.build(
+            ws.lookups(), ws.observations(), areas_file=_state.get("areas_file")
+        )  # type: ignore[arg-type]
     return _state["geo"]  # type: ignore[return-value]
 
 

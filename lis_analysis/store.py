@@ -48,7 +48,16 @@ PARSER_EPOCH = 1
 #: A raw folder holding this file is demonstrator data; every row from it is marked demo.
 DEMO_MARKER = "DEMONSTRATOR.txt"
 #: Names in a raw folder that are never data.
-IGNORED = {"readme.md", "readme.txt", "manifest.json", "manifest.csv", DEMO_MARKER.lower(), ".gitkeep", "sha256sums", "provenance.md"}
+IGNORED = {
+    "readme.md",
+    "readme.txt",
+    "manifest.json",
+    "manifest.csv",
+    DEMO_MARKER.lower(),
+    ".gitkeep",
+    "sha256sums",
+    "provenance.md",
+}
 #: Sub-folders of a raw folder that hold something other than published statistics.
 IGNORED_DIRS = {"evidence", "_tmp", ".git"}
 
@@ -145,10 +154,55 @@ def list_raw_files(raw_dirs: Sequence[Path]) -> list[tuple[Path, Path]]:
                 continue
             if not p.is_file() or p.name.lower() in IGNORED or p.name.startswith("~$"):
                 continue
-            if p.suffix.lower() == ".json" and p.with_suffix(".csv").exists():
+            if p.suffix.lower() == ".json" and _csv_for_json(p) is not None:
                 continue
             out.append((d, p))
     return out
+
+
+def _csv_for_json(p: Path) -> Path | None:
+    """The CSV a JSON file describes: ``x.json``, ``x.csv-metadata.json`` or ``x.csvw.json``
+    beside ``x.csv`` (ONS publishes all three forms)."""
+    name = p.name
+    for suffix in (".csv-metadata.json", ".csvw.json", ".json"):
+        if name.lower().endswith(suffix):
+            csv = p.with_name(name[: -len(suffix)] + ".csv")
+            return csv if csv.exists() else None
+    return None
+
+
+def companions(path: Path) -> list[Path]:
+    """Metadata files read together with ``path`` (JSON beside a CSV), so that a changed
+    companion re-ingests the file."""
+    if path.suffix.lower() != ".csv":
+        return []
+    stem = path.name[:-4]
+    return sorted(
+        q
+        for q in (path.with_name(stem + s) for s in (".json", ".csv-metadata.json", ".csvw.json"))
+        if q.exists()
+    )
+
+
+def content_hash(path: Path) -> str:
+    """sha256 of a file, or of the file and its companions (see :func:`companions`)."""
+    comp = companions(path)
+    if not comp:
+        return sha256_file(path)
+    h = hashlib.sha256(sha256_file(path).encode())
+    for c in comp:
+        h.update(c.name.encode())
+        h.update(sha256_file(c).encode())
+    return h.hexdigest()
+
+
+def stat_stamp(path: Path) -> str:
+    """Size and nanosecond modification time of a file and its companions."""
+    parts = []
+    for q in (path, *companions(path)):
+        st = q.stat()
+        parts.append(f"{q.name}:{st.st_size}:{st.st_mtime_ns}")
+    return "|".join(parts)
 
 
 def is_demo_folder(folder: Path) -> bool:
@@ -179,6 +233,13 @@ class FileRecord:
     warnings: list[str] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
     status: str = "parsed"  # parsed | unchanged
+    #: sha256 of the file and its companions together (what change detection compares)
+    content_sha256: str = ""
+    #: metadata files read with this one (name -> sha256), e.g. an ELS CSV's JSON
+    companions: dict[str, str] = field(default_factory=dict)
+    #: size and modification times (file and companions) when last hashed: if none
+    #: changed, the file is not read again to recompute its sha256
+    stamp: str = ""
 
 
 @dataclass
@@ -203,7 +264,9 @@ class IngestReport:
         widths = [min(60, max(len(str(r[i])) for r in lines)) for i in range(len(head))]
         out = []
         for i, r in enumerate(lines):
-            out.append("  ".join(str(c)[:60].ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+            out.append(
+                "  ".join(str(c)[:60].ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+            )
             if i == 0:
                 out.append("  ".join("-" * w for w in widths))
         warn = [(f.name, w) for f in self.files for w in f.warnings]
@@ -260,12 +323,19 @@ def _parse_one(raw_dir: Path, path: Path, sha: str, parts: Path) -> tuple[FileRe
         release = ", ".join(sorted(set(df["release"].dropna().astype(str)) - {""}))
     else:
         datasets = [source.dataset]
-        release = "demonstrator" if demo else ", ".join(sorted(set(df["release"].dropna().astype(str)) - {""}))
+        release = (
+            "demonstrator"
+            if demo
+            else ", ".join(sorted(set(df["release"].dropna().astype(str)) - {""}))
+        )
     df.attrs = {}
+    comp = {c.name: sha256_file(c) for c in companions(path)}
     rec = FileRecord(
         path=str(path),
         name=path.name,
-        sha256=sha,
+        sha256=sha256_file(path) if comp else sha,
+        content_sha256=sha,
+        companions=comp,
         size=path.stat().st_size,
         parser=source.name,
         kind=source.kind,
@@ -282,7 +352,9 @@ def _parse_one(raw_dir: Path, path: Path, sha: str, parts: Path) -> tuple[FileRe
 
 
 def _label_for(raw_dirs: Sequence[Path]) -> str:
-    h = hashlib.sha256("\n".join(str(Path(d).resolve()) for d in raw_dirs).encode()).hexdigest()[:10]
+    h = hashlib.sha256("\n".join(str(Path(d).resolve()) for d in raw_dirs).encode()).hexdigest()[
+        :10
+    ]
     demo = all(is_demo_folder(d) for d in raw_dirs)
     return f"{'demo' if demo else 'raw'}-{h}"
 
@@ -334,27 +406,49 @@ def ingest(
     prev_by_path = {f["path"]: f for f in previous.get("files", [])}
 
     with locked(processed):
-        hashes = {p: sha256_file(p) for _, p in files}
+        # A file whose size and mtime are unchanged since it was hashed keeps its hash
+        # (raw files are never modified in place; --force re-reads everything).
+        stamps = {p: stat_stamp(p) for _, p in files}
+        hashes = {}
+        for _, p in files:
+            prev = prev_by_path.get(str(p))
+            if not force and prev and prev.get("stamp") == stamps[p] and prev.get("content_sha256"):
+                hashes[p] = prev["content_sha256"]
+            else:
+                hashes[p] = content_hash(p)
         records: list[FileRecord] = []
         todo: list[tuple[Path, Path, str]] = []
         for raw_dir, p in files:
             sha = hashes[p]
             prev = prev_by_path.get(str(p))
-            if not force and prev and prev["sha256"] == sha and _part_path(parts, sha, prev["kind"]).exists():
-                rec = FileRecord(**{**prev, "status": "unchanged"})
+            if (
+                not force
+                and prev
+                and prev.get("content_sha256", prev["sha256"]) == sha
+                and _part_path(parts, sha, prev["kind"]).exists()
+            ):
+                rec = FileRecord(**{**prev, "status": "unchanged", "stamp": stamps[p]})
                 records.append(rec)
             else:
                 todo.append((raw_dir, p, sha))
                 records.append(None)  # type: ignore[arg-type]
 
         parsed = _parse_all(todo, parts, jobs)
+        for rec in parsed:
+            rec.stamp = stamps[Path(rec.path)]
         it = iter(parsed)
         records = [r if r is not None else next(it) for r in records]
+        stamp_changed = any(
+            prev_by_path.get(r.path, {}).get("stamp") != r.stamp
+            for r in records
+            if r.status == "unchanged"
+        )
 
         same_set = sorted(prev_by_path) == sorted(str(p) for _, p in files)
         changed = bool(todo) or not same_set or not (processed / "observations.parquet").exists()
-        if changed:
-            _combine(records, parts, processed)
+        if changed or stamp_changed:
+            if changed:
+                _combine(records, parts, processed)
             manifest = {
                 "generated": datetime.now(UTC).isoformat(timespec="seconds"),
                 "package_version": __version__,
@@ -363,7 +457,9 @@ def ingest(
                 "rows": sum(r.rows for r in records if r.kind == "observations"),
                 "files": [asdict(r) for r in records],
             }
-            atomic_write_text(processed / "manifest.json", json.dumps(manifest, indent=1, default=str))
+            atomic_write_text(
+                processed / "manifest.json", json.dumps(manifest, indent=1, default=str)
+            )
     rows = sum(r.rows for r in records if r.kind == "observations")
     return IngestReport(
         processed=processed,
@@ -390,7 +486,9 @@ def _parse_all(todo: list[tuple[Path, Path, str]], parts: Path, jobs: int) -> li
         # Largest files first so the two workers finish together.
         order = sorted(range(len(args)), key=lambda i: -args[i][1].stat().st_size)
         with ProcessPoolExecutor(max_workers=jobs) as ex:
-            results = dict(zip(order, ex.map(_parse_and_store, [args[i] for i in order]), strict=True))
+            results = dict(
+                zip(order, ex.map(_parse_and_store, [args[i] for i in order]), strict=True)
+            )
         return [results[i] for i in range(len(args))]
     return [_parse_and_store(a) for a in args]
 
@@ -403,12 +501,16 @@ def _combine(records: list[FileRecord], parts: Path, processed: Path) -> None:
 
     obs_parts, lk_parts = [], []
     for r in records:
-        df = pd.read_parquet(_part_path(parts, r.sha256, r.kind))
+        df = pd.read_parquet(_part_path(parts, r.content_sha256 or r.sha256, r.kind))
         (obs_parts if r.kind == "observations" else lk_parts).append(df)
-    obs = pd.concat(obs_parts, ignore_index=True) if obs_parts else pd.DataFrame(columns=TIDY_COLUMNS)
+    obs = (
+        pd.concat(obs_parts, ignore_index=True) if obs_parts else pd.DataFrame(columns=TIDY_COLUMNS)
+    )
     if len(obs_parts) > 1:
         obs = _resolve_releases(obs, records)
-    lookups = pd.concat(lk_parts, ignore_index=True) if lk_parts else pd.DataFrame(columns=LOOKUP_COLUMNS)
+    lookups = (
+        pd.concat(lk_parts, ignore_index=True) if lk_parts else pd.DataFrame(columns=LOOKUP_COLUMNS)
+    )
     atomic_write_parquet(obs, processed / "observations.parquet")
     atomic_write_parquet(lookups, processed / "lookups.parquet")
 
@@ -444,7 +546,9 @@ def _resolve_releases(obs: pd.DataFrame, records: list[FileRecord]) -> pd.DataFr
     dropped = len(obs) - len(kept)
     for r in records:
         if r.name in set(files.index) and r.release != max(files):
-            r.warnings.append(f"{dropped:,} observations superseded by a later release of {clash['dataset'].iloc[0]}")
+            r.warnings.append(
+                f"{dropped:,} observations superseded by a later release of {clash['dataset'].iloc[0]}"
+            )
     return kept.reset_index(drop=True)
 
 
@@ -479,7 +583,13 @@ def _read(processed: Path, name: str) -> pd.DataFrame:
     return df
 
 
-def iter_inputs(manifest: dict[str, Any], datasets: Iterable[str] | None = None) -> list[dict[str, Any]]:
+def iter_inputs(
+    manifest: dict[str, Any], datasets: Iterable[str] | None = None
+) -> list[dict[str, Any]]:
     """Manifest records of the inputs that feed ``datasets`` (all when None)."""
     wanted = set(datasets) if datasets is not None else None
-    return [f for f in manifest.get("files", []) if wanted is None or wanted & set(f.get("datasets", []))]
+    return [
+        f
+        for f in manifest.get("files", [])
+        if wanted is None or wanted & set(f.get("datasets", []))
+    ]

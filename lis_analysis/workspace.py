@@ -60,7 +60,9 @@ def ensure_demo(p: Paths | None = None) -> Path:
     return p.demo_raw
 
 
-def workspace(raw: Sequence[str | Path] | str | Path | None = None, *, p: Paths | None = None) -> Workspace:
+def workspace(
+    raw: Sequence[str | Path] | str | Path | None = None, *, p: Paths | None = None
+) -> Workspace:
     """Resolve raw folders: the given ones, else ``data/raw`` if it holds data, else the
     demonstrator (generated if missing)."""
     p = p or paths()
@@ -77,7 +79,9 @@ def workspace(raw: Sequence[str | Path] | str | Path | None = None, *, p: Paths 
     return Workspace(raw_dirs=dirs, processed=processed, demo=demo, paths=p)
 
 
-def load(raw: Sequence[str | Path] | str | Path | None = None, *, quiet: bool = True) -> pd.DataFrame:
+def load(
+    raw: Sequence[str | Path] | str | Path | None = None, *, quiet: bool = True
+) -> pd.DataFrame:
     """The tidy observations for ``raw`` folders, ingesting whatever changed first.
 
     Parameters

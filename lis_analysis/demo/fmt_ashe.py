@@ -42,15 +42,23 @@ def file_name(family: str, stem: str, year: int) -> str:
     """The publisher's file name, e.g. ``PROV - Work Geography Table 7.1a   Weekly pay -
     Gross 2024.xlsx`` (runs of three spaces as published)."""
     sub = next(k for k, v in TABLES.items() if v[0] == stem)
-    what = {1: "Weekly pay - Gross", 2: "Weekly pay - Excluding overtime", 5: "Hourly pay - Gross", 6: "Hourly pay - Excluding overtime", 7: "Annual pay - Gross"}[sub]
+    what = {
+        1: "Weekly pay - Gross",
+        2: "Weekly pay - Excluding overtime",
+        5: "Hourly pay - Gross",
+        6: "Hourly pay - Excluding overtime",
+        7: "Annual pay - Gross",
+    }[sub]
     geo = "Work" if family == "7" else "Home"
     return f"PROV - {geo} Geography Table {family}.{sub}a   {what} {year}.xlsx"
 
 
 def _stem(obs: pd.DataFrame) -> str:
-    stems = {m.rsplit("_", 1)[0] for m in obs["measure"] if m.endswith("_median")}
+    stems = {m.rsplit("_", 1)[0] for m in obs["measure"].unique() if m.endswith("_median")}
     if len(stems) != 1:
-        raise ValueError(f"one ASHE table per workbook: found measures for {sorted(stems) or 'none'}")
+        raise ValueError(
+            f"one ASHE table per workbook: found measures for {sorted(stems) or 'none'}"
+        )
     return stems.pop()
 
 
@@ -60,13 +68,24 @@ def _write(obs: pd.DataFrame, path: Path, family: str) -> Path:
     stem = _stem(obs)
     sub = next(k for k, v in TABLES.items() if v[0] == stem)
     words = TABLES[sub][2]
-    years = sorted(set(obs["year"].dropna().astype(int)))
+    years = sorted(obs["year"].dropna().astype(int).unique().tolist())
     if len(years) != 1:
         raise ValueError(f"one year per ASHE workbook, found {years}")
     year = years[0]
-    what = words.replace("weekly", "Weekly").replace("annual", "Annual").replace("hourly", "Hourly").replace("gross", "Gross")
+    what = (
+        words.replace("weekly", "Weekly")
+        .replace("annual", "Annual")
+        .replace("hourly", "Hourly")
+        .replace("gross", "Gross")
+    )
     what = what.replace("excluding", "Excluding")
-    columns = [f"{stem}_jobs", f"{stem}_median", f"{stem}_median_change", f"{stem}_mean", f"{stem}_mean_change"]
+    columns = [
+        f"{stem}_jobs",
+        f"{stem}_median",
+        f"{stem}_median_change",
+        f"{stem}_mean",
+        f"{stem}_mean_change",
+    ]
     columns += [f"{stem}_p{p}" for p in PERCENTILES]
 
     book = xlsxwriter.Workbook(str(path))
@@ -75,12 +94,14 @@ def _write(obs: pd.DataFrame, path: Path, family: str) -> Path:
         "cv_10_20": book.add_format({"pattern": 1, "bg_color": "#FFCC99"}),
     }
     notes = book.add_worksheet("Notes")
-    notes.write(0, 0, f"Guide to results from the Annual Survey of Hours and Earnings (ASHE) - {LABEL}")
+    notes.write(
+        0, 0, f"Guide to results from the Annual Survey of Hours and Earnings (ASHE) - {LABEL}"
+    )
     for i, (label, meaning, band) in enumerate(_KEY, start=3):
         notes.write(i, 1, label, shade.get(band or ""))
         notes.write(i, 2, meaning)
 
-    present = [b for b in BREAKDOWNS if b in set(obs["breakdown"])]
+    present = [b for b in BREAKDOWNS if b in set(obs["breakdown"].unique())]
     if "All" not in present:
         raise ValueError("ASHE workbooks need the 'All' breakdown")
     for sheet in present:
@@ -88,43 +109,61 @@ def _write(obs: pd.DataFrame, path: Path, family: str) -> Path:
         ws = book.add_worksheet(sheet)
         who = "all" if sheet == "All" else sheet.lower().replace("-time", "-time")
         if family == "7":
-            ws.write(0, 0, f"Table {family}.{sub}a   {what} (£) - For {who} employee jobsa: United Kingdom, {year} - {LABEL}")
+            ws.write(
+                0,
+                0,
+                f"Table {family}.{sub}a   {what} (£) - For {who} employee jobsa: United Kingdom, {year} - {LABEL}",
+            )
         else:  # Table 8 splits the title over columns A and C
             ws.write(0, 0, f"Table {family}.{sub}a {what}")
             ws.write(0, 2, f"For {who} employee jobs(a): United Kingdom, {year} - {LABEL}")
         head = [
             ["", "", "Number", "", "Annual", "", "Annual"],
             ["", "", "of jobsb", "", "percentage", "", "percentage", "Percentiles"],
-            ["Description", "Code", "(thousand)", "Median", "change", "Mean", "change", *PERCENTILES],
+            [
+                "Description",
+                "Code",
+                "(thousand)",
+                "Median",
+                "change",
+                "Mean",
+                "change",
+                *PERCENTILES,
+            ],
         ]
         for r, line in enumerate(head, start=2):
             for c, v in enumerate(line):
                 if v != "":
                     ws.write(r, c, v)
-        wide = sub_obs.pivot_table(
-            index=["geography_code", "geography_name"], columns="measure", values="value", aggfunc="first", dropna=False
-        )
-        status = sub_obs.pivot_table(
-            index=["geography_code", "geography_name"], columns="measure", values="status", aggfunc="first", dropna=False
-        )
-        order = sorted(wide.index, key=lambda k: (not k[0].startswith("K"), not k[0].startswith("E92"), k[0]))
+        # Plain object arrays: iterating Arrow-backed string columns is slow.
+        codes = sub_obs["geography_code"].to_numpy(dtype=object)
+        names = dict(zip(codes, sub_obs["geography_name"].to_numpy(dtype=object), strict=True))
+        cells = {
+            (c, m): (v, st)
+            for c, m, v, st in zip(
+                codes,
+                sub_obs["measure"].to_numpy(dtype=object),
+                sub_obs["value"].to_numpy(dtype=float, na_value=np.nan),
+                sub_obs["status"].astype(object).where(sub_obs["status"].notna(), None).to_numpy(),
+                strict=True,
+            )
+        }
+        # UK, GB, E&W first, then England, then the rest in code order.
+        order = sorted(names, key=lambda k: (not k.startswith("K"), not k.startswith("E92"), k))
         r = 5
-        for key in order:
-            code, name = key
-            ws.write(r, 0, name)
+        for code in order:
+            ws.write(r, 0, names[code])
             ws.write(r, 1, code)
-            vals = [wide.at[key, m] if m in wide.columns else np.nan for m in columns]
-            stats = [status.at[key, m] if m in status.columns else None for m in columns]
-            stats = [None if (s is None or (isinstance(s, float) and np.isnan(s)) or pd.isna(s)) else str(s) for s in stats]
-            markers = [s for s in stats if s in ASHE_MARKERS]
-            if markers and len(markers) == len(columns) and len(set(markers)) == 1 and all(np.isnan(v) for v in vals):
+            got = [cells.get((code, m), (np.nan, None)) for m in columns]
+            markers = [st for _, st in got if st in ASHE_MARKERS]
+            if len(markers) == len(columns) and len(set(markers)) == 1:
                 ws.write_string(r, 2, markers[0])  # the whole row suppressed: one marker
             else:
-                for c, (m, v, s) in enumerate(zip(columns, vals, stats, strict=True), start=2):
-                    if s in ASHE_MARKERS:
-                        ws.write_string(r, c, s)
+                for c, (v, st) in enumerate(got, start=2):
+                    if st in ASHE_MARKERS:
+                        ws.write_string(r, c, st)
                     elif not np.isnan(v):
-                        ws.write_number(r, c, float(v), shade.get(s or ""))
+                        ws.write_number(r, c, v, shade.get(st or ""))
                     # else: a blank cell (annual change not available)
             r += 1
         ws.write(r, 0, "Not Classified")

@@ -26,10 +26,22 @@ TABLES = {
     "gva_deflator": (4, "implied deflator, {ref} equals 100 [note 2]"),
 }
 _NOTES = [
-    (1, "Components will not sum to totals since chain-linking produces non-additive volume estimates."),
-    (2, "Use of implied deflators duplicates the effect of chain-linking, though technically this results in constant price volume measures."),
-    (3, "Within this table some cells contain the letter [c]. This indicates a figure has been suppressed to avoid identification of individual company information."),
-    (4, "Within this table some cells contain the letter [u]. This indicates a figure has been suppressed due to low reliability."),
+    (
+        1,
+        "Components will not sum to totals since chain-linking produces non-additive volume estimates.",
+    ),
+    (
+        2,
+        "Use of implied deflators duplicates the effect of chain-linking, though technically this results in constant price volume measures.",
+    ),
+    (
+        3,
+        "Within this table some cells contain the letter [c]. This indicates a figure has been suppressed to avoid identification of individual company information.",
+    ),
+    (
+        4,
+        "Within this table some cells contain the letter [u]. This indicates a figure has been suppressed due to low reliability.",
+    ),
 ]
 #: Written where the observations have no cell for a district, industry and year.
 MISSING = "[x]"
@@ -87,10 +99,22 @@ def write_gva_industry(
     book = xlsxwriter.Workbook(str(path))
     ws = book.add_worksheet("Information")
     region = f"{itl1_code} {itl1_name}"
-    ws.write(0, 0, f"Regional gross value added (balanced) by industry: local authorities by International Territorial Level (ITL) 1 region: {region} - {LABEL}")
-    ws.write(1, 0, f"{LABEL}. Invented figures in the layout of the ONS tables; they describe no real place.")
+    ws.write(
+        0,
+        0,
+        f"Regional gross value added (balanced) by industry: local authorities by International Territorial Level (ITL) 1 region: {region} - {LABEL}",
+    )
+    ws.write(
+        1,
+        0,
+        f"{LABEL}. Invented figures in the layout of the ONS tables; they describe no real place.",
+    )
     ws.write(2, 0, "Publication date")
-    ws.write(3, 0, "These tables are part of the Regional economic activity by gross domestic product dataset published on 17 April 2025 (layout only).")
+    ws.write(
+        3,
+        0,
+        "These tables are part of the Regional economic activity by gross domestic product dataset published on 17 April 2025 (layout only).",
+    )
     ws.write(4, 0, "The latest year's data are provisional.")
     present = [m for m in TABLES if (obs["measure"] == m).any()]
     contents = book.add_worksheet("Contents")
@@ -98,7 +122,14 @@ def write_gva_industry(
     contents.write_row(1, 0, ["Tab Name", "Table name"])
     notes = book.add_worksheet("Notes")
     notes.write_row(0, 0, ["Notes", ""])
-    notes.write_row(1, 0, ["Note markers are presented throughout this dataset in square brackets, for example: [note 1].", ""])
+    notes.write_row(
+        1,
+        0,
+        [
+            "Note markers are presented throughout this dataset in square brackets, for example: [note 1].",
+            "",
+        ],
+    )
     notes.write_row(2, 0, ["Note number", "Note text"])
     for i, (n, text) in enumerate(_NOTES, start=3):
         notes.write_number(i, 0, n)
@@ -117,28 +148,46 @@ def write_gva_industry(
     return path
 
 
-def _write_table(ws, sub: pd.DataFrame, title: str, itl1_name: str, desc: Mapping[str, str]) -> None:
+def _write_table(
+    ws, sub: pd.DataFrame, title: str, itl1_name: str, desc: Mapping[str, str]
+) -> None:
     years = sorted(int(y) for y in sub["year"].dropna().unique())
     codes = sorted(sub["geography_code"].astype(str).unique())
-    names = sub.drop_duplicates("geography_code").set_index("geography_code")["geography_name"].astype(str)
+    names = (
+        sub.drop_duplicates("geography_code")
+        .set_index("geography_code")["geography_name"]
+        .astype(str)
+    )
     seen = list(dict.fromkeys(sub["industry"].astype(str)))
-    industries = [c for c in SIC07_DESCRIPTIONS if c in seen] + [c for c in seen if c not in SIC07_DESCRIPTIONS]
+    industries = [c for c in SIC07_DESCRIPTIONS if c in seen] + [
+        c for c in seen if c not in SIC07_DESCRIPTIONS
+    ]
     # One (code, industry) row per district and industry; values/markers in a year grid.
     ci = pd.MultiIndex.from_product([codes, industries])
-    key = pd.MultiIndex.from_arrays([sub["geography_code"].astype(str), sub["industry"].astype(str)])
+    key = pd.MultiIndex.from_arrays(
+        [sub["geography_code"].astype(str), sub["industry"].astype(str)]
+    )
     r = ci.get_indexer(key)
     c = np.searchsorted(years, sub["year"].astype(int).to_numpy())
     grid: np.ndarray = np.full((len(ci), len(years)), MISSING, dtype=object)
     vals = sub["value"].to_numpy(dtype=float, na_value=np.nan)
-    stat = sub["status"].astype(object).where(sub["status"].notna(), None).to_numpy()
-    grid[r, c] = [s if s is not None else (v if v == v else MISSING) for v, s in zip(vals, stat, strict=True)]
+    stat = sub["status"].to_numpy(dtype=object, na_value=None)
+    grid[r, c] = [
+        s if s is not None else (v if v == v else MISSING) for v, s in zip(vals, stat, strict=True)
+    ]
     ws.write(0, 0, title)
     ws.write_row(1, 0, ["ITL1 region", "LA code", "LA name", "SIC07", "SIC07 description", *years])
     region = f"{itl1_name} "  # ONS prints the region with a trailing space
+    # Typed writes (not ws.write's dispatch): xlsxwriter's cost is per cell.
+    write_number, write_string = ws.write_number, ws.write_string
     for i, (code, ind) in enumerate(ci):
         row = 2 + i
         ws.write_row(row, 0, [region, code, names[code], _cell(ind), desc.get(ind, ind)])
-        ws.write_row(row, 5, grid[i].tolist())
+        for j, v in enumerate(grid[i].tolist(), start=5):
+            if isinstance(v, float):  # numpy floats too
+                write_number(row, j, v)
+            else:
+                write_string(row, j, v)
 
 
 def write_gva_industry_regions(
@@ -153,12 +202,20 @@ def write_gva_industry_regions(
     unknown = sorted(set(codes) - set(regions))
     if unknown:
         raise ValueError(f"districts with no ITL1 region: {', '.join(unknown[:5])}")
-    keys = [codes.map(lambda c: regions[c][0]).to_numpy(), codes.map(lambda c: regions[c][1]).to_numpy()]
+    uniq = codes.unique()
+    keys = [
+        codes.map({c: regions[c][0] for c in uniq}).to_numpy(),
+        codes.map({c: regions[c][1] for c in uniq}).to_numpy(),
+    ]
     out = []
     for (itl1_code, itl1_name), grp in obs.groupby(keys, sort=True):
         out.append(
             write_gva_industry(
-                grp, Path(folder) / file_name(itl1_code, itl1_name), itl1_code=itl1_code, itl1_name=itl1_name, **kwargs
+                grp,
+                Path(folder) / file_name(itl1_code, itl1_name),
+                itl1_code=itl1_code,
+                itl1_name=itl1_name,
+                **kwargs,
             )
         )
     return out

@@ -20,7 +20,9 @@ import xlsxwriter
 
 from .world import LABEL
 
-LAD_ITL_FILE = "LAD_(December_2024)_to_LAU1_to_ITL3_to_ITL2_to_ITL1_(January_2025)_Lookup_in_the_UK-demo.csv"
+LAD_ITL_FILE = (
+    "LAD_(December_2024)_to_LAU1_to_ITL3_to_ITL2_to_ITL1_(January_2025)_Lookup_in_the_UK-demo.csv"
+)
 LAD_REGION_FILE = "LADs_to_region-demo.csv"
 LAD_CA_FILE = "Local_Authority_District_to_Combined_Authority_(May_2025)_Lookup_in_EN-demo.csv"
 LEP_NAMES_FILE = "Local_Enterprise_Partnerships_(April_2020)_Names_and_Codes_in_England-demo.csv"
@@ -38,8 +40,13 @@ def _one_parent(lookups: pd.DataFrame, relation: str) -> dict[str, tuple[str, st
     sub = _relation(lookups, relation)
     dup = sub["child_code"][sub["child_code"].duplicated()]
     if len(dup):
-        raise ValueError(f"{relation}: {dup.iloc[0]} has more than one parent; this layout holds one")
-    return {c: (p, n) for c, p, n in zip(sub["child_code"], sub["parent_code"], sub["parent_name"], strict=True)}
+        raise ValueError(
+            f"{relation}: {dup.iloc[0]} has more than one parent; this layout holds one"
+        )
+    return {
+        c: (p, n)
+        for c, p, n in zip(sub["child_code"], sub["parent_code"], sub["parent_name"], strict=True)
+    }
 
 
 def _write_csv(path: Path, rows: list[list[object]], *, bom: bool, crlf: bool) -> Path:
@@ -51,7 +58,9 @@ def _write_csv(path: Path, rows: list[list[object]], *, bom: bool, crlf: bool) -
     return path
 
 
-def write_lad_itl_lookup(lookups: pd.DataFrame, path: Path, *, lad_year: str = "24", itl_year: str = "25") -> Path:
+def write_lad_itl_lookup(
+    lookups: pd.DataFrame, path: Path, *, lad_year: str = "24", itl_year: str = "25"
+) -> Path:
     """ONS 'LAD to LAU1 to ITL3 to ITL2 to ITL1 Lookup in the UK' (BOM, CRLF; one row per
     district, LAU1 = the district, ``ObjectId`` last).
 
@@ -69,15 +78,20 @@ def write_lad_itl_lookup(lookups: pd.DataFrame, path: Path, *, lad_year: str = "
          f"LAU1{y}CD", f"LAU1{y}NM", f"LAD{ly}CD", f"LAD{ly}NM", "ObjectId"]
     ]  # fmt: skip
     if l3["child_code"].duplicated().any():
-        raise ValueError("write_lad_itl_lookup: a district with two ITL3 areas needs LAU1 codes, which a lookup frame lacks")
+        raise ValueError(
+            "write_lad_itl_lookup: a district with two ITL3 areas needs LAU1 codes, which a lookup frame lacks"
+        )
     for k, (lad, lad_name, i3, i3n) in enumerate(
-        zip(l3["child_code"], l3["child_name"], l3["parent_code"], l3["parent_name"], strict=True), start=1
+        zip(l3["child_code"], l3["child_name"], l3["parent_code"], l3["parent_name"], strict=True),
+        start=1,
     ):
         try:
             i2, i2n = lad2.get(lad) or up2[i3]
             i1, i1n = lad1.get(lad) or up1[i2]
         except KeyError as e:
-            raise ValueError(f"write_lad_itl_lookup: no ITL2/ITL1 for {lad} ({e.args[0]})") from None
+            raise ValueError(
+                f"write_lad_itl_lookup: no ITL2/ITL1 for {lad} ({e.args[0]})"
+            ) from None
         rows.append([i1, i1n, i2, i2n, i3, i3n, lad, lad_name, lad, lad_name, k])
     return _write_csv(path, rows, bom=True, crlf=True)
 
@@ -86,20 +100,29 @@ def _simple(lookups: pd.DataFrame, relation: str, child: str, parent: str) -> li
     sub = _relation(lookups, relation)
     if sub.empty:
         raise ValueError(f"no {relation} relations to write")
-    rows: list[list[object]] = [[f"{child}CD", f"{child}NM", f"{parent}CD", f"{parent}NM", "ObjectId"]]
-    for k, r in enumerate(sub[["child_code", "child_name", "parent_code", "parent_name"]].itertuples(index=False), start=1):
+    rows: list[list[object]] = [
+        [f"{child}CD", f"{child}NM", f"{parent}CD", f"{parent}NM", "ObjectId"]
+    ]
+    for k, r in enumerate(
+        sub[["child_code", "child_name", "parent_code", "parent_name"]].itertuples(index=False),
+        start=1,
+    ):
         rows.append([*r, k])
     return rows
 
 
 def write_lad_region_lookup(lookups: pd.DataFrame, path: Path, *, year: str = "23") -> Path:
     """ONS LAD to region lookup (``LAD23CD, LAD23NM, RGN23CD, RGN23NM, ObjectId``; BOM, LF)."""
-    return _write_csv(path, _simple(lookups, "lad_to_region", f"LAD{year}", f"RGN{year}"), bom=True, crlf=False)
+    return _write_csv(
+        path, _simple(lookups, "lad_to_region", f"LAD{year}", f"RGN{year}"), bom=True, crlf=False
+    )
 
 
 def write_lad_ca_lookup(lookups: pd.DataFrame, path: Path, *, year: str = "25") -> Path:
     """ONS LAD to combined authority lookup (``LAD25CD, ..., CAUTH25NM, ObjectId``; BOM, CRLF)."""
-    return _write_csv(path, _simple(lookups, "lad_to_ca", f"LAD{year}", f"CAUTH{year}"), bom=True, crlf=True)
+    return _write_csv(
+        path, _simple(lookups, "lad_to_ca", f"LAD{year}", f"CAUTH{year}"), bom=True, crlf=True
+    )
 
 
 def write_lep_names(lookups: pd.DataFrame, path: Path, *, year: str = "20") -> Path:
@@ -108,12 +131,19 @@ def write_lep_names(lookups: pd.DataFrame, path: Path, *, year: str = "20") -> P
     if sub.empty:
         raise ValueError("no lep_names rows to write")
     rows: list[list[object]] = [["FID", f"LEP{year}CD", f"LEP{year}NM"]]
-    rows += [[k, c, n] for k, (c, n) in enumerate(zip(sub["child_code"], sub["child_name"], strict=True), start=1)]
+    rows += [
+        [k, c, n]
+        for k, (c, n) in enumerate(zip(sub["child_code"], sub["child_name"], strict=True), start=1)
+    ]
     return _write_csv(path, rows, bom=False, crlf=False)
 
 
 def write_lsip_lookup(
-    lookups: pd.DataFrame, path: Path, *, year: str = "23", new_geography: Mapping[str, str] | None = None
+    lookups: pd.DataFrame,
+    path: Path,
+    *,
+    year: str = "23",
+    new_geography: Mapping[str, str] | None = None,
 ) -> Path:
     """DfE LSIP lookup workbook: sheet ``LA Districts to LSIPs`` (``LAD23CD, LAD23NM,
     LSIP23CD, LSIP23NM, NEW LSIP GEOGRAPHY (4 london areas)``; LSIP names padded with
@@ -126,13 +156,34 @@ def write_lsip_lookup(
     path.parent.mkdir(parents=True, exist_ok=True)
     book = xlsxwriter.Workbook(str(path))
     ws = book.add_worksheet(LSIP_SHEET)
-    ws.write_row(0, 0, [f"LAD{year}CD", f"LAD{year}NM", f"LSIP{year}CD", f"LSIP{year}NM", "NEW LSIP GEOGRAPHY (4 london areas)"])
+    ws.write_row(
+        0,
+        0,
+        [
+            f"LAD{year}CD",
+            f"LAD{year}NM",
+            f"LSIP{year}CD",
+            f"LSIP{year}NM",
+            "NEW LSIP GEOGRAPHY (4 london areas)",
+        ],
+    )
     new = new_geography or {}
     for i, (c, n, p, pn) in enumerate(
-        zip(sub["child_code"], sub["child_name"], sub["parent_code"], sub["parent_name"], strict=True), start=1
+        zip(
+            sub["child_code"],
+            sub["child_name"],
+            sub["parent_code"],
+            sub["parent_name"],
+            strict=True,
+        ),
+        start=1,
     ):
         ws.write_row(i, 0, [c, n, p, f" {pn} ", f"{new.get(c, pn)} "])
     about = book.add_worksheet("About")
-    about.write(0, 0, f"{LABEL}: districts and Local Skills Improvement Plan areas in the layout of the DfE lookup.")
+    about.write(
+        0,
+        0,
+        f"{LABEL}: districts and Local Skills Improvement Plan areas in the layout of the DfE lookup.",
+    )
     book.close()
     return path

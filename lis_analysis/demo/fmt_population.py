@@ -81,7 +81,9 @@ def _num(v: object) -> object:
 # --------------------------------------------------------------------------------------
 
 
-def write_population_la(obs: pd.DataFrame, path: Path, *, itl1_names: Mapping[str, str] | None = None) -> Path:
+def write_population_la(
+    obs: pd.DataFrame, path: Path, *, itl1_names: Mapping[str, str] | None = None
+) -> Path:
     """The 'Population data' sheet: header on the first row (``ITL1 Region, LA code, LA
     name, <years>``; the last year as text, as ONS prints it), one row per district, a
     blank row and a source line; a ``Notes`` sheet explaining ``[u]``.
@@ -104,14 +106,32 @@ def write_population_la(obs: pd.DataFrame, path: Path, *, itl1_names: Mapping[st
     names = itl1_names or {}
     for i, ((code, name), vals) in enumerate(wide.iterrows(), start=1):
         ws.write_row(i, 0, [names.get(code, ""), code, name])
-        ws.write_row(i, 3, ["[x]" if (isinstance(v, float) and v != v) or v is None else _num(v) for v in vals])
+        ws.write_row(
+            i,
+            3,
+            ["[x]" if (isinstance(v, float) and v != v) or v is None else _num(v) for v in vals],
+        )
     end = len(wide) + 2
     ws.write(end, 0, f"Source: {LABEL} (layout of the ONS population estimates table)")
     notes = book.add_worksheet("Notes")
     notes.write_row(0, 0, ["Notes", ""])
-    notes.write_row(1, 0, ["Note markers are presented throughout this dataset in square brackets, for example: [u]. ", ""])
+    notes.write_row(
+        1,
+        0,
+        [
+            "Note markers are presented throughout this dataset in square brackets, for example: [u]. ",
+            "",
+        ],
+    )
     notes.write_row(2, 0, ["Note marker", "Note text"])
-    notes.write_row(3, 0, ["[u]", "Within this table some cells contain the letter [u]. This indicates a figure has been suppressed due to uncertainty."])
+    notes.write_row(
+        3,
+        0,
+        [
+            "[u]",
+            "Within this table some cells contain the letter [u]. This indicates a figure has been suppressed due to uncertainty.",
+        ],
+    )
     notes.write_row(4, 0, ["[x]", "Not available."])
     book.close()
     return path
@@ -133,7 +153,11 @@ def write_nomis_population(obs: pd.DataFrame, path: Path) -> Path:
     buf.write("\n")
     w.writerow(["Population estimates - local authority based by single year of age"])
     w.writerow([f"{LABEL} (layout of a Nomis download)"])
-    breakdown = obs["breakdown"].fillna("All").astype(str) if "breakdown" in obs else pd.Series("All", index=obs.index)
+    breakdown = (
+        obs["breakdown"].fillna("All").astype(str)
+        if "breakdown" in obs
+        else pd.Series("All", index=obs.index)
+    )
     for measure, label in NOMIS_AGE_LABELS.items():
         for sex_key, sex in NOMIS_SEX_LABELS.items():
             sub = obs[(obs["measure"] == measure) & (breakdown == sex_key)]
@@ -143,10 +167,18 @@ def write_nomis_population(obs: pd.DataFrame, path: Path) -> Path:
             w.writerow(["Gender     :", sex])
             w.writerow(["Age        :", label])
             buf.write("\n")
-            w.writerow(["local authority: district / unitary (synthetic)", "mnemonic", *[str(y) for y in wide.columns]])
+            w.writerow(
+                [
+                    "local authority: district / unitary (synthetic)",
+                    "mnemonic",
+                    *[str(y) for y in wide.columns],
+                ]
+            )
             buf.write("\n")
             for (code, name), vals in wide.iterrows():
-                cells = ["-" if (isinstance(v, float) and v != v) or v is None else _num(v) for v in vals]
+                cells = [
+                    "-" if (isinstance(v, float) and v != v) or v is None else _num(v) for v in vals
+                ]
                 w.writerow([name, code, *cells])
             buf.write("\n")
     w.writerow(["-", "These figures are missing."])
@@ -174,7 +206,9 @@ def _mye_geography(code: str) -> str:
     return _MYE_GEOGRAPHY.get(code[:3], "Local Authority")
 
 
-def write_mye(obs: pd.DataFrame, path: Path, *, year: int | None = None, share_0_15: float = 0.5) -> Path:
+def write_mye(
+    obs: pd.DataFrame, path: Path, *, year: int | None = None, share_0_15: float = 0.5
+) -> Path:
     """The mid-year estimates workbook: ``Cover sheet``, ``MYE2 - Persons`` for ``year``
     (default: the latest year with ``population_16_64``) and, when ``population`` is given
     for other years, ``MYE4`` with those years in descending columns.
@@ -192,10 +226,17 @@ def write_mye(obs: pd.DataFrame, path: Path, *, year: int | None = None, share_0
             raise ValueError("write_mye needs population_16_64 observations")
         year = int(ys.max())
     this = obs[obs["year"] == year]
-    codes = sorted(this.loc[this["measure"] == "population", "geography_code"].astype(str).unique(), key=_mye_order)
+    codes = sorted(
+        this.loc[this["measure"] == "population", "geography_code"].astype(str).unique(),
+        key=_mye_order,
+    )
     if not codes:
         raise ValueError(f"write_mye: no population observations for {year}")
-    names = this.drop_duplicates("geography_code").set_index("geography_code")["geography_name"].astype(str)
+    names = (
+        this.drop_duplicates("geography_code")
+        .set_index("geography_code")["geography_name"]
+        .astype(str)
+    )
     look = {
         (m, c): (v, s)
         for m, c, v, s in zip(
@@ -209,10 +250,16 @@ def write_mye(obs: pd.DataFrame, path: Path, *, year: int | None = None, share_0
     book = xlsxwriter.Workbook(str(path))
     cover = book.add_worksheet("Cover sheet")
     cover.write(0, 0, f"Mid-Year Population Estimates, UK, June {year} - {LABEL}")
-    cover.write(1, 0, f"{LABEL}: invented figures in the layout of the ONS mid-year estimates tables.")
+    cover.write(
+        1, 0, f"{LABEL}: invented figures in the layout of the ONS mid-year estimates tables."
+    )
     cover.write(2, 0, "Date published: 25th June 2021 (layout only)")
     ws = book.add_worksheet("MYE2 - Persons")
-    ws.write(0, 0, f"MYE2: Persons by single year of age and sex for local authorities in the UK, mid-{year} - {LABEL}")
+    ws.write(
+        0,
+        0,
+        f"MYE2: Persons by single year of age and sex for local authorities in the UK, mid-{year} - {LABEL}",
+    )
     ws.write(1, 0, "This worksheet contains one table.")
     header = ["Code", "Name", "Geography", "All ages", *[str(a) for a in range(90)], "90+"]
     ws.write_row(7, 0, header)
@@ -232,9 +279,15 @@ def write_mye(obs: pd.DataFrame, path: Path, *, year: int | None = None, share_0
         if old is None or old != old:
             old = rest - young
         if min(young, wa, old) < 0 or abs(young + wa + old - total) > 0.5:
-            raise ValueError(f"write_mye: age bands of {code} do not add up to population {total:g}")
+            raise ValueError(
+                f"write_mye: age bands of {code} do not add up to population {total:g}"
+            )
         ages = [0] * 91
-        for band, amount in (("population_0_15", young), ("population_16_64", wa), ("population_65_plus", old)):
+        for band, amount in (
+            ("population_0_15", young),
+            ("population_16_64", wa),
+            ("population_65_plus", old),
+        ):
             lo, hi = AGE_BANDS[band]
             ages[lo : hi + 1] = _spread(amount, hi - lo + 1)
         ws.write_row(i, 3, [int(round(total)), *ages])
@@ -243,12 +296,18 @@ def write_mye(obs: pd.DataFrame, path: Path, *, year: int | None = None, share_0
         wide = _wide(pd.concat([others, this[this["measure"] == "population"]]), "population")
         wide = wide[sorted(wide.columns, reverse=True)]
         m4 = book.add_worksheet("MYE4")
-        m4.write(0, 0, f"MYE4: Population estimates: Summary for the UK, mid-{min(wide.columns)} to mid-{year} - {LABEL}")
+        m4.write(
+            0,
+            0,
+            f"MYE4: Population estimates: Summary for the UK, mid-{min(wide.columns)} to mid-{year} - {LABEL}",
+        )
         m4.write_row(7, 0, ["Code", "Name", "Geography", *[f"Mid-{y}" for y in wide.columns]])
         order = sorted(wide.index, key=lambda k: _mye_order(k[0]))
         for i, (code, name) in enumerate(order, start=8):
             vals = wide.loc[(code, name)]
-            cells = ["[x]" if (isinstance(v, float) and v != v) or v is None else _num(v) for v in vals]
+            cells = [
+                "[x]" if (isinstance(v, float) and v != v) or v is None else _num(v) for v in vals
+            ]
             m4.write_row(i, 0, [code, name, _mye_geography(code), *cells])
     book.close()
     return path
@@ -256,5 +315,7 @@ def write_mye(obs: pd.DataFrame, path: Path, *, year: int | None = None, share_0
 
 def _mye_order(code: str) -> tuple[int, str]:
     """UK and countries first, then regions, counties, districts (as ONS orders them)."""
-    rank = {"uk": 0, "gb": 1, "ew": 2, "country": 3, "region": 4, "county": 5}.get(geography_level(code), 6)
+    rank = {"uk": 0, "gb": 1, "ew": 2, "country": 3, "region": 4, "county": 5}.get(
+        geography_level(code), 6
+    )
     return (rank, code)

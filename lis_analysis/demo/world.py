@@ -47,7 +47,20 @@ REAL_DISTRICTS = [
 ]
 LL_CODES = tuple(c for c, *_ in REAL_DISTRICTS[:8])
 
-_PREFIX = ["Quill", "Zeph", "Vell", "Brax", "Kess", "Tull", "Frell", "Gleb", "Mirr", "Yarl", "Pell", "Drov"]
+_PREFIX = [
+    "Quill",
+    "Zeph",
+    "Vell",
+    "Brax",
+    "Kess",
+    "Tull",
+    "Frell",
+    "Gleb",
+    "Mirr",
+    "Yarl",
+    "Pell",
+    "Drov",
+]
 _SUFFIX = ["marsh", "dale", "holm", "combe", "stead", "ingvale", "mire", "thwaite"]
 
 #: Synthetic regions: (region code, name, ITL1 code, relative productivity level)
@@ -127,16 +140,22 @@ class World:
         """code, year, population, population_16_64 (mid-year)."""
         d = self.districts
         g = rng("population")
-        growth = 0.006 + g.normal(0, 0.003, len(d))
-        wa_share = np.clip(0.63 + g.normal(0, 0.02, len(d)), 0.56, 0.70)
-        wa_share[d["code"] == "E06000016"] = 0.68  # a young city
-        rows = []
-        last = max(self.years)
-        for i, r in d.iterrows():
-            for y in self.years:
-                pop = r["population"] * (1 + growth[i]) ** (y - last) * (1 + g.normal(0, 0.002))
-                rows.append((r["code"], y, round(pop), round(pop * wa_share[i] * (1 + g.normal(0, 0.004)))))
-        return pd.DataFrame(rows, columns=["code", "year", "population", "population_16_64"])
+        n, years = len(d), np.array(self.years)
+        growth = 0.006 + g.normal(0, 0.003, n)
+        wa_share = np.clip(0.63 + g.normal(0, 0.02, n), 0.56, 0.70)
+        wa_share[(d["code"] == "E06000016").to_numpy()] = 0.68  # a young city
+        last = years.max()
+        pop = d["population"].to_numpy()[:, None] * (1 + growth[:, None]) ** (years[None, :] - last)
+        pop = np.round(pop * (1 + g.normal(0, 0.002, pop.shape)))
+        wa = np.round(pop * wa_share[:, None] * (1 + g.normal(0, 0.004, pop.shape)))
+        return pd.DataFrame(
+            {
+                "code": np.repeat(d["code"].to_numpy(), len(years)),
+                "year": np.tile(years, n),
+                "population": pop.reshape(-1),
+                "population_16_64": wa.reshape(-1),
+            }
+        )
 
     @cached_property
     def uk_gva_per_hour(self) -> pd.Series:
@@ -147,36 +166,50 @@ class World:
 
     @cached_property
     def labour(self) -> pd.DataFrame:
-        """code, year, employment_rate, employed_residents, jobs, hours_weekly, gva_per_hour, gva_current."""
-        d = self.districts.set_index("code")
-        pop = self.population.set_index(["code", "year"])
+        """code, year, employment_rate, employed_residents, jobs, hours_weekly, gva_current
+        (£m), gva_per_hour, gva_per_job."""
+        d = self.districts
         g = rng("labour")
-        rows = []
-        for code, r in d.iterrows():
-            er0 = np.clip(0.755 + 0.25 * (r["relative_productivity"] - 0.95) + g.normal(0, 0.025), 0.6, 0.85)
-            if code == "E06000016":
-                er0 = 0.655
-            hpj = 31.5 + g.normal(0, 0.8)
-            drift = g.normal(0, 0.002)
-            for y in self.years:
-                p = pop.loc[(code, y)]
-                er = np.clip(er0 + 0.02 * np.sin((y - 2008) / 4) + g.normal(0, 0.006), 0.5, 0.9)
-                emp = p["population_16_64"] * er
-                jobs = emp * r["commuting"] * (1 + g.normal(0, 0.01))
-                hours = jobs * (hpj - 0.04 * (y - 1998)) * (1 + g.normal(0, 0.006))
-                rel = r["relative_productivity"] * (1 + drift * (y - 2010)) * (1 + g.normal(0, 0.012))
-                gph = self.uk_gva_per_hour[y] * rel
-                rows.append((code, y, er, emp, jobs, hours, gph))
-        df = pd.DataFrame(
-            rows, columns=["code", "year", "employment_rate", "employed_residents", "jobs", "hours_weekly", "gva_per_hour_raw"]
+        n, years = len(d), np.array(self.years)
+        shape = (n, len(years))
+        rel = d["relative_productivity"].to_numpy()
+        er0 = np.clip(0.755 + 0.25 * (rel - 0.95) + g.normal(0, 0.025, n), 0.6, 0.85)
+        er0[(d["code"] == "E06000016").to_numpy()] = 0.655
+        hpj = 31.5 + g.normal(0, 0.8, n)
+        drift = g.normal(0, 0.002, n)
+        wa = self.population["population_16_64"].to_numpy().reshape(shape)
+        er = np.clip(
+            er0[:, None] + 0.02 * np.sin((years[None, :] - 2008) / 4) + g.normal(0, 0.006, shape),
+            0.5,
+            0.9,
         )
-        df["jobs"] = df["jobs"].round()
-        df["hours_weekly"] = df["hours_weekly"].round()
-        df["gva_current"] = (df["gva_per_hour_raw"] * df["hours_weekly"] * 52 / 1e6).round()
+        emp = wa * er
+        jobs = np.round(emp * d["commuting"].to_numpy()[:, None] * (1 + g.normal(0, 0.01, shape)))
+        hours = np.round(
+            jobs * (hpj[:, None] - 0.04 * (years[None, :] - 1998)) * (1 + g.normal(0, 0.006, shape))
+        )
+        relt = (
+            rel[:, None]
+            * (1 + drift[:, None] * (years[None, :] - 2010))
+            * (1 + g.normal(0, 0.012, shape))
+        )
+        gph = self.uk_gva_per_hour.to_numpy()[None, :] * relt
+        gva = np.round(gph * hours * 52 / 1e6)
+        df = pd.DataFrame(
+            {
+                "code": np.repeat(d["code"].to_numpy(), len(years)),
+                "year": np.tile(years, n),
+                "employment_rate": er.reshape(-1),
+                "employed_residents": emp.reshape(-1),
+                "jobs": jobs.reshape(-1),
+                "hours_weekly": hours.reshape(-1),
+                "gva_current": gva.reshape(-1),
+            }
+        )
         # Published £m are whole numbers, so GVA per hour is recomputed from the rounded GVA.
         df["gva_per_hour"] = df["gva_current"] * 1e6 / (df["hours_weekly"] * 52)
         df["gva_per_job"] = df["gva_current"] * 1e6 / df["jobs"]
-        return df.drop(columns="gva_per_hour_raw")
+        return df
 
     @cached_property
     def industry_shares(self) -> pd.DataFrame:
@@ -188,11 +221,74 @@ class World:
         for _, r in self.districts.iterrows():
             tilt = np.exp(g.normal(0, 0.35, len(base)))
             if r["code"] == "E06000016":  # textiles, food, public services
-                tilt *= np.array([0.3, 1.5, 0.8, 0.8, 1.1, 0.9, 1.1, 0.8, 0.6, 0.8, 0.8, 1.0, 1.3, 1.5, 1.4, 1.0, 1.0, 1.0])
+                tilt *= np.array(
+                    [
+                        0.3,
+                        1.5,
+                        0.8,
+                        0.8,
+                        1.1,
+                        0.9,
+                        1.1,
+                        0.8,
+                        0.6,
+                        0.8,
+                        0.8,
+                        1.0,
+                        1.3,
+                        1.5,
+                        1.4,
+                        1.0,
+                        1.0,
+                        1.0,
+                    ]
+                )
             if r["code"] == "E07000134":  # logistics (East Midlands Airport, M1)
-                tilt *= np.array([1.0, 1.3, 1.5, 1.0, 1.3, 3.0, 1.0, 0.7, 0.5, 0.8, 0.8, 1.3, 0.5, 0.6, 0.6, 0.8, 0.8, 1.0])
+                tilt *= np.array(
+                    [
+                        1.0,
+                        1.3,
+                        1.5,
+                        1.0,
+                        1.3,
+                        3.0,
+                        1.0,
+                        0.7,
+                        0.5,
+                        0.8,
+                        0.8,
+                        1.3,
+                        0.5,
+                        0.6,
+                        0.6,
+                        0.8,
+                        0.8,
+                        1.0,
+                    ]
+                )
             if r["region_code"] == "E12999003":  # the synthetic capital region
-                tilt *= np.array([0.2, 0.5, 0.7, 0.9, 0.9, 0.9, 1.1, 2.2, 2.5, 1.1, 1.8, 1.2, 0.9, 0.9, 0.8, 1.3, 1.0, 1.0])
+                tilt *= np.array(
+                    [
+                        0.2,
+                        0.5,
+                        0.7,
+                        0.9,
+                        0.9,
+                        0.9,
+                        1.1,
+                        2.2,
+                        2.5,
+                        1.1,
+                        1.8,
+                        1.2,
+                        0.9,
+                        0.9,
+                        0.8,
+                        1.3,
+                        1.0,
+                        1.0,
+                    ]
+                )
             s = base * tilt
             out[r["code"]] = s / s.sum()
         return pd.DataFrame.from_dict(out, orient="index", columns=[s[0] for s in SECTIONS])
@@ -207,7 +303,9 @@ class World:
         g = rng("gva_industry")
         defl_growth = {s[0]: 0.022 + g.normal(0, 0.006) for s in SECTIONS}
         rows = []
-        desc = {s[0]: s[1] for s in SECTIONS} | {m[0]: m[1] for m in MANUFACTURING} | dict(AGGREGATES)
+        desc = (
+            {s[0]: s[1] for s in SECTIONS} | {m[0]: m[1] for m in MANUFACTURING} | dict(AGGREGATES)
+        )
         for code in shares.index:
             drift = g.normal(0, 0.004, len(SECTIONS))
             for y in self.years:
@@ -217,16 +315,24 @@ class World:
                 raw = total * sh
                 vals = _round_to_total(raw, total)
                 sec = dict(zip(shares.columns, vals, strict=True))
-                manu = _round_to_total(np.array([m[2] for m in MANUFACTURING]) * sec["C (10-33)"], sec["C (10-33)"])
+                manu = _round_to_total(
+                    np.array([m[2] for m in MANUFACTURING]) * sec["C (10-33)"], sec["C (10-33)"]
+                )
                 level = {**sec, **dict(zip([m[0] for m in MANUFACTURING], manu, strict=True))}
                 for agg, members in AGGREGATE_MEMBERS.items():
                     level[agg] = sum(sec[m] for m in members)
                 for ind, v in level.items():
-                    section = ind if ind in defl_growth else ("C (10-33)" if ind.startswith("C") else None)
+                    section = (
+                        ind
+                        if ind in defl_growth
+                        else ("C (10-33)" if ind.startswith("C") else None)
+                    )
                     gr = defl_growth.get(section or "", 0.022)
                     defl = 100 * (1 + gr) ** (y - 2022)
                     rows.append((code, y, ind, desc[ind], float(v), defl))
-        df = pd.DataFrame(rows, columns=["code", "year", "industry", "description", "gva_current", "deflator"])
+        df = pd.DataFrame(
+            rows, columns=["code", "year", "industry", "description", "gva_current", "deflator"]
+        )
         df["gva_cvm"] = (df["gva_current"] / df["deflator"] * 100).round()
         base = df[df["year"] == 2022].set_index(["code", "industry"])["gva_cvm"]
         b = base.reindex(pd.MultiIndex.from_frame(df[["code", "industry"]])).to_numpy()
@@ -263,7 +369,7 @@ def _round_to_total(raw: np.ndarray, total: float) -> np.ndarray:
         idx = np.argsort(-(raw - fl))[:short]
         fl[idx] += 1
     elif short < 0:
-        idx = np.argsort(raw - fl)[: -short]
+        idx = np.argsort(raw - fl)[:-short]
         fl[idx] -= 1
     return fl
 
@@ -352,7 +458,9 @@ def world() -> World:
     k = 1
     for region, grp in others.groupby("region_code", sort=True):
         codes = list(grp["code"])
-        halves = [codes] if len(codes) <= 7 else [codes[: len(codes) // 2], codes[len(codes) // 2 :]]
+        halves = (
+            [codes] if len(codes) <= 7 else [codes[: len(codes) // 2], codes[len(codes) // 2 :]]
+        )
         for h in halves:
             short = grp["region_name"].iloc[0].split(" (")[0]
             if region == EAST_MIDLANDS[0]:

@@ -83,11 +83,21 @@ def table(
     """
     obs, geo = _session(obs, geo)
     a = geo.area(area) if isinstance(area, str) else area
-    kinds = ("uk", "england", "region", "peers", "neighbours") if benchmarks == "default" else tuple(benchmarks)
+    kinds = (
+        ("uk", "england", "region", "peers", "neighbours")
+        if benchmarks == "default"
+        else tuple(benchmarks)
+    )
     return _table(a, obs=obs, geo=geo, indicators=indicators, benchmarks=kinds, **kwargs)
 
 
-def compute(indicator: str, areas: Area | str | Sequence[Area | str], *, obs: pd.DataFrame | None = None, geo: Geography | None = None) -> pd.DataFrame:
+def compute(
+    indicator: str,
+    areas: Area | str | Sequence[Area | str],
+    *,
+    obs: pd.DataFrame | None = None,
+    geo: Geography | None = None,
+) -> pd.DataFrame:
     """One indicator for one or many areas (codes or Areas), every year available."""
     obs, geo = _session(obs, geo)
     if isinstance(areas, (str, Area)):

@@ -63,7 +63,16 @@ TABLE_COLUMNS = [
     "source",
 ]
 #: Columns after the DESIGN.md ones: what a reader needs to trust a row.
-TABLE_EXTRA = ["indicator_name", "benchmark_name", "benchmark_kind", "year", "method", "status", "release", "demo"]
+TABLE_EXTRA = [
+    "indicator_name",
+    "benchmark_name",
+    "benchmark_kind",
+    "year",
+    "method",
+    "status",
+    "release",
+    "demo",
+]
 
 
 def _empty() -> pd.DataFrame:
@@ -88,8 +97,10 @@ class Context:
         key = (ref.dataset, ref.measure, tuple(a.code for a in areas))
         if key not in self._agg:
             frames = []
-            pub_codes = {c: a for a in areas for c in (*a.codes, *self.geo.equivalents(a))}
-            s = self.obs[(self.obs["dataset"] == ref.dataset) & (self.obs["measure"] == ref.measure)]
+            # An area's own codes win over another area's equivalents.
+            pub_codes = {c: a for a in areas for c in self.geo.equivalents(a)}
+            pub_codes.update({c: a for a in areas for c in a.codes})
+            s = geo_mod.measure_slice(self.obs, ref.dataset, ref.measure)
             if s.empty:
                 self._agg[key] = pd.DataFrame()
                 return self._agg[key]
@@ -98,7 +109,9 @@ class Context:
             if len(pub):
                 # An area's own code first, then aliases/equivalents: one code per area.
                 pub = pub.assign(area_code=pub["geography_code"].map(lambda c: pub_codes[c].code))
-                prio = {c: i for a in areas for i, c in enumerate((*a.codes, *self.geo.equivalents(a)))}
+                prio = {
+                    c: i for a in areas for i, c in enumerate((*a.codes, *self.geo.equivalents(a)))
+                }
                 pub = pub.assign(_p=pub["geography_code"].map(prio))
                 best = pub.groupby("area_code")["_p"].transform("min")
                 pub = pub[pub["_p"] == best].drop(columns="_p")
@@ -116,12 +129,22 @@ class Context:
             todo = [a for a in areas if a.code not in done]
             if todo:
                 try:
-                    built = geo_mod.aggregate(self.obs, todo, ref.dataset, ref.measure, prefer_published=False)
+                    built = geo_mod.aggregate(
+                        self.obs, todo, ref.dataset, ref.measure, prefer_published=False
+                    )
                     built = built.rename(columns={"geography_code": "area_code"})
                     frames.append(built)
-                except NotAggregable as exc:
+                except NotAggregable:
+                    from ..sources import measure as declared
+
+                    decl = declared(ref.dataset, ref.measure)
+                    what = geo_mod._kind_words(decl)
                     for a in todo:
-                        self.notes.setdefault((ref.measure, a.code), str(exc))
+                        self.notes.setdefault(
+                            (ref.measure, a.code),
+                            f"{decl.description or ref.measure} is {what}: it cannot be built for {a.name} "
+                            "from its districts, and the publisher prints no figure for this area",
+                        )
                 except DataNotAvailable as exc:
                     for a in todo:
                         self.notes.setdefault((ref.measure, a.code), str(exc))
@@ -131,7 +154,9 @@ class Context:
             self._agg[key] = out
         return self._agg[key]
 
-    def measure_series(self, refs: Sequence[Ref], areas: Sequence[Area], *, industry: str | None = None) -> pd.DataFrame:
+    def measure_series(
+        self, refs: Sequence[Ref], areas: Sequence[Area], *, industry: str | None = None
+    ) -> pd.DataFrame:
         """One value per area and year from the first of ``refs`` that has data for the
         area (published figures preferred within each ref)."""
         out = []
@@ -151,7 +176,11 @@ class Context:
             sub = sub[sub["area_code"].isin(got)]
             if sub.empty:
                 continue
-            sub = sub.assign(value=sub["value"] * ref.scale, ci_lower=sub["ci_lower"] * ref.scale, ci_upper=sub["ci_upper"] * ref.scale)
+            sub = sub.assign(
+                value=sub["value"] * ref.scale,
+                ci_lower=sub["ci_lower"] * ref.scale,
+                ci_upper=sub["ci_upper"] * ref.scale,
+            )
             out.append(sub)
             remaining = [a for a in remaining if a.code not in got]
         if not out:
@@ -195,7 +224,9 @@ class Context:
             need = len(ind.industries)
         else:
             part = agg[agg["breakdown"].isin(ind.breakdowns) & (agg["industry"] == ref.industry)]
-            total = agg[(agg["industry"] == ref.industry) & (agg["breakdown"].isin(["Total", "All"]))]
+            total = agg[
+                (agg["industry"] == ref.industry) & (agg["breakdown"].isin(["Total", "All"]))
+            ]
             need = len(ind.breakdowns)
         g = part.groupby(["area_code", "year"], observed=True)
         num = g.agg(value=("value", "sum"), n=("value", "count"), period=("period", "first"),
@@ -209,7 +240,11 @@ class Context:
     def _k_difference(self, ind: Indicator, areas: list[Area]) -> pd.DataFrame:
         a = self.indicator(ind.of, areas)  # type: ignore[arg-type]
         b = self.indicator(ind.minus, areas)  # type: ignore[arg-type]
-        m = a.merge(b[["area_code", "year", "value", "source", "release"]], on=["area_code", "year"], suffixes=("", "_b"))
+        m = a.merge(
+            b[["area_code", "year", "value", "source", "release"]],
+            on=["area_code", "year"],
+            suffixes=("", "_b"),
+        )
         m["value"] = m["value"] - m["value_b"]
         m["ci_lower"] = np.nan
         m["ci_upper"] = np.nan
@@ -222,13 +257,17 @@ class Context:
         pub = []
         remaining = list(areas)
         for ref in ind.sources:
-            s = self.obs[(self.obs["dataset"] == ref.dataset) & (self.obs["measure"] == ref.measure)]
+            s = geo_mod.measure_slice(self.obs, ref.dataset, ref.measure)
             if s.empty or not remaining:
                 continue
             codes = {c: a.code for a in remaining for c in (*a.codes, *self.geo.equivalents(a))}
             hit = s[s["geography_code"].isin(codes.keys())]
             if len(hit):
-                hit = hit.assign(area_code=hit["geography_code"].map(codes), method="published index", source=ref.dataset)
+                hit = hit.assign(
+                    area_code=hit["geography_code"].map(codes),
+                    method="published index",
+                    source=ref.dataset,
+                )
                 hit = hit.drop_duplicates(["area_code", "year"])
                 pub.append(hit.reindex(columns=SERIES_COLUMNS))
                 got = set(hit["area_code"])
@@ -248,20 +287,29 @@ class Context:
         return pd.concat(pub, ignore_index=True) if pub else _empty()
 
     def _k_growth(self, ind: Indicator, areas: list[Area]) -> pd.DataFrame:
-        base = self.indicator(ind.of, areas) if ind.of in self.registry else self.measure_series(ind.sources, areas)
+        base = (
+            self.indicator(ind.of, areas)
+            if ind.of in self.registry
+            else self.measure_series(ind.sources, areas)
+        )
         if base.empty:
             return _empty()
         n = ind.years
         b = base[["area_code", "year", "value"]].copy()
         b["year"] = b["year"].astype(int) + n
         m = base.merge(b, on=["area_code", "year"], how="inner", suffixes=("", "_start"))
+        m["status"] = m["status"].astype(object)
         with np.errstate(divide="ignore", invalid="ignore"):
             ok = m["value_start"] > 0
-            m["value"] = np.where(ok, ((m["value"] / m["value_start"]) ** (1.0 / n) - 1) * 100, np.nan)
+            m["value"] = np.where(
+                ok, ((m["value"] / m["value_start"]) ** (1.0 / n) - 1) * 100, np.nan
+            )
         m.loc[~ok, "status"] = "start value zero or missing"
         m["ci_lower"] = np.nan
         m["ci_upper"] = np.nan
-        m["period"] = (m["year"].astype(int) - n).astype(str) + "-" + m["year"].astype(int).astype(str)
+        m["period"] = (
+            (m["year"].astype(int) - n).astype(str) + "-" + m["year"].astype(int).astype(str)
+        )
         m["method"] = f"compound annual growth over {n} years of " + m["method"].astype(str)
         return m
 
@@ -272,7 +320,9 @@ class Context:
         lads = sorted({m for a in multi for m in a.members})
         lad_areas = [self.geo.area(c) for c in lads if c in self.geo]
         vals = self.indicator(ind.of, lad_areas)  # type: ignore[arg-type]
-        mem = pd.DataFrame([(a.code, m) for a in multi for m in a.members], columns=["owner", "area_code"])
+        mem = pd.DataFrame(
+            [(a.code, m) for a in multi for m in a.members], columns=["owner", "area_code"]
+        )
         d = mem.merge(vals, on="area_code")
         g = d.groupby(["owner", "year"], observed=True)
         res = g.agg(hi=("value", "max"), lo=("value", "min"), n=("value", "count"), period=("period", "first"),
@@ -310,6 +360,8 @@ def _divide(num: pd.DataFrame, den: pd.DataFrame, scale: float, ind: Indicator) 
         return _empty()
     d = den[["area_code", "year", "value", "source", "release"]].dropna(subset=["value"])
     m = num.merge(d, on=["area_code", "year"], how="left", suffixes=("", "_den"))
+    m["status"] = m["status"].astype(object)
+    m["method"] = m["method"].astype(object)
     lacking = m["value_den"].isna()
     if lacking.any():
         # nearest available year of the denominator for the same area
@@ -321,7 +373,15 @@ def _divide(num: pd.DataFrame, den: pd.DataFrame, scale: float, ind: Indicator) 
             ys = np.array(sorted(yrs.index.astype(int)))
             for i, y in grp["year"].astype(int).items():
                 j = ys[np.argmin(np.abs(ys - y))]
-                near.append((i, float(yrs.loc[j, "value"]), int(j), yrs.loc[j, "source"], yrs.loc[j, "release"]))
+                near.append(
+                    (
+                        i,
+                        float(yrs.loc[j, "value"]),
+                        int(j),
+                        yrs.loc[j, "source"],
+                        yrs.loc[j, "release"],
+                    )
+                )
         for i, v, j, src, rel in near:
             m.loc[i, "value_den"] = v
             m.loc[i, "source_den"] = src
@@ -342,7 +402,9 @@ def _divide(num: pd.DataFrame, den: pd.DataFrame, scale: float, ind: Indicator) 
 # --------------------------------------------------------------------------------------
 
 
-def compute(indicator: str | Indicator, areas: Area | Sequence[Area], *, obs: pd.DataFrame, geo: Geography) -> pd.DataFrame:
+def compute(
+    indicator: str | Indicator, areas: Area | Sequence[Area], *, obs: pd.DataFrame, geo: Geography
+) -> pd.DataFrame:
     """One indicator for one or many areas, every year available.
 
     Returns
@@ -383,13 +445,22 @@ class Benchmarks:
     neighbour_table: pd.DataFrame | None = None
 
 
-def benchmarks_for(area: Area, geo: Geography, kinds: Sequence[str] = ("uk", "england", "region", "peers", "neighbours")) -> Benchmarks:
+def benchmarks_for(
+    area: Area,
+    geo: Geography,
+    kinds: Sequence[str] = ("uk", "england", "region", "peers", "neighbours"),
+) -> Benchmarks:
     """UK, England, the area's region, its peers (other LSIP areas, or areas of its own
     level) and room for statistical neighbours (found by :func:`neighbours`)."""
     fixed: list[tuple[str, Area]] = []
     if "uk" in kinds and UK in geo and area.code != UK:
         fixed.append(("uk", geo.area(UK)))
-    if "england" in kinds and ENGLAND in geo and area.code not in (ENGLAND, UK) and all(m.startswith("E") for m in area.members):
+    if (
+        "england" in kinds
+        and ENGLAND in geo
+        and area.code not in (ENGLAND, UK)
+        and all(m.startswith("E") for m in area.members)
+    ):
         fixed.append(("england", geo.area(ENGLAND)))
     if "region" in kinds and area.region and area.region in geo and area.region != area.code:
         fixed.append(("region", geo.area(area.region)))
@@ -420,7 +491,11 @@ def neighbours(
 
     ctx = ctx or Context(obs, geo)
     cands = list(candidates) if candidates is not None else geo.peers(area)
-    chars = list(characteristics) if characteristics else [i.id for i in ctx.registry.values() if i.neighbour_characteristic]
+    chars = (
+        list(characteristics)
+        if characteristics
+        else [i.id for i in ctx.registry.values() if i.neighbour_characteristic]
+    )
     cols = {}
     for cid in chars:
         vals = ctx.indicator(cid, [area, *cands])
@@ -474,7 +549,15 @@ def table(
     neigh = None
     if "neighbours" in benchmarks and bm.peers:
         try:
-            neigh = neighbours(area, obs=obs, geo=geo, k=neighbours_k, characteristics=characteristics, candidates=bm.peers, ctx=ctx)
+            neigh = neighbours(
+                area,
+                obs=obs,
+                geo=geo,
+                k=neighbours_k,
+                characteristics=characteristics,
+                candidates=bm.peers,
+                ctx=ctx,
+            )
             bm.neighbours = [geo.area(c) for c in neigh.codes]
             bm.neighbour_table = neigh.table
         except LisError as exc:
@@ -500,20 +583,54 @@ def table(
         peer_codes = [p.code for p in bm.peers]
         peer_vals = same["value"].reindex([area.code, *peer_codes]).dropna()
         sign = {"higher": 1, "lower": -1}.get(ind.polarity, 1)
-        rank = int((sign * peer_vals).rank(ascending=False, method="min").get(area.code)) if area.code in peer_vals else None
+        rank = (
+            int((sign * peer_vals).rank(ascending=False, method="min").get(area.code))
+            if area.code in peer_vals
+            else None
+        )
         n_peers = int(len(peer_vals) - 1) if area.code in peer_vals else 0
         comparators: list[tuple[str, str, str, float, float, float, str]] = []
         for kind, b in bm.fixed:
             if b.code in same.index:
                 r = same.loc[b.code]
-                comparators.append((kind, b.code, b.name, float(r["value"]), r["ci_lower"], r["ci_upper"], str(r["method"])))
+                comparators.append(
+                    (
+                        kind,
+                        b.code,
+                        b.name,
+                        float(r["value"]),
+                        r["ci_lower"],
+                        r["ci_upper"],
+                        str(r["method"]),
+                    )
+                )
         if len(peer_vals) > 1:
             pv = peer_vals.drop(area.code, errors="ignore")
-            comparators.append(("peers", "peers", f"median of {len(pv)} peer areas", float(pv.median()), np.nan, np.nan, "median of peers"))
+            comparators.append(
+                (
+                    "peers",
+                    "peers",
+                    f"median of {len(pv)} peer areas",
+                    float(pv.median()),
+                    np.nan,
+                    np.nan,
+                    "median of peers",
+                )
+            )
         if bm.neighbours:
             nv = same["value"].reindex([n.code for n in bm.neighbours]).dropna()
             if len(nv):
-                comparators.append(("neighbours", "neighbours", f"median of {len(nv)} statistical neighbours", float(nv.median()), np.nan, np.nan, "median of neighbours"))
+                comparators.append(
+                    (
+                        "neighbours",
+                        "neighbours",
+                        f"median of {len(nv)} statistical neighbours",
+                        float(nv.median()),
+                        np.nan,
+                        np.nan,
+                        "median of neighbours",
+                    )
+                )
         if not comparators:
             comparators.append(("none", "", "", np.nan, np.nan, np.nan, ""))
         se = se_from_ci(cur["ci_lower"], cur["ci_upper"]) if pd.notna(cur["ci_lower"]) else np.nan
@@ -521,7 +638,9 @@ def table(
             bse = se_from_ci(blo, bhi) if pd.notna(blo) and pd.notna(bhi) else np.nan
             sig = None
             if pd.notna(se) and pd.notna(bval):
-                sig = significance_of_difference(float(cur["value"]), float(se), bval, float(bse) if pd.notna(bse) else 0.0).significant
+                sig = significance_of_difference(
+                    float(cur["value"]), float(se), bval, float(bse) if pd.notna(bse) else 0.0
+                ).significant
             rows.append(
                 {
                     "area_code": area.code,
@@ -572,4 +691,6 @@ def _why_missing(ctx: Context, ind: Indicator, area: Area) -> str:
     have = [r.dataset for r in refs if (ctx.obs["dataset"] == r.dataset).any()]
     if not have and refs:
         return f"{ind.name}: no data loaded from {', '.join(sorted({r.dataset for r in refs}))}"
-    return f"{ind.name}: no value for {area.name} ({ind.aggregation or 'not published for this area'})"
+    return (
+        f"{ind.name}: no value for {area.name} ({ind.aggregation or 'not published for this area'})"
+    )

@@ -36,7 +36,14 @@ import yaml
 from ..config import PACKAGE_DATA
 from ..errors import ConfigError
 
-FOUNDATIONS = ("Productivity", "Ideas", "People", "Infrastructure", "Business Environment", "Places")
+FOUNDATIONS = (
+    "Productivity",
+    "Ideas",
+    "People",
+    "Infrastructure",
+    "Business Environment",
+    "Places",
+)
 KINDS = ("measure", "ratio", "share", "difference", "index", "growth", "spread", "specialisation")
 POLARITIES = ("higher", "lower", "neutral")
 
@@ -173,7 +180,9 @@ def parse_registry(doc: dict[str, Any], origin: str) -> dict[str, Indicator]:
     for ind in out.values():
         for ref in (ind.of, ind.minus):
             if ref and ref not in out and ind.kind not in ("growth",):
-                raise ConfigError(f"{origin}: indicator {ind.id} refers to unknown indicator {ref!r}")
+                raise ConfigError(
+                    f"{origin}: indicator {ind.id} refers to unknown indicator {ref!r}"
+                )
     return out
 
 
@@ -199,7 +208,9 @@ def load_registry(path: str | None = None) -> dict[str, Indicator]:
     try:
         doc = yaml.safe_load(p.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{p}: cannot read the indicator registry ({str(exc).splitlines()[0]})") from None
+        raise ConfigError(
+            f"{p}: cannot read the indicator registry ({str(exc).splitlines()[0]})"
+        ) from None
     return parse_registry(doc or {}, str(p))
 
 

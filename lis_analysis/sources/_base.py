@@ -105,6 +105,7 @@ MARKERS: dict[str, str] = {
     "[low]": "low figure, rounds to zero",
     "na": "not available",
     "n/a": "not available",
+    "blank": "empty cell: the publisher printed no figure (recorded by parsers whose format allows it)",
 }
 
 #: Earliest and latest plausible reference year of any published number.
@@ -337,18 +338,34 @@ def parse_number(
     when ``blank`` is None. Anything else raises :class:`InputError` naming the cell.
     """
     if isinstance(v, bool):
-        raise InputError(file, f"unexpected boolean {v!r}", sheet=sheet, row=row, column=col, header=header)
+        raise InputError(
+            file, f"unexpected boolean {v!r}", sheet=sheet, row=row, column=col, header=header
+        )
     if isinstance(v, (int, float, np.integer, np.floating)):
         f = float(v)
         if np.isnan(f):
             if blank is None:
-                raise InputError(file, "empty cell where a number was expected", sheet=sheet, row=row, column=col, header=header)
+                raise InputError(
+                    file,
+                    "empty cell where a number was expected",
+                    sheet=sheet,
+                    row=row,
+                    column=col,
+                    header=header,
+                )
             return np.nan, blank
         return f, None
     s = clean_text(v)
     if s == "":
         if blank is None:
-            raise InputError(file, "empty cell where a number was expected", sheet=sheet, row=row, column=col, header=header)
+            raise InputError(
+                file,
+                "empty cell where a number was expected",
+                sheet=sheet,
+                row=row,
+                column=col,
+                header=header,
+            )
         return np.nan, blank
     t = s.replace(",", "")
     if _NUM_RE.match(t):
@@ -466,7 +483,9 @@ def year_columns(
         if m:
             out.append((j, int(m.group(1))))
     if not out:
-        raise InputError(file, f"no year columns ({prefix}YYYY) in the header row", sheet=sheet, row=row)
+        raise InputError(
+            file, f"no year columns ({prefix}YYYY) in the header row", sheet=sheet, row=row
+        )
     return out
 
 
@@ -497,11 +516,32 @@ def tidy(**columns: Any) -> pd.DataFrame:
     return coerce(df)
 
 
+def _as_string(s: pd.Series) -> pd.Series:
+    """A column as pandas' ``string`` dtype. Columns repeat a few values many times, so
+    object columns are factorised and built from a pyarrow dictionary (much faster than
+    converting each Python string)."""
+    if isinstance(s.dtype, pd.StringDtype) and s.dtype.na_value is pd.NA:
+        return s
+    if s.dtype != object or len(s) < 1000:
+        return s.astype("string")
+    import pyarrow as pa
+
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    texts = pa.array([str(u) for u in uniques], type=pa.large_string())
+    mask = codes < 0
+    indices = pa.array(np.where(mask, 0, codes).astype(np.int32), mask=mask)
+    arr = pa.DictionaryArray.from_arrays(
+        indices, texts if len(texts) else pa.array([""], type=pa.large_string())
+    )
+    out = pd.arrays.ArrowStringArray(pa.chunked_array([arr.cast(pa.large_string())]))
+    return pd.Series(out, index=s.index, name=s.name).astype("string")
+
+
 def coerce(df: pd.DataFrame) -> pd.DataFrame:
     """Give a tidy frame its canonical dtypes."""
     df = df.copy()
     for col in STRING_COLUMNS:
-        df[col] = df[col].astype("string")
+        df[col] = _as_string(df[col])
     for col in ("value", "ci_lower", "ci_upper"):
         df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
     df["year"] = pd.to_numeric(df["year"], errors="coerce").astype("Int16")
@@ -559,7 +599,12 @@ def check_codes(
     for code, r in zip(codes, rows, strict=True):
         if not is_geography_code(code) and not (allow and allow(code)):
             raise InputError(
-                file, f"unknown geography code {code!r}", sheet=sheet, row=r, column=col, header=header
+                file,
+                f"unknown geography code {code!r}",
+                sheet=sheet,
+                row=r,
+                column=col,
+                header=header,
             )
 
 
@@ -613,11 +658,15 @@ class Source:
         df["source_file"] = path.name
         if df["release"].isna().all():
             df["release"] = self.release(path)
-        df["geography_code"] = df["geography_code"].str.strip()
-        df["geography_name"] = df["geography_name"].str.strip().str.rstrip("*").str.strip()
-        df["geography_level"] = df["geography_level"].fillna(
-            df["geography_code"].map(geography_level)
+        df["geography_code"] = _map_unique(df["geography_code"], lambda c: c.strip())
+        df["geography_name"] = _map_unique(
+            df["geography_name"], lambda c: c.strip().rstrip("*").strip()
         )
+        missing_level = df["geography_level"].isna()
+        if missing_level.any():
+            codes = df.loc[missing_level, "geography_code"]
+            levels = {c: geography_level(c) for c in codes.unique()}
+            df.loc[missing_level, "geography_level"] = codes.map(levels)
         for mid in df["measure"].unique():
             if mid not in self.measures:
                 raise AssertionError(f"parser {self.name} emitted undeclared measure {mid!r}")
@@ -641,6 +690,14 @@ def lookup_frame(**columns: Any) -> pd.DataFrame:
         else:
             df[col] = df[col].astype("string").str.strip()
     return df
+
+
+def _map_unique(s: pd.Series, fn: Callable[[str], str]) -> pd.Series:
+    """Apply a string function once per distinct value (columns repeat a few values many
+    times); missing values stay missing."""
+    codes, uniques = pd.factorize(s)
+    mapped = np.array([fn(str(u)) for u in uniques] + [None], dtype=object)
+    return pd.Series(mapped[codes], index=s.index, dtype="string")
 
 
 def _where(df: pd.DataFrame, i: int) -> dict[str, Any]:
@@ -672,7 +729,8 @@ def validate(df: pd.DataFrame, path: Path, *, measures: dict[str, Measure]) -> N
             f"negative value {df['value'].iloc[i]:g} for {df['measure'].iloc[i]}, which cannot be negative",
             **_where(df, i),
         )
-    key = df[KEY_COLUMNS].astype("string").fillna("")
+    # Factorise each key column to integers first: duplicated() on ints is fast.
+    key = pd.DataFrame({c: pd.factorize(df[c], use_na_sentinel=False)[0] for c in KEY_COLUMNS})
     dup = key.duplicated(keep=False)
     if dup.any():
         idx = np.flatnonzero(dup.to_numpy())

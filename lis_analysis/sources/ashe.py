@@ -95,9 +95,19 @@ BREAKDOWNS = (
 #: ASHE table sub-number -> (measure stem, unit, words the title must contain, what it is)
 TABLES: dict[int, tuple[str, str, str, str]] = {
     1: ("weekly_pay_gross", "GBP per week", "weekly pay - gross", "Gross weekly pay"),
-    2: ("weekly_pay_excl_overtime", "GBP per week", "weekly pay - excluding overtime", "Weekly pay excluding overtime"),
+    2: (
+        "weekly_pay_excl_overtime",
+        "GBP per week",
+        "weekly pay - excluding overtime",
+        "Weekly pay excluding overtime",
+    ),
     5: ("hourly_pay_gross", "GBP per hour", "hourly pay - gross", "Gross hourly pay"),
-    6: ("hourly_pay_excl_overtime", "GBP per hour", "hourly pay - excluding overtime", "Hourly pay excluding overtime"),
+    6: (
+        "hourly_pay_excl_overtime",
+        "GBP per hour",
+        "hourly pay - excluding overtime",
+        "Hourly pay excluding overtime",
+    ),
     7: ("annual_pay_gross", "GBP per year", "annual pay - gross", "Gross annual pay"),
 }
 PERCENTILES = (10, 20, 25, 30, 40, 60, 70, 75, 80, 90)
@@ -228,7 +238,9 @@ class _AsheBase(Source):
 
     # -- one breakdown sheet -----------------------------------------------------------
 
-    def _columns(self, rows: list[list], h: int, book: Workbook, sheet: str, stem: str) -> list[tuple[int, str]]:
+    def _columns(
+        self, rows: list[list], h: int, book: Workbook, sheet: str, stem: str
+    ) -> list[tuple[int, str]]:
         """(column index, measure id) from the 3-row split header ending on row ``h``."""
         out: list[tuple[int, str]] = []
         level = None
@@ -247,14 +259,31 @@ class _AsheBase(Source):
                 out.append((j, f"{stem}_{bottom}"))
             elif bottom == "change" and "annual" in label.lower():
                 if level is None:
-                    raise InputError(book.path, "an 'Annual percentage change' column before any Median/Mean column", sheet=sheet, row=h, column=j)
+                    raise InputError(
+                        book.path,
+                        "an 'Annual percentage change' column before any Median/Mean column",
+                        sheet=sheet,
+                        row=h,
+                        column=j,
+                    )
                 out.append((j, f"{stem}_{level}_change"))
             elif re.fullmatch(r"\d+", bottom) and int(bottom) in PERCENTILES:
                 out.append((j, f"{stem}_p{int(bottom)}"))
             else:
-                raise InputError(book.path, f"unexpected column header {label!r}", sheet=sheet, row=h, column=j, header=label)
+                raise InputError(
+                    book.path,
+                    f"unexpected column header {label!r}",
+                    sheet=sheet,
+                    row=h,
+                    column=j,
+                    header=label,
+                )
         found = {m for _, m in out}
-        for need, text in (("jobs", "Number of jobs (thousand)"), ("median", "Median"), ("mean", "Mean")):
+        for need, text in (
+            ("jobs", "Number of jobs (thousand)"),
+            ("median", "Median"),
+            ("mean", "Mean"),
+        ):
             if f"{stem}_{need}" not in found:
                 raise InputError(
                     book.path,
@@ -264,7 +293,9 @@ class _AsheBase(Source):
                 )
         return out
 
-    def _legend(self, book: Workbook, sheet: str, fills: dict[tuple[int, int], str]) -> dict[str, str]:
+    def _legend(
+        self, book: Workbook, sheet: str, fills: dict[tuple[int, int], str]
+    ) -> dict[str, str]:
         """fill key -> CV band, from the quality key printed in the sheet."""
         out: dict[str, str] = {}
         for i, row in enumerate(book.rows(sheet)[:60]):
@@ -280,7 +311,6 @@ class _AsheBase(Source):
         book: Workbook,
         sheet: str,
         stem: str,
-        year: int,
         fills: dict[tuple[int, int], str] | None,
         legend: dict[str, str],
         unclassified: list[str],
@@ -317,7 +347,10 @@ class _AsheBase(Source):
         status = np.full((n, m), None, dtype=object)
         keep = np.ones((n, m), dtype=bool)
         is_change = np.array([mid.endswith("_change") for mid in measures])
-        headers = [" ".join(clean_text(rows[k][c]) for k in range(max(0, h - 2), h + 1)).strip() for c in cols]
+        headers = [
+            " ".join(clean_text(rows[k][c]) for k in range(max(0, h - 2), h + 1)).strip()
+            for c in cols
+        ]
         for i, r in enumerate(data_rows):
             line = rows[r]
             cells = [line[c] if c < len(line) else "" for c in cols]
@@ -338,7 +371,14 @@ class _AsheBase(Source):
                     continue
                 blank = "" if is_change[j] else None
                 values[i, j], status[i, j] = parse_number(
-                    v, file=path, sheet=sheet, row=r, col=cols[j], header=headers[j], markers=ASHE_MARKERS, blank=blank
+                    v,
+                    file=path,
+                    sheet=sheet,
+                    row=r,
+                    col=cols[j],
+                    header=headers[j],
+                    markers=ASHE_MARKERS,
+                    blank=blank,
                 )
                 if status[i, j] == "":
                     keep[i, j] = False  # blank annual change: nothing was published
@@ -370,7 +410,11 @@ class _AsheBase(Source):
             line = rows[r]
             code = clean_text(line[1]) if len(line) > 1 else ""
             name = clean_text(line[0]) if line else ""
-            numbers = [c for c in cols if c < len(line) and isinstance(line[c], (int, float)) and line[c] == line[c]]
+            numbers = [
+                c
+                for c in cols
+                if c < len(line) and isinstance(line[c], (int, float)) and line[c] == line[c]
+            ]
             if code:
                 raise InputError(
                     path,
@@ -385,7 +429,11 @@ class _AsheBase(Source):
                 continue
             if numbers:
                 raise InputError(
-                    path, "numbers in a row without an area code below the table", sheet=sheet, row=r, column=numbers[0]
+                    path,
+                    "numbers in a row without an area code below the table",
+                    sheet=sheet,
+                    row=r,
+                    column=numbers[0],
                 )
         return unclassified
 
@@ -396,12 +444,17 @@ class _AsheBase(Source):
         book = Workbook(path)
         if not book.has("All"):
             raise InputError(
-                path, f"sheet 'All' not found (sheets: {', '.join(book.sheet_names)}); is this an ASHE Table {self.family} workbook?"
+                path,
+                f"sheet 'All' not found (sheets: {', '.join(book.sheet_names)}); is this an ASHE Table {self.family} workbook?",
             )
         sheets = [s for s in book.sheet_names if s.strip() in BREAKDOWNS]
         warnings: list[str] = []
         unclassified: list[str] = []
-        extra = [s for s in book.sheet_names if s.strip() not in BREAKDOWNS and s.strip().lower() != "notes"]
+        extra = [
+            s
+            for s in book.sheet_names
+            if s.strip() not in BREAKDOWNS and s.strip().lower() != "notes"
+        ]
         if extra:
             warnings.append(f"sheets not read (not an ASHE breakdown): {', '.join(extra)}")
         sub, title = self._table(book, "All")
@@ -417,19 +470,27 @@ class _AsheBase(Source):
             sheet_fills = fills.get(sheet) if fills else None
             legend = self._legend(book, sheet, sheet_fills) if sheet_fills else {}
             parts.append(
-                self._read_sheet(book, sheet, stem, year, sheet_fills, legend or notes_legend, unclassified)
+                self._read_sheet(
+                    book, sheet, stem, sheet_fills, legend or notes_legend, unclassified
+                )
             )
         if unclassified:
             warnings.append(
                 "the 'Not Classified' row (employees not assigned to an area) has numbers but no area code and is not loaded"
-                + ("" if len(unclassified) == len(sheets) else f" (sheets {', '.join(unclassified)})")
+                + (
+                    ""
+                    if len(unclassified) == len(sheets)
+                    else f" (sheets {', '.join(unclassified)})"
+                )
             )
         if not xlsx:
             warnings.append(
                 "legacy .xls workbook: the CV quality shading (5-10%, 10-20%) cannot be read; only the 'x' markers (CV > 20%) are kept"
             )
         if provisional:
-            warnings.append(f"ASHE {year} estimates are provisional (revised figures are published a year later)")
+            warnings.append(
+                f"ASHE {year} estimates are provisional (revised figures are published a year later)"
+            )
         # One frame for the whole workbook (building one per sheet costs more than parsing).
         df = tidy(
             **{k: np.concatenate([p[k] for p in parts]) for k in parts[0]},

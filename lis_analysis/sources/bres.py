@@ -205,7 +205,8 @@ class NomisBRES(Source):
         n = len(rows)
         parts: list[dict[str, np.ndarray]] = []
         industries: dict[str, str] = {}
-        footnotes: list[str] = []
+        footnotes: list[str] = []  # paragraphs, each kept once (every block repeats them)
+        para: list[str] = []
         downloaded = ""
         titles: list[str] = []
         meta: dict[str, tuple[str, int]] = {}
@@ -214,6 +215,11 @@ class NomisBRES(Source):
         while i < n:
             row = rows[i]
             cells = [c.strip() for c in row]
+            if para and not (cells and cells[0] == "" and any(cells[1:])):
+                text = " ".join(para)  # a footnote paragraph ends
+                if text not in footnotes:
+                    footnotes.append(text)
+                para = []
             if _is_blank(row):
                 i += 1
                 continue
@@ -237,15 +243,13 @@ class NomisBRES(Source):
                 i += 1
                 continue
             if first == "" and any(cells[1:]):
-                # Footnote text sits in the second cell; keep each distinct line once.
-                text = " ".join(c for c in cells[1:] if c)
-                if text not in footnotes:
-                    footnotes.append(text)
+                # Footnote text sits in the second cell, one line of a paragraph per row.
+                para.append(" ".join(c for c in cells[1:] if c))
                 i += 1
                 continue
             if first.lower() == "industry" or (len(cells) > 1 and cells[1].lower() == "mnemonic"):
-                df, i = self._block(path, rows, i, meta, industries)
-                parts.append(df)
+                part, i = self._block(path, rows, i, meta, industries)
+                parts.append(part)
                 blocks += 1
                 meta = {}
                 continue
@@ -258,6 +262,8 @@ class NomisBRES(Source):
                 f"unexpected line {first[:60]!r} outside a table (expected a title, 'Date :' line or header)",
                 row=i,
             )
+        if para and " ".join(para) not in footnotes:
+            footnotes.append(" ".join(para))
         if not parts:
             raise InputError(
                 path,
@@ -276,10 +282,12 @@ class NomisBRES(Source):
         warnings = []
         if not downloaded:
             warnings.append("no 'from Nomis on <date>' line: release unknown")
-        paragraphs = " ".join(footnotes)
-        if "misreporting" in paragraphs:
-            k = paragraphs.find("ONS have identified")
-            warnings.append("Nomis footnote: " + (paragraphs[k:] if k >= 0 else paragraphs)[:300])
+        # The footnote on ONS's misreporting issue matters for any district figure: warn
+        # with its first two sentences (what is affected and what to do).
+        for text in footnotes:
+            if "misreporting" in text:
+                sentences = re.split(r"(?<=\.)\s+", text)
+                warnings.append("Nomis footnote: " + " ".join(sentences[:2]))
         df.attrs["warnings"] = warnings
         df.attrs["metadata"] = {
             DATASET: {

@@ -52,11 +52,36 @@ _COUNT_L = "local units"
 MEASURES = {
     m.id: m
     for m in [
-        Measure("enterprises", _COUNT_E, "additive", "VAT and/or PAYE based enterprises by broad industry group (Table 1; count, rounded to 5)"),
-        Measure("enterprises_by_employment", _COUNT_E, "additive", "VAT and/or PAYE based enterprises by employment size band (Table 10; count, rounded to 5)"),
-        Measure("enterprises_by_turnover", _COUNT_E, "additive", "VAT and/or PAYE based enterprises by turnover size band, £ thousand (Table 11; count, rounded to 5)"),
-        Measure("local_units", _COUNT_L, "additive", "VAT and/or PAYE based local units (sites) by broad industry group (Table 16; count, rounded to 5)"),
-        Measure("local_units_by_employment", _COUNT_L, "additive", "VAT and/or PAYE based local units by employment size band (Table 22; count, rounded to 5)"),
+        Measure(
+            "enterprises",
+            _COUNT_E,
+            "additive",
+            "VAT and/or PAYE based enterprises by broad industry group (Table 1; count, rounded to 5)",
+        ),
+        Measure(
+            "enterprises_by_employment",
+            _COUNT_E,
+            "additive",
+            "VAT and/or PAYE based enterprises by employment size band (Table 10; count, rounded to 5)",
+        ),
+        Measure(
+            "enterprises_by_turnover",
+            _COUNT_E,
+            "additive",
+            "VAT and/or PAYE based enterprises by turnover size band, £ thousand (Table 11; count, rounded to 5)",
+        ),
+        Measure(
+            "local_units",
+            _COUNT_L,
+            "additive",
+            "VAT and/or PAYE based local units (sites) by broad industry group (Table 16; count, rounded to 5)",
+        ),
+        Measure(
+            "local_units_by_employment",
+            _COUNT_L,
+            "additive",
+            "VAT and/or PAYE based local units by employment size band (Table 22; count, rounded to 5)",
+        ),
     ]
 }
 
@@ -90,7 +115,8 @@ BROAD_GROUPS = {
     "86-88": "Health",
     "90-99": "Arts, entertainment, recreation & other services",
 }
-_AREA_RE = re.compile(r"^\s*([A-Za-z]\d{8}|[A-Z]{2,3}\d*)\s*:\s*(.*?)\s*$")
+#: "E06000016 : Leicester": the code is whatever precedes the colon (checked afterwards).
+_AREA_RE = re.compile(r"^\s*([^\s:]+)\s*:\s*(.*?)\s*$")
 _GROUP_RE = re.compile(r"^(\d{2}(?:-\d{2})?)\s*:\s*(.+)$")
 _BAND_RE = re.compile(r"^\d+(?:-\d+|\+)$")
 
@@ -111,14 +137,20 @@ class UKBusinessCounts(Source):
         year, release = self._edition(book)
         parts = []
         for number, (measure, kind, words) in TABLES.items():
-            if number not in REQUIRED and not any(s.strip() == f"Table {number}" for s in book.sheet_names):
+            if number not in REQUIRED and not any(
+                s.strip() == f"Table {number}" for s in book.sheet_names
+            ):
                 continue  # an optional table (the demonstrator may leave it out)
             sheet = book.find_sheet(f"Table {number}")
             rows = book.rows(sheet)
             title = clean_text(rows[0][0]) if rows and rows[0] else ""
             if not title.lower().startswith(f"table {number} ") or words not in title.lower():
                 raise InputError(
-                    path, f"title {title[:90]!r} is not Table {number} of {words}", sheet=sheet, row=0, column=0
+                    path,
+                    f"title {title[:90]!r} is not Table {number} of {words}",
+                    sheet=sheet,
+                    row=0,
+                    column=0,
                 )
             parts.append(self._table(rows, path, sheet, measure, kind))
         df = tidy(
@@ -141,11 +173,15 @@ class UKBusinessCounts(Source):
             m = re.search(r"ukbusinessworkbook((?:19|20)\d{2})", book.path.name.lower())
         if not m:
             raise InputError(
-                book.path, "no edition year on the cover ('UK Business, activity, size and location, 2025') or in the file name", sheet=sheet
+                book.path,
+                "no edition year on the cover ('UK Business, activity, size and location, 2025') or in the file name",
+                sheet=sheet,
             )
         return int(m.group(1)), release_from_text(text)
 
-    def _table(self, rows, path: Path, sheet: str, measure: str, kind: str) -> dict[str, np.ndarray]:
+    def _table(
+        self, rows, path: Path, sheet: str, measure: str, kind: str
+    ) -> dict[str, np.ndarray]:
         h = find_row(
             rows,
             lambda c: len(c) > 2 and not c[0] and [x for x in c if x][-1:] == ["Total"],
@@ -166,15 +202,31 @@ class UKBusinessCounts(Source):
             if kind == "industry":
                 m = _GROUP_RE.match(text)
                 if not m:
-                    raise InputError(path, f"unexpected industry group header {text!r}", sheet=sheet, row=h, column=j, header=text)
+                    raise InputError(
+                        path,
+                        f"unexpected industry group header {text!r}",
+                        sheet=sheet,
+                        row=h,
+                        column=j,
+                        header=text,
+                    )
                 labels.append(m.group(1))
             else:
                 if not _BAND_RE.match(text):
-                    raise InputError(path, f"unexpected size band header {text!r}", sheet=sheet, row=h, column=j, header=text)
+                    raise InputError(
+                        path,
+                        f"unexpected size band header {text!r}",
+                        sheet=sheet,
+                        row=h,
+                        column=j,
+                        header=text,
+                    )
                 labels.append(text)
             cols.append(j)
         if len(cols) < 2:
-            raise InputError(path, "no industry or size band columns before 'Total'", sheet=sheet, row=h)
+            raise InputError(
+                path, "no industry or size band columns before 'Total'", sheet=sheet, row=h
+            )
         data_rows: list[int] = []
         codes: list[str] = []
         names: list[str] = []
@@ -194,19 +246,33 @@ class UKBusinessCounts(Source):
             raise InputError(path, "no data rows under the header", sheet=sheet, row=h)
         for k in range(r, len(rows)):  # only blank or footnote rows may follow
             line = rows[k]
-            nums = [c for c in cols if c < len(line) and isinstance(line[c], (int, float)) and line[c] == line[c]]
+            nums = [
+                c
+                for c in cols
+                if c < len(line) and isinstance(line[c], (int, float)) and line[c] == line[c]
+            ]
             if nums:
-                raise InputError(path, "numbers in a row without an area below the table", sheet=sheet, row=k, column=nums[0])
+                raise InputError(
+                    path,
+                    "numbers in a row without an area below the table",
+                    sheet=sheet,
+                    row=k,
+                    column=nums[0],
+                )
         check_codes(codes, data_rows, file=path, sheet=sheet, col=0)
         # No markers are printed in the 2025 edition; a standard one would be kept as status.
-        values, status = parse_block(rows, data_rows, cols, file=path, sheet=sheet, headers=[header[c] for c in cols])
+        values, status = parse_block(
+            rows, data_rows, cols, file=path, sheet=sheet, headers=[header[c] for c in cols]
+        )
         n, m = len(data_rows), len(cols)
         if kind == "industry":
             industry = np.tile(np.asarray(labels, dtype=object), n)
             breakdown = np.full(n * m, "All", dtype=object)
         else:
             industry = np.full(n * m, "Total", dtype=object)
-            breakdown = np.tile(np.asarray(["All" if x == "Total" else x for x in labels], dtype=object), n)
+            breakdown = np.tile(
+                np.asarray(["All" if x == "Total" else x for x in labels], dtype=object), n
+            )
         return {
             "geography_code": np.repeat(np.asarray(codes, dtype=object), m),
             "geography_name": np.repeat(np.asarray(names, dtype=object), m),

@@ -76,12 +76,42 @@ _COUNT = "enterprises"
 
 def _measures() -> dict[str, Measure]:
     out = [
-        Measure("births", _COUNT, "additive", "Births of new enterprises in the year (count, rounded to 5)"),
-        Measure("deaths", _COUNT, "additive", "Deaths of enterprises in the year (count, rounded to 5); latest years adjusted for reactivations"),
-        Measure("active", _COUNT, "additive", "Active enterprises in the year (turnover or employment at any time; count, rounded to 5)"),
-        Measure("high_growth", _COUNT, "additive", "High-growth enterprises (10+ employees, >20% a year employment growth over 3 years; count)"),
-        Measure("active_10plus", _COUNT, "additive", "Active enterprises with 10+ employees (the base of the high-growth rate; count)"),
-        Measure("employer_births", _COUNT, "additive", "Employer enterprise births (at least one employee; count)"),
+        Measure(
+            "births",
+            _COUNT,
+            "additive",
+            "Births of new enterprises in the year (count, rounded to 5)",
+        ),
+        Measure(
+            "deaths",
+            _COUNT,
+            "additive",
+            "Deaths of enterprises in the year (count, rounded to 5); latest years adjusted for reactivations",
+        ),
+        Measure(
+            "active",
+            _COUNT,
+            "additive",
+            "Active enterprises in the year (turnover or employment at any time; count, rounded to 5)",
+        ),
+        Measure(
+            "high_growth",
+            _COUNT,
+            "additive",
+            "High-growth enterprises (10+ employees, >20% a year employment growth over 3 years; count)",
+        ),
+        Measure(
+            "active_10plus",
+            _COUNT,
+            "additive",
+            "Active enterprises with 10+ employees (the base of the high-growth rate; count)",
+        ),
+        Measure(
+            "employer_births",
+            _COUNT,
+            "additive",
+            "Employer enterprise births (at least one employee; count)",
+        ),
         Measure("employer_deaths", _COUNT, "additive", "Employer enterprise deaths (count)"),
         Measure("employer_active", _COUNT, "additive", "Active employer enterprises (count)"),
     ]
@@ -119,7 +149,20 @@ SHEETS: dict[tuple[int, int], tuple[str, str | None, str]] = {
     (7, 3): ("years", "active_10plus", "10+ employees"),
 }
 _SHEET_RE = re.compile(r"^table\s+(\d+)\.(\d+)([a-z]?)$", re.IGNORECASE)
-_MONTHS = "january february march april may june july august september october november december".split()
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 
 
 def release_from_text(text: str) -> str:
@@ -134,7 +177,15 @@ def release_from_text(text: str) -> str:
     return f"{m.group(3)}-{_MONTHS.index(m.group(2).lower()) + 1:02d}-{int(m.group(1)):02d}"
 
 
-def data_rows_below(rows: list[list], start: int, *, path: Path, sheet: str, value_cols: list[int], warnings: list[str]) -> list[int]:
+def data_rows_below(
+    rows: list[list],
+    start: int,
+    *,
+    path: Path,
+    sheet: str,
+    value_cols: list[int],
+    warnings: list[str],
+) -> list[int]:
     """Rows from ``start`` while column A holds a code; what follows the first blank code
     must be footnotes or empty. A coded row further down, or a named row with numbers,
     is an error (data would otherwise be skipped); bare numbers with neither code nor
@@ -150,19 +201,35 @@ def data_rows_below(rows: list[list], start: int, *, path: Path, sheet: str, val
         line = rows[k]
         code = clean_text(line[0]) if line else ""
         name = clean_text(line[1]) if len(line) > 1 else ""
-        nums = [c for c in value_cols if c < len(line) and isinstance(line[c], (int, float)) and line[c] == line[c]]
+        nums = [
+            c
+            for c in value_cols
+            if c < len(line) and isinstance(line[c], (int, float)) and line[c] == line[c]
+        ]
         if code:
             raise InputError(
-                path, f"area code {code!r} below the blank row that ends the table (a gap in the data?)", sheet=sheet, row=k, column=0
+                path,
+                f"area code {code!r} below the blank row that ends the table (a gap in the data?)",
+                sheet=sheet,
+                row=k,
+                column=0,
             )
         if nums and name:
-            raise InputError(path, f"row {name!r} has numbers but no area code", sheet=sheet, row=k, column=0)
+            raise InputError(
+                path, f"row {name!r} has numbers but no area code", sheet=sheet, row=k, column=0
+            )
         if nums:
             stray_rows.append(k)
             stray += [clean_text(line[c]) for c in nums]
     if stray_rows:
-        where = f"row {stray_rows[0] + 1}" if len(stray_rows) == 1 else f"rows {stray_rows[0] + 1}-{stray_rows[-1] + 1}"
-        warnings.append(f"{sheet}: {where} below the table hold numbers ({', '.join(stray)}) with no area code or name; not loaded")
+        where = (
+            f"row {stray_rows[0] + 1}"
+            if len(stray_rows) == 1
+            else f"rows {stray_rows[0] + 1}-{stray_rows[-1] + 1}"
+        )
+        warnings.append(
+            f"{sheet}: {where} below the table hold numbers ({', '.join(stray)}) with no area code or name; not loaded"
+        )
     return out
 
 
@@ -186,7 +253,11 @@ class BusinessDemography(Source):
             if m and (int(m.group(1)), int(m.group(2))) in SHEETS:
                 found[s] = SHEETS[(int(m.group(1)), int(m.group(2)))]
         kinds = {meas for kind, meas, _ in found.values()}
-        missing = [f"Table {t}.1x ({m})" for t, m in ((1, "births"), (2, "deaths"), (3, "active")) if m not in kinds]
+        missing = [
+            f"Table {t}.1x ({m})"
+            for t, m in ((1, "births"), (2, "deaths"), (3, "active"))
+            if m not in kinds
+        ]
         if missing:
             raise InputError(
                 path,
@@ -199,7 +270,13 @@ class BusinessDemography(Source):
             rows = book.rows(sheet)
             title = clean_text(rows[0][0]) if rows and rows[0] else ""
             if words not in title.lower():
-                raise InputError(path, f"title {title[:90]!r} does not mention {words!r}", sheet=sheet, row=0, column=0)
+                raise InputError(
+                    path,
+                    f"title {title[:90]!r} does not mention {words!r}",
+                    sheet=sheet,
+                    row=0,
+                    column=0,
+                )
             if kind == "years":
                 parts.append(self._years(rows, path, sheet, measure, warnings))
             elif kind == "survival":
@@ -221,7 +298,9 @@ class BusinessDemography(Source):
     # -- sheet readers -----------------------------------------------------------------
 
     @staticmethod
-    def _frame(codes, names, data_rows, cols, measures, years, values, status, sheet) -> dict[str, np.ndarray]:
+    def _frame(
+        codes, names, data_rows, cols, measures, years, values, status, sheet
+    ) -> dict[str, np.ndarray]:
         """Flat arrays for a block of (rows x columns), each column its own measure/year."""
         n, m = len(data_rows), len(cols)
         years = np.asarray(years)
@@ -238,17 +317,32 @@ class BusinessDemography(Source):
             "sheet": np.full(n * m, sheet, dtype=object),
         }
 
-    def _block(self, rows, h: int, cols: list[int], path: Path, sheet: str, warnings: list[str], headers: list[str]):
-        data_rows = data_rows_below(rows, h + 1, path=path, sheet=sheet, value_cols=cols, warnings=warnings)
+    def _block(
+        self,
+        rows,
+        h: int,
+        cols: list[int],
+        path: Path,
+        sheet: str,
+        warnings: list[str],
+        headers: list[str],
+    ):
+        data_rows = data_rows_below(
+            rows, h + 1, path=path, sheet=sheet, value_cols=cols, warnings=warnings
+        )
         if not data_rows:
             raise InputError(path, "no data rows under the header", sheet=sheet, row=h)
         codes = [clean_text(rows[r][0]) for r in data_rows]
         names = [str(rows[r][1]).strip() if len(rows[r]) > 1 else "" for r in data_rows]
         check_codes(codes, data_rows, file=path, sheet=sheet, col=0)
-        values, status = parse_block(rows, data_rows, cols, file=path, sheet=sheet, headers=headers, markers=BD_MARKERS)
+        values, status = parse_block(
+            rows, data_rows, cols, file=path, sheet=sheet, headers=headers, markers=BD_MARKERS
+        )
         return data_rows, codes, names, values, status
 
-    def _years(self, rows, path: Path, sheet: str, measure: str, warnings: list[str]) -> dict[str, np.ndarray]:
+    def _years(
+        self, rows, path: Path, sheet: str, measure: str, warnings: list[str]
+    ) -> dict[str, np.ndarray]:
         h = find_row(
             rows,
             lambda c: len(c) > 2 and not c[0] and not c[1] and bool(re.fullmatch(r"\d{4}", c[2])),
@@ -262,9 +356,21 @@ class BusinessDemography(Source):
         data_rows, codes, names, values, status = self._block(
             rows, h, cols, path, sheet, warnings, [str(y) for _, y in ycols]
         )
-        return self._frame(codes, names, data_rows, cols, [measure] * len(cols), [y for _, y in ycols], values, status, sheet)
+        return self._frame(
+            codes,
+            names,
+            data_rows,
+            cols,
+            [measure] * len(cols),
+            [y for _, y in ycols],
+            values,
+            status,
+            sheet,
+        )
 
-    def _survival(self, rows, path: Path, sheet: str, warnings: list[str], cohort: dict) -> dict[str, np.ndarray]:
+    def _survival(
+        self, rows, path: Path, sheet: str, warnings: list[str], cohort: dict
+    ) -> dict[str, np.ndarray]:
         h = find_row(
             rows,
             lambda c: len(c) > 2 and bool(re.fullmatch(r"\d{4} births", c[2].lower())),
@@ -282,18 +388,42 @@ class BusinessDemography(Source):
                 continue
             m = re.fullmatch(r"([1-5])-year (survival|per cent)", label)
             if not m:
-                raise InputError(path, f"unexpected column header {header[j]!r}", sheet=sheet, row=h, column=j, header=header[j])
+                raise InputError(
+                    path,
+                    f"unexpected column header {header[j]!r}",
+                    sheet=sheet,
+                    row=h,
+                    column=j,
+                    header=header[j],
+                )
             cols.append(j)
-            measures.append(f"survival_{m.group(1)}yr" if m.group(2) == "survival" else f"survival_rate_{m.group(1)}yr")
+            measures.append(
+                f"survival_{m.group(1)}yr"
+                if m.group(2) == "survival"
+                else f"survival_rate_{m.group(1)}yr"
+            )
         if len(set(measures)) != 10:
-            raise InputError(path, "expected 1- to 5-year survival counts and per cent (10 columns)", sheet=sheet, row=h)
+            raise InputError(
+                path,
+                "expected 1- to 5-year survival counts and per cent (10 columns)",
+                sheet=sheet,
+                row=h,
+            )
         data_rows, codes, names, values, status = self._block(
             rows, h, [2, *cols], path, sheet, warnings, [header[2]] + [header[c] for c in cols]
         )
         for i, r in enumerate(data_rows):
             cohort[(codes[i], year)] = (values[i, 0], sheet, r)
         return self._frame(
-            codes, names, data_rows, cols, measures, [year] * len(cols), values[:, 1:], status[:, 1:], sheet
+            codes,
+            names,
+            data_rows,
+            cols,
+            measures,
+            [year] * len(cols),
+            values[:, 1:],
+            status[:, 1:],
+            sheet,
         )
 
     def _employer(self, rows, path: Path, sheet: str, warnings: list[str]) -> dict[str, np.ndarray]:
@@ -308,12 +438,22 @@ class BusinessDemography(Source):
         above = clean_text(rows[h - 1][2]) if h > 0 and len(rows[h - 1]) > 2 else ""
         m = re.match(r"^(\d{4}) employer demography$", above.lower())
         if not m:
-            raise InputError(path, f"expected '<year> Employer Demography' above the header, found {above!r}", sheet=sheet, row=h - 1, column=2)
+            raise InputError(
+                path,
+                f"expected '<year> Employer Demography' above the header, found {above!r}",
+                sheet=sheet,
+                row=h - 1,
+                column=2,
+            )
         year = int(m.group(1))
         cols = [2, 3, 4]
-        data_rows, codes, names, values, status = self._block(rows, h, cols, path, sheet, warnings, ["Births", "Deaths", "Active"])
+        data_rows, codes, names, values, status = self._block(
+            rows, h, cols, path, sheet, warnings, ["Births", "Deaths", "Active"]
+        )
         measures = ["employer_births", "employer_deaths", "employer_active"]
-        return self._frame(codes, names, data_rows, cols, measures, [year] * 3, values, status, sheet)
+        return self._frame(
+            codes, names, data_rows, cols, measures, [year] * 3, values, status, sheet
+        )
 
     # -- checks and notes ----------------------------------------------------------------
 
@@ -321,11 +461,14 @@ class BusinessDemography(Source):
     def _check_cohorts(df: pd.DataFrame, cohort: dict) -> list[str]:
         """The survival tables' births column should equal the births tables."""
         births = df[df["measure"] == "births"]
-        known = dict(zip(zip(births["geography_code"], births["year"].astype(int)), births["value"], strict=True))
+        keys = zip(births["geography_code"], births["year"].astype(int), strict=True)
+        known = dict(zip(keys, births["value"], strict=True))
         diff = [
             f"{code} {year}"
             for (code, year), (v, _, _) in cohort.items()
-            if (code, year) in known and not (np.isnan(v) and np.isnan(known[(code, year)])) and v != known[(code, year)]
+            if (code, year) in known
+            and not (np.isnan(v) and np.isnan(known[(code, year)]))
+            and v != known[(code, year)]
         ]
         if not diff:
             return []

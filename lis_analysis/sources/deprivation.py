@@ -54,20 +54,40 @@ DOMAINS: dict[str, tuple[str, str, str]] = {
     "IMD": ("imd", "IMD", "Index of Multiple Deprivation"),
     "Income": ("income", "Income", "Income deprivation"),
     "Employment": ("employment", "Employment", "Employment deprivation"),
-    "Education": ("education", "Education, Skills and Training", "Education, skills and training deprivation"),
+    "Education": (
+        "education",
+        "Education, Skills and Training",
+        "Education, skills and training deprivation",
+    ),
     "Health": ("health", "Health Deprivation and Disability", "Health deprivation and disability"),
     "Crime": ("crime", "Crime", "Crime"),
-    "Barriers": ("barriers", "Barriers to Housing and Services", "Barriers to housing and services"),
+    "Barriers": (
+        "barriers",
+        "Barriers to Housing and Services",
+        "Barriers to housing and services",
+    ),
     "Living": ("living_environment", "Living Environment", "Living environment deprivation"),
     "IDACI": ("idaci", "IDACI", "Income deprivation affecting children (IDACI)"),
     "IDAOPI": ("idaopi", "IDAOPI", "Income deprivation affecting older people (IDAOPI)"),
 }
 #: Summary printed after " - " -> (measure suffix, unit, description)
 SUMMARIES: dict[str, tuple[str, str, str]] = {
-    "average rank": ("average_rank", "rank", "population-weighted average of the district's LSOA ranks (1 = most deprived LSOA)"),
+    "average rank": (
+        "average_rank",
+        "rank",
+        "population-weighted average of the district's LSOA ranks (1 = most deprived LSOA)",
+    ),
     "rank of average rank": ("rank_of_average_rank", "rank", "district rank on the average rank"),
-    "average score": ("average_score", "score", "population-weighted average of the district's LSOA scores"),
-    "rank of average score": ("rank_of_average_score", "rank", "district rank on the average score"),
+    "average score": (
+        "average_score",
+        "score",
+        "population-weighted average of the district's LSOA scores",
+    ),
+    "rank of average score": (
+        "rank_of_average_score",
+        "rank",
+        "district rank on the average score",
+    ),
     "proportion of lsoas in most deprived 10% nationally": (
         "most_deprived_10pc_share",
         "proportion",
@@ -78,14 +98,22 @@ SUMMARIES: dict[str, tuple[str, str, str]] = {
         "rank",
         "district rank on the proportion of LSOAs in the most deprived 10%",
     ),
-    "extent": ("extent", "proportion", "extent: population-weighted proportion of the district living in the most deprived 30% of LSOAs (0-1)"),
+    "extent": (
+        "extent",
+        "proportion",
+        "extent: population-weighted proportion of the district living in the most deprived 30% of LSOAs (0-1)",
+    ),
     "rank of extent": ("rank_of_extent", "rank", "district rank on extent"),
     "local concentration": (
         "local_concentration",
         "rank",
         "local concentration: population-weighted average rank of the most deprived LSOAs holding 10% of the district's population",
     ),
-    "rank of local concentration": ("rank_of_local_concentration", "rank", "district rank on local concentration"),
+    "rank of local concentration": (
+        "rank_of_local_concentration",
+        "rank",
+        "district rank on local concentration",
+    ),
 }
 #: Income and employment sheets end with the numbers of deprived people and their rank.
 SCALES = {
@@ -121,10 +149,30 @@ def _measures() -> dict[str, Measure]:
                 )
             )
     out += [
-        Measure("income_scale", "people", "additive", "Income deprivation: number of people income deprived (income scale)"),
-        Measure("income_rank_of_scale", "rank", "not_aggregable", f"Income deprivation: district rank on the income scale ({RANK_NOTE})"),
-        Measure("employment_scale", "people", "additive", "Employment deprivation: number of people employment deprived (employment scale)"),
-        Measure("employment_rank_of_scale", "rank", "not_aggregable", f"Employment deprivation: district rank on the employment scale ({RANK_NOTE})"),
+        Measure(
+            "income_scale",
+            "people",
+            "additive",
+            "Income deprivation: number of people income deprived (income scale)",
+        ),
+        Measure(
+            "income_rank_of_scale",
+            "rank",
+            "not_aggregable",
+            f"Income deprivation: district rank on the income scale ({RANK_NOTE})",
+        ),
+        Measure(
+            "employment_scale",
+            "people",
+            "additive",
+            "Employment deprivation: number of people employment deprived (employment scale)",
+        ),
+        Measure(
+            "employment_rank_of_scale",
+            "rank",
+            "not_aggregable",
+            f"Employment deprivation: district rank on the employment scale ({RANK_NOTE})",
+        ),
     ]
     return {m.id: m for m in out}
 
@@ -139,7 +187,10 @@ class Deprivation(Source):
     dataset = "mhclg_imd"
     publisher = "Ministry of Housing, Communities and Local Government"
     title = "English Indices of Deprivation: local authority district summaries (File 10)"
-    patterns = ("file_10_*iod20*local_authority_district_summar*.xls*", "*iod20*_local_authority_district_summar*lower*.xls*")
+    patterns = (
+        "file_10_*iod20*local_authority_district_summar*.xls*",
+        "*iod20*_local_authority_district_summar*lower*.xls*",
+    )
     measures = MEASURES
 
     def _edition(self, path: Path, book: Workbook) -> int:
@@ -150,7 +201,12 @@ class Deprivation(Source):
         header = " ".join(clean_text(c) for c in book.rows(book.find_sheet("IMD"))[0])
         m = re.search(r"IMD\s*(\d{4}|\d{2}) - Extent", header)
         if not m:
-            raise InputError(path, "cannot tell the edition (IoD2019, IoD2025...) from the file name or the IMD header", sheet="IMD", row=0)
+            raise InputError(
+                path,
+                "cannot tell the edition (IoD2019, IoD2025...) from the file name or the IMD header",
+                sheet="IMD",
+                row=0,
+            )
         y = m.group(1)
         return int(y) if len(y) == 4 else 2000 + int(y)
 
@@ -164,7 +220,9 @@ class Deprivation(Source):
             key = sheet.strip()
             if key in DOMAINS and key != "IMD":
                 parts.append(self._sheet(book, sheet, key))
-        release = (RELEASE_V2 if re.search(r"v2\.xlsx?$", path.name.lower()) else RELEASES).get(year)
+        release = (RELEASE_V2 if re.search(r"v2\.xlsx?$", path.name.lower()) else RELEASES).get(
+            year
+        )
         df = tidy(
             **{k: np.concatenate([p[k] for p in parts]) for k in parts[0]},
             period=str(year),
@@ -175,7 +233,9 @@ class Deprivation(Source):
         )
         out = self.finish(df, path)
         n = out.loc[out["measure"] == "imd_rank_of_average_score", "geography_code"].nunique()
-        out.attrs["warnings"] = [f"IoD{year}: ranks are out of {n} districts (1 = most deprived) and are not comparable across editions"]
+        out.attrs["warnings"] = [
+            f"IoD{year}: ranks are out of {n} districts (1 = most deprived) and are not comparable across editions"
+        ]
         return out
 
     def _sheet(self, book: Workbook, sheet: str, key: str) -> dict[str, np.ndarray]:
@@ -210,20 +270,39 @@ class Deprivation(Source):
                 continue
             head, sep, tail = h.partition(" - ")
             # 'IMD - ...', 'IMD 2019 - Extent', 'IMD25 - Extent' all belong to the IMD sheet.
-            same = head.lower() == printed.lower() or (prefix == "imd" and re.fullmatch(r"imd\s*(\d{2}|\d{4})", head.lower()))
+            same = head.lower() == printed.lower() or (
+                prefix == "imd" and re.fullmatch(r"imd\s*(\d{2}|\d{4})", head.lower())
+            )
             if not sep or not same or tail.lower() not in SUMMARIES:
-                raise InputError(path, f"unexpected column header {h!r}", sheet=sheet, row=0, column=j, header=h)
+                raise InputError(
+                    path, f"unexpected column header {h!r}", sheet=sheet, row=0, column=j, header=h
+                )
             mid = f"{prefix}_{SUMMARIES[tail.lower()][0]}"
             if mid not in MEASURES:
-                raise InputError(path, f"column {h!r} is not expected on the {key} sheet", sheet=sheet, row=0, column=j, header=h)
+                raise InputError(
+                    path,
+                    f"column {h!r} is not expected on the {key} sheet",
+                    sheet=sheet,
+                    row=0,
+                    column=j,
+                    header=h,
+                )
             cols.append(j)
             measures.append(mid)
-        if f"{prefix}_average_score" not in measures or f"{prefix}_rank_of_average_score" not in measures:
+        if (
+            f"{prefix}_average_score" not in measures
+            or f"{prefix}_rank_of_average_score" not in measures
+        ):
             raise InputError(
-                path, f"expected columns '{printed} - Average score' and '{printed} - Rank of average score'", sheet=sheet, row=0
+                path,
+                f"expected columns '{printed} - Average score' and '{printed} - Rank of average score'",
+                sheet=sheet,
+                row=0,
             )
         if len(set(measures)) != len(measures):
-            raise InputError(path, "a summary column appears twice in the header", sheet=sheet, row=0)
+            raise InputError(
+                path, "a summary column appears twice in the header", sheet=sheet, row=0
+            )
         data_rows = []
         for r in range(1, len(rows)):
             if not clean_text(rows[r][0] if rows[r] else ""):
@@ -232,13 +311,17 @@ class Deprivation(Source):
         for k in range(data_rows[-1] + 1 if data_rows else 1, len(rows)):
             line = rows[k]
             if any(isinstance(line[c], (int, float)) for c in cols if c < len(line)):
-                raise InputError(path, "numbers in a row without a district code", sheet=sheet, row=k, column=0)
+                raise InputError(
+                    path, "numbers in a row without a district code", sheet=sheet, row=k, column=0
+                )
         if not data_rows:
             raise InputError(path, "no district rows under the header", sheet=sheet, row=0)
         codes = [clean_text(rows[r][0]) for r in data_rows]
         names = [clean_text(rows[r][1]) for r in data_rows]
         check_codes(codes, data_rows, file=path, sheet=sheet, col=0, header=header[0])
-        values, status = parse_block(rows, data_rows, cols, file=path, sheet=sheet, headers=[header[c] for c in cols])
+        values, status = parse_block(
+            rows, data_rows, cols, file=path, sheet=sheet, headers=[header[c] for c in cols]
+        )
         n, m = len(data_rows), len(cols)
         return {
             "geography_code": np.repeat(np.asarray(codes, dtype=object), m),

@@ -461,11 +461,12 @@ class ExploreLocalStatistics(Source):
 
         # Codes
         bad_codes = {c for c in set(codes) if not is_geography_code(c)}
-        for i in np.flatnonzero([c in bad_codes for c in codes]) if bad_codes else []:
+        if bad_codes:
+            k = int(np.flatnonzero([c in bad_codes for c in codes])[0])
             raise InputError(
                 path,
-                f"unknown geography code {codes[i]!r}",
-                row=int(i) + 1,
+                f"unknown geography code {codes[k]!r}",
+                row=k + 1,
                 column=col["areacd"],
                 header="areacd",
             )
@@ -474,21 +475,21 @@ class ExploreLocalStatistics(Source):
         value = pd.to_numeric(
             pd.Series(obs, dtype="string").str.replace(",", "", regex=False), errors="coerce"
         ).to_numpy(dtype=float, na_value=np.nan)
-        for i in np.flatnonzero(np.isnan(value) & (obs != "")):
-            s = obs[i]
-            if s.lower() in ELS_MARKERS and status[i] in ("", s.lower()):
+        for k in map(int, np.flatnonzero(np.isnan(value) & (obs != ""))):
+            s = obs[k]
+            if s.lower() in ELS_MARKERS and status[k] in ("", s.lower()):
                 # A marker printed in the value column instead of 'status': keep it as status.
-                status[i] = s.lower()
-                obs[i] = ""
+                status[k] = s.lower()
+                obs[k] = ""
                 continue
             raise InputError(
                 path,
                 f"non-numeric value {s!r} in 'observation' is not a marker (known: {', '.join(ELS_MARKERS)})",
-                row=int(i) + 1,
+                row=k + 1,
                 column=col["observation"],
                 header="observation",
             )
-        status_out = np.where(status == "", None, status).astype(object)
+        status_out = np.array([st or None for st in status], dtype=object)
         unknown = [s for s in set(status) if s and s not in ELS_MARKERS]
         if unknown:
             i = int(np.flatnonzero(status == sorted(unknown)[0])[0])

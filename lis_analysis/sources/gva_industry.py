@@ -160,7 +160,20 @@ SIC07_DESCRIPTIONS: dict[str, str] = {
     "T (97-98)": "Activities of households",
 }
 
-_MONTHS = "january february march april may june july august september october november december".split()
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 
 # SIC 2007 sections and the 2-digit divisions they span (for the industry hierarchy).
 _SECTION_DIVISIONS = {
@@ -220,7 +233,9 @@ def _release(book: Workbook) -> str:
     if not book.has("Information"):
         return ""
     text = " ".join(clean_text(c) for row in book.rows("Information") for c in row)
-    m = re.search(r"published on (\d{1,2}) (" + "|".join(_MONTHS) + r") (\d{4})", text, re.IGNORECASE)
+    m = re.search(
+        r"published on (\d{1,2}) (" + "|".join(_MONTHS) + r") (\d{4})", text, re.IGNORECASE
+    )
     if not m:
         return ""
     return f"{m.group(3)}-{_MONTHS.index(m.group(2).lower()) + 1:02d}-{int(m.group(1)):02d}"
@@ -294,9 +309,17 @@ class GVAIndustryLAD(Source):
             limit=10,
         )
         header = rows[h]
-        cols = require_columns(header, ["LA code", "LA name", "SIC07", "SIC07 description"], file=path, sheet=sheet, row=h)
+        cols = require_columns(
+            header,
+            ["LA code", "LA name", "SIC07", "SIC07 description"],
+            file=path,
+            sheet=sheet,
+            row=h,
+        )
         ycols = year_columns(header, file=path, sheet=sheet, row=h)
-        code_col, name_col, sic_col, desc_col = (cols[k] for k in ("LA code", "LA name", "SIC07", "SIC07 description"))
+        code_col, name_col, sic_col, desc_col = (
+            cols[k] for k in ("LA code", "LA name", "SIC07", "SIC07 description")
+        )
         data = _data_rows(rows, h + 1, code_col, file=path, sheet=sheet)
         if not data:
             raise InputError(path, "no data rows under the header", sheet=sheet, row=h)
@@ -313,7 +336,14 @@ class GVAIndustryLAD(Source):
         first: dict[str, int] = {}  # code -> the row it first appears on
         for c, r in zip(codes, data, strict=True):
             first.setdefault(c, r)
-        check_codes(list(first), list(first.values()), file=path, sheet=sheet, col=code_col, header="LA code")
+        check_codes(
+            list(first),
+            list(first.values()),
+            file=path,
+            sheet=sheet,
+            col=code_col,
+            header="LA code",
+        )
         names = [text(rows[r][name_col]) for r in data]
         industries: list[str] = []
         descriptions: dict[str, str] = {}
@@ -321,7 +351,9 @@ class GVAIndustryLAD(Source):
             # clean_text turns the numeric codes (41.0) into '41' and strips spaces.
             code = text(rows[r][sic_col]) if sic_col < len(rows[r]) else ""
             if not code:
-                raise InputError(path, "empty SIC07 code", sheet=sheet, row=r, column=sic_col, header="SIC07")
+                raise InputError(
+                    path, "empty SIC07 code", sheet=sheet, row=r, column=sic_col, header="SIC07"
+                )
             industries.append(code)
             if code not in descriptions:
                 descriptions[code] = text(rows[r][desc_col]) if desc_col < len(rows[r]) else ""
@@ -369,7 +401,10 @@ class GVAIndustryLAD(Source):
             measure = str(df["measure"].iloc[0])
             if measure in seen:
                 raise InputError(
-                    path, f"sheets {seen[measure]!r} and {sheet!r} both hold {measure}", sheet=sheet, row=0
+                    path,
+                    f"sheets {seen[measure]!r} and {sheet!r} both hold {measure}",
+                    sheet=sheet,
+                    row=0,
                 )
             seen[measure] = sheet
             parts.append(df)
@@ -380,14 +415,21 @@ class GVAIndustryLAD(Source):
         out = self.finish(out, path)
         warnings: list[str] = []
         latest = int(out["year"].max())
-        info = " ".join(clean_text(c) for row in book.rows("Information") for c in row) if book.has("Information") else ""
+        info = (
+            " ".join(clean_text(c) for row in book.rows("Information") for c in row)
+            if book.has("Information")
+            else ""
+        )
         if "provisional" in info.lower():
-            warnings.append(f"{latest} figures are provisional (ONS: the latest year's data are provisional)")
+            warnings.append(
+                f"{latest} figures are provisional (ONS: the latest year's data are provisional)"
+            )
         flagged = out["status"].dropna()
         if len(flagged):
             counts = flagged.value_counts()
             warnings.append(
-                "suppressed cells: " + ", ".join(f"{n:,} {m} ({MARKERS.get(m, m)})" for m, n in counts.items())
+                "suppressed cells: "
+                + ", ".join(f"{n:,} {m} ({MARKERS.get(m, m)})" for m, n in counts.items())
             )
         title = clean_text(book.rows(sheets[0])[0][0])
         m = re.search(r"ITL1 region: (TL[A-Z]) ([^,]+),", title)

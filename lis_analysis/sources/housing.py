@@ -50,12 +50,36 @@ from ._base import Measure, Source, Workbook, check_codes, clean_text, parse_blo
 MARKERS = ("[x]",)
 
 _M = [
-    ("house_price_median", "GBP", "Median price paid for residential property, year ending September (HPSSA)"),
-    ("earnings_median", "GBP per year", "Median gross annual earnings of full-time employees, workplace-based (ASHE)"),
-    ("affordability_ratio_median", "ratio", "Ratio of median house price to median gross annual workplace-based earnings"),
-    ("house_price_lower_quartile", "GBP", "Lower quartile price paid for residential property, year ending September (HPSSA)"),
-    ("earnings_lower_quartile", "GBP per year", "Lower quartile gross annual earnings of full-time employees, workplace-based (ASHE)"),
-    ("affordability_ratio_lower_quartile", "ratio", "Ratio of lower quartile house price to lower quartile gross annual workplace-based earnings"),
+    (
+        "house_price_median",
+        "GBP",
+        "Median price paid for residential property, year ending September (HPSSA)",
+    ),
+    (
+        "earnings_median",
+        "GBP per year",
+        "Median gross annual earnings of full-time employees, workplace-based (ASHE)",
+    ),
+    (
+        "affordability_ratio_median",
+        "ratio",
+        "Ratio of median house price to median gross annual workplace-based earnings",
+    ),
+    (
+        "house_price_lower_quartile",
+        "GBP",
+        "Lower quartile price paid for residential property, year ending September (HPSSA)",
+    ),
+    (
+        "earnings_lower_quartile",
+        "GBP per year",
+        "Lower quartile gross annual earnings of full-time employees, workplace-based (ASHE)",
+    ),
+    (
+        "affordability_ratio_lower_quartile",
+        "ratio",
+        "Ratio of lower quartile house price to lower quartile gross annual workplace-based earnings",
+    ),
 ]
 MEASURES = {m: Measure(m, unit, "not_aggregable", desc) for m, unit, desc in _M}
 for _base_id in ("affordability_ratio_median", "affordability_ratio_lower_quartile"):
@@ -63,12 +87,20 @@ for _base_id in ("affordability_ratio_median", "affordability_ratio_lower_quarti
         f"{_base_id}_5yr_average",
         "ratio",
         "not_aggregable",
-        MEASURES[_base_id].description + ": average of the five years to the period's end year, as published",
+        MEASURES[_base_id].description
+        + ": average of the five years to the period's end year, as published",
     )
 
 #: sheet letter -> measure; sheet number -> (median or lower quartile, layout)
 LETTERS = {"a": "house_price", "b": "earnings", "c": "affordability_ratio"}
-NUMBERS = {1: ("median", "area"), 2: ("lower_quartile", "area"), 3: ("median", "area"), 4: ("lower_quartile", "area"), 5: ("median", "lad"), 6: ("lower_quartile", "lad")}
+NUMBERS = {
+    1: ("median", "area"),
+    2: ("lower_quartile", "area"),
+    3: ("median", "area"),
+    4: ("lower_quartile", "area"),
+    5: ("median", "lad"),
+    6: ("lower_quartile", "lad"),
+}
 _YEAR_RE = re.compile(r"^(?:year ending sep\w* )?((?:19|20)\d{2})$", re.IGNORECASE)
 
 
@@ -95,7 +127,8 @@ class HousingAffordability(Source):
                 sheets[s] = (int(m.group(1)), m.group(2))
         if not any(n in (1, 5) and x == "c" for n, x in sheets.values()):
             raise InputError(
-                path, f"no ratio sheets '1c' or '5c' (sheets: {', '.join(book.sheet_names)}): not the housing affordability workbook?"
+                path,
+                f"no ratio sheets '1c' or '5c' (sheets: {', '.join(book.sheet_names)}): not the housing affordability workbook?",
             )
         parts = [self._sheet(book, s, n, x) for s, (n, x) in sheets.items()]
         df = tidy(
@@ -146,7 +179,9 @@ class HousingAffordability(Source):
                 years.append(None)  # the last year before it, set below
                 measures.append(f"{measure}_5yr_average")
             else:
-                raise InputError(path, f"unexpected column header {h!r}", sheet=sheet, row=1, column=j, header=h)
+                raise InputError(
+                    path, f"unexpected column header {h!r}", sheet=sheet, row=1, column=j, header=h
+                )
         if not any(y for y in years):
             raise InputError(path, "no year columns in the header row", sheet=sheet, row=1)
         last = max(y for y in years if y)
@@ -161,13 +196,27 @@ class HousingAffordability(Source):
         for k in range(data_rows[-1] + 1 if data_rows else 2, len(rows)):
             line = rows[k]
             if any(isinstance(line[c], (int, float)) for c in cols if c < len(line)):
-                raise InputError(path, "numbers in a row without an area code", sheet=sheet, row=k, column=code_col)
+                raise InputError(
+                    path,
+                    "numbers in a row without an area code",
+                    sheet=sheet,
+                    row=k,
+                    column=code_col,
+                )
         if not data_rows:
             raise InputError(path, "no data rows under the header", sheet=sheet, row=1)
         codes = [clean_text(rows[r][code_col]) for r in data_rows]
         names = [clean_text(rows[r][name_col]) for r in data_rows]
         check_codes(codes, data_rows, file=path, sheet=sheet, col=code_col, header=header[code_col])
-        values, status = parse_block(rows, data_rows, cols, file=path, sheet=sheet, headers=[header[c] for c in cols], markers=MARKERS)
+        values, status = parse_block(
+            rows,
+            data_rows,
+            cols,
+            file=path,
+            sheet=sheet,
+            headers=[header[c] for c in cols],
+            markers=MARKERS,
+        )
         n, m = len(data_rows), len(cols)
         return {
             "geography_code": np.repeat(np.asarray(codes, dtype=object), m),

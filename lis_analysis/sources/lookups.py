@@ -40,11 +40,20 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
 
 from ..errors import InputError
-from ._base import Source, Workbook, clean_text, geography_level, lookup_frame, read_csv_rows
+from ._base import (
+    Measure,
+    Source,
+    Workbook,
+    clean_text,
+    geography_level,
+    lookup_frame,
+    read_csv_rows,
+)
 
 #: Column prefix (as in ``LAD24CD``) -> geography level of its codes.
 PREFIX_LEVELS = {
@@ -59,7 +68,20 @@ PREFIX_LEVELS = {
     "LEP": "lep",
 }
 _COL_RE = re.compile(r"^(LAD|LAU1|ITL1|ITL2|ITL3|RGN|CAUTH|LSIP|LEP)(\d{2})(CD|NM)$", re.IGNORECASE)
-_MONTHS = "january february march april may june july august september october november december".split()
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 
 
 def find_columns(header: Sequence[object]) -> dict[str, dict[str, int | str]]:
@@ -87,7 +109,11 @@ def _release(path: Path, year: str | None) -> str:
 def _first_line(path: Path) -> str:
     try:
         with open(path, "rb") as fh:
-            return fh.read(2048).decode("utf-8-sig", "ignore").splitlines()[0] if path.stat().st_size else ""
+            return (
+                fh.read(2048).decode("utf-8-sig", "ignore").splitlines()[0]
+                if path.stat().st_size
+                else ""
+            )
     except (OSError, IndexError):
         return ""
 
@@ -97,7 +123,7 @@ class _Lookup(Source):
 
     kind = "lookup"
     publisher = "Office for National Statistics"
-    measures: dict = {}
+    measures: ClassVar[dict[str, Measure]] = {}
     #: Column prefixes that must be present (child first).
     required: tuple[str, ...] = ()
 
@@ -133,13 +159,24 @@ class _Lookup(Source):
             r += 1
         for k in range(r, len(rows)):
             if any(clean_text(c) for c in rows[k]):
-                raise InputError(path, f"data row after the blank row {r + 1} (the table has a gap)", sheet=sheet, row=k)
+                raise InputError(
+                    path,
+                    f"data row after the blank row {r + 1} (the table has a gap)",
+                    sheet=sheet,
+                    row=k,
+                )
         if not data:
             raise InputError(path, "no data rows under the header", sheet=sheet, row=0)
         return cols, data
 
     def _codes(
-        self, path: Path, rows: list[list], data: list[int], col: dict, prefix: str, sheet: str | None
+        self,
+        path: Path,
+        rows: list[list],
+        data: list[int],
+        col: dict,
+        prefix: str,
+        sheet: str | None,
     ) -> tuple[list[str], list[str]]:
         """Codes (validated against the expected level) and names of one prefix."""
         cj, nj = int(col["CD"]), int(col["NM"])
@@ -151,12 +188,25 @@ class _Lookup(Source):
             code = clean_text(line[cj]) if cj < len(line) else ""
             name = clean_text(line[nj]) if nj < len(line) else ""
             level = geography_level(code) if code else "missing"
-            ok = level == want or (want == "lau1" and (level == "lad" or re.fullmatch(r"[EWSN]\d{8}", code)))
+            ok = level == want or (
+                want == "lau1" and (level == "lad" or re.fullmatch(r"[EWSN]\d{8}", code))
+            )
             if not ok:
-                problem = "empty code" if not code else f"{code!r} is not a {want.upper()} code (looks like: {level})"
+                problem = (
+                    "empty code"
+                    if not code
+                    else f"{code!r} is not a {want.upper()} code (looks like: {level})"
+                )
                 raise InputError(path, problem, sheet=sheet, row=r, column=cj, header=header)
             if not name:
-                raise InputError(path, f"empty name for {code}", sheet=sheet, row=r, column=nj, header=clean_text(rows[0][nj]))
+                raise InputError(
+                    path,
+                    f"empty name for {code}",
+                    sheet=sheet,
+                    row=r,
+                    column=nj,
+                    header=clean_text(rows[0][nj]),
+                )
             codes.append(code)
             names.append(name)
         return codes, names
@@ -180,7 +230,11 @@ class _Lookup(Source):
         for i, (c, p) in enumerate(zip(child[0], parent[0], strict=True)):
             if (c, p) in pairs:
                 continue
-            if c in seen and seen[c][0] != p and not (allow_split and len(allow_split.get(c, ())) > 1):
+            if (
+                c in seen
+                and seen[c][0] != p
+                and not (allow_split and len(allow_split.get(c, ())) > 1)
+            ):
                 raise InputError(
                     path,
                     f"{relation}: {c} maps to both {seen[c][0]} (row {seen[c][1] + 1}) and {p}",
@@ -201,7 +255,9 @@ class _Lookup(Source):
             row=[rows[i] for i in keep],
         )
 
-    def _done(self, df: pd.DataFrame, path: Path, release: str, warnings: list[str] | None = None) -> pd.DataFrame:
+    def _done(
+        self, df: pd.DataFrame, path: Path, release: str, warnings: list[str] | None = None
+    ) -> pd.DataFrame:
         df["release"] = release
         df["source_file"] = path.name
         df["release"] = df["release"].astype("string")
@@ -225,23 +281,39 @@ class LadItlLookup(_Lookup):
         rows = read_csv_rows(path)
         cols, data = self._table(path, rows, None)
         lad = (*self._codes(path, rows, data, cols["LAD"], "LAD", None), "lad")
-        itl = {k: (*self._codes(path, rows, data, cols[k], k, None), k.lower()) for k in ("ITL3", "ITL2", "ITL1")}
+        itl = {
+            k: (*self._codes(path, rows, data, cols[k], k, None), k.lower())
+            for k in ("ITL3", "ITL2", "ITL1")
+        }
         # A district split between ITL3s by LAU1 (North Ayrshire) is published that way.
         split: dict[str, set[str]] = {}
         if "LAU1" in cols:
             lau = self._codes(path, rows, data, cols["LAU1"], "LAU1", None)[0]
             for c, u in zip(lad[0], lau, strict=True):
                 split.setdefault(c, set()).add(u)
-        parts = [self._relation(path, f"lad_to_{k.lower()}", lad, itl[k], data, sheet=None, allow_split=split) for k in ("ITL3", "ITL2", "ITL1")]
-        parts.append(self._relation(path, "itl3_to_itl2", itl["ITL3"], itl["ITL2"], data, sheet=None))
-        parts.append(self._relation(path, "itl2_to_itl1", itl["ITL2"], itl["ITL1"], data, sheet=None))
+        parts = [
+            self._relation(
+                path, f"lad_to_{k.lower()}", lad, itl[k], data, sheet=None, allow_split=split
+            )
+            for k in ("ITL3", "ITL2", "ITL1")
+        ]
+        parts.append(
+            self._relation(path, "itl3_to_itl2", itl["ITL3"], itl["ITL2"], data, sheet=None)
+        )
+        parts.append(
+            self._relation(path, "itl2_to_itl1", itl["ITL2"], itl["ITL1"], data, sheet=None)
+        )
         df = pd.concat(parts, ignore_index=True)
         warnings = []
         l3 = df[df["relation"] == "lad_to_itl3"]
-        for code, grp in l3[l3["child_code"].duplicated(keep=False)].groupby("child_code", sort=True):
+        for code, grp in l3[l3["child_code"].duplicated(keep=False)].groupby(
+            "child_code", sort=True
+        ):
             warnings.append(
                 f"{code} {grp['child_name'].iloc[0]} is split by LAU1 between "
-                + " and ".join(f"{p} {n}" for p, n in zip(grp["parent_code"], grp["parent_name"], strict=True))
+                + " and ".join(
+                    f"{p} {n}" for p, n in zip(grp["parent_code"], grp["parent_name"], strict=True)
+                )
                 + "; its district figures cannot be allocated to one ITL3/ITL2"
             )
         return self._done(df, path, _release(path, str(cols["ITL1"]["year"])), warnings)
@@ -311,10 +383,15 @@ class LepNames(_Lookup):
         for code, r in zip(codes, data, strict=True):
             if code in first:
                 raise InputError(
-                    path, f"duplicate LEP code {code} (first at row {first[code] + 1})", row=r, column=int(cols["LEP"]["CD"])
+                    path,
+                    f"duplicate LEP code {code} (first at row {first[code] + 1})",
+                    row=r,
+                    column=int(cols["LEP"]["CD"]),
                 )
             first[code] = r
-        df = lookup_frame(relation="lep_names", child_code=codes, child_name=names, child_level="lep", row=data)
+        df = lookup_frame(
+            relation="lep_names", child_code=codes, child_name=names, child_level="lep", row=data
+        )
         return self._done(df, path, _release(path, str(cols["LEP"]["year"])))
 
 
@@ -363,7 +440,9 @@ class LsipLookup(_Lookup):
                     continue
                 main = counts.most_common(1)[0][0]
                 others = [(c, n, cur) for c, n, cur in mem if cur != main]
-                who = ", ".join(f"{c} {n}" for c, n, _ in others[:3]) + (" ..." if len(others) > 3 else "")
+                who = ", ".join(f"{c} {n}" for c, n, _ in others[:3]) + (
+                    " ..." if len(others) > 3 else ""
+                )
                 warnings.append(
                     f"new LSIP area '{to}' = {main} plus {len(others)} district(s) from "
                     f"{', '.join(sorted({cur for *_, cur in others}))} ({who})"

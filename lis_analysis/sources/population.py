@@ -63,26 +63,64 @@ from ._base import (
     year_columns,
 )
 
-_POPULATION = Measure("population", "persons", "additive", "Usual resident population, all ages, at 30 June")
+_POPULATION = Measure(
+    "population", "persons", "additive", "Usual resident population, all ages, at 30 June"
+)
 _AGE_MEASURES = [
-    Measure("population_0_15", "persons", "additive", "Usual resident population aged 0 to 15, at 30 June"),
-    Measure("population_16_64", "persons", "additive", "Usual resident population aged 16 to 64 (working age), at 30 June"),
-    Measure("population_65_plus", "persons", "additive", "Usual resident population aged 65 and over, at 30 June"),
+    Measure(
+        "population_0_15",
+        "persons",
+        "additive",
+        "Usual resident population aged 0 to 15, at 30 June",
+    ),
+    Measure(
+        "population_16_64",
+        "persons",
+        "additive",
+        "Usual resident population aged 16 to 64 (working age), at 30 June",
+    ),
+    Measure(
+        "population_65_plus",
+        "persons",
+        "additive",
+        "Usual resident population aged 65 and over, at 30 June",
+    ),
 ]
 ALL_MEASURES = {m.id: m for m in [_POPULATION, *_AGE_MEASURES]}
 
 #: Age bands summed from the MYE2 single years (inclusive; 90 is the '90+' column).
-AGE_BANDS = {"population_0_15": (0, 15), "population_16_64": (16, 64), "population_65_plus": (65, 90)}
+AGE_BANDS = {
+    "population_0_15": (0, 15),
+    "population_16_64": (16, 64),
+    "population_65_plus": (65, 90),
+}
 
-_MONTHS = "january february march april may june july august september october november december".split()
-_DATE_RE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})", re.IGNORECASE)
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_DATE_RE = re.compile(
+    r"(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})", re.IGNORECASE
+)
 
 
 def _iso(m: re.Match) -> str:
     return f"{m.group(3)}-{_MONTHS.index(m.group(2).lower()) + 1:02d}-{int(m.group(1)):02d}"
 
 
-def _data_rows(rows: list[list], start: int, code_col: int, *, file: Path, sheet: str | None) -> list[int]:
+def _data_rows(
+    rows: list[list], start: int, code_col: int, *, file: Path, sheet: str | None
+) -> list[int]:
     """Rows from ``start`` up to the first blank code cell; what follows must be blank or
     footnotes (a geography code further down means a gap in the table, not its end)."""
     out: list[int] = []
@@ -115,7 +153,9 @@ def _status_warning(df: pd.DataFrame, notes: dict[str, str] | None = None) -> li
         span = f"{years[0]}" if len(years) == 1 else f"{years[0]}-{years[-1]}"
         meaning = (notes or {}).get(str(marker)) or MARKERS.get(str(marker), "")
         meaning = meaning if len(meaning) <= 160 else meaning[:157] + "..."
-        out.append(f"{len(grp):,} cells marked {marker} ({span}; {grp['geography_code'].nunique()} areas): {meaning}")
+        out.append(
+            f"{len(grp):,} cells marked {marker} ({span}; {grp['geography_code'].nunique()} areas): {meaning}"
+        )
     return out
 
 
@@ -143,7 +183,12 @@ class PopulationLA(Source):
         sheet = book.find_sheet("Population data")
         rows = book.rows(sheet)
         h = find_row(
-            rows, lambda c: "la code" in (x.lower() for x in c), file=path, sheet=sheet, what="header row with 'LA code'", limit=10
+            rows,
+            lambda c: "la code" in (x.lower() for x in c),
+            file=path,
+            sheet=sheet,
+            what="header row with 'LA code'",
+            limit=10,
         )
         cols = require_columns(rows[h], ["LA code", "LA name"], file=path, sheet=sheet, row=h)
         ycols = year_columns(rows[h], file=path, sheet=sheet, row=h)
@@ -154,7 +199,9 @@ class PopulationLA(Source):
         check_codes(codes, data, file=path, sheet=sheet, col=cols["LA code"], header="LA code")
         names = [clean_text(rows[r][cols["LA name"]]) for r in data]
         ci = [c for c, _ in ycols]
-        values, status = parse_block(rows, data, ci, file=path, sheet=sheet, headers=[clean_text(rows[h][c]) for c in ci])
+        values, status = parse_block(
+            rows, data, ci, file=path, sheet=sheet, headers=[clean_text(rows[h][c]) for c in ci]
+        )
         df = melt_wide(
             codes=codes,
             names=names,
@@ -194,7 +241,14 @@ NOMIS_AGES = {
     "aged0-15": "population_0_15",
     "aged65+": "population_65_plus",
 }
-NOMIS_SEXES = {"total": "All", "allpersons": "All", "male": "Male", "males": "Male", "female": "Female", "females": "Female"}
+NOMIS_SEXES = {
+    "total": "All",
+    "allpersons": "All",
+    "male": "Male",
+    "males": "Male",
+    "female": "Female",
+    "females": "Female",
+}
 
 
 class NomisPopulationLAD(Source):
@@ -247,22 +301,34 @@ class NomisPopulationLAD(Source):
                 parts.append(df)
                 continue
             if len(row) > 1 and is_geography_code(row[1]):
-                raise InputError(path, "data row outside a table (no header line above it)", row=i, column=1)
+                raise InputError(
+                    path, "data row outside a table (no header line above it)", row=i, column=1
+                )
             i += 1  # title, copyright and footnote lines
         if not parts:
-            raise InputError(path, "no header line with 'mnemonic' found (not a Nomis table download?)")
-        out = self.finish(pd.concat(parts, ignore_index=True).assign(release=release or np.nan), path)
+            raise InputError(
+                path, "no header line with 'mnemonic' found (not a Nomis table download?)"
+            )
+        out = self.finish(
+            pd.concat(parts, ignore_index=True).assign(release=release or np.nan), path
+        )
         out.attrs["warnings"] = _status_warning(out, {"-": "These figures are missing (Nomis)"})
         return out
 
-    def _block(self, cells: list[list[str]], h: int, meta: dict[str, tuple[str, int]], path: Path) -> tuple[pd.DataFrame, int]:
+    def _block(
+        self, cells: list[list[str]], h: int, meta: dict[str, tuple[str, int]], path: Path
+    ) -> tuple[pd.DataFrame, int]:
         """One table: header at row ``h``, optional blank line, data up to a blank line."""
         header = cells[h]
         age, age_row = meta.get("age", ("", None))
         measure = NOMIS_AGES.get(re.sub(r"\s+", "", age).lower())
         if measure is None:
             if age_row is None:
-                raise InputError(path, "no 'Age :' line above the table, so the population measured is unknown", row=h)
+                raise InputError(
+                    path,
+                    "no 'Age :' line above the table, so the population measured is unknown",
+                    row=h,
+                )
             raise InputError(
                 path,
                 f"age {age!r} is not one this parser reads (known: All Ages, Aged 16 - 64, Aged 0 - 15, Aged 65+)",
@@ -272,7 +338,9 @@ class NomisPopulationLAD(Source):
         sex, sex_row = meta.get("gender", meta.get("sex", ("Total", None)))
         breakdown = NOMIS_SEXES.get(re.sub(r"\s+", "", sex).lower())
         if breakdown is None:
-            raise InputError(path, f"gender {sex!r} is not Total, Male or Female", row=sex_row, column=1)
+            raise InputError(
+                path, f"gender {sex!r} is not Total, Male or Female", row=sex_row, column=1
+            )
         code_col = next(j for j, c in enumerate(header) if c.lower() == "mnemonic")
         name_col = 0 if code_col != 0 else 1
         ycols = year_columns(header, file=path, sheet=None, row=h)
@@ -283,7 +351,13 @@ class NomisPopulationLAD(Source):
         while r < len(cells) and any(cells[r]):
             code = cells[r][code_col] if code_col < len(cells[r]) else ""
             if not code:
-                raise InputError(path, "empty geography code in a data row", row=r, column=code_col, header="mnemonic")
+                raise InputError(
+                    path,
+                    "empty geography code in a data row",
+                    row=r,
+                    column=code_col,
+                    header="mnemonic",
+                )
             data.append(r)
             r += 1
         if not data:
@@ -295,9 +369,13 @@ class NomisPopulationLAD(Source):
         for k in data:
             if len(cells[k]) < len(header):
                 raise InputError(
-                    path, f"row has {len(cells[k])} fields, the header {len(header)} (truncated line?)", row=k
+                    path,
+                    f"row has {len(cells[k])} fields, the header {len(header)} (truncated line?)",
+                    row=k,
                 )
-        values, status = parse_block(cells, data, ci, file=path, sheet=None, headers=[header[c] for c in ci])
+        values, status = parse_block(
+            cells, data, ci, file=path, sheet=None, headers=[header[c] for c in ci]
+        )
         df = melt_wide(
             codes=codes,
             names=names,
@@ -327,7 +405,7 @@ class PopulationMYE(Source):
     title = "Population estimates for the UK, England and Wales, Scotland and Northern Ireland (MYE tables)"
     patterns = ("ukpopestimatesmid*.xls*",)
     measures = ALL_MEASURES
-    #: The last mid-year estimated on the pre-Census-2021 basis in these workbooks.
+    #: Workbooks for this mid-year or earlier predate the Census 2021 rebasing.
     LAST_UNREBASED_YEAR = 2020
 
     def _release(self, book: Workbook) -> str:
@@ -352,7 +430,13 @@ class PopulationMYE(Source):
         title = clean_text(rows[0][0]) if rows and rows[0] else ""
         m = re.search(r"mid-(\d{4})", title, re.IGNORECASE)
         if not m:
-            raise InputError(path, f"title {title[:80]!r} does not say which mid-year it is ('mid-YYYY')", sheet=sheet, row=0, column=0)
+            raise InputError(
+                path,
+                f"title {title[:80]!r} does not say which mid-year it is ('mid-YYYY')",
+                sheet=sheet,
+                row=0,
+                column=0,
+            )
         year = int(m.group(1))
         h = find_row(
             rows,
@@ -370,7 +454,10 @@ class PopulationMYE(Source):
             label = "90+" if a == 90 else str(a)
             if label not in labels:
                 raise InputError(
-                    path, f"expected age column {label!r} in the header row (single years 0..89 and '90+')", sheet=sheet, row=h
+                    path,
+                    f"expected age column {label!r} in the header row (single years 0..89 and '90+')",
+                    sheet=sheet,
+                    row=h,
                 )
             age_col[a] = labels.index(label)
         data = _data_rows(rows, h + 1, cols["Code"], file=path, sheet=sheet)
@@ -380,7 +467,9 @@ class PopulationMYE(Source):
         check_codes(codes, data, file=path, sheet=sheet, col=cols["Code"], header="Code")
         names = [clean_text(rows[r][cols["Name"]]) for r in data]
         block_cols = [cols["All ages"], *(age_col[a] for a in range(91))]
-        values, status = parse_block(rows, data, block_cols, file=path, sheet=sheet, headers=[labels[c] for c in block_cols])
+        values, status = parse_block(
+            rows, data, block_cols, file=path, sheet=sheet, headers=[labels[c] for c in block_cols]
+        )
         ages_v, ages_s = values[:, 1:], status[:, 1:]
         parts = [
             tidy(
@@ -430,22 +519,31 @@ class PopulationMYE(Source):
         df["breakdown"] = "All"
         df["release"] = self._release(book) or np.nan
         out = self.finish(df, path)
-        if out["year"].min() <= self.LAST_UNREBASED_YEAR:
+        if year <= self.LAST_UNREBASED_YEAR:
+            # A workbook for mid-2020 or earlier was published before Census 2021: all its
+            # years are on the old basis. (Later workbooks are Census-2021 based.)
             warnings.insert(
                 0,
-                f"mid-year estimates for {int(out['year'].min())}-{min(int(out['year'].max()), self.LAST_UNREBASED_YEAR)} "
-                "here are on the pre-Census-2021 basis (not rebased): they differ from the rebased series "
+                f"mid-year estimates for {int(out['year'].min())}-{year} in this workbook are on the "
+                "pre-Census-2021 basis (not rebased): they differ from the rebased series "
                 "(ons_population_la, nomis_population_lad) and must not be spliced with them",
             )
         out.attrs["warnings"] = warnings
         return out
 
-    def _mye4(self, book: Workbook, year: int, all_ages: dict[str, float], path: Path) -> tuple[pd.DataFrame, list[str]]:
+    def _mye4(
+        self, book: Workbook, year: int, all_ages: dict[str, float], path: Path
+    ) -> tuple[pd.DataFrame, list[str]]:
         """Totals for the MYE4 years other than ``year``; its ``year`` column checked."""
         sheet = "MYE4"
         rows = book.rows(sheet)
         h = find_row(
-            rows, lambda c: bool(c) and c[0].lower() == "code", file=path, sheet=sheet, what="header row with 'Code'", limit=20
+            rows,
+            lambda c: bool(c) and c[0].lower() == "code",
+            file=path,
+            sheet=sheet,
+            what="header row with 'Code'",
+            limit=20,
         )
         cols = require_columns(rows[h], ["Code", "Name"], file=path, sheet=sheet, row=h)
         ycols = year_columns(rows[h], prefix="Mid-", file=path, sheet=sheet, row=h)
@@ -454,16 +552,22 @@ class PopulationMYE(Source):
         check_codes(codes, data, file=path, sheet=sheet, col=cols["Code"], header="Code")
         names = [clean_text(rows[r][cols["Name"]]) for r in data]
         ci = [c for c, _ in ycols]
-        values, status = parse_block(rows, data, ci, file=path, sheet=sheet, headers=[clean_text(rows[h][c]) for c in ci])
+        values, status = parse_block(
+            rows, data, ci, file=path, sheet=sheet, headers=[clean_text(rows[h][c]) for c in ci]
+        )
         warnings = []
         years = [y for _, y in ycols]
         if year in years:
             j = years.index(year)
             bad = [
-                c for c, v in zip(codes, values[:, j], strict=True) if c in all_ages and abs(all_ages[c] - v) > 0.5
+                c
+                for c, v in zip(codes, values[:, j], strict=True)
+                if c in all_ages and abs(all_ages[c] - v) > 0.5
             ]
             if bad:
-                warnings.append(f"MYE4 mid-{year} differs from MYE2 'All ages' for {len(bad)} areas (first: {bad[0]}); MYE2 kept")
+                warnings.append(
+                    f"MYE4 mid-{year} differs from MYE2 'All ages' for {len(bad)} areas (first: {bad[0]}); MYE2 kept"
+                )
         keep = [j for j, y in enumerate(years) if y != year]
         df = melt_wide(
             codes=codes,

@@ -70,7 +70,7 @@ def _release_from_contents(book: Workbook) -> str:
     Productivity June 2024 release"; empty if the sheet does not say."""
     if not book.has("Contents"):
         return ""
-    months = "january february march april may june july august september october november december".split()
+    months = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
     text = " ".join(clean_text(c) for row in book.rows("Contents") for c in row)
     m = re.search(r"(" + "|".join(months) + r")\s+(\d{4})\s+release", text, re.IGNORECASE)
     if not m:

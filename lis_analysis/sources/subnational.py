@@ -38,7 +38,16 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ._base import Measure, Source, Workbook, check_codes, clean_text, parse_block, tidy
+from ._base import (
+    Measure,
+    Source,
+    Workbook,
+    check_codes,
+    clean_text,
+    geography_level,
+    parse_block,
+    tidy,
+)
 
 DATASET = "ons_subnational_explorer"
 POP_16_64 = "ons_population_mye:population_16_64"
@@ -83,328 +92,60 @@ _ID_OVERRIDES = {"Goverment R&D": "government_r_and_d", "4G area coverage": "are
 
 #: sheet -> (unit, aggregation, denominator, nonnegative, description). Units are ours;
 #: the Data dictionary's wording is checked against them (_DICTIONARY_UNITS).
+# fmt: off
 _SHEETS: dict[str, tuple[str, str, str | None, bool, str]] = {
-    "GVA per hour": (
-        "GBP",
-        "ratio",
-        "ons_productivity_lad:hours_weekly",
-        True,
-        "GVA per hour worked (£), 2021",
-    ),
-    "Weekly pay": (
-        "GBP",
-        "not_aggregable",
-        None,
-        True,
-        "Gross median weekly pay, residence-based (£)",
-    ),
-    "Employment rate": (
-        "percent",
-        "survey_rate",
-        POP_16_64,
-        True,
-        "Employment rate aged 16-64 (APS, GB)",
-    ),
-    "Employment rate (NI)": (
-        "percent",
-        "survey_rate",
-        POP_16_64,
-        True,
-        "Employment rate aged 16-64 (LFS, NI)",
-    ),
-    "Unemployment rate": (
-        "percent",
-        "not_aggregable",
-        None,
-        True,
-        "Modelled unemployment rate aged 16+ (base: economically active, not published here)",
-    ),
-    "GDHI per head": (
-        "GBP",
-        "ratio",
-        POP_ALL,
-        True,
-        "Gross disposable household income per head (£)",
-    ),
-    "New enterprises": (
-        "enterprises",
-        "additive",
-        None,
-        True,
-        "Births of new enterprises (rounded to 5)",
-    ),
-    "Deaths of enterprises": (
-        "enterprises",
-        "additive",
-        None,
-        True,
-        "Deaths of enterprises (rounded to 5)",
-    ),
-    "Active enterprises": (
-        "enterprises",
-        "additive",
-        None,
-        True,
-        "Active enterprises (rounded to 5)",
-    ),
-    "High growth enterprises": (
-        "enterprises",
-        "additive",
-        None,
-        True,
-        "High growth enterprises (rounded to 5)",
-    ),
-    "UK exports": (
-        "GBP million",
-        "additive",
-        None,
-        True,
-        "Total value of exports of goods and services (£ million)",
-    ),
-    "Inward FDI": (
-        "GBP million",
-        "additive",
-        None,
-        False,
-        "Inward FDI international investment position (£ million; can be negative)",
-    ),
-    "Outward FDI": (
-        "GBP million",
-        "additive",
-        None,
-        False,
-        "Outward FDI international investment position (£ million; can be negative)",
-    ),
-    "Goverment R&D": (
-        "GBP million",
-        "additive",
-        None,
-        True,
-        "Public-funded gross regional expenditure on R&D (£ million)",
-    ),
-    "Public transport to employer": (
-        "minutes",
-        "not_aggregable",
-        None,
-        True,
-        "Average travel time to nearest employment centre (500-4999 jobs) by public transport/walking",
-    ),
-    "Drive to employer": (
-        "minutes",
-        "not_aggregable",
-        None,
-        True,
-        "Average travel time to nearest employment centre (500-4999 jobs) by car",
-    ),
-    "Cycle to employer": (
-        "minutes",
-        "not_aggregable",
-        None,
-        True,
-        "Average travel time to nearest employment centre (500-4999 jobs) by cycle",
-    ),
-    "Broadband availability": (
-        "percent",
-        "not_aggregable",
-        None,
-        True,
-        "Percentage of premises with gigabit-capable broadband (premises counts not published here)",
-    ),
-    "4G area coverage": (
-        "percent",
-        "not_aggregable",
-        None,
-        True,
-        "Percentage of area with 4G coverage from at least one operator",
-    ),
-    "KS2 attainment": (
-        "percent",
-        "not_aggregable",
-        None,
-        True,
-        "Pupils meeting expected standard in reading, writing and maths at KS2",
-    ),
-    "GCSE by age 19": (
-        "percent",
-        "not_aggregable",
-        None,
-        True,
-        "Young people achieving GCSEs in English and maths by age 19",
-    ),
-    "Ofsted": (
-        "percent",
-        "not_aggregable",
-        None,
-        True,
-        "State-funded schools rated good or outstanding",
-    ),
-    "Persistent absences": (
-        "percent",
-        "not_aggregable",
-        None,
-        True,
-        "Persistent absences, all pupils",
-    ),
-    "Persistent absences FSM": (
-        "percent",
-        "not_aggregable",
-        None,
-        True,
-        "Persistent absences, pupils eligible for FSM",
-    ),
-    "Persistent absences CLA": (
-        "percent",
-        "not_aggregable",
-        None,
-        True,
-        "Persistent absences, looked-after children",
-    ),
-    "Early years comms": (
-        "percent",
-        "not_aggregable",
-        None,
-        True,
-        "5-year-olds at expected level, communication and language",
-    ),
-    "Early years literacy": (
-        "percent",
-        "not_aggregable",
-        None,
-        True,
-        "5-year-olds at expected level, literacy",
-    ),
-    "Early years maths": (
-        "percent",
-        "not_aggregable",
-        None,
-        True,
-        "5-year-olds at expected level, maths",
-    ),
-    "FE and skills achievements": (
-        "achievements",
-        "additive",
-        None,
-        True,
-        "19+ further education and skills learner achievements (count)",
-    ),
-    "Apprenticeship starts": (
-        "per 100,000 population",
-        "not_aggregable",
-        None,
-        True,
-        "Apprenticeship starts, adults 16+, per 100,000 population",
-    ),
-    "Apprenticeship achievements": (
-        "per 100,000 population",
-        "not_aggregable",
-        None,
-        True,
-        "Apprenticeship achievements, adults 16+, per 100,000 population",
-    ),
-    "Level 3+ qualifications": (
-        "percent",
-        "survey_rate",
-        POP_16_64,
-        True,
-        "Aged 16-64 with NVQ3+ qualifications (APS, GB)",
-    ),
-    "Level 3+ qualifications (NI)": (
-        "percent",
-        "survey_rate",
-        POP_16_64,
-        True,
-        "Aged 16-64 with NVQ3+ qualifications (NI)",
-    ),
-    "FE and skills participation": (
-        "per 100,000 population",
-        "not_aggregable",
-        None,
-        True,
-        "19+ further education and skills participation per 100,000 population",
-    ),
-    "Female HLE": (
-        "years",
-        "not_aggregable",
-        None,
-        True,
-        "Female healthy life expectancy at birth",
-    ),
+    "GVA per hour": ("GBP", "ratio", "ons_productivity_lad:hours_weekly", True, "GVA per hour worked (£), 2021"),
+    "Weekly pay": ("GBP", "not_aggregable", None, True, "Gross median weekly pay, residence-based (£)"),
+    "Employment rate": ("percent", "survey_rate", POP_16_64, True, "Employment rate aged 16-64 (APS, GB)"),
+    "Employment rate (NI)": ("percent", "survey_rate", POP_16_64, True, "Employment rate aged 16-64 (LFS, NI)"),
+    "Unemployment rate": ("percent", "not_aggregable", None, True, "Modelled unemployment rate aged 16+ (base: economically active, not published here)"),
+    "GDHI per head": ("GBP", "ratio", POP_ALL, True, "Gross disposable household income per head (£)"),
+    "New enterprises": ("enterprises", "additive", None, True, "Births of new enterprises (rounded to 5)"),
+    "Deaths of enterprises": ("enterprises", "additive", None, True, "Deaths of enterprises (rounded to 5)"),
+    "Active enterprises": ("enterprises", "additive", None, True, "Active enterprises (rounded to 5)"),
+    "High growth enterprises": ("enterprises", "additive", None, True, "High growth enterprises (rounded to 5)"),
+    "UK exports": ("GBP million", "additive", None, True, "Total value of exports of goods and services (£ million)"),
+    "Inward FDI": ("GBP million", "additive", None, False, "Inward FDI international investment position (£ million; can be negative)"),
+    "Outward FDI": ("GBP million", "additive", None, False, "Outward FDI international investment position (£ million; can be negative)"),
+    "Goverment R&D": ("GBP million", "additive", None, True, "Public-funded gross regional expenditure on R&D (£ million)"),
+    "Public transport to employer": ("minutes", "not_aggregable", None, True, "Average travel time to nearest employment centre (500-4999 jobs) by public transport/walking"),
+    "Drive to employer": ("minutes", "not_aggregable", None, True, "Average travel time to nearest employment centre (500-4999 jobs) by car"),
+    "Cycle to employer": ("minutes", "not_aggregable", None, True, "Average travel time to nearest employment centre (500-4999 jobs) by cycle"),
+    "Broadband availability": ("percent", "not_aggregable", None, True, "Percentage of premises with gigabit-capable broadband (premises counts not published here)"),
+    "4G area coverage": ("percent", "not_aggregable", None, True, "Percentage of area with 4G coverage from at least one operator"),
+    "KS2 attainment": ("percent", "not_aggregable", None, True, "Pupils meeting expected standard in reading, writing and maths at KS2"),
+    "GCSE by age 19": ("percent", "not_aggregable", None, True, "Young people achieving GCSEs in English and maths by age 19"),
+    "Ofsted": ("percent", "not_aggregable", None, True, "State-funded schools rated good or outstanding"),
+    "Persistent absences": ("percent", "not_aggregable", None, True, "Persistent absences, all pupils"),
+    "Persistent absences FSM": ("percent", "not_aggregable", None, True, "Persistent absences, pupils eligible for FSM"),
+    "Persistent absences CLA": ("percent", "not_aggregable", None, True, "Persistent absences, looked-after children"),
+    "Early years comms": ("percent", "not_aggregable", None, True, "5-year-olds at expected level, communication and language"),
+    "Early years literacy": ("percent", "not_aggregable", None, True, "5-year-olds at expected level, literacy"),
+    "Early years maths": ("percent", "not_aggregable", None, True, "5-year-olds at expected level, maths"),
+    "FE and skills achievements": ("achievements", "additive", None, True, "19+ further education and skills learner achievements (count)"),
+    "Apprenticeship starts": ("per 100,000 population", "not_aggregable", None, True, "Apprenticeship starts, adults 16+, per 100,000 population"),
+    "Apprenticeship achievements": ("per 100,000 population", "not_aggregable", None, True, "Apprenticeship achievements, adults 16+, per 100,000 population"),
+    "Level 3+ qualifications": ("percent", "survey_rate", POP_16_64, True, "Aged 16-64 with NVQ3+ qualifications (APS, GB)"),
+    "Level 3+ qualifications (NI)": ("percent", "survey_rate", POP_16_64, True, "Aged 16-64 with NVQ3+ qualifications (NI)"),
+    "FE and skills participation": ("per 100,000 population", "not_aggregable", None, True, "19+ further education and skills participation per 100,000 population"),
+    "Female HLE": ("years", "not_aggregable", None, True, "Female healthy life expectancy at birth"),
     "Male HLE": ("years", "not_aggregable", None, True, "Male healthy life expectancy at birth"),
-    "Smokers": (
-        "percent",
-        "not_aggregable",
-        None,
-        True,
-        "Adults who currently smoke cigarettes (APS 18+; base not published here)",
-    ),
-    "Reception obesity": (
-        "percent",
-        "not_aggregable",
-        None,
-        True,
-        "Obesity prevalence, reception year",
-    ),
+    "Smokers": ("percent", "not_aggregable", None, True, "Adults who currently smoke cigarettes (APS 18+; base not published here)"),
+    "Reception obesity": ("percent", "not_aggregable", None, True, "Obesity prevalence, reception year"),
     "Year 6 obesity": ("percent", "not_aggregable", None, True, "Obesity prevalence, year 6"),
     "Adult obesity": ("percent", "not_aggregable", None, True, "Obesity prevalence, adults 18+"),
-    "Cancer diagnosis": (
-        "percent",
-        "not_aggregable",
-        None,
-        True,
-        "Cancers diagnosed at stages 1 and 2",
-    ),
-    "Under 75 mortality rate": (
-        "per 100,000 population",
-        "not_aggregable",
-        None,
-        True,
-        "Under-75 mortality rate from preventable circulatory diseases (age-standardised)",
-    ),
-    "Under 75 mortality rate (NI)": (
-        "per 100,000 population",
-        "not_aggregable",
-        None,
-        True,
-        "Under-75 mortality rate from preventable circulatory diseases (NI)",
-    ),
-    "Life satisfaction": (
-        "score 0-10",
-        "not_aggregable",
-        None,
-        True,
-        "Mean life satisfaction (APS)",
-    ),
-    "Worthwhile": (
-        "score 0-10",
-        "not_aggregable",
-        None,
-        True,
-        "Mean feeling that things done in life are worthwhile (APS)",
-    ),
+    "Cancer diagnosis": ("percent", "not_aggregable", None, True, "Cancers diagnosed at stages 1 and 2"),
+    "Under 75 mortality rate": ("per 100,000 population", "not_aggregable", None, True, "Under-75 mortality rate from preventable circulatory diseases (age-standardised)"),
+    "Under 75 mortality rate (NI)": ("per 100,000 population", "not_aggregable", None, True, "Under-75 mortality rate from preventable circulatory diseases (NI)"),
+    "Life satisfaction": ("score 0-10", "not_aggregable", None, True, "Mean life satisfaction (APS)"),
+    "Worthwhile": ("score 0-10", "not_aggregable", None, True, "Mean feeling that things done in life are worthwhile (APS)"),
     "Happiness": ("score 0-10", "not_aggregable", None, True, "Mean happiness yesterday (APS)"),
     "Anxiety": ("score 0-10", "not_aggregable", None, True, "Mean anxiety yesterday (APS)"),
-    "Net additions": (
-        "per 1,000 dwellings",
-        "not_aggregable",
-        None,
-        False,
-        "Net additions to the housing stock per 1,000 dwellings (can be negative)",
-    ),
-    "Homicide": (
-        "per 1,000,000 population",
-        "not_aggregable",
-        None,
-        True,
-        "Homicide offences per million population",
-    ),
-    "Devolution": (
-        "percent",
-        "not_aggregable",
-        None,
-        True,
-        "Population living in an area with a devolution deal with a directly elected mayor",
-    ),
+    "Net additions": ("per 1,000 dwellings", "not_aggregable", None, False, "Net additions to the housing stock per 1,000 dwellings (can be negative)"),
+    "Homicide": ("per 1,000,000 population", "not_aggregable", None, True, "Homicide offences per million population"),
+    "Devolution": ("percent", "not_aggregable", None, True, "Population living in an area with a devolution deal with a directly elected mayor"),
 }
+# fmt: on
 
 
 def measure_id(sheet: str) -> str:
@@ -465,6 +206,13 @@ def _release_from_notes(book: Workbook) -> str:
                 if m:
                     return f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}"
     return ""
+
+
+def _text(v: Any) -> str:
+    """A label cell as text; the fast path for the plain strings most cells are."""
+    if isinstance(v, str) and "  " not in v and "\n" not in v:
+        return v.strip()
+    return clean_text(v)
 
 
 def _metric_key(text: str) -> str:
@@ -540,7 +288,7 @@ class SubnationalExplorer(Source):
                 )
         dictionary = _dictionary(book)
         used: set[int] = set()
-        parts = []
+        parts: list[dict[str, Any]] = []
         meta: dict[str, Any] = {}
         obsolete: Counter[str] = Counter()
         flagged: list[str] = []
@@ -594,7 +342,13 @@ class SubnationalExplorer(Source):
                 "values carrying an 'Observation Status' remark (e.g. 'Value for Hackney and City of London combined'): "
                 + ", ".join(flagged)
             )
-        df = pd.concat(parts, ignore_index=True)
+        # One tidy() for all sheets (50 small frames cost more than the parsing).
+        cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+        levels = {c: geography_level(c) for c in set(cols["geography_code"])}
+        cols["geography_level"] = np.array(
+            [levels[c] for c in cols["geography_code"]], dtype=object
+        )
+        df = tidy(industry="Total", breakdown="All", **cols)
         release = _release_from_notes(book)
         if not release:
             warnings.append("release date not found on the Notes sheet")
@@ -604,7 +358,8 @@ class SubnationalExplorer(Source):
         df.attrs["metadata"] = {DATASET: {"release": release, "measures": meta}}
         return df
 
-    def _read_sheet(self, book: Workbook, sheet: str) -> tuple[pd.DataFrame, dict[str, Any]]:
+    def _read_sheet(self, book: Workbook, sheet: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """One indicator sheet as tidy columns (arrays) and what it says about itself."""
         rows = book.rows(sheet)
         path = book.path
         info: dict[str, Any] = {}
@@ -675,6 +430,7 @@ class SubnationalExplorer(Source):
                     sheet=sheet,
                     row=h,
                     column=k,
+                    header=head[k],
                 )
         status_col = low.index("observation status") if "observation status" in low else None
         notes_col = low.index("notes") if "notes" in low else None
@@ -683,8 +439,8 @@ class SubnationalExplorer(Source):
         # blank rows or footnotes (no numbers) follow.
         data, no_code = [], []
         r = h + 1
-        while r < len(rows) and clean_text(rows[r][0]):
-            code = clean_text(rows[r][0])
+        while r < len(rows) and _text(rows[r][0]):
+            code = _text(rows[r][0])
             if code.lower() == "na":
                 no_code.append(self._name(rows[r], name_cols) or f"row {r + 1}")
             else:
@@ -702,7 +458,7 @@ class SubnationalExplorer(Source):
                 )
         if not data:
             raise InputError(path, "no data rows under the header", sheet=sheet, row=h)
-        codes = [clean_text(rows[i][0]) for i in data]
+        codes = [_text(rows[i][0]) for i in data]
         names = []
         for i in data:
             nm = self._name(rows[i], name_cols)
@@ -730,7 +486,7 @@ class SubnationalExplorer(Source):
         def texts(c: int | None) -> list[str]:
             if c is None:
                 return [""] * len(data)
-            return [clean_text(rows[i][c]) if c < len(rows[i]) else "" for i in data]
+            return [_text(rows[i][c]) if c < len(rows[i]) else "" for i in data]
 
         notes = texts(notes_col)
         remarks = texts(status_col)
@@ -743,30 +499,29 @@ class SubnationalExplorer(Source):
         info["no_code"] = no_code
         info["header_row"] = h
         info["value_header"] = head[vcol]
-        m = SHEETS[sheet]
-        df = tidy(
-            measure=m.id,
-            geography_code=codes,
-            geography_name=names,
-            industry="Total",
-            breakdown="All",
-            period=period,
-            year=year,
-            value=values[:, 0],
-            status=status[:, 0],
-            ci_lower=values[:, cols.index(lo)] if lo is not None else np.nan,
-            ci_upper=values[:, cols.index(hi)] if hi is not None else np.nan,
-            sheet=sheet,
-            row=data,
-            col=vcol,
-        )
-        return df, info
+        n = len(data)
+        nan = np.full(n, np.nan)
+        part = {
+            "measure": np.full(n, SHEETS[sheet].id, dtype=object),
+            "geography_code": np.array(codes, dtype=object),
+            "geography_name": np.array(names, dtype=object),
+            "period": np.full(n, period, dtype=object),
+            "year": np.full(n, year),
+            "value": values[:, 0],
+            "status": status[:, 0],
+            "ci_lower": values[:, cols.index(lo)] if lo is not None else nan,
+            "ci_upper": values[:, cols.index(hi)] if hi is not None else nan,
+            "sheet": np.full(n, sheet, dtype=object),
+            "row": np.array(data),
+            "col": np.full(n, vcol),
+        }
+        return part, info
 
     @staticmethod
     def _name(row: list[Any], name_cols: list[int]) -> str:
         for c in name_cols:
             if c < len(row):
-                v = clean_text(row[c])
+                v = _text(row[c])
                 if v:
                     return v
         return ""

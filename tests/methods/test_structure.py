@@ -290,7 +290,7 @@ class TestShiftShare:
 
     def test_random_identities(self):
         rng = np.random.default_rng(RNG_SEED)
-        for _ in range(25):
+        for _ in range(12):
             n = int(rng.integers(2, 20))
             idx = [f"ind{j}" for j in range(n)]
             area = pd.DataFrame({2010: rng.gamma(2, 500, n), 2021: rng.gamma(2, 500, n)}, idx)
@@ -403,7 +403,7 @@ class TestProductivityDecomposition:
 
     def test_random_identities(self):
         rng = np.random.default_rng(RNG_SEED)
-        for _ in range(25):
+        for _ in range(12):
             n = int(rng.integers(1, 25))
             idx = [f"s{j}" for j in range(n)]
             al = pd.Series(rng.gamma(2, 50, n), idx)

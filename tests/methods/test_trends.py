@@ -176,9 +176,11 @@ class TestTrend:
         assert "unevenly spaced" in res.note
         assert trend(SERIES).note == ""
 
-    def test_string_years(self):
+    def test_string_and_period_years(self):
         s = SERIES.copy()
         s.index = s.index.astype(str)
+        assert trend(s).slope == pytest.approx(trend(SERIES).slope, abs=TOL)
+        s.index = pd.PeriodIndex(s.index, freq="Y")
         assert trend(s).slope == pytest.approx(trend(SERIES).slope, abs=TOL)
 
     def test_flat_series_is_not_significant(self):

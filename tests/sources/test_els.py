@@ -29,7 +29,11 @@ ROWS = {
 
 
 def one(df, code, measure, period_or_year):
-    key = df.year == period_or_year if isinstance(period_or_year, int) else df.period == period_or_year
+    key = (
+        df.year == period_or_year
+        if isinstance(period_or_year, int)
+        else df.period == period_or_year
+    )
     hit = df[(df.geography_code == code) & (df.measure == measure) & key]
     assert len(hit) == 1, (code, measure, period_or_year, len(hit))
     return hit.iloc[0]
@@ -79,19 +83,34 @@ class TestRealFiles:
     def test_inactivity_and_intervals(self, els):
         df = els["employment-rate"]
         # employment-rate.csv, economically inactive 2023, 1 dp.
-        assert one(df, "E06000016", "economic_inactivity_rate_16_64", 2023).value == pytest.approx(28.1, abs=0.05)
-        assert one(df, "E92000001", "economic_inactivity_rate_16_64", 2023).value == pytest.approx(21.0, abs=0.05)
-        ow = one(df, "E07000135", "economic_inactivity_rate_16_64", 2023)  # 15.7, noted unreliable, no CI
-        assert ow.value == pytest.approx(15.7, abs=0.05) and math.isnan(ow.ci_lower) and math.isnan(ow.ci_upper)
+        assert one(df, "E06000016", "economic_inactivity_rate_16_64", 2023).value == pytest.approx(
+            28.1, abs=0.05
+        )
+        assert one(df, "E92000001", "economic_inactivity_rate_16_64", 2023).value == pytest.approx(
+            21.0, abs=0.05
+        )
+        ow = one(
+            df, "E07000135", "economic_inactivity_rate_16_64", 2023
+        )  # 15.7, noted unreliable, no CI
+        assert (
+            ow.value == pytest.approx(15.7, abs=0.05)
+            and math.isnan(ow.ci_lower)
+            and math.isnan(ow.ci_upper)
+        )
         # Oadby and Wigston employment rate 2023 prints its interval 69.0 to 90.6.
         er = one(df, "E07000135", "employment_rate_16_64", 2023)
-        assert (er.ci_lower, er.ci_upper) == (pytest.approx(69.0, abs=0.05), pytest.approx(90.6, abs=0.05))
+        assert (er.ci_lower, er.ci_upper) == (
+            pytest.approx(69.0, abs=0.05),
+            pytest.approx(90.6, abs=0.05),
+        )
 
     def test_markers_survive_as_status(self, els):
         df = els["employment-rate"]
         assert df.status.value_counts().to_dict() == {"x": 60, "u": 3}
         assert df[df.status.notna()].value.isna().all()
-        city = one(df, "E09000001", "employment_rate_16_64", "2022-01-01/P1Y")  # City of London: 'u'
+        city = one(
+            df, "E09000001", "employment_rate_16_64", "2022-01-01/P1Y"
+        )  # City of London: 'u'
         assert city.status == "u" and math.isnan(city.value)
         # qualifications-none-gb.csv 2023: Melton and North West Leicestershire are 'x'.
         q = els["qualifications-none-gb"]
@@ -99,15 +118,25 @@ class TestRealFiles:
             r = one(q, code, "no_qualifications_16_64", 2023)
             assert r.status == "x" and math.isnan(r.value)
         exports = els["total-value-of-uk-exports"]
-        assert (exports.status == "c").sum() == 120 and exports[exports.status == "c"].value.isna().all()
+        assert (exports.status == "c").sum() == 120 and exports[
+            exports.status == "c"
+        ].value.isna().all()
 
     def test_qualifications_2023(self, els):
         # qualifications-level-3-or-above.csv / -none-gb.csv, 2023, 1 dp.
         l3, none = els["qualifications-level-3-or-above"], els["qualifications-none-gb"]
-        assert one(l3, "E06000016", "level_3_plus_16_64", 2023).value == pytest.approx(51.5, abs=0.05)
-        assert one(l3, "E92000001", "level_3_plus_16_64", 2023).value == pytest.approx(67.4, abs=0.05)
-        assert one(none, "E06000016", "no_qualifications_16_64", 2023).value == pytest.approx(16.1, abs=0.05)
-        assert one(none, "E92000001", "no_qualifications_16_64", 2023).value == pytest.approx(6.2, abs=0.05)
+        assert one(l3, "E06000016", "level_3_plus_16_64", 2023).value == pytest.approx(
+            51.5, abs=0.05
+        )
+        assert one(l3, "E92000001", "level_3_plus_16_64", 2023).value == pytest.approx(
+            67.4, abs=0.05
+        )
+        assert one(none, "E06000016", "no_qualifications_16_64", 2023).value == pytest.approx(
+            16.1, abs=0.05
+        )
+        assert one(none, "E92000001", "no_qualifications_16_64", 2023).value == pytest.approx(
+            6.2, abs=0.05
+        )
 
     def test_point_dates_and_other_indicators(self, els):
         # gigabit-capable-broadband.csv, January 2026 snapshot, 1 dp.
@@ -117,7 +146,9 @@ class TestRealFiles:
         assert one(g, "E07000133", "gigabit_coverage", 2026).value == pytest.approx(78.8, abs=0.05)
         assert one(g, "E92000001", "gigabit_coverage", 2026).value == pytest.approx(88.4, abs=0.05)
         # gross-median-weekly-pay.csv: ASHE reference date 30 April 2025, £ to 1 dp.
-        pay = one(els["gross-median-weekly-pay"], "E06000016", "median_weekly_pay_residence", "2025-04-30")
+        pay = one(
+            els["gross-median-weekly-pay"], "E06000016", "median_weekly_pay_residence", "2025-04-30"
+        )
         assert pay.value == pytest.approx(557.6, abs=0.05) and pay.year == 2025
         # gross-value-added.csv (19/06/2025): Leicester 2022 £35.05/hour, Blaby 39.63.
         gva = els["gross-value-added"]
@@ -125,14 +156,23 @@ class TestRealFiles:
         assert one(gva, "E07000129", "gva_per_hour", 2022).value == pytest.approx(39.63, abs=0.005)
         assert one(gva, "E06000016", "gva_per_job", 2022).value == pytest.approx(52533, abs=0.5)
         # business-demography.csv 2024: Leicester 14,260 active enterprises.
-        assert one(els["business-demography"], "E06000016", "active_businesses", 2024).value == 14260
+        assert (
+            one(els["business-demography"], "E06000016", "active_businesses", 2024).value == 14260
+        )
         # housing-affordability-ratio.csv, Leicester 2025: 7.59.
-        h = one(els["housing-affordability-ratio"], "E06000016", "housing_affordability_ratio_residence", 2025)
+        h = one(
+            els["housing-affordability-ratio"],
+            "E06000016",
+            "housing_affordability_ratio_residence",
+            2025,
+        )
         assert h.value == pytest.approx(7.59, abs=0.005) and h.unit == "ratio"
 
     def test_pounds_million(self, els):
         # research-and-development-business.csv: BERD East Midlands 2024 £2,183m.
-        assert one(els["research-and-development-business"], "E12000004", "berd", 2024).value == pytest.approx(2183, abs=0.5)
+        assert one(
+            els["research-and-development-business"], "E12000004", "berd", 2024
+        ).value == pytest.approx(2183, abs=0.5)
         # total-value-of-uk-exports.csv 2023 (£ million, whole numbers).
         x = els["total-value-of-uk-exports"]
         for code, expected in [("TLF21", 1640), ("TLF22", 4780), ("TLF2", 13375)]:
@@ -140,13 +180,20 @@ class TestRealFiles:
 
     def test_levels_from_codes(self, els):
         df = els["employment-rate"]
-        assert one(df, "E06000016", "employment_rate_16_64", 2023).geography_level == "lad"  # a UA, not 'county'
+        assert (
+            one(df, "E06000016", "employment_rate_16_64", 2023).geography_level == "lad"
+        )  # a UA, not 'county'
         assert one(df, "E10000018", "employment_rate_16_64", 2023).geography_level == "county"
         gva = els["gross-value-added"]
         assert one(gva, "K99000002", "gva_per_hour", 2023).geography_level == "uk"
         assert one(gva, "TLB", "gva_per_hour", 2023).geography_level == "country"
         assert one(gva, "TLF", "gva_per_hour", 2023).geography_level == "itl1"
-        assert set(els["total-value-of-uk-exports"].geography_level) >= {"itl1", "itl2", "itl3", "ca"}
+        assert set(els["total-value-of-uk-exports"].geography_level) >= {
+            "itl1",
+            "itl2",
+            "itl3",
+            "ca",
+        }
 
     def test_warnings(self, els):
         w = els["business-demography"].attrs["warnings"]
@@ -154,8 +201,14 @@ class TestRealFiles:
         assert els["employment-rate"].attrs["warnings"] == [
             "56 values kept although ONS notes them as unreliable (small sample, no confidence interval published)"
         ]
-        assert any(s.startswith("258 values kept although ONS notes them as unreliable") for s in els["qualifications-none-gb"].attrs["warnings"])
-        assert any("the unit column says '%' but the figure is a ratio" for s in els["housing-affordability-ratio"].attrs["warnings"])
+        assert any(
+            s.startswith("258 values kept although ONS notes them as unreliable")
+            for s in els["qualifications-none-gb"].attrs["warnings"]
+        )
+        assert any(
+            "the unit column says '%' but the figure is a ratio"
+            for s in els["housing-affordability-ratio"].attrs["warnings"]
+        )
         # Obsolete codes are kept (their history is published data).
         bd = els["business-demography"]
         assert (bd.geography_code == "E07000004").any()
@@ -165,18 +218,30 @@ class TestRealFiles:
         assert meta["source_organisations"] == ["Office for National Statistics"]
         assert meta["source_dates"] == ["2025-11-20"]
         births = meta["indicators"]["Business births"]
-        assert births["label"] == "Business births" and "proportion of the active businesses" in births["caveats"]
+        assert (
+            births["label"] == "Business births"
+            and "proportion of the active businesses" in births["caveats"]
+        )
         pay = els["gross-median-weekly-pay"].attrs["metadata"]["els_gross_median_weekly_pay"]
-        assert pay["source_organisations"] == ["Office for National Statistics", "Northern Ireland Statistics and Research Agency"]
+        assert pay["source_organisations"] == [
+            "Office for National Statistics",
+            "Northern Ireland Statistics and Research Agency",
+        ]
 
 
 def test_declarations():
     ids = [ds.id for ds in DATASETS]
     assert len(ids) == 10 == len(set(ids))
     m = all_measures()
-    assert m[("els_employment_rate", "employment_rate_16_64")].denominator == "ons_population_mye:population_16_64"
+    assert (
+        m[("els_employment_rate", "employment_rate_16_64")].denominator
+        == "ons_population_mye:population_16_64"
+    )
     assert m[("els_business_demography", "business_birth_rate")].denominator == "active_businesses"
-    assert m[("els_gross_median_weekly_pay", "median_weekly_pay_residence")].aggregation == "not_aggregable"
+    assert (
+        m[("els_gross_median_weekly_pay", "median_weekly_pay_residence")].aggregation
+        == "not_aggregable"
+    )
     assert m[("els_total_value_of_uk_exports", "exports_total")].aggregation == "additive"
 
 
@@ -194,11 +259,23 @@ def test_period_year(text, year):
 # Hand-made fixtures in the ELS layout
 # --------------------------------------------------------------------------------------
 
-HEAD = "areacd,areanm,geography,indicator,period,observation,measure,unit,lci_95,uci_95,status,notes\n"
+HEAD = (
+    "areacd,areanm,geography,indicator,period,observation,measure,unit,lci_95,uci_95,status,notes\n"
+)
 ER = "Employment rate"
 
 
-def line(code="E06000016", name="Leicester", ind=ER, period="2023-01-01/P1Y", obs="65.1", lci="61.0", uci="69.2", status="", notes=""):
+def line(
+    code="E06000016",
+    name="Leicester",
+    ind=ER,
+    period="2023-01-01/P1Y",
+    obs="65.1",
+    lci="61.0",
+    uci="69.2",
+    status="",
+    notes="",
+):
     geo = "County or Unitary Authority" if code.startswith("E06") else "Local Authority District"
     return f"{code},{name},{geo},{ind},{period},{obs},Percentage,%,{lci},{uci},{status},{notes}\n"
 
@@ -222,11 +299,20 @@ def els_file(tmp_path, body, *, name="employment-rate.csv", bom=True, crlf=True,
 
 class TestFixtures:
     def test_good_file_with_bom_and_crlf(self, tmp_path):
-        path = els_file(tmp_path, line() + line(code="E07000129", name="Blaby", obs="", lci="", uci="", status="x"))
+        path = els_file(
+            tmp_path,
+            line() + line(code="E07000129", name="Blaby", obs="", lci="", uci="", status="x"),
+        )
         assert isinstance(detect(path), ExploreLocalStatistics)
         df = ExploreLocalStatistics().parse(path)
         r = one(df, "E06000016", "employment_rate_16_64", 2023)
-        assert (r.value, r.ci_lower, r.ci_upper, r.row, r.release) == (65.1, 61.0, 69.2, 1, "2024-04-16")
+        assert (r.value, r.ci_lower, r.ci_upper, r.row, r.release) == (
+            65.1,
+            61.0,
+            69.2,
+            1,
+            "2024-04-16",
+        )
         b = one(df, "E07000129", "employment_rate_16_64", 2023)
         assert b.status == "x" and math.isnan(b.value)  # a marker is never a zero
         meta = df.attrs["metadata"]["els_employment_rate"]
@@ -260,7 +346,11 @@ class TestFixtures:
         assert df.status.tolist() == ["x"] and df.value.isna().all()
 
     def test_obsolete_code_kept_with_warning(self, tmp_path):
-        body = line(code="E08000016", name="Barnsley", notes="Obsolete code since 2025 (replaced by E08000038 Barnsley)")
+        body = line(
+            code="E08000016",
+            name="Barnsley",
+            notes="Obsolete code since 2025 (replaced by E08000038 Barnsley)",
+        )
         df = ExploreLocalStatistics().parse(els_file(tmp_path, body))
         assert df.geography_code.tolist() == ["E08000016"]
         assert df.attrs["warnings"] == [
@@ -272,21 +362,32 @@ class TestFixtures:
     def test_empty_file(self, tmp_path):
         path = tmp_path / "employment-rate.csv"
         path.write_bytes(b"")
-        with pytest.raises(InputError, match=r"employment-rate\.csv: the file is empty \(0 bytes\)"):
+        with pytest.raises(
+            InputError, match=r"employment-rate\.csv: the file is empty \(0 bytes\)"
+        ):
             ExploreLocalStatistics().parse(path)
 
     def test_header_only(self, tmp_path):
-        with pytest.raises(InputError, match=r"employment-rate\.csv, row 1: no data rows under the header line"):
+        with pytest.raises(
+            InputError, match=r"employment-rate\.csv, row 1: no data rows under the header line"
+        ):
             ExploreLocalStatistics().parse(els_file(tmp_path, ""))
 
     def test_truncated_file(self, tmp_path):
         path = els_file(tmp_path, line() + "E07000129,Blaby,Local Authority District,Employ")
-        with pytest.raises(InputError, match=r"row 3: 4 fields where the header has 12 \(truncated or malformed line\)"):
+        with pytest.raises(
+            InputError,
+            match=r"row 3: 4 fields where the header has 12 \(truncated or malformed line\)",
+        ):
             ExploreLocalStatistics().parse(path)
 
     def test_missing_column(self, tmp_path):
-        path = write_text(tmp_path / "employment-rate.csv", HEAD.replace("period", "time_period") + line())
-        with pytest.raises(InputError, match=r"row 1: expected column 'period' in the header line, found: 'areacd'"):
+        path = write_text(
+            tmp_path / "employment-rate.csv", HEAD.replace("period", "time_period") + line()
+        )
+        with pytest.raises(
+            InputError, match=r"row 1: expected column 'period' in the header line, found: 'areacd'"
+        ):
             ExploreLocalStatistics().parse(path)
 
     def test_non_numeric_value(self, tmp_path):
@@ -297,50 +398,83 @@ class TestFixtures:
             ExploreLocalStatistics().parse(els_file(tmp_path, line(obs="n/k")))
 
     def test_unknown_status(self, tmp_path):
-        with pytest.raises(InputError, match=r"row 2, column 11 \('status'\): status 'z' is not a known marker"):
-            ExploreLocalStatistics().parse(els_file(tmp_path, line(obs="", lci="", uci="", status="z")))
+        with pytest.raises(
+            InputError, match=r"row 2, column 11 \('status'\): status 'z' is not a known marker"
+        ):
+            ExploreLocalStatistics().parse(
+                els_file(tmp_path, line(obs="", lci="", uci="", status="z"))
+            )
 
     def test_empty_value_without_marker(self, tmp_path):
-        with pytest.raises(InputError, match=r"row 2, column 6 \('observation'\): empty observation with no status marker"):
+        with pytest.raises(
+            InputError,
+            match=r"row 2, column 6 \('observation'\): empty observation with no status marker",
+        ):
             ExploreLocalStatistics().parse(els_file(tmp_path, line(obs="", lci="", uci="")))
 
     def test_unknown_geography_code(self, tmp_path):
-        with pytest.raises(InputError, match=r"row 3, column 1 \('areacd'\): unknown geography code 'LEICS'"):
+        with pytest.raises(
+            InputError, match=r"row 3, column 1 \('areacd'\): unknown geography code 'LEICS'"
+        ):
             ExploreLocalStatistics().parse(els_file(tmp_path, line() + line(code="LEICS")))
 
     def test_duplicate_key(self, tmp_path):
         with pytest.raises(
-            InputError, match=r"row 2, column 6: duplicate entry for E06000016 employment_rate_16_64 2023-01-01/P1Y \(again at row 4\)"
+            InputError,
+            match=r"row 2, column 6: duplicate entry for E06000016 employment_rate_16_64 2023-01-01/P1Y \(again at row 4\)",
         ):
-            ExploreLocalStatistics().parse(els_file(tmp_path, line() + line(code="E07000129") + line()))
+            ExploreLocalStatistics().parse(
+                els_file(tmp_path, line() + line(code="E07000129") + line())
+            )
 
     def test_period_out_of_range(self, tmp_path):
-        with pytest.raises(InputError, match=r"row 2, column 6: period '1890-01-01/P1Y' is out of range"):
+        with pytest.raises(
+            InputError, match=r"row 2, column 6: period '1890-01-01/P1Y' is out of range"
+        ):
             ExploreLocalStatistics().parse(els_file(tmp_path, line(period="1890-01-01/P1Y")))
 
     def test_period_not_iso(self, tmp_path):
-        with pytest.raises(InputError, match=r"row 2, column 5 \('period'\): period 'Jan-Dec 2023' is not an ISO 8601"):
+        with pytest.raises(
+            InputError,
+            match=r"row 2, column 5 \('period'\): period 'Jan-Dec 2023' is not an ISO 8601",
+        ):
             ExploreLocalStatistics().parse(els_file(tmp_path, line(period="Jan-Dec 2023")))
 
     def test_negative_rate(self, tmp_path):
-        with pytest.raises(InputError, match=r"row 2, column 6: negative value -3 for employment_rate_16_64, which cannot be negative"):
+        with pytest.raises(
+            InputError,
+            match=r"row 2, column 6: negative value -3 for employment_rate_16_64, which cannot be negative",
+        ):
             ExploreLocalStatistics().parse(els_file(tmp_path, line(obs="-3")))
 
     def test_unknown_indicator(self, tmp_path):
         with pytest.raises(
-            InputError, match=r"row 2, column 4 \('indicator'\): indicator 'Population density' is not one the ELS parser knows"
+            InputError,
+            match=r"row 2, column 4 \('indicator'\): indicator 'Population density' is not one the ELS parser knows",
         ):
             ExploreLocalStatistics().parse(els_file(tmp_path, line(ind="Population density")))
 
     def test_mixed_datasets(self, tmp_path):
-        path = els_file(tmp_path, line() + line(ind="Gross value added per hour worked", obs="35.1", lci="", uci=""))
-        with pytest.raises(InputError, match=r"mixes indicators of several ELS datasets \(els_employment_rate, els_gross_value_added\)"):
+        path = els_file(
+            tmp_path,
+            line() + line(ind="Gross value added per hour worked", obs="35.1", lci="", uci=""),
+        )
+        with pytest.raises(
+            InputError,
+            match=r"mixes indicators of several ELS datasets \(els_employment_rate, els_gross_value_added\)",
+        ):
             ExploreLocalStatistics().parse(path)
 
     def test_malformed_json(self, tmp_path):
-        with pytest.raises(InputError, match=r"employment-rate\.json: the metadata JSON is not valid JSON"):
-            ExploreLocalStatistics().parse(els_file(tmp_path, line(), json='{"ess-beta-metadata": {'))
+        with pytest.raises(
+            InputError, match=r"employment-rate\.json: the metadata JSON is not valid JSON"
+        ):
+            ExploreLocalStatistics().parse(
+                els_file(tmp_path, line(), json='{"ess-beta-metadata": {')
+            )
 
     def test_other_csv_not_claimed(self, tmp_path):
-        path = write_text(tmp_path / "employment-rate.csv", "code,name,value\nE06000016,Leicester,1\n")
+        path = write_text(
+            tmp_path / "employment-rate.csv", "code,name,value\nE06000016,Leicester,1\n"
+        )
         assert not ExploreLocalStatistics().matches(path)

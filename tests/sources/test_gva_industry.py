@@ -23,11 +23,25 @@ REGIONS = [
     "tljsoutheast",
     "tlksouthwest",
 ]
-LL = ["E06000016", "E07000129", "E07000130", "E07000131", "E07000132", "E07000133", "E07000134", "E07000135"]
+LL = [
+    "E06000016",
+    "E07000129",
+    "E07000130",
+    "E07000131",
+    "E07000132",
+    "E07000133",
+    "E07000134",
+    "E07000135",
+]
 
 
 def cell(df, code, measure, year, industry="Total"):
-    hit = df[(df.geography_code == code) & (df.measure == measure) & (df.year == year) & (df.industry == industry)]
+    hit = df[
+        (df.geography_code == code)
+        & (df.measure == measure)
+        & (df.year == year)
+        & (df.industry == industry)
+    ]
     assert len(hit) == 1, (code, measure, year, industry, len(hit))
     return hit.iloc[0]
 
@@ -72,7 +86,9 @@ class TestRealEastMidlands:
 
     def test_ll_sums(self, em):
         # Sums of the printed Table 3 Totals (PROVENANCE.md): 2023 33,342; 2022 29,968; 2021 27,623.
-        tot = em[(em.measure == "gva_current") & (em.industry == "Total") & em.geography_code.isin(LL)]
+        tot = em[
+            (em.measure == "gva_current") & (em.industry == "Total") & em.geography_code.isin(LL)
+        ]
         by_year = tot.groupby("year")["value"].sum()
         assert by_year[2023] == 33342 and by_year[2022] == 29968 and by_year[2021] == 27623
 
@@ -108,14 +124,18 @@ class TestRealEastMidlands:
         assert set(em.geography_level) == {"lad"}
         assert len(em) == 35 * 49 * 26 * 4
         assert em.status.isna().all() and em.value.notna().all()
-        assert set(em.breakdown) == {"All"} and set(em.period) == {str(y) for y in range(1998, 2024)}
+        assert set(em.breakdown) == {"All"} and set(em.period) == {
+            str(y) for y in range(1998, 2024)
+        }
 
     def test_release_and_warnings(self, em):
         assert set(em.release) == {"2025-04-17"}
         assert any("2023 figures are provisional" in w for w in em.attrs["warnings"])
 
     def test_industry_metadata(self, em):
-        assert em.attrs["industries"]["T (97-98)"] == "Activities of households"  # trailing space removed
+        assert (
+            em.attrs["industries"]["T (97-98)"] == "Activities of households"
+        )  # trailing space removed
         meta = em.attrs["metadata"]
         assert meta["itl1_code"] == "TLF" and meta["itl1_name"] == "East Midlands"
         assert meta["industry_parents"]["41"] == "F (41-43)"
@@ -131,7 +151,12 @@ class TestRealMarkers:
         row = cell(sw, "E06000052", "gva_current", 2023, "AB (1-9)")
         assert row.status == "[c]" and row.value != row.value
         counts = sw[sw.status == "[c]"].groupby("measure").size().to_dict()
-        assert counts == {"gva_cvm_index": 1508, "gva_cvm": 1508, "gva_current": 1508, "gva_deflator": 1508}
+        assert counts == {
+            "gva_cvm_index": 1508,
+            "gva_cvm": 1508,
+            "gva_current": 1508,
+            "gva_deflator": 1508,
+        }
 
     def test_low_reliability_only_in_tables_1_and_4(self, sw):
         counts = sw[sw.status == "[u]"].groupby("measure").size().to_dict()
@@ -139,22 +164,22 @@ class TestRealMarkers:
         assert not (sw.status.notna() & sw.value.notna()).any()
         assert any("[c]" in w for w in sw.attrs["warnings"])
 
-    def test_negative_current_price_gva_is_data(self, public_file):
-        # South East, Southampton (E06000045) AB (1-9), Table 3, 2022: -1 (£m); the same
-        # cell is [u] in Tables 1, 2 and 4.
-        df = GVAIndustryLAD().parse(public_file(f"{FOLDER}tljsoutheast.xlsx"))
-        assert cell(df, "E06000045", "gva_current", 2022, "AB (1-9)").value == -1
-        assert cell(df, "E06000045", "gva_cvm", 2022, "AB (1-9)").status == "[u]"
-
 
 @pytest.mark.shared
 @pytest.mark.slow
 def test_all_nine_files_cover_england(public_file):
+    # Slow: parses all nine regional workbooks (about 1.5 million observations).
     codes = set()
     for region in REGIONS:
         df = GVAIndustryLAD().parse(public_file(f"{FOLDER}{region}.xlsx"))
         assert df.groupby("geography_code").industry.nunique().eq(49).all()
+        assert set(df.release) == {"2025-04-17"}
         codes |= set(df.geography_code)
+        if region == "tljsoutheast":
+            # Southampton (E06000045) AB (1-9), Table 3, 2022: -1 (£m) is data, not an
+            # error; the same cell is [u] in Tables 1, 2 and 4.
+            assert cell(df, "E06000045", "gva_current", 2022, "AB (1-9)").value == -1
+            assert cell(df, "E06000045", "gva_cvm", 2022, "AB (1-9)").status == "[u]"
     assert len(codes) == 296 and all(c.startswith("E") for c in codes)
 
 
@@ -236,7 +261,9 @@ class TestFixtures:
         assert error(path) == f"{path}: no 'Table 1'..'Table 4' sheet (sheets: Sheet1)"
 
     def test_unknown_table_title(self, tmp_path):
-        path = book(tmp_path, title="Table 3: Regional gross disposable household income, pounds million")
+        path = book(
+            tmp_path, title="Table 3: Regional gross disposable household income, pounds million"
+        )
         assert error(path).startswith(
             f"{path}, sheet 'Table 3', row 1, column A: title 'Table 3: Regional gross disposable household income, "
             "pounds million' does not name a known table"
@@ -245,31 +272,45 @@ class TestFixtures:
     def test_header_renamed(self, tmp_path):
         header = ["ITL1 region", "Area code", "LA name", "SIC07", "SIC07 description", 1998, 1999]
         msg = error(book(tmp_path, header=header))
-        assert msg.endswith("sheet 'Table 3': header row with 'LA code' not found in the first 10 rows (header moved or renamed?)")
+        assert msg.endswith(
+            "sheet 'Table 3': header row with 'LA code' not found in the first 10 rows (header moved or renamed?)"
+        )
 
     def test_column_missing(self, tmp_path):
         header = ["ITL1 region", "LA code", "LA name", "SIC 2007", "SIC07 description", 1998, 1999]
         msg = error(book(tmp_path, header=header))
-        assert "sheet 'Table 3', row 2: expected column 'SIC07' in the header row, found: 'ITL1 region'" in msg
+        assert (
+            "sheet 'Table 3', row 2: expected column 'SIC07' in the header row, found: 'ITL1 region'"
+            in msg
+        )
 
     def test_non_numeric_cell(self, tmp_path):
         rows = [GOOD[0], leicester("F (41-43)", "Construction", "n/k", 1)]
         msg = error(book(tmp_path, rows))
-        assert "sheet 'Table 3', row 4, column F ('1998'): non-numeric value 'n/k' is not a known marker" in msg
+        assert (
+            "sheet 'Table 3', row 4, column F ('1998'): non-numeric value 'n/k' is not a known marker"
+            in msg
+        )
 
     def test_duplicate_row(self, tmp_path):
         msg = error(book(tmp_path, [GOOD[0], GOOD[0]]))
-        assert msg.endswith("sheet 'Table 3', row 3, column F: duplicate entry for E06000016 gva_current 1998 (again at row 4)")
+        assert msg.endswith(
+            "sheet 'Table 3', row 3, column F: duplicate entry for E06000016 gva_current 1998 (again at row 4)"
+        )
 
     def test_unknown_code(self, tmp_path):
         rows = [["East Midlands ", "LEICESTER", "Leicester", "Total", "All industries", 1, 2]]
         msg = error(book(tmp_path, rows))
-        assert msg.endswith("sheet 'Table 3', row 3, column B ('LA code'): unknown geography code 'LEICESTER'")
+        assert msg.endswith(
+            "sheet 'Table 3', row 3, column B ('LA code'): unknown geography code 'LEICESTER'"
+        )
 
     def test_year_out_of_range(self, tmp_path):
         header = ["ITL1 region", "LA code", "LA name", "SIC07", "SIC07 description", 1950, 1999]
         msg = error(book(tmp_path, header=header))
-        assert msg.endswith(f"sheet 'Table 3', row 3, column F: period '1950' is out of range (1970-{max_year()})")
+        assert msg.endswith(
+            f"sheet 'Table 3', row 3, column F: period '1950' is out of range (1970-{max_year()})"
+        )
 
     def test_negative_deflator(self, tmp_path):
         t4 = [[TITLE4], HEADER, leicester("Total", "All industries", -5, 62.0)]
@@ -294,11 +335,15 @@ class TestFixtures:
         assert msg.endswith("sheet 'Table 3', row 3, column D ('SIC07'): empty SIC07 code")
 
     def test_header_only(self, tmp_path):
-        assert error(book(tmp_path, [])).endswith("sheet 'Table 3', row 2: no data rows under the header")
+        assert error(book(tmp_path, [])).endswith(
+            "sheet 'Table 3', row 2: no data rows under the header"
+        )
 
     def test_same_table_twice(self, tmp_path):
         path = book(tmp_path, extra={"Table 1": [[TITLE3], HEADER, *GOOD]})
-        assert error(path).endswith("sheet 'Table 1', row 1: sheets 'Table 3' and 'Table 1' both hold gva_current")
+        assert error(path).endswith(
+            "sheet 'Table 1', row 1: sheets 'Table 3' and 'Table 1' both hold gva_current"
+        )
 
 
 def test_industry_parents_of_published_codes():
