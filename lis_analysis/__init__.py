@@ -34,6 +34,8 @@ _LAZY_MODULES = {
     "demo",
     "report_html",
     "notebook",
+    "review",
+    "industries",
 }
 _LAZY_ATTRS = {
     "load": ("workspace", "load"),

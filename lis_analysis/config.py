@@ -177,12 +177,9 @@ class RunParams:
     price_basis: str = "current"
     raw: tuple[str, ...] = ()
     neighbours: int = 5
-    neighbour_characteristics: tuple[str, ...] = (
-        "population",
-        "gva_per_head",
-        "knowledge_intensive_share",
-        "population_density",
-    )
+    #: indicator ids; empty = those the registry flags ``neighbour_characteristic``
+    #: (population, GVA per head, knowledge-intensive share)
+    neighbour_characteristics: tuple[str, ...] = ()
     evidence: str | None = None
     areas_file: str | None = None
     weights_file: str | None = None

@@ -59,3 +59,19 @@ KNOWLEDGE_INTENSIVE: tuple[str, ...] = ("J (58-63)", "K (64-66)", "M (69-75)")
 def section_letter(label: str) -> str:
     """``'C (10-33)'`` -> ``'C'``; ``'AB (1-9)'`` -> ``'AB'``."""
     return label.split(" (")[0]
+
+
+def gva_sections_from_letters(by_letter: "pd.Series") -> "pd.Series":
+    """Employment (or anything additive) by SIC section letter (``A`` ... ``U``, as BRES
+    prints them) regrouped into the sections ONS publishes GVA for (``AB (1-9)`` = A + B,
+    ``DE (35-39)`` = D + E). Sections with no entry are left out; a section is missing if
+    any of its letters is missing."""
+    import pandas as pd
+
+    out = {}
+    for label in GVA_SECTIONS:
+        letters = list(section_letter(label))
+        vals = by_letter.reindex(letters)
+        if vals.notna().all():
+            out[label] = float(vals.sum())
+    return pd.Series(out, dtype="float64")

@@ -320,21 +320,15 @@ def sector_inputs(
             growth = ((ratio.where(ratio > 0)) ** (1 / years) - 1) * 100
     # Sector productivity relative to the UK's same sector, from BRES employment if loaded.
     prod = pd.Series(np.nan, index=lq.index)
-    emp = obs[(obs["dataset"] == "nomis_bres") & (obs["measure"] == "employment")]
-    if len(emp):
-        from .industries import section_letter
+    e = ctx.aggregated(Ref("nomis_bres", "employment", breakdown="Employment"), [area, uk])
+    if len(e):
+        from .industries import gva_sections_from_letters
 
-        e = ctx.aggregated(Ref("nomis_bres", "employment"), [area, uk])
-        e = e[e["year"] == e["year"].max()] if len(e) else e
-        if len(e):
-            e = e.assign(letter=e["industry"].astype(str))
-            ea = e[e["area_code"] == area.code].groupby("letter")["value"].sum()
-            eb = e[e["area_code"] == UK].groupby("letter")["value"].sum()
-            for ind in lq.index:
-                letters = list(section_letter(ind))
-                ja, jb = ea.reindex(letters).sum(min_count=1), eb.reindex(letters).sum(min_count=1)
-                if pd.notna(ja) and pd.notna(jb) and ja > 0 and jb > 0:
-                    prod[ind] = (a.get(ind, np.nan) / ja) / (b.get(ind, np.nan) / jb) * 100
+        e = e[(e["breakdown"] == "Employment") & (e["year"] == e["year"].max())]
+        ea = gva_sections_from_letters(e[e["area_code"] == area.code].set_index("industry")["value"])
+        eb = gva_sections_from_letters(e[e["area_code"] == UK].set_index("industry")["value"])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            prod = ((a / ea) / (b / eb) * 100).reindex(lq.index)
     out = pd.DataFrame(
         {
             "industry": lq.index,
@@ -437,6 +431,8 @@ class Sensitivity:
         Dirichlet concentration κ: draws are Dirichlet(κ · declared weights).
     kendall_tau_median : float
         Median Kendall's τ between the declared ranking and each draw's (1 = identical).
+    ranks : DataFrame
+        draws × items: the rank of each item in each draw (for ``charts.rank_distribution``).
     """
 
     summary: pd.DataFrame
@@ -444,6 +440,7 @@ class Sensitivity:
     draws: int
     concentration: float
     kendall_tau_median: float
+    ranks: pd.DataFrame
 
 
 def sensitivity(
@@ -506,6 +503,7 @@ def sensitivity(
         draws=draws,
         concentration=concentration,
         kendall_tau_median=float(np.nanmedian(taus)),
+        ranks=pd.DataFrame(ranks, columns=items),
     )
 
 
@@ -545,4 +543,5 @@ def foundation_sensitivity(assessment: pd.DataFrame, weights: Weights | None = N
         draws=w.draws,
         concentration=w.concentration,
         kendall_tau_median=np.nan,
+        ranks=pd.DataFrame(ranks, columns=found),
     )

@@ -1,10 +1,9 @@
 # %% [markdown]
 # # Productivity overview
 #
-# The headline productivity gap with the UK and the region, how much of it is industry mix, hours and jobs, and whether it is closing.
-#
-# *Placeholder: the evidence review for this page is being written. It runs through the
-# pipeline (`lis run`) so that the pack, its index and its provenance can be built.*
+# How productive is the area, how large is its gap with the UK, what lies behind the gap
+# (productivity itself, hours, jobs, commuting, employment, the age of the population,
+# the industry mix) and is the gap closing?
 
 # %% tags=["parameters"]
 area: str = "E37000021"  # area code: LEP, LSIP, ITL, district or one of your own areas
@@ -12,15 +11,75 @@ raw: list[str] = []  # folders of published files; empty = data/raw, or the demo
 params_file: str | None = None  # run parameters YAML (years, benchmarks ...); None = defaults
 evidence: str | None = None  # call-for-evidence and consultation folder; None = data/raw/evidence
 
-# %%
+# %% tags=["remove-cell"]
 import lis_analysis as lis
 
-ws = lis.use(raw or None)
-inputs = ws.manifest().get("files", [])
-print(f"Area {area}: {len(inputs)} input files; demonstrator data: {ws.demo}")
+lis.notebook.banner()
+rv = lis.review.open(area, raw=raw, params_file=params_file)
+
+# %% [markdown]
+# ## The question
 
 # %%
-lis.notebook.summary(
-    headline="Productivity overview: placeholder page; the findings will appear here.",
-    neutral=["This page has not been written yet."],
-)
+rv.header("How productive is the area compared with the UK, why, and is the gap closing?")
+
+# %% [markdown]
+# ## Sources
+
+# %%
+rv.sources("Productivity")
+
+# %% [markdown]
+# ## The headline gap
+
+# %%
+rv.finding("gva_per_hour")
+rv.productivity_gap()
+
+# %% [markdown]
+# ## What lies behind the gap in GVA per head
+#
+# GVA per head is the product of five ratios: productivity (GVA per hour), hours per
+# job, jobs per employed resident (commuting), the employment rate and the working-age
+# share of the population. Each is compared with the benchmark; their logs add up to the
+# gap.
+
+# %%
+rv.gva_per_head_decomposition()
+
+# %% [markdown]
+# ## Industry mix or productivity within industries?
+
+# %%
+rv.sector_productivity()
+
+# %% [markdown]
+# ## Is the gap closing?
+
+# %%
+rv.trend_and_convergence("gva_per_hour")
+
+# %% [markdown]
+# ## Other headline indicators
+
+# %%
+rv.findings("Productivity", ["gva_per_job", "gva_per_head", "gva_total", "real_gva_growth", "hours_worked", "filled_jobs"])
+
+# %% [markdown]
+# ## Strengths and weaknesses
+
+# %%
+rv.strengths_and_weaknesses("Productivity")
+
+# %% [markdown]
+# ## Caveats
+
+# %%
+rv.caveats(["A1", "A3", "A7", "A8", "A9", "A12"])
+
+# %% [markdown]
+# ## Provenance
+
+# %%
+rv.provenance()
+rv.summary("Productivity", headline_indicator="gva_per_hour")

@@ -1,10 +1,9 @@
 # %% [markdown]
 # # Ideas: innovation and research
 #
-# Business research and development, knowledge-intensive industries and innovation.
-#
-# *Placeholder: the evidence review for this page is being written. It runs through the
-# pipeline (`lis run`) so that the pack, its index and its provenance can be built.*
+# Does the area generate and use new ideas? This review looks at business research and
+# development and at the weight of knowledge-intensive industries in the economy,
+# against the UK, England, the region and peer areas.
 
 # %% tags=["parameters"]
 area: str = "E37000021"  # area code: LEP, LSIP, ITL, district or one of your own areas
@@ -12,15 +11,54 @@ raw: list[str] = []  # folders of published files; empty = data/raw, or the demo
 params_file: str | None = None  # run parameters YAML (years, benchmarks ...); None = defaults
 evidence: str | None = None  # call-for-evidence and consultation folder; None = data/raw/evidence
 
-# %%
+# %% tags=["remove-cell"]
 import lis_analysis as lis
 
-ws = lis.use(raw or None)
-inputs = ws.manifest().get("files", [])
-print(f"Area {area}: {len(inputs)} input files; demonstrator data: {ws.demo}")
+lis.notebook.banner()
+rv = lis.review.open(area, raw=raw, params_file=params_file)
+
+# %% [markdown]
+# ## The question
 
 # %%
-lis.notebook.summary(
-    headline="Ideas: innovation and research: placeholder page; the findings will appear here.",
-    neutral=["This page has not been written yet."],
-)
+rv.header("Does the area invest in research and development, and how much of its economy is knowledge-intensive?")
+
+# %% [markdown]
+# ## Sources
+
+# %%
+rv.sources("Ideas")
+
+# %% [markdown]
+# ## Findings
+
+# %%
+rv.findings("Ideas")
+
+# %% [markdown]
+# ## Industry structure
+#
+# Location quotients compare each industry's share of the area's output with its share
+# of the UK's: above 1, the area is specialised in it.
+
+# %%
+rv.industry_structure()
+
+# %% [markdown]
+# ## Strengths and weaknesses
+
+# %%
+rv.strengths_and_weaknesses("Ideas")
+
+# %% [markdown]
+# ## Caveats
+
+# %%
+rv.caveats(["A10", "A11", "A12"])
+
+# %% [markdown]
+# ## Provenance
+
+# %%
+rv.provenance()
+rv.summary("Ideas", headline_indicator="knowledge_intensive_share")

@@ -1,10 +1,10 @@
 # %% [markdown]
 # # People: skills, jobs and pay
 #
-# Employment, qualifications, earnings and the working-age population.
-#
-# *Placeholder: the evidence review for this page is being written. It runs through the
-# pipeline (`lis run`) so that the pack, its index and its provenance can be built.*
+# Are enough of the area's residents in work, and do they have the skills and pay that
+# a more productive economy needs? This review compares the area with the UK, England,
+# its region and its peer areas on employment, qualifications, pay and the working-age
+# population.
 
 # %% tags=["parameters"]
 area: str = "E37000021"  # area code: LEP, LSIP, ITL, district or one of your own areas
@@ -12,15 +12,48 @@ raw: list[str] = []  # folders of published files; empty = data/raw, or the demo
 params_file: str | None = None  # run parameters YAML (years, benchmarks ...); None = defaults
 evidence: str | None = None  # call-for-evidence and consultation folder; None = data/raw/evidence
 
-# %%
+# %% tags=["remove-cell"]
 import lis_analysis as lis
 
-ws = lis.use(raw or None)
-inputs = ws.manifest().get("files", [])
-print(f"Area {area}: {len(inputs)} input files; demonstrator data: {ws.demo}")
+lis.notebook.banner()
+rv = lis.review.open(area, raw=raw, params_file=params_file)
+
+# %% [markdown]
+# ## The question
 
 # %%
-lis.notebook.summary(
-    headline="People: skills, jobs and pay: placeholder page; the findings will appear here.",
-    neutral=["This page has not been written yet."],
-)
+rv.header("Are residents in work, skilled and well paid compared with the UK and similar areas?")
+
+# %% [markdown]
+# ## Sources
+
+# %%
+rv.sources("People")
+
+# %% [markdown]
+# ## Findings
+#
+# For each indicator: a sentence written from the numbers, the area against its
+# benchmarks, the trend where there is one, and a table with the method behind the figure.
+
+# %%
+rv.findings("People")
+
+# %% [markdown]
+# ## Strengths and weaknesses
+
+# %%
+rv.strengths_and_weaknesses("People")
+
+# %% [markdown]
+# ## Caveats
+
+# %%
+rv.caveats(["A4", "A5", "A6", "A9", "A12"])
+
+# %% [markdown]
+# ## Provenance
+
+# %%
+rv.provenance()
+rv.summary("People", headline_indicator="employment_rate")

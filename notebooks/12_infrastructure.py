@@ -1,10 +1,9 @@
 # %% [markdown]
 # # Infrastructure: connectivity and housing
 #
-# Gigabit broadband coverage and housing affordability.
-#
-# *Placeholder: the evidence review for this page is being written. It runs through the
-# pipeline (`lis run`) so that the pack, its index and its provenance can be built.*
+# Do the area's digital connections and housing support growth? This review compares
+# gigabit-capable broadband coverage and the affordability of housing with the UK,
+# England, the region and peer areas.
 
 # %% tags=["parameters"]
 area: str = "E37000021"  # area code: LEP, LSIP, ITL, district or one of your own areas
@@ -12,15 +11,49 @@ raw: list[str] = []  # folders of published files; empty = data/raw, or the demo
 params_file: str | None = None  # run parameters YAML (years, benchmarks ...); None = defaults
 evidence: str | None = None  # call-for-evidence and consultation folder; None = data/raw/evidence
 
-# %%
+# %% tags=["remove-cell"]
 import lis_analysis as lis
 
-ws = lis.use(raw or None)
-inputs = ws.manifest().get("files", [])
-print(f"Area {area}: {len(inputs)} input files; demonstrator data: {ws.demo}")
+lis.notebook.banner()
+rv = lis.review.open(area, raw=raw, params_file=params_file)
+
+# %% [markdown]
+# ## The question
 
 # %%
-lis.notebook.summary(
-    headline="Infrastructure: connectivity and housing: placeholder page; the findings will appear here.",
-    neutral=["This page has not been written yet."],
-)
+rv.header("Are homes and businesses connected to gigabit broadband, and can people afford to live near the jobs?")
+
+# %% [markdown]
+# ## Sources
+
+# %%
+rv.sources("Infrastructure")
+
+# %% [markdown]
+# ## Findings
+#
+# Coverage shares and affordability ratios cannot be built for an area from its
+# districts without premises counts or the underlying prices and earnings; where the
+# publisher does not print the area's own figure, the districts' figures are shown.
+
+# %%
+rv.findings("Infrastructure")
+
+# %% [markdown]
+# ## Strengths and weaknesses
+
+# %%
+rv.strengths_and_weaknesses("Infrastructure")
+
+# %% [markdown]
+# ## Caveats
+
+# %%
+rv.caveats(["A4", "A12"])
+
+# %% [markdown]
+# ## Provenance
+
+# %%
+rv.provenance()
+rv.summary("Infrastructure", headline_indicator="gigabit_coverage")

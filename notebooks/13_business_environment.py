@@ -1,10 +1,10 @@
 # %% [markdown]
 # # Business environment
 #
-# Business births, deaths and survival, the size of firms, exports and the industry mix.
-#
-# *Placeholder: the evidence review for this page is being written. It runs through the
-# pipeline (`lis run`) so that the pack, its index and its provenance can be built.*
+# Is the area a good place to start and grow a business? This review covers business
+# births, deaths and survival, business density, the size of firms, exports and the
+# industry mix, and splits the area's growth into national, industry-mix and local
+# effects (shift-share).
 
 # %% tags=["parameters"]
 area: str = "E37000021"  # area code: LEP, LSIP, ITL, district or one of your own areas
@@ -12,15 +12,56 @@ raw: list[str] = []  # folders of published files; empty = data/raw, or the demo
 params_file: str | None = None  # run parameters YAML (years, benchmarks ...); None = defaults
 evidence: str | None = None  # call-for-evidence and consultation folder; None = data/raw/evidence
 
-# %%
+# %% tags=["remove-cell"]
 import lis_analysis as lis
 
-ws = lis.use(raw or None)
-inputs = ws.manifest().get("files", [])
-print(f"Area {area}: {len(inputs)} input files; demonstrator data: {ws.demo}")
+lis.notebook.banner()
+rv = lis.review.open(area, raw=raw, params_file=params_file)
+
+# %% [markdown]
+# ## The question
 
 # %%
-lis.notebook.summary(
-    headline="Business environment: placeholder page; the findings will appear here.",
-    neutral=["This page has not been written yet."],
-)
+rv.header("Are businesses started, surviving and growing here, and does the industry mix help or hold the area back?")
+
+# %% [markdown]
+# ## Sources
+
+# %%
+rv.sources("Business Environment")
+
+# %% [markdown]
+# ## Findings
+
+# %%
+rv.findings("Business Environment")
+
+# %% [markdown]
+# ## Industry mix and growth
+#
+# Shift-share splits the change in real output into what the area would have had growing
+# at the UK's rate, what its industry mix added, and what is left: the area's own
+# (competitive) performance.
+
+# %%
+rv.industry_structure()
+rv.shift_share(years=10)
+
+# %% [markdown]
+# ## Strengths and weaknesses
+
+# %%
+rv.strengths_and_weaknesses("Business Environment")
+
+# %% [markdown]
+# ## Caveats
+
+# %%
+rv.caveats(["A2", "A3", "A7", "A11", "A12"])
+
+# %% [markdown]
+# ## Provenance
+
+# %%
+rv.provenance()
+rv.summary("Business Environment", headline_indicator="business_birth_rate")

@@ -1,10 +1,8 @@
 # %% [markdown]
 # # Places
 #
-# Deprivation, the differences between the area's districts, and population change.
-#
-# *Placeholder: the evidence review for this page is being written. It runs through the
-# pipeline (`lis run`) so that the pack, its index and its provenance can be built.*
+# Is growth shared across the area? This review looks at deprivation, population and the
+# differences in productivity and output per head between the area's districts.
 
 # %% tags=["parameters"]
 area: str = "E37000021"  # area code: LEP, LSIP, ITL, district or one of your own areas
@@ -12,15 +10,51 @@ raw: list[str] = []  # folders of published files; empty = data/raw, or the demo
 params_file: str | None = None  # run parameters YAML (years, benchmarks ...); None = defaults
 evidence: str | None = None  # call-for-evidence and consultation folder; None = data/raw/evidence
 
-# %%
+# %% tags=["remove-cell"]
 import lis_analysis as lis
 
-ws = lis.use(raw or None)
-inputs = ws.manifest().get("files", [])
-print(f"Area {area}: {len(inputs)} input files; demonstrator data: {ws.demo}")
+lis.notebook.banner()
+rv = lis.review.open(area, raw=raw, params_file=params_file)
+
+# %% [markdown]
+# ## The question
 
 # %%
-lis.notebook.summary(
-    headline="Places: placeholder page; the findings will appear here.",
-    neutral=["This page has not been written yet."],
-)
+rv.header("Do all the area's places share in its prosperity, or are some left behind?")
+
+# %% [markdown]
+# ## Sources
+
+# %%
+rv.sources("Places")
+
+# %% [markdown]
+# ## Findings
+
+# %%
+rv.findings("Places")
+
+# %% [markdown]
+# ## The districts side by side
+
+# %%
+rv.district_profile(["gva_per_hour", "gva_per_head", "employment_rate", "median_pay_residence", "imd_score", "population"])
+
+# %% [markdown]
+# ## Strengths and weaknesses
+
+# %%
+rv.strengths_and_weaknesses("Places")
+
+# %% [markdown]
+# ## Caveats
+
+# %%
+rv.caveats(["A1", "A4", "A9", "A12"])
+
+# %% [markdown]
+# ## Provenance
+
+# %%
+rv.provenance()
+rv.summary("Places", headline_indicator="productivity_spread")

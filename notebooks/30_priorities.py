@@ -1,10 +1,11 @@
 # %% [markdown]
 # # Emerging priorities
 #
-# Strengths and weaknesses across the foundations, scored into emerging priorities, with their sensitivity to the weights.
-#
-# *Placeholder: the evidence review for this page is being written. It runs through the
-# pipeline (`lis run`) so that the pack, its index and its provenance can be built.*
+# Which Foundations of Productivity most need attention, and which industries are the
+# area's best opportunities? Both rankings come from a transparent score with weights
+# declared in `lis_analysis/data/weights.yaml`, and each is tested by redrawing the
+# weights 1,000 times: a priority that keeps its place is robust to reasonable
+# disagreement about what matters most.
 
 # %% tags=["parameters"]
 area: str = "E37000021"  # area code: LEP, LSIP, ITL, district or one of your own areas
@@ -12,16 +13,48 @@ raw: list[str] = []  # folders of published files; empty = data/raw, or the demo
 params_file: str | None = None  # run parameters YAML (years, benchmarks ...); None = defaults
 evidence: str | None = None  # call-for-evidence and consultation folder; None = data/raw/evidence
 
-# %%
+# %% tags=["remove-cell"]
 import lis_analysis as lis
 
-ws = lis.use(raw or None)
-inputs = ws.manifest().get("files", [])
-print(f"Area {area}: {len(inputs)} input files; demonstrator data: {ws.demo}")
-print(f"Evidence folder: {evidence}")
+lis.notebook.banner()
+rv = lis.review.open(area, raw=raw, params_file=params_file)
+
+# %% [markdown]
+# ## The question
 
 # %%
-lis.notebook.summary(
-    headline="Emerging priorities: placeholder page; the findings will appear here.",
-    neutral=["This page has not been written yet."],
-)
+rv.header("Where should the strategy focus: which foundations are weakest, and which sectors are the best opportunities?")
+
+# %% [markdown]
+# ## Strengths and weaknesses across all foundations
+
+# %%
+rv.strengths_and_weaknesses()
+
+# %% [markdown]
+# ## Foundations by need
+
+# %%
+rv.foundation_priorities()
+
+# %% [markdown]
+# ## Sector opportunities
+#
+# Each industry is scored on specialisation (location quotient), real growth and
+# productivity against the same industry in the UK, each standardised across industries.
+
+# %%
+rv.sector_priorities()
+
+# %% [markdown]
+# ## Caveats
+
+# %%
+rv.caveats(["A7", "A10", "A15"])
+
+# %% [markdown]
+# ## Provenance
+
+# %%
+rv.provenance()
+rv.summary()

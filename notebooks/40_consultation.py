@@ -1,10 +1,10 @@
 # %% [markdown]
 # # Consultation feedback
 #
-# How consultees responded to the emerging priorities.
-#
-# *Placeholder: the evidence review for this page is being written. It runs through the
-# pipeline (`lis run`) so that the pack, its index and its provenance can be built.*
+# How far did respondents agree with the draft priorities, what did their comments say,
+# and how has each point been considered? A public body must show that it considered the
+# consultation before finalising the strategy; the log at the end shows which points
+# still need a response.
 
 # %% tags=["parameters"]
 area: str = "E37000021"  # area code: LEP, LSIP, ITL, district or one of your own areas
@@ -12,16 +12,33 @@ raw: list[str] = []  # folders of published files; empty = data/raw, or the demo
 params_file: str | None = None  # run parameters YAML (years, benchmarks ...); None = defaults
 evidence: str | None = None  # call-for-evidence and consultation folder; None = data/raw/evidence
 
-# %%
+# %% tags=["remove-cell"]
 import lis_analysis as lis
 
-ws = lis.use(raw or None)
-inputs = ws.manifest().get("files", [])
-print(f"Area {area}: {len(inputs)} input files; demonstrator data: {ws.demo}")
-print(f"Evidence folder: {evidence}")
+lis.notebook.banner()
+rv = lis.review.open(area, raw=raw, params_file=params_file, evidence=evidence)
+
+# %% [markdown]
+# ## The question
 
 # %%
-lis.notebook.summary(
-    headline="Consultation feedback: placeholder page; the findings will appear here.",
-    neutral=["This page has not been written yet."],
-)
+rv.header("Do respondents support the draft priorities, and has every point they raised been considered?")
+
+# %% [markdown]
+# ## Agreement, comments and how they were considered
+
+# %%
+rv.consultation()
+
+# %% [markdown]
+# ## Caveats
+
+# %%
+rv.caveats(["A16"])
+
+# %% [markdown]
+# ## Provenance
+
+# %%
+rv.provenance()
+rv.summary()

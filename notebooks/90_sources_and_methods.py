@@ -1,10 +1,8 @@
 # %% [markdown]
 # # Sources and methods
 #
-# Every input file with its publisher, release and checksum; the methods, assumptions and caveats.
-#
-# *Placeholder: the evidence review for this page is being written. It runs through the
-# pipeline (`lis run`) so that the pack, its index and its provenance can be built.*
+# Where every number in this pack came from, how each indicator is built, and the
+# assumptions behind them.
 
 # %% tags=["parameters"]
 area: str = "E37000021"  # area code: LEP, LSIP, ITL, district or one of your own areas
@@ -12,16 +10,62 @@ raw: list[str] = []  # folders of published files; empty = data/raw, or the demo
 params_file: str | None = None  # run parameters YAML (years, benchmarks ...); None = defaults
 evidence: str | None = None  # call-for-evidence and consultation folder; None = data/raw/evidence
 
-# %%
+# %% tags=["remove-cell"]
 import lis_analysis as lis
 
-ws = lis.use(raw or None)
-inputs = ws.manifest().get("files", [])
-print(f"Area {area}: {len(inputs)} input files; demonstrator data: {ws.demo}")
-print(f"Evidence folder: {evidence}")
+lis.notebook.banner()
+rv = lis.review.open(area, raw=raw, params_file=params_file)
+
+# %% [markdown]
+# ## The question
 
 # %%
-lis.notebook.summary(
-    headline="Sources and methods: placeholder page; the findings will appear here.",
-    neutral=["This page has not been written yet."],
-)
+rv.header("Which published files, indicators, methods and assumptions stand behind this pack?")
+
+# %% [markdown]
+# ## Published files
+#
+# Every file read, as published: publisher, table, release and the number of figures
+# read from it. The checksums are under Provenance.
+
+# %%
+rv.sources()
+
+# %% [markdown]
+# ## Indicators
+
+# %%
+rv.registry_table()
+
+# %% [markdown]
+# ## Markers
+#
+# Publishers mark figures that are suppressed, unreliable or not applicable. The suite
+# keeps each marker beside a missing value and never turns it into a zero.
+
+# %%
+rv.markers()
+
+# %% [markdown]
+# ## Methods
+#
+# Benchmarking (index and gap), location quotients, shift-share (classic and
+# Esteban-Marquillas), Krugman specialisation, the productivity gap decomposition into
+# industry mix, within-industry and interaction terms, the industry-mix-adjusted index,
+# compound growth, trend slopes with Newey-West intervals, β- and σ-convergence, survey
+# confidence intervals and significance tests, robust z-scores among peers and the
+# strength/weakness rule. Formulas, sources and edge cases are in `docs/methods.md`; the
+# priority scoring is in `docs/priorities.md`.
+
+# %% [markdown]
+# ## Assumptions and caveats
+
+# %%
+rv.assumptions_list()
+
+# %% [markdown]
+# ## Provenance
+
+# %%
+rv.provenance()
+rv.summary(headline_indicator="gva_per_hour")
