@@ -35,6 +35,9 @@ from .indicators.registry import FOUNDATIONS
 
 #: Criteria of the sector score.
 SECTOR_CRITERIA = ("lq", "growth", "productivity")
+#: z-scores are capped at ±Z_CAP in composite scores, so that one extreme indicator (a
+#: robust z of −6 when peers are tightly bunched) cannot decide a foundation on its own.
+Z_CAP = 3.0
 
 
 @dataclass(frozen=True)
@@ -176,6 +179,17 @@ def assess(
         sig = None if pd.isna(sig) else bool(sig)
         own = vals[(vals["area_code"] == area.code) & vals["value"].notna()]
         own = own[own["year"] > year - trend_years].set_index("year")["value"]
+        # Direction of travel is judged relative to the UK (gaining or losing ground), so
+        # that inflation or national trends do not count as local improvement.
+        if area.code != UK and UK in geo:
+            ukv = ctx.indicator(ind, [geo.area(UK)])
+            ukv = ukv[ukv["value"].notna()].set_index("year")["value"]
+            common = own.index.intersection(ukv.index)
+            if len(common) >= 5:
+                if ind.unit.startswith("%"):
+                    own = own.loc[common] - ukv.loc[common]
+                else:
+                    own = (own.loc[common] / ukv.loc[common] * 100).replace([np.inf, -np.inf], np.nan).dropna()
         slope = tsig = None
         direction = "unknown"
         try:
@@ -267,7 +281,7 @@ def foundation_scores(assessment: pd.DataFrame, weights: Weights | None = None) 
         if sub.empty:
             continue
         wi = _normalise(w.indicators, list(sub["indicator_id"]))
-        z = sub.set_index("indicator_id")["z"]
+        z = sub.set_index("indicator_id")["z"].clip(-Z_CAP, Z_CAP)
         score = float((wi * z).sum())
         rows.append(
             {
@@ -527,7 +541,7 @@ def foundation_sensitivity(assessment: pd.DataFrame, weights: Weights | None = N
     for j, f in enumerate(found):
         sub = a[a["foundation"] == f]
         base = _normalise(w.indicators, list(sub["indicator_id"])).to_numpy()
-        z = sub["z"].to_numpy(dtype=float)
+        z = sub["z"].clip(-Z_CAP, Z_CAP).to_numpy(dtype=float)
         pos = base > 0
         if pos.sum() > 1:
             wi = rng.dirichlet(w.concentration * base[pos], size=w.draws)

@@ -83,6 +83,20 @@ def shows(method):
     return wrapper
 
 
+def _lower(name: str) -> str:
+    """A name inside a sentence: first letter lower-cased unless the first word is an
+    acronym ('GVA per head' stays, 'Employment rate' -> 'employment rate')."""
+    first = name.split(" ", 1)[0]
+    if len(first) > 1 and first[:2].isupper():
+        return name
+    return name[:1].lower() + name[1:]
+
+
+def _money(x: float) -> str:
+    """'+£629' / '−£5,862' (a real minus sign) for gaps and contributions."""
+    return ("+" if x >= 0 else "\u2212") + f"£{abs(x):,.0f}"
+
+
 def _esc(text: Any) -> str:
     """Text from data (area names) made safe inside Markdown."""
     from .evidence import escape_markdown
@@ -192,18 +206,25 @@ class Review:
                 continue
             if wanted is not None and not wanted & set(f.get("datasets", [])):
                 continue
-            rows.append(
+            rows.append(f)
+        groups: dict[tuple[str, str], list[dict]] = {}
+        for f in rows:
+            groups.setdefault((f.get("publisher", ""), f.get("title", "")), []).append(f)
+        df = pd.DataFrame(
+            [
                 {
-                    "Publisher": f.get("publisher", ""),
-                    "Table": f.get("title", ""),
-                    "File": f.get("name", ""),
-                    "Release": f.get("release", "") or "not stated",
-                    "Rows": int(f.get("rows", 0)),
+                    "Publisher": pub,
+                    "Table": title,
+                    "Files": "; ".join(sorted(x["name"] for x in fs)) if len(fs) <= 2 else f"{len(fs)} files (listed under Provenance)",
+                    "Release": ", ".join(sorted({x.get("release") or "not stated" for x in fs})),
+                    "Figures read": sum(int(x.get("rows", 0)) for x in fs),
                 }
-            )
-        df = pd.DataFrame(rows, columns=["Publisher", "Table", "File", "Release", "Rows"])
+                for (pub, title), fs in groups.items()
+            ],
+            columns=["Publisher", "Table", "Files", "Release", "Figures read"],
+        )
         note = "Demonstrator files: synthetic, in the publishers' formats." if self.demo else None
-        _show(report_html.table(df, "Published files read for this page", notes=note, decimals={"Rows": 0}))
+        _show(report_html.table(df, "Published files read for this page", notes=note, decimals={"Figures read": 0}))
         return df
 
     # ------------------------------------------------------------------ findings
@@ -230,7 +251,7 @@ class Review:
         if indicator_id in a.index:
             t = a.loc[indicator_id, "trend"]
             if t in ("improving", "worsening", "rising", "falling"):
-                text += f" Over the last ten years it has been {t} (a statistically significant trend)."
+                text += f" Relative to the UK it has been {t} over the last ten years (a statistically significant trend)."
         del name
         return text
 
@@ -455,10 +476,10 @@ class Review:
         own, ref = v[self.area.code], v[b.code]
         gap = productivity_output_gap(own["gva_per_hour"], ref["gva_per_hour"], weekly_hours=own["hours_worked"])
         bname = "the UK" if b.code == UK else b.name
-        if gap.gap_per_hour > 0:
+        if not gap.closed:
             text = (
                 f"In {y}, {self.area.name} produced {charts.format_value(own['gva_per_hour'], '£')} of GVA per hour worked, "
-                f"{charts.format_value(gap.gap_per_hour, '£')} less than {bname} ({charts.format_value(ref['gva_per_hour'], '£')}). "
+                f"{charts.format_value(-gap.gap_per_hour, '£')} less than {bname} ({charts.format_value(ref['gva_per_hour'], '£')}). "
                 f"At {bname}'s productivity, the {own['hours_worked'] * 52 / 1e6:,.0f} million hours worked in the area that year "
                 f"would have produced about £{gap.output_to_close / 1e9:,.1f} billion more output."
             )
@@ -486,8 +507,8 @@ class Review:
         def inputs(x: dict[str, float]) -> dict[str, float]:
             wa = x["population"] * x["working_age_share"] / 100
             return {
-                "gva": x["gva_total"],
-                "hours": x["hours_worked"],
+                "gva": x["gva_total"] * 1e6,  # £
+                "hours": x["hours_worked"] * 52,  # hours a year (ONS hours are weekly)
                 "jobs": x["filled_jobs"],
                 "employed_residents": wa * x["employment_rate"] / 100,
                 "working_age_population": wa,
@@ -503,7 +524,7 @@ class Review:
             _md(
                 f"In {y}, GVA per head in {self.area.name} was {100 * (total['relative'] - 1):+.1f}% against {bname}. "
                 f"The chart splits that gap (in log points × 100, which add up) into its five parts; "
-                f"the largest is {parts.loc[parts['log_contribution'].abs().idxmax(), 'label'].lower()}."
+                f"the largest is {_lower(parts.loc[parts['log_contribution'].abs().idxmax(), 'label'])}."
             )
         )
         _show(
@@ -518,7 +539,7 @@ class Review:
         tab = parts[["label", "area", "benchmark", "relative"]].rename(
             columns={"label": "Factor", "area": self.area.name, "benchmark": "UK" if b.code == UK else b.name, "relative": "Ratio (area ÷ benchmark)"}
         )
-        _show(report_html.table(tab, f"GVA per head decomposition, {y}", decimals=3, notes="Each ratio's product across the five factors equals the GVA per head ratio."))
+        _show(report_html.table(tab, f"GVA per head decomposition, {y}", decimals=3, notes="GVA per hour in £; hours per job a year. The product of the five ratios equals the GVA per head ratio."))
         return dec
 
     @shows
@@ -538,7 +559,7 @@ class Review:
             sig = "a statistically significant trend" if t.significant else "not a statistically significant trend"
             _show(
                 _md(
-                    f"From {int(own.index.min())} to {int(own.index.max())} {self.area.name}'s {ind.name.lower()} relative to the UK "
+                    f"From {int(own.index.min())} to {int(own.index.max())} {self.area.name}'s {_lower(ind.name)} relative to the UK "
                     f"moved by {t.slope:+.2f} index points a year (95% CI {t.ci_lower:+.2f} to {t.ci_upper:+.2f}, Newey-West): "
                     f"the gap {word} on average, {sig}."
                 )
@@ -557,11 +578,11 @@ class Review:
                 sg = sigma_convergence(levels)
                 out["beta"], out["sigma"] = b, sg
                 hl = f"; half-life {b.half_life:.0f} years" if b.half_life else ""
+                del hl
                 _show(
                     _md(
-                        f"Across {levels.shape[0]} {self._peer_word()}, {start}-{end}: β = {b.beta:.4f} "
-                        f"(95% CI {b.ci_lower:.4f} to {b.ci_upper:.4f}){hl}. {b.interpretation} "
-                        f"σ-convergence: the spread of log {ind.name.lower()} {'fell' if sg.converging else 'did not fall significantly'} "
+                        f"Across {levels.shape[0]} {self._peer_word()}, {start}-{end}: {b.interpretation} "
+                        f"σ-convergence: the spread of log {_lower(ind.name)} {'fell' if sg.converging else 'did not fall significantly'} "
                         f"(standard deviation {sg.by_year['sd_log'].iloc[0]:.3f} in {start}, {sg.by_year['sd_log'].iloc[-1]:.3f} in {end})."
                     )
                 )
@@ -600,7 +621,7 @@ class Review:
         _show(
             _md(
                 f"In {y} {self.area.name} was most specialised, relative to {bname}, in "
-                + ", ".join(f"{r.industry.lower()} (LQ {r.lq:.2f}, {100 * r.area_share:.1f}% of GVA)" for r in top.itertuples())
+                + ", ".join(f"{_lower(r.industry)} (LQ {r.lq:.2f}, {100 * r.area_share:.1f}% of GVA)" for r in top.itertuples())
                 + "."
             )
         )
@@ -708,8 +729,8 @@ class Review:
         comp = pd.DataFrame({"component": ["Industry mix", "Within industries", "Interaction"], "contribution": [dec.mix * 1e6, dec.within * 1e6, dec.interaction * 1e6]})
         _show(
             _md(
-                f"GVA per job in {self.area.name} in {y} was £{dec.gap * 1e6:+,.0f} against {bname}: industry mix accounts for £{dec.mix * 1e6:+,.0f}, "
-                f"productivity within industries for £{dec.within * 1e6:+,.0f} and their interaction for £{dec.interaction * 1e6:+,.0f}. "
+                f"GVA per job in {self.area.name} in {y} was {_money(dec.gap * 1e6)} against {bname}: industry mix accounts for {_money(dec.mix * 1e6)}, "
+                f"productivity within industries for {_money(dec.within * 1e6)} and their interaction for {_money(dec.interaction * 1e6)}. "
                 f"Allowing for industry mix, the area's productivity index is {dec.mix_adjusted_index:.1f} ({bname} = 100)."
             )
         )
@@ -746,7 +767,7 @@ class Review:
         _show(
             _md(
                 f"The foundation most in need of attention is **{top['foundation']}** (score {top['score']:+.2f}; weakest indicator "
-                f"{self.registry[top['weakest']].name.lower()}). It keeps first place in {100 * top['stability']:.0f}% of "
+                f"{_lower(self.registry[top['weakest']].name)}). It keeps first place in {100 * top['stability']:.0f}% of "
                 f"{sens.draws:,} redraws of the weights."
             )
         )
@@ -776,7 +797,7 @@ class Review:
         _show(
             _md(
                 f"On {', '.join(crit)} together, the leading sector opportunities for {self.area.name} are "
-                + "; ".join(f"{r.name.lower()} (LQ {r.lq:.2f}{'' if pd.isna(r.growth) else f', real growth {r.growth:+.1f}% a year'})" for r in top.itertuples())
+                + "; ".join(f"{_lower(r.name)} (LQ {r.lq:.2f}{'' if pd.isna(r.growth) else f', real growth {r.growth:+.1f}% a year'})" for r in top.itertuples())
                 + f". Median Kendall's τ between the declared ranking and {sens.draws:,} redrawn ones: {sens.kendall_tau_median:.2f}."
             )
         )
