@@ -86,7 +86,54 @@ def cmd_areas(args: argparse.Namespace) -> int:
 
 
 def cmd_indicators(args: argparse.Namespace) -> int:
-    return _not_yet("indicators", 4)
+    """The indicator table for an area (DESIGN.md columns); why any indicator is missing."""
+    params = _params(args)  # validated before any data is read
+    import pandas as pd
+
+    from . import session
+    from .indicators import TABLE_COLUMNS, TABLE_EXTRA
+    from .indicators import table as indicator_table
+
+    ws = session.use(list(params.raw) or None, areas_file=params.areas_file)
+    geo = session.geography()
+    area = geo.area(params.area)
+    tab = indicator_table(
+        area,
+        obs=ws.observations(),
+        geo=geo,
+        benchmarks=params.benchmarks,
+        year=params.end_year,
+        start_year=params.start_year if params.end_year else None,
+        neighbours_k=params.neighbours,
+        characteristics=params.neighbour_characteristics or None,
+    )
+    missing = tab.attrs.get("missing", {})
+    if tab.empty:
+        raise LisError(
+            f"no indicator could be computed for {area.name} ({area.code})"
+            + (f": {next(iter(missing.values()))}" if missing else "")
+        )
+    out = tab[TABLE_COLUMNS + TABLE_EXTRA]
+    fmt = args.format or ("csv" if args.out and str(args.out).endswith(".csv") else "table")
+    if fmt == "csv":
+        text = out.to_csv(index=False)
+    elif fmt == "json":
+        text = out.to_json(orient="records", indent=1, force_ascii=False)
+    else:
+        show = out[["indicator_id", "period", "value", "unit", "benchmark_name", "benchmark_value", "index", "significant", "rank", "n_peers"]]
+        with pd.option_context("display.max_rows", None, "display.width", 220, "display.max_colwidth", 40, "display.float_format", "{:,.2f}".format):
+            text = show.to_string(index=False)
+        text = f"{area.name} ({area.code}), {len(area.members)} districts" + (" - DEMONSTRATOR DATA (synthetic)" if ws.demo else "") + "\n\n" + text
+    if args.out:
+        from .store import atomic_write_text
+
+        atomic_write_text(Path(args.out), text if text.endswith("\n") else text + "\n")
+        print(f"wrote {len(out)} rows ({out['indicator_id'].nunique()} indicators) to {args.out}")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    for iid, why in missing.items():
+        print(f"note: {iid}: {why}", file=sys.stderr)
+    return 0
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:

@@ -150,9 +150,24 @@ class Geography:
                         names.setdefault(child, str(cname))
             for code, (pname, _, _) in info.items():
                 names.setdefault(code, pname)
-        lads = {c for m in members.values() for c in m}
+        # Current districts: those in the lookups. Districts seen only in the data (codes
+        # that have since been replaced, kept by publishers for past years) get an area of
+        # their own but are not members of England or the UK.
+        # England and the UK are the districts of one lookup (district to ITL, else district
+        # to region): lookups of different years use different codes for a few districts
+        # (Barnsley and Sheffield changed code in 2025), and a union would count them twice.
+        current: set[str] = set()
+        if len(lk):
+            for rel in ("lad_to_itl3", "lad_to_region"):
+                kids = lk.loc[lk["relation"] == rel, "child_code"].dropna()
+                if len(kids):
+                    current = set(kids.astype(str))
+                    break
+        lads = {c for m in members.values() for c in m} | current
         if obs is not None and len(obs):
             lads |= set(obs.loc[obs["geography_level"] == "lad", "geography_code"].astype(str))
+        if not current:
+            current = set(lads)
         areas: dict[str, Area] = {}
         region_of = {}
         for parent, kids in members.items():
@@ -179,14 +194,12 @@ class Geography:
                 region=region_of.get(code),
                 source="district",
             )
-        english = tuple(sorted(c for c in lads if c.startswith("E")))
+        english = tuple(sorted(c for c in current if c.startswith("E")))
         if english:
-            areas[ENGLAND] = Area(
-                ENGLAND, "England", "country", english, None, "all English districts"
-            )
+            areas[ENGLAND] = Area(ENGLAND, "England", "country", english, None, "all English districts")
             names.setdefault(ENGLAND, "England")
-        if lads:
-            areas[UK] = Area(UK, "United Kingdom", "uk", tuple(sorted(lads)), None, "all districts")
+        if current:
+            areas[UK] = Area(UK, "United Kingdom", "uk", tuple(sorted(current)), None, "all districts")
             names[UK] = names.get(UK, "United Kingdom")
         all_specs = dict(package_areas() if specs is None else specs)
         if areas_file:

@@ -314,7 +314,9 @@ def sector_inputs(
     from .methods import location_quotients
 
     ctx = ctx or Context(obs, geo)
-    uk = geo.area(UK)
+    uk = ctx.section_benchmark(Ref("ons_gva_industry_lad", "gva_current"))
+    if uk is None:
+        raise LisError("sector priorities need GVA by industry for the UK or England")
     cur = ctx.aggregated(Ref("ons_gva_industry_lad", "gva_current"), [area, uk])
     cvm = ctx.aggregated(Ref("ons_gva_industry_lad", "gva_cvm"), [area])
     if cur.empty:
@@ -322,7 +324,7 @@ def sector_inputs(
     cur = cur[cur["industry"].isin(GVA_SECTIONS) & cur["value"].notna()]
     last = int(cur[cur["area_code"] == area.code]["year"].max())
     a = cur[(cur["area_code"] == area.code) & (cur["year"] == last)].set_index("industry")["value"]
-    b = cur[(cur["area_code"] == UK) & (cur["year"] == last)].set_index("industry")["value"]
+    b = cur[(cur["area_code"] == uk.code) & (cur["year"] == last)].set_index("industry")["value"]
     lq = location_quotients(a, b)
     g = cvm[cvm["industry"].isin(GVA_SECTIONS)].pivot_table(
         index="industry", columns="year", values="value"
@@ -340,7 +342,7 @@ def sector_inputs(
 
         e = e[(e["breakdown"] == "Employment") & (e["year"] == e["year"].max())]
         ea = gva_sections_from_letters(e[e["area_code"] == area.code].set_index("industry")["value"])
-        eb = gva_sections_from_letters(e[e["area_code"] == UK].set_index("industry")["value"])
+        eb = gva_sections_from_letters(e[e["area_code"] == uk.code].set_index("industry")["value"])
         with np.errstate(divide="ignore", invalid="ignore"):
             prod = ((a / ea) / (b / eb) * 100).reindex(lq.index)
     out = pd.DataFrame(

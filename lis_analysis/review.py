@@ -605,7 +605,9 @@ class Review:
         from .industries import SECTION_NAMES
         from .methods import location_quotients
 
-        b = self._benchmark_area(["gva_total"])
+        from .indicators.registry import Ref
+
+        b = self.ctx.section_benchmark(Ref("ons_gva_industry_lad", "gva_current"))
         if b is None:
             _show(_md("Industry structure needs GVA by industry for the area and a benchmark."))
             return None
@@ -617,6 +619,8 @@ class Review:
         lq["industry_code"] = lq["industry"]
         lq["industry"] = lq["industry_code"].map(SECTION_NAMES)
         bname = "the UK" if b.code == UK else b.name
+        if b.code.endswith("-complete"):
+            _show(_md(f"The benchmark is {b.name}: their industry figures are suppressed in the publisher's table, so the nation's industry shares are taken from the other districts."))
         top = lq.sort_values("lq", ascending=False).head(3)
         _show(
             _md(
@@ -629,7 +633,7 @@ class Review:
             charts.lq_bar(
                 lq.assign(area_name=self.area.name, period=y),
                 area_name=self.area.name,
-                comparator=bname.replace("the ", ""),
+                comparator=bname.replace("the ", "").split(" (")[0],
                 title=f"Location quotients of GVA by industry, {self.area.name}, {y}",
                 source="ONS regional GVA (balanced) by industry, current prices",
             )
@@ -648,7 +652,9 @@ class Review:
         from .industries import SECTION_NAMES
         from .methods import MethodError, shift_share
 
-        b = self._benchmark_area(["gva_total"])
+        from .indicators.registry import Ref
+
+        b = self.ctx.section_benchmark(Ref("ons_gva_industry_lad", measure))
         if b is None:
             return None
         sec = self._sections(measure, [self.area, b])
@@ -696,7 +702,7 @@ class Review:
         from .indicators.registry import Ref
         from .methods import MethodError, productivity_gap_decomposition
 
-        b = self._benchmark_area(["gva_total"])
+        b = self.ctx.section_benchmark(Ref("ons_gva_industry_lad", "gva_current"))
         if b is None:
             return None
         emp = self.ctx.aggregated(Ref("nomis_bres", "employment", breakdown="Employment"), [self.area, b])

@@ -145,9 +145,15 @@ class Context:
                             f"{decl.description or ref.measure} is {what}: it cannot be built for {a.name} "
                             "from its districts, and the publisher prints no figure for this area",
                         )
-                except DataNotAvailable as exc:
+                except DataNotAvailable:
+                    from ..sources import measure as declared
+
+                    decl = declared(ref.dataset, ref.measure)
                     for a in todo:
-                        self.notes.setdefault((ref.measure, a.code), str(exc))
+                        self.notes.setdefault(
+                            (ref.measure, a.code),
+                            f"{decl.description or ref.measure} is not published for {a.name} or for its districts",
+                        )
             out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
             if len(out):
                 out["source"] = ref.dataset
@@ -204,6 +210,42 @@ class Context:
             res = res.sort_values(["area_code", "year"], kind="stable").reset_index(drop=True)
             self._ind[key] = res
         return self._ind[key]
+
+    def section_benchmark(self, ref: Ref) -> Area | None:
+        """The benchmark for industry shares (LQ, specialisation): the UK, else England,
+        whose industry breakdown is complete. Where publishers suppress a few districts'
+        cells (``[c]``), a nation's sections cannot be summed; the benchmark is then the
+        nation without those districts, named so (shares barely move for 4 of 296)."""
+        from dataclasses import replace as _replace
+
+        if "_section_benchmark" in self.__dict__.setdefault("_sb", {}):
+            return self._sb["_section_benchmark"]
+        found = None
+        s = geo_mod.measure_slice(self.obs, ref.dataset, ref.measure)
+        secs = s[s["industry"].isin(GVA_SECTIONS)]
+        for code in (UK, ENGLAND):
+            if code not in self.geo or secs.empty:
+                continue
+            nation = self.geo.area(code)
+            sub = secs[secs["geography_code"].isin(nation.members)]
+            have = set(sub["geography_code"])
+            if len(have) < 0.9 * len(nation.members):
+                continue  # the data cover too little of this nation (e.g. England-only files for the UK)
+            bad = set(sub.loc[sub["value"].isna(), "geography_code"])
+            missing = set(nation.members) - have
+            drop = bad | missing
+            if not drop:
+                found = nation
+            else:
+                found = _replace(
+                    nation,
+                    code=f"{nation.code}-complete",
+                    name=f"{nation.name} (excluding {len(drop)} districts with suppressed or missing cells)",
+                    members=tuple(m for m in nation.members if m not in drop),
+                )
+            break
+        self._sb["_section_benchmark"] = found
+        return found
 
     def _k_measure(self, ind: Indicator, areas: list[Area]) -> pd.DataFrame:
         return self.measure_series(ind.sources, areas)
@@ -335,21 +377,23 @@ class Context:
 
     def _k_specialisation(self, ind: Indicator, areas: list[Area]) -> pd.DataFrame:
         ref = ind.numerator[0]
-        uk = self.geo.area(UK)
-        agg = self.aggregated(ref, [*areas, uk] if all(a.code != UK for a in areas) else areas)
+        base = self.section_benchmark(ref)
+        if base is None:
+            return _empty()
+        agg = self.aggregated(ref, [*areas, base] if all(a.code != base.code for a in areas) else areas)
         if agg.empty:
             return _empty()
         sec = agg[agg["industry"].isin(GVA_SECTIONS) & (agg["breakdown"] == ref.breakdown)]
         tot = sec.groupby(["area_code", "year"], observed=True)["value"].transform("sum")
         sec = sec.assign(share=sec["value"] / tot)
-        ukshare = sec[sec["area_code"] == UK][["year", "industry", "share"]]
+        ukshare = sec[sec["area_code"] == base.code][["year", "industry", "share"]]
         m = sec.merge(ukshare, on=["year", "industry"], suffixes=("", "_uk"))
         m["d"] = (m["share"] - m["share_uk"]).abs()
         g = m.groupby(["area_code", "year"], observed=True)
         res = g.agg(value=("d", "sum"), n=("d", "count"), period=("period", "first"), source=("source", "first"),
                     release=("release", "first"), demo=("demo", "all")).reset_index()  # fmt: skip
         res.loc[res["n"] < len(GVA_SECTIONS), "value"] = np.nan
-        res["method"] = "Σ |area share − UK share| over 18 sections"
+        res["method"] = f"Σ |area share − {base.name} share| over 18 sections"
         return res[res["area_code"].isin([a.code for a in areas])]
 
 
@@ -686,11 +730,16 @@ def _why_missing(ctx: Context, ind: Indicator, area: Area) -> str:
         note = ctx.notes.get((r.measure, area.code))
         if note:
             return note
+    # Built, but incomplete: say how many districts were suppressed.
+    for key, agg in ctx._agg.items():
+        if len(agg) and key[1] in {r.measure for r in refs} and "status" in agg:
+            own = agg[(agg["area_code"] == area.code) & agg["status"].astype(str).str.startswith("incomplete")]
+            if len(own):
+                last = own.sort_values("year").iloc[-1]
+                return f"{ind.name}: {last['status']} in {last['period']} (a figure is never built from part of an area)"
     if ind.kind == "spread" and len(area.members) < 2:
         return f"{ind.name}: {area.name} is a single district, so there is no spread"
-    have = [r.dataset for r in refs if (ctx.obs["dataset"] == r.dataset).any()]
+    have = [r.dataset for r in refs if len(geo_mod.measure_slice(ctx.obs, r.dataset, r.measure))]
     if not have and refs:
         return f"{ind.name}: no data loaded from {', '.join(sorted({r.dataset for r in refs}))}"
-    return (
-        f"{ind.name}: no value for {area.name} ({ind.aggregation or 'not published for this area'})"
-    )
+    return f"{ind.name}: no value for {area.name} ({ind.aggregation or 'not published for this area'})"
