@@ -210,6 +210,14 @@ class RunParams:
             raise ConfigError(
                 f"price_basis must be one of {', '.join(PRICE_BASES)}, not {self.price_basis!r}"
             )
+        if self.neighbour_characteristics:
+            from .indicators.registry import load_registry
+
+            bad_ids = [c for c in self.neighbour_characteristics if c not in load_registry()]
+            if bad_ids:
+                raise ConfigError(
+                    f"unknown neighbour characteristic(s) {', '.join(bad_ids)} (use indicator ids, e.g. gva_per_head)"
+                )
         if (
             isinstance(self.neighbours, bool)
             or not isinstance(self.neighbours, int)

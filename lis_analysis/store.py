@@ -416,6 +416,13 @@ def ingest(
                 hashes[p] = prev["content_sha256"]
             else:
                 hashes[p] = content_hash(p)
+        seen: dict[str, Path] = {}
+        for _, p in files:
+            if hashes[p] in seen:
+                raise InputError(
+                    p, f"the same file as {seen[hashes[p]]} (identical content); keep one of them"
+                )
+            seen[hashes[p]] = p
         records: list[FileRecord] = []
         todo: list[tuple[Path, Path, str]] = []
         for raw_dir, p in files:

@@ -56,3 +56,31 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     cfg.mkdir(exist_ok=True)
     monkeypatch.setenv("MPLCONFIGDIR", str(cfg / "mpl"))
     monkeypatch.setenv("MPLBACKEND", "Agg")
+
+
+@pytest.fixture(scope="session")
+def public_store(tmp_path_factory):
+    """The real published files ingested once per test session: (observations, geography)."""
+    from lis_analysis.geography import Geography
+    from lis_analysis.store import ingest, read_lookups, read_observations
+
+    raw = _public_or_skip()
+    processed = tmp_path_factory.mktemp("public_store")
+    ingest([raw], processed, jobs=2)
+    obs = read_observations(processed)
+    return obs, Geography.build(read_lookups(processed), obs)
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory):
+    """The demonstrator written and ingested once per session: (folder, observations, geography)."""
+    from lis_analysis.demo import write_demo
+    from lis_analysis.geography import Geography
+    from lis_analysis.store import ingest, read_lookups, read_observations
+
+    folder = tmp_path_factory.mktemp("demo") / "raw"
+    write_demo(folder)
+    processed = tmp_path_factory.mktemp("demo_store")
+    ingest([folder], processed)
+    obs = read_observations(processed)
+    return folder, obs, Geography.build(read_lookups(processed), obs)

@@ -1,0 +1,144 @@
+"""The indicator registry and engine: the DESIGN.md table, benchmarks, ranks, the rules."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lis_analysis.errors import ConfigError, LisError
+from lis_analysis.indicators import TABLE_COLUMNS, compute, load_registry, registry, table
+from lis_analysis.indicators.registry import parse_registry
+
+DESIGN_COLUMNS = (
+    "area_code, area_name, indicator_id, foundation, period, value, unit, ci_lower, ci_upper, "
+    "benchmark_code, benchmark_value, index, gap, significant, rank, n_peers, polarity, source"
+).split(", ")
+
+
+def test_table_columns_are_the_design_contract():
+    assert TABLE_COLUMNS == DESIGN_COLUMNS
+
+
+def test_registry_declares_every_foundation():
+    reg = load_registry()
+    assert {i.foundation for i in reg.values()} == {
+        "Productivity", "Ideas", "People", "Infrastructure", "Business Environment", "Places",
+    }  # fmt: skip
+    for required in (
+        "gva_per_hour", "gva_per_hour_index", "gva_per_job", "gva_per_head", "gva_total", "real_gva_growth",
+        "berd_per_head", "knowledge_intensive_share", "employment_rate", "economic_inactivity_rate",
+        "rqf3_plus_share", "no_qualifications_share", "median_pay_workplace", "median_pay_residence",
+        "pay_gap_workplace_residence", "working_age_share", "gigabit_coverage", "housing_affordability",
+        "business_birth_rate", "business_death_rate", "survival_3yr", "business_density",
+        "large_business_share", "exports_per_head", "industry_specialisation", "imd_score", "imd_rank",
+        "productivity_spread", "gva_per_head_spread",
+    ):  # fmt: skip
+        assert required in reg, required
+    assert set(registry().columns) >= {"id", "name", "foundation", "unit", "polarity", "aggregation", "caveat"}
+
+
+@pytest.mark.parametrize(
+    "body,message",
+    [
+        ({"x": {"name": "X", "foundation": "Mars", "kind": "measure", "unit": "£", "polarity": "higher"}}, "foundation must be one of"),
+        ({"x": {"name": "X", "foundation": "Ideas", "kind": "guess", "unit": "£", "polarity": "higher"}}, "kind must be one of"),
+        ({"x": {"name": "X", "foundation": "Ideas", "kind": "measure", "unit": "£", "polarity": "higher"}}, "kind 'measure' is missing what it is computed from"),
+        ({"x": {"name": "X", "foundation": "Ideas", "kind": "index", "unit": "£", "polarity": "higher", "of": "nope"}}, "refers to unknown indicator 'nope'"),
+        ({"x": {"foundation": "Ideas", "kind": "measure", "unit": "£", "polarity": "higher"}}, "missing 'name'"),
+    ],
+)
+def test_registry_validation(body, message):
+    with pytest.raises(ConfigError, match=message):
+        parse_registry({"indicators": body}, "test.yaml")
+
+
+@pytest.fixture(scope="module")
+def demo_table(demo_store):
+    _, obs, geo = demo_store
+    return table(geo.area("E37000021"), obs=obs, geo=geo), obs, geo
+
+
+class TestDemo:
+    def test_gva_per_hour_is_total_gva_over_total_hours(self, demo_table):
+        tab, obs, geo = demo_table
+        row = tab[(tab.indicator_id == "gva_per_hour") & (tab.benchmark_kind == "uk")].iloc[0]
+        ll = geo.area("E37000021")
+        y = row.year
+        d = obs[(obs.dataset == "ons_productivity_lad") & obs.geography_code.isin(ll.members) & (obs.year == y)]
+        p = d.pivot_table(index="geography_code", columns="measure", values="value")
+        expected = (p.gva_per_hour * p.hours_weekly).sum() / p.hours_weekly.sum()
+        assert row.value == pytest.approx(expected, rel=1e-12)
+        assert abs(row.value - p.gva_per_hour.mean()) > 1e-3
+
+    def test_index_gap_and_rank(self, demo_table):
+        tab, obs, geo = demo_table
+        r = tab[(tab.indicator_id == "gva_per_hour") & (tab.benchmark_kind == "uk")].iloc[0]
+        assert r.index == pytest.approx(100 * r.value / r.benchmark_value)
+        assert r.gap == pytest.approx(r.value - r.benchmark_value)
+        peers = geo.peers(geo.area("E37000021"))
+        assert r.n_peers == len(peers) == 9
+        vals = compute("gva_per_hour", [geo.area("E37000021"), *peers], obs=obs, geo=geo)
+        last = vals[vals.year == r.year].set_index("area_code").value
+        assert r["rank"] == int((last > r.value).sum()) + 1
+
+    def test_benchmarks_present(self, demo_table):
+        tab, _, _ = demo_table
+        kinds = set(tab[tab.indicator_id == "gva_per_hour"].benchmark_kind)
+        assert kinds == {"uk", "england", "region", "peers", "neighbours"}
+        assert set(tab[tab.benchmark_kind == "region"].benchmark_code) == {"E12000004"}
+
+    def test_survey_rate_has_approximate_interval_and_significance(self, demo_table):
+        tab, _, _ = demo_table
+        r = tab[(tab.indicator_id == "employment_rate") & (tab.benchmark_kind == "uk")].iloc[0]
+        assert r.ci_lower < r.value < r.ci_upper
+        assert r.status == "approximate CI (pooled)"
+        assert r.significant in (True, False)
+
+    def test_medians_left_out_with_reason(self, demo_table):
+        tab, _, _ = demo_table
+        missing = tab.attrs["missing"]
+        assert "median_pay_workplace" not in set(tab.indicator_id)
+        assert "is a median: it cannot be built for Leicester and Leicestershire" in missing["median_pay_workplace"]
+        assert not tab.value.isna().any()  # never a table full of NaN
+
+    def test_neighbours_listed_with_distances(self, demo_table):
+        tab, _, _ = demo_table
+        nb = tab.attrs["neighbours"]
+        assert len(nb) == 5 and (nb["distance"].diff().dropna() >= 0).all()
+
+    def test_single_district_has_no_spread(self, demo_store):
+        _, obs, geo = demo_store
+        tab = table(geo.area("E06000016"), obs=obs, geo=geo, indicators=["productivity_spread", "gva_per_hour"])
+        assert "single district" in tab.attrs["missing"]["productivity_spread"]
+
+    def test_unknown_indicator(self, demo_store):
+        _, obs, geo = demo_store
+        with pytest.raises(LisError, match="unknown indicator\\(s\\) nope"):
+            table(geo.area("E37000021"), obs=obs, geo=geo, indicators=["nope"])
+
+
+@pytest.mark.shared
+class TestReal:
+    def test_published_district_values_reproduced(self, public_store):
+        # labourproductivitylocalauthorities.xls (June 2024), A1 and A3, 2022, 1 d.p.
+        obs, geo = public_store
+        tab = table(geo.area("E06000016"), obs=obs, geo=geo, indicators=["gva_per_hour", "gva_per_hour_index"], benchmarks=("uk",))
+        v = tab.set_index("indicator_id").value
+        assert v["gva_per_hour"] == pytest.approx(35.8, abs=0.05)
+        assert v["gva_per_hour_index"] == pytest.approx(90.1, abs=0.05)
+        assert tab.set_index("indicator_id").loc["gva_per_hour", "benchmark_value"] == pytest.approx(39.7, abs=0.05)
+
+    def test_ll_on_real_data(self, public_store):
+        obs, geo = public_store
+        tab = table(geo.area("E37000021"), obs=obs, geo=geo)
+        first = tab.drop_duplicates("indicator_id").set_index("indicator_id")
+        assert first.loc["gva_per_hour", "value"] == pytest.approx(34.7459, abs=1e-3)
+        assert first.loc["gva_total", "value"] == 33342  # 2023, Table 3 sum (PROVENANCE.md)
+        assert first.loc["population", "value"] == 1113795
+        assert first.loc["gva_per_hour", "n_peers"] == 37  # the other LSIP areas
+        # employment rate: pooled over districts with 16-64 weights; Leicester 65.1 ... (ELS 2023)
+        emp = first.loc["employment_rate"]
+        assert 65.1 < emp.value < 85.3 and emp.ci_lower < emp.value < emp.ci_upper
+        missing = tab.attrs["missing"]
+        assert "incomplete: 2 of 8 districts missing or suppressed" in missing["no_qualifications_share"]
+        assert np.isfinite(first.loc["industry_specialisation", "value"])
