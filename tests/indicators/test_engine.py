@@ -73,7 +73,7 @@ class TestDemo:
     def test_index_gap_and_rank(self, demo_table):
         tab, obs, geo = demo_table
         r = tab[(tab.indicator_id == "gva_per_hour") & (tab.benchmark_kind == "uk")].iloc[0]
-        assert r.index == pytest.approx(100 * r.value / r.benchmark_value)
+        assert r["index"] == pytest.approx(100 * r.value / r.benchmark_value)
         assert r.gap == pytest.approx(r.value - r.benchmark_value)
         peers = geo.peers(geo.area("E37000021"))
         assert r.n_peers == len(peers) == 9
