@@ -58,7 +58,10 @@ rv.markers()
 # priority scoring is in `docs/priorities.md`.
 
 # %% [markdown]
-# ## Assumptions and caveats
+# ## Caveats
+#
+# The assumptions and caveats log (`docs/assumptions.md`): each entry is written once
+# and cited by number on the pages that rely on it.
 
 # %%
 rv.assumptions_list()

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import xlsxwriter
 
+from . import _xlsx
 from .world import LABEL
 
 #: Default seed: the month the L&L call for evidence closed.
@@ -519,7 +519,7 @@ def _write_consultation(path: Path, rng: np.random.Generator, n: int) -> Path:
         "comments",
         "synthetic",
     ]
-    book = xlsxwriter.Workbook(str(path))
+    book = _xlsx.workbook(path)
     # a fixed creation date keeps the bytes the same from run to run
     book.set_properties({"title": LABEL, "created": datetime(2019, 10, 1)})
     ws = book.add_worksheet("responses")

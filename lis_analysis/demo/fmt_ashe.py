@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import xlsxwriter
 
 from ..sources.ashe import ASHE_MARKERS, BREAKDOWNS, PERCENTILES, TABLES
+from . import _xlsx
 from .world import LABEL
 
 _KEY = [
@@ -88,7 +88,7 @@ def _write(obs: pd.DataFrame, path: Path, family: str) -> Path:
     ]
     columns += [f"{stem}_p{p}" for p in PERCENTILES]
 
-    book = xlsxwriter.Workbook(str(path))
+    book = _xlsx.workbook(path)
     shade = {
         "cv_5_10": book.add_format({"pattern": 1, "bg_color": "#D9D9D9"}),
         "cv_10_20": book.add_format({"pattern": 1, "bg_color": "#FFCC99"}),

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import xlsxwriter
 
 from ..sources.business_counts import BROAD_GROUPS
+from . import _xlsx
 from .world import LABEL
 
 _SHEETS = [
@@ -97,7 +97,7 @@ def write_uk_business(obs: pd.DataFrame, path: Path) -> Path:
             strict=True,
         )
     }
-    book = xlsxwriter.Workbook(str(path))
+    book = _xlsx.workbook(path)
     cover = book.add_worksheet("Cover sheet ")
     cover.write(0, 0, "COVERSHEET")
     cover.write(1, 0, f"UK Business, activity, size and location, {year} - {LABEL}")

@@ -18,8 +18,8 @@ from string import ascii_lowercase
 
 import numpy as np
 import pandas as pd
-import xlsxwriter
 
+from . import _xlsx
 from .world import LABEL
 
 _TABLES = [
@@ -120,7 +120,7 @@ def write_business_demography(obs: pd.DataFrame, path: Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     cells = _Cells(obs)
-    book = xlsxwriter.Workbook(str(path))
+    book = _xlsx.workbook(path)
     cover = book.add_worksheet("Cover")
     cover.write(0, 0, "COVERSHEET")
     cover.write(1, 0, f"Business Demography - {LABEL}")

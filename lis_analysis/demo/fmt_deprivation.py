@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import xlsxwriter
 
 from ..sources.deprivation import DOMAINS, SCALES, SUMMARIES
+from . import _xlsx
 from .world import LABEL
 
 
@@ -71,7 +71,7 @@ def write_imd_summaries(obs: pd.DataFrame, path: Path) -> Path:
     )
     measures = set(obs["measure"].unique())
     boundary = 2019 if year < 2025 else year - 1  # IoD2025 is on 2024 district codes
-    book = xlsxwriter.Workbook(str(path))
+    book = _xlsx.workbook(path)
     book.add_worksheet("Notes").write(
         0, 0, f"English Indices of Deprivation {year}: File 10 - {LABEL}"
     )

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import xlsxwriter
 
 from ..sources.gva_industry import SIC07_DESCRIPTIONS
+from . import _xlsx
 from .world import LABEL
 
 #: File name for a region's workbook: ONS's name plus ``-demo``.
@@ -96,7 +96,7 @@ def write_gva_industry(
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     desc = {**SIC07_DESCRIPTIONS, **(descriptions or {})}
-    book = xlsxwriter.Workbook(str(path))
+    book = _xlsx.workbook(path)
     ws = book.add_worksheet("Information")
     region = f"{itl1_code} {itl1_name}"
     ws.write(

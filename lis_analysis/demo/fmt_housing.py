@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import xlsxwriter
 
+from . import _xlsx
 from .world import LABEL
 
 _LEVEL_SHEET = {"uk": 1, "ew": 1, "gb": 1, "country": 1, "region": 1, "county": 3, "lad": 5}
@@ -65,7 +65,7 @@ def write_affordability(
     unknown = {levels[c] for c in names} - set(_LEVEL_SHEET)
     if unknown:
         raise ValueError(f"no affordability sheet for geography levels {sorted(unknown)}")
-    book = xlsxwriter.Workbook(str(path))
+    book = _xlsx.workbook(path)
     book.add_worksheet("Contents").write(0, 0, f"Contents - {LABEL}")
     meta = book.add_worksheet("Metadata")
     meta.write(0, 0, "Metadata")

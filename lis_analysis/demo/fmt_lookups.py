@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
-import xlsxwriter
 
+from . import _xlsx
 from .world import LABEL
 
 LAD_ITL_FILE = (
@@ -154,7 +154,7 @@ def write_lsip_lookup(
         raise ValueError("no lad_to_lsip relations to write")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    book = xlsxwriter.Workbook(str(path))
+    book = _xlsx.workbook(path)
     ws = book.add_worksheet(LSIP_SHEET)
     ws.write_row(
         0,

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import xlsxwriter
 
 from ..sources._base import geography_level
 from ..sources.population import AGE_BANDS
+from . import _xlsx
 from .world import LABEL
 
 POPULATION_LA_FILE = "populationestimatesbylocalauthority-demo.xlsx"
@@ -95,7 +95,7 @@ def write_population_la(
     path.parent.mkdir(parents=True, exist_ok=True)
     wide = _wide(obs, "population")
     years = list(wide.columns)
-    book = xlsxwriter.Workbook(str(path))
+    book = _xlsx.workbook(path)
     ws = book.add_worksheet("Population data")
     ws.write_row(0, 0, ["ITL1 Region", "LA code", "LA name"])
     for j, y in enumerate(years):
@@ -247,7 +247,7 @@ def write_mye(
             strict=True,
         )
     }
-    book = xlsxwriter.Workbook(str(path))
+    book = _xlsx.workbook(path)
     cover = book.add_worksheet("Cover sheet")
     cover.write(0, 0, f"Mid-Year Population Estimates, UK, June {year} - {LABEL}")
     cover.write(

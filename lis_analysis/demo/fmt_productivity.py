@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import xlsxwriter
 
 from ..sources.productivity import LAD_SHEETS
+from . import _xlsx
 from .world import LABEL
 
 _TITLES = {
@@ -25,7 +25,7 @@ def write_productivity_lad(obs: pd.DataFrame, path: Path) -> Path:
     rows, header ``LAD_Code, LAD_Name, <Prefix>_<year>``, UKX first, footnotes below."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    book = xlsxwriter.Workbook(str(path))
+    book = _xlsx.workbook(path)
     ws = book.add_worksheet("Contents")
     ws.write(0, 0, f"Subregional productivity: {LABEL}")
     ws.write(2, 0, "Reference tables published with the ONS Subregional Productivity June 2024 release (format only)")
