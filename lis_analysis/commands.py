@@ -137,7 +137,20 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
-    return _not_yet("fetch", 3)
+    """Download the catalogue's files into the raw folder (see lis_analysis/fetch.py):
+    exit 0 when everything was saved or already there, 1 when a file failed or was
+    rejected, 2 without a network (NetworkError) or with a bad --only/catalogue."""
+    from . import fetch as fetch_mod
+
+    if args.list:
+        print(fetch_mod.listing(fetch_mod.select(fetch_mod.catalogue(), args.only)))
+        return 0
+    if args.timeout is not None and args.timeout <= 0:
+        raise LisError(f"--timeout must be a positive number of seconds, not {args.timeout}")
+    raw = Path(args.raw) if args.raw else paths().raw
+    report = fetch_mod.fetch(raw, only=args.only, base_url=args.base_url, timeout=args.timeout)
+    print(report.table())
+    return 1 if report.failed else 0
 
 
 def _run_params(args: argparse.Namespace):

@@ -122,19 +122,64 @@ class Review:
 
     # ------------------------------------------------------------------ computed once
     @cached_property
+    def _cache_key(self) -> str:
+        """What the table and assessment depend on: the inputs (their checksums), the area,
+        the parameters and the package code. Every page of a pack shares them."""
+        import hashlib
+        import json
+
+        from .pipeline import code_hash
+
+        files = sorted((f.get("content_sha256") or f.get("sha256", "")) for f in self.ws.manifest().get("files", []))
+        doc = {
+            "files": files,
+            "area": [self.area.code, list(self.area.members)],
+            "params": {k: v for k, v in self.params.to_dict().items() if k != "evidence"},
+            "code": code_hash(),
+        }
+        return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+    def _cached(self, name: str, build):
+        """A result shared by every page of the pack: computed by the first notebook that
+        needs it (a lock keeps the others waiting), read from disk by the rest."""
+        import pickle
+
+        from .store import atomic_write_bytes, locked
+
+        folder = self.ws.processed / "cache"
+        path = folder / f"{name}-{self._cache_key}.pkl"
+        if path.exists():
+            try:
+                return pickle.loads(path.read_bytes())
+            except Exception:  # a stale or foreign file: rebuild it
+                pass
+        with locked(folder, f".{name}.lock", wait=600):
+            if path.exists():
+                try:
+                    return pickle.loads(path.read_bytes())
+                except Exception:
+                    pass
+            value = build()
+            atomic_write_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            return value
+
+    @cached_property
     def table(self) -> pd.DataFrame:
         """The indicator table (DESIGN.md columns) against UK, England, region, peers, neighbours."""
         from .indicators.engine import table
 
-        return table(
-            self.area,
-            obs=self.ctx.obs,
-            geo=self.geo,
-            benchmarks=self.params.benchmarks,
-            year=self.params.end_year,
-            neighbours_k=self.params.neighbours,
-            characteristics=self.params.neighbour_characteristics,
-            ctx=self.ctx,
+        return self._cached(
+            "table",
+            lambda: table(
+                self.area,
+                obs=self.ctx.obs,
+                geo=self.geo,
+                benchmarks=self.params.benchmarks,
+                year=self.params.end_year,
+                neighbours_k=self.params.neighbours,
+                characteristics=self.params.neighbour_characteristics,
+                ctx=self.ctx,
+            ),
         )
 
     @cached_property
@@ -142,7 +187,7 @@ class Review:
         """Strength / weakness / neutral for each indicator (see lis_analysis.priorities)."""
         from .priorities import assess
 
-        return assess(self.area, obs=self.ctx.obs, geo=self.geo, table=self.table, ctx=self.ctx)
+        return self._cached("assessment", lambda: assess(self.area, obs=self.ctx.obs, geo=self.geo, table=self.table, ctx=self.ctx))
 
     @property
     def registry(self) -> dict[str, Indicator]:

@@ -502,27 +502,36 @@ def test_interrupted_run_leaves_no_half_written_page_and_releases_the_lock(proje
 
 @pytest.mark.slow
 def test_hostile_values_arrive_as_inert_strings(tmp_path, kernel_env, monkeypatch, executor):
+    """Free-text parameters (folder names) reach the notebook as the same strings;
+    parameters with a vocabulary refuse anything else before a kernel starts."""
     monkeypatch.setenv("LIS_HOME", str(tmp_path))
     p = make_project(tmp_path)
-    hostile = tmp_path / 'raw "quoted"\n\');__import__(\'os\').system(\'touch PWNED\');(\''
+    attack = "\"quoted\"\n');__import__('os').system('touch PWNED');('"
+    hostile = tmp_path / f"raw {attack}"
     write_raw(hostile)
+    evidence = tmp_path / f"evidence {attack}"
+    evidence.mkdir()
     yaml_file = tmp_path / "params.yaml"
-    char = "x\"); __import__('os').system('touch PWNED2'); (\"\n"
-    yaml_file.write_text(json.dumps({"raw": [str(hostile)], "neighbour_characteristics": [char]}))
+    yaml_file.write_text(json.dumps({"raw": [str(hostile)], "evidence": str(evidence)}))
     params = load_params(yaml_file)
-    summary = run(p, executor, params=params, params_file=yaml_file, only=["a_jobs"])
+    summary = run(p, executor, params=params, params_file=yaml_file, only=["a_jobs", "c_all"])
     assert summary.exit_code == 0, summary.table()
-    nb = executed(p, "a_jobs")
-    injected = next(c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
-    values = {
-        node.targets[0].id: ast.literal_eval(node.value)
-        for node in ast.parse("".join(injected["source"])).body
-    }
-    assert values["raw"] == [str(hostile)]
-    assert values["neighbour_characteristics"] == [char]
-    assert values["params_file"] == str(yaml_file)
-    assert f"RAW {[str(hostile)]!r}" in stream_text(nb)
+    for name in ("a_jobs", "c_all"):
+        nb = executed(p, name)
+        injected = next(c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
+        values = {
+            node.targets[0].id: ast.literal_eval(node.value)
+            for node in ast.parse("".join(injected["source"])).body
+        }
+        assert values["raw"] == [str(hostile)]
+        assert values["evidence"] == str(evidence)
+        assert values["params_file"] == str(yaml_file)
+        assert f"RAW {[str(hostile)]!r}" in stream_text(nb)
     assert not list(tmp_path.rglob("PWNED*")) and not Path("PWNED").exists()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(json.dumps({"neighbour_characteristics": ["x\"); __import__('os').system('touch PWNED2'); (\""]}))
+    with pytest.raises(ConfigError):
+        load_params(bad)
 
 
 @pytest.mark.slow

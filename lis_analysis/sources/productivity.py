@@ -162,7 +162,7 @@ class ProductivityLAD(_ProductivityBase):
     name = "ons_productivity_lad"
     dataset = "ons_productivity_lad"
     title = "Subregional productivity: labour productivity by local authority district"
-    patterns = ("labourproductivitylocalauthorities*.xls*", "*productivity*local*authorit*.xls*")
+    patterns = ("labourproductivitylocalauthorities*.xls*", "*productivity*local*authorit*.xls*", "ladproductivity*.xls*")
     sheets = LAD_SHEETS
     code_header = "LAD_Code"
     name_header = "LAD_Name"
