@@ -105,10 +105,8 @@ def _serve(socket_path: str, preload: Sequence[str]) -> int:
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 1)  # nothing imported may write to the owner's terminal
     for name in preload:
-        try:
+        with contextlib.suppress(Exception):  # a missing optional module only costs speed
             importlib.import_module(name)
-        except Exception:  # a missing optional module only costs speed
-            pass
     import ipykernel.kernelapp  # noqa: F401  (the kernel itself)
 
     _forget_inline_backend()
@@ -118,8 +116,13 @@ def _serve(socket_path: str, preload: Sequence[str]) -> int:
     gc.freeze()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped automatically
     stdin = sys.stdin.fileno()
+    kernels: dict[int, int] = {}  # pid -> pidfd of the kernels still running
     while True:
         ready, _, _ = select.select([listener, stdin], [], [], 5.0)
+        for pid, fd in list(kernels.items()):  # forget the kernels that have exited
+            if select.select([fd], [], [], 0)[0]:
+                os.close(fd)
+                del kernels[pid]
         if stdin in ready and not os.read(stdin, 4096):
             break  # owner gone
         if listener not in ready:
@@ -141,9 +144,17 @@ def _serve(socket_path: str, preload: Sequence[str]) -> int:
             if pid == 0:  # pragma: no cover - runs in the kernel process
                 listener.close()
                 conn.close()
+                for fd in kernels.values():
+                    os.close(fd)
                 _child(req)
             with contextlib.suppress(OSError):
+                kernels[pid] = os.pidfd_open(pid)
+            with contextlib.suppress(OSError):
                 conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+    # The owner is gone: so are its kernels (a pidfd never signals a recycled pid).
+    for fd in kernels.values():
+        with contextlib.suppress(OSError):
+            signal.pidfd_send_signal(fd, signal.SIGKILL)
     with contextlib.suppress(OSError):
         os.unlink(socket_path)
     return 0
@@ -156,7 +167,9 @@ def _forget_inline_backend() -> None:
     imported; imported here, before any shell exists, it would never show a figure. So the
     kernels must import it themselves: drop it and pyplot's resolved backend.
     """
-    for name in [m for m in sys.modules if m == "matplotlib_inline" or m.startswith("matplotlib_inline.")]:
+    for name in [
+        m for m in sys.modules if m == "matplotlib_inline" or m.startswith("matplotlib_inline.")
+    ]:
         del sys.modules[name]
     pyplot = sys.modules.get("matplotlib.pyplot")
     if pyplot is not None and getattr(pyplot, "_backend_mod", None) is not None:
@@ -188,7 +201,13 @@ def _child(req: dict[str, Any]) -> None:  # pragma: no cover - runs in the kerne
         gc.unfreeze()
         if "numpy" in sys.modules:
             sys.modules["numpy"].random.seed()
-        sys.argv = ["ipykernel_launcher", *req["args"]]
+        # ipykernel read JPY_PARENT_PID when the template imported it: name the parent
+        # explicitly, so that the kernel exits if the template (its parent) dies.
+        sys.argv = [
+            "ipykernel_launcher",
+            *req["args"],
+            f"--IPKernelApp.parent_handle={os.getppid()}",
+        ]
         from ipykernel import kernelapp
 
         kernelapp.launch_new_instance()
@@ -251,11 +270,20 @@ class TemplateClient:
         self.socket_path = socket_path
         self._lock = threading.Lock()
 
-    def spawn(self, args: Sequence[str], env: dict[str, str], cwd: str | None, log: str | None = None,
-              timeout: float = 120.0) -> int:
+    def spawn(
+        self,
+        args: Sequence[str],
+        env: dict[str, str],
+        cwd: str | None,
+        log: str | None = None,
+        timeout: float = 120.0,
+    ) -> int:
         """Fork a kernel running ``ipykernel_launcher ARGS``; returns its pid. Waits for
         the template to finish its imports (up to ``timeout`` seconds)."""
-        req = json.dumps({"args": list(args), "env": dict(env), "cwd": cwd, "log": log}).encode() + b"\n"
+        req = (
+            json.dumps({"args": list(args), "env": dict(env), "cwd": cwd, "log": log}).encode()
+            + b"\n"
+        )
         deadline = time.monotonic() + timeout
         with self._lock:
             while True:
@@ -396,7 +424,9 @@ def kernel_manager_class(
                 provisioner.template = template
                 provisioner.log_path = log_path
                 self.kernel_id = self.kernel_id or str(uuid.uuid4())
-                self.provisioner = provisioner(kernel_id=self.kernel_id, kernel_spec=spec, parent=self)
+                self.provisioner = provisioner(
+                    kernel_id=self.kernel_id, kernel_spec=spec, parent=self
+                )
             elif log_path is None:
                 # spawned kernels: keep ipykernel's start-up chatter off the terminal
                 kw.setdefault("stdout", subprocess.DEVNULL)

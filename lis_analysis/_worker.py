@@ -47,12 +47,12 @@ def start_template(env: Mapping[str, str], kernel_mode: str | None = None):
     return KernelTemplate({**os.environ, **env})
 
 
-def init(env: Mapping[str, str], template_socket: str | None) -> None:
-    """Import the heavy libraries once and remember the kernels' environment."""
-    _STATE["env"] = dict(env)
-    _STATE["socket"] = template_socket
+def load_libraries() -> None:
+    """Import papermill, nbformat and jupytext once per process."""
+    if _STATE.get("loaded"):
+        return
     if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     import jupytext  # noqa: F401
     import nbformat  # noqa: F401
     import papermill  # noqa: F401
@@ -60,13 +60,24 @@ def init(env: Mapping[str, str], template_socket: str | None) -> None:
     # papermill warns about annotated parameters it cannot parse (``raw: list[str] = []``)
     # and so about "unknown" parameters; declared_parameters() reads them with ast instead.
     logging.getLogger("papermill").setLevel(logging.ERROR)
+    _STATE["loaded"] = True
 
-    _STATE["client"] = None
-    if template_socket:
-        from ._kernels import TemplateClient
 
-        _STATE["client"] = TemplateClient(template_socket)
-    _STATE["ready"] = True
+def template_client(template_socket: str | None):
+    """A client for the run's kernel template (None: spawn kernels)."""
+    if not template_socket:
+        return None
+    from ._kernels import TemplateClient
+
+    return TemplateClient(template_socket)
+
+
+def init(env: Mapping[str, str], template_socket: str | None) -> None:
+    """Worker-process initializer: import the libraries once and remember the kernels'
+    environment and the run's kernel template."""
+    load_libraries()
+    _STATE["env"] = dict(env)
+    _STATE["client"] = template_client(template_socket)
 
 
 def _exporter(spec: str):
@@ -97,7 +108,13 @@ def declared_parameters(nb: Any) -> set[str] | None:
     except SyntaxError:
         return names
     for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, ast.AnnAssign)
+            else []
+        )
         names |= {t.id for t in targets if isinstance(t, ast.Name)}
     return names
 
@@ -114,8 +131,14 @@ def check_injected(nb: Any) -> None:
         except SyntaxError as exc:
             raise UnsafeParameters(f"injected parameters do not parse: {exc.msg}") from None
         for node in tree.body:
-            if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
-                raise UnsafeParameters(f"injected parameters hold a statement: {ast.dump(node)[:80]}")
+            if not (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+            ):
+                raise UnsafeParameters(
+                    f"injected parameters hold a statement: {ast.dump(node)[:80]}"
+                )
             try:
                 ast.literal_eval(node.value)
             except (ValueError, SyntaxError, TypeError):
@@ -134,7 +157,11 @@ def _read_source(path: Path) -> Any:
     import nbformat
 
     text = path.read_text(encoding="utf-8")
-    nb = nbformat.reads(text, as_version=4) if path.suffix == ".ipynb" else jupytext.reads(text, fmt="py:percent")
+    nb = (
+        nbformat.reads(text, as_version=4)
+        if path.suffix == ".ipynb"
+        else jupytext.reads(text, fmt="py:percent")
+    )
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata["language_info"] = {"name": "python"}
     nb.metadata.pop("jupytext", None)
@@ -160,16 +187,22 @@ def _error_line(exc: BaseException) -> str:
     return text.splitlines()[0][:300]
 
 
-def execute(job: Job) -> JobResult:
+def execute(job: Job, *, env: Mapping[str, str] | None = None, client: Any = None) -> JobResult:
     """Execute ``job``'s notebook in a fresh kernel and export its board and analyst pages.
 
     On success: the executed notebook (with ``metadata["lis"]``) replaces
     ``job.executed``, the pages replace ``job.board`` and ``job.analyst``, and a stale
     ``job.failed`` is removed. On failure: the pages and the executed notebook are left
     as they were and the failed notebook is saved as ``job.failed``.
+
+    ``env`` (the kernels' base environment) and ``client`` (a template client) default
+    to what :func:`init` set up in this worker process.
     """
-    if not _STATE.get("ready"):
-        init({}, None)
+    load_libraries()
+    if env is None:
+        env = _STATE.get("env", {})
+    if client is None:
+        client = _STATE.get("client")
     import papermill
 
     from ._kernels import kernel_manager_class
@@ -187,22 +220,37 @@ def execute(job: Job) -> JobResult:
             notebook.metadata["lis"] = {**job.metadata, "status": "failed", "error": error}
             with contextlib.suppress(Exception):
                 _write_nb(notebook, failed)
-        return JobResult(job.area, job.name, "failed", time.perf_counter() - t0, error=error,
-                         failed_notebook=str(failed) if notebook is not None else None)
+        return JobResult(
+            job.area,
+            job.name,
+            "failed",
+            time.perf_counter() - t0,
+            error=error,
+            failed_notebook=str(failed) if notebook is not None else None,
+        )
 
     try:
         source = _read_source(Path(job.source))
         declared = declared_parameters(source)
-        params = dict(job.parameters) if declared is None else {
-            k: v for k, v in job.parameters.items() if k in declared
-        }
+        params = (
+            dict(job.parameters)
+            if declared is None
+            else {k: v for k, v in job.parameters.items() if k in declared}
+        )
         prepared = papermill.execute_notebook(
-            source, None, parameters=params, prepare_only=True, kernel_name=KERNEL_NAME,
-            language="python", progress_bar=False,
+            source,
+            None,
+            parameters=params,
+            prepare_only=True,
+            kernel_name=KERNEL_NAME,
+            language="python",
+            progress_bar=False,
         )
         check_injected(prepared)
-        env = {**os.environ, **_STATE.get("env", {}), **job.env}
-        kmc = kernel_manager_class(_STATE.get("client"), env=env, log_path=os.environ.get("LIS_KERNEL_LOG"))
+        kernel_env = {**os.environ, **env, **job.env}
+        kmc = kernel_manager_class(
+            client, env=kernel_env, log_path=os.environ.get("LIS_KERNEL_LOG")
+        )
         try:
             nb = papermill.execute_notebook(
                 prepared,
@@ -240,7 +288,13 @@ def execute(job: Job) -> JobResult:
         _write_nb(nb, executed)
         with contextlib.suppress(FileNotFoundError):
             failed.unlink()
-        return JobResult(job.area, job.name, "ran", time.perf_counter() - t0, summary=nb.metadata["lis"]["summary"])
+        return JobResult(
+            job.area,
+            job.name,
+            "ran",
+            time.perf_counter() - t0,
+            summary=nb.metadata["lis"]["summary"],
+        )
     except UnsafeParameters as exc:
         return fail(f"refused: {exc}", None)
     except Exception as exc:  # unreadable source, bad parameters cell, ...

@@ -341,7 +341,7 @@ def _append_manifest(raw: Path, rows: list[dict[str, str]]) -> None:
     header = MANIFEST_COLUMNS
     if not new:
         with open(path, newline="", encoding="utf-8") as fh:
-            header = next(csv.reader(fh), None) or MANIFEST_COLUMNS
+            header = next(csv.reader(fh), []) or MANIFEST_COLUMNS
     with open(path, "a", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=header, extrasaction="ignore")
         if new:
@@ -626,8 +626,8 @@ def _from_zip(
     progress: Callable[[str], None],
 ) -> tuple[list[_Saved], list[str]]:
     """Members of the archive matching the catalogue's patterns, each checked."""
-    head = archive.read_bytes()[:512]
-    _not_html(head, "a zip archive")
+    with open(archive, "rb") as fh:
+        _not_html(fh.read(1024), "a zip archive")
     try:
         book = zipfile.ZipFile(archive)
     except zipfile.BadZipFile:

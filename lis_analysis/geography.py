@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable, Sequence
+from typing import Any
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -343,14 +344,21 @@ def _measure(dataset: str, measure: str):
 _SLICES: dict[int, tuple[weakref.ref, dict[tuple[str, str], pd.DataFrame]]] = {}
 
 
+#: Columns kept as categoricals in measure slices: few distinct values, many rows, and
+#: every aggregation groups or filters on them.
+_CATEGORICAL = ["geography_code", "geography_name", "geography_level", "industry", "breakdown", "period", "status", "release", "source_file", "unit"]
+
+
 def measure_slice(obs: pd.DataFrame, dataset: str, measure: str) -> pd.DataFrame:
     """The rows of one measure. The observations are split by (dataset, measure) once and
     the pieces kept while the frame lives, so repeated look-ups (every indicator, every
-    area) cost a dictionary access instead of a scan of millions of rows."""
+    area) cost a dictionary access instead of a scan of millions of rows. In the pieces
+    the repeated text columns are categoricals (fast to group, filter and join)."""
     key = id(obs)
     hit = _SLICES.get(key)
     if hit is None or hit[0]() is not obs:
-        pieces = {k: g for k, g in obs.groupby(["dataset", "measure"], observed=True, sort=False)}
+        small = obs.astype({c: "category" for c in _CATEGORICAL if c in obs.columns})
+        pieces = {k: g for k, g in small.groupby(["dataset", "measure"], observed=True, sort=False)}
         _SLICES[key] = (weakref.ref(obs, lambda _r, k=key: _SLICES.pop(k, None)), pieces)
         hit = _SLICES[key]
     piece = hit[1].get((dataset, measure))
@@ -383,6 +391,7 @@ def aggregate(
     measure: str,
     *,
     prefer_published: bool = True,
+    industries: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """One measure for one or many areas, by the measure's aggregation rule.
 
@@ -392,6 +401,7 @@ def aggregate(
     areas : the area(s)
     dataset, measure : what to aggregate
     prefer_published : use the publisher's own figure for an area when it prints one
+    industries : only these industries (default: every industry the measure has)
 
     Returns
     -------
@@ -413,22 +423,37 @@ def aggregate(
     s = _slice(obs, dataset, measure)
     if s.empty:
         raise DataNotAvailable(f"no data for {measure} ({dataset}) in the store")
+    if industries is not None:  # only the industries asked for (most indicators need "Total")
+        s = s[s["industry"].isin(list(industries))]
     out: list[pd.DataFrame] = []
-    todo: list[Area] = []
-    for a in area_list:
-        pub = (
-            published(obs, a, dataset, measure)
-            if (prefer_published or len(a.members) == 1)
-            else s.iloc[0:0]
-        )
+    # Published figures for the areas, found in one pass: an area's own code first, then
+    # its aliases and the publishers' equivalent codes (UKX for the UK).
+    wanted = [a for a in area_list if prefer_published or len(a.members) == 1]
+    prio: dict[str, tuple[int, int]] = {}
+    for i, a in enumerate(wanted):
+        for rank, c in enumerate(a.codes):
+            prio.setdefault(c, (i, rank))
+    done: set[int] = set()
+    if prio:
+        pub = s[s["geography_code"].isin(list(prio))]
         if len(pub):
-            out.append(
-                _as_out(
-                    pub, a, method="published" if len(a.members) != 1 else "published (district)"
-                )
-            )
-        else:
-            todo.append(a)
+            codes = pub["geography_code"].astype(object).to_numpy()
+            owner = np.array([prio[c][0] for c in codes])
+            rank = np.array([prio[c][1] for c in codes])
+            best = pd.Series(rank).groupby(owner).transform("min").to_numpy()
+            keep = rank == best
+            pub, owner = pub[keep], owner[keep]
+            df = pub.copy()
+            df["geography_code"] = np.array([wanted[i].code for i in owner], dtype=object)
+            df["geography_name"] = np.array([wanted[i].name for i in owner], dtype=object)
+            df["geography_level"] = np.array([wanted[i].level for i in owner], dtype=object)
+            n = np.array([len(wanted[i].members) for i in owner])
+            df["n_members"] = n
+            df["n_present"] = n
+            df["method"] = np.where(n == 1, "published (district)", "published")
+            out.append(df.reindex(columns=OUT_COLUMNS))
+            done = {wanted[i].code for i in np.unique(owner)}  # type: ignore[assignment]
+    todo: list[Area] = [a for a in area_list if a.code not in done]
     if todo:
         if decl.aggregation == "not_aggregable":
             if not many or len(todo) == len(area_list):
@@ -456,22 +481,6 @@ def _kind_words(decl) -> str:
     return "not additive (a median, index, score or ratio of medians)"
 
 
-def _as_out(rows: pd.DataFrame, area: Area, *, method: str) -> pd.DataFrame:
-    df = rows.copy()
-    df["geography_code"] = area.code
-    df["geography_name"] = area.name
-    df["geography_level"] = area.level
-    df["n_members"] = len(area.members)
-    df["n_present"] = len(area.members)
-    df["method"] = method
-    return df.reindex(columns=OUT_COLUMNS)
-
-
-def _membership(areas: Iterable[Area]) -> pd.DataFrame:
-    rows = [(a.code, m) for a in areas for m in a.members]
-    return pd.DataFrame(rows, columns=["area_code", "geography_code"]).astype("string")
-
-
 def _denominator(obs: pd.DataFrame, decl, dataset: str) -> tuple[str, str]:
     ref = decl.denominator
     if ":" in ref:
@@ -481,142 +490,207 @@ def _denominator(obs: pd.DataFrame, decl, dataset: str) -> tuple[str, str]:
     return ds, m
 
 
-def _build(
-    obs: pd.DataFrame, s: pd.DataFrame, areas: list[Area], decl, dataset: str
-) -> pd.DataFrame:
-    mem = _membership(areas)
-    n_members = mem.groupby("area_code").size()
-    cols = [
-        "geography_code",
-        *GROUP,
-        "value",
-        "status",
-        "ci_lower",
-        "ci_upper",
-        "release",
-        "source_file",
-        "demo",
-    ]
-    d = mem.merge(s[cols], on="geography_code", how="inner")
-    if d.empty:
-        raise DataNotAvailable(
-            f"no district data for {decl.id} ({dataset}) in {', '.join(a.name for a in areas[:3])}"
-        )
+def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes and uniques of a column (missing values get their own code)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy().astype(np.int64)
+        uniques = np.asarray(values.cat.categories.astype(object), dtype=object)
+        if (codes < 0).any():
+            codes = np.where(codes < 0, len(uniques), codes)
+            uniques = np.append(uniques, None)
+        return codes, uniques
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object, na_value=None), use_na_sentinel=False)
+    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+
+
+def _rows_for_members(code_idx: np.ndarray, member_idx: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """For each area (a list of code indices), the positions of the rows of its districts:
+    returns (area position per selected row, row index)."""
+    order = np.argsort(code_idx, kind="stable")
+    sorted_codes = code_idx[order]
+    area_pos, rows = [], []
+    for i, members in enumerate(member_idx):
+        if len(members) == 0:
+            continue
+        lo = np.searchsorted(sorted_codes, members, side="left")
+        hi = np.searchsorted(sorted_codes, members, side="right")
+        counts = hi - lo
+        total = int(counts.sum())
+        if total == 0:
+            continue
+        # concatenate the ranges [lo, hi) without a Python loop over districts
+        starts = np.repeat(lo - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+        idx = np.arange(total) + starts
+        rows.append(order[idx])
+        area_pos.append(np.full(total, i, dtype=np.int64))
+    if not rows:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    return np.concatenate(area_pos), np.concatenate(rows)
+
+
+def _build(obs: pd.DataFrame, s: pd.DataFrame, areas: list[Area], decl, dataset: str) -> pd.DataFrame:
+    """Aggregate one measure to many areas with integer keys and numpy sums (a national
+    set of areas means millions of district-rows; pandas merges were the bottleneck)."""
+    code_idx, code_uniques = _codes(s["geography_code"])
+    lookup = {c: i for i, c in enumerate(code_uniques)}
+    member_idx = [np.array([lookup[m] for m in a.members if m in lookup], dtype=np.int64) for a in areas]
+    area_pos, rows = _rows_for_members(code_idx, member_idx)
+    if len(rows) == 0:
+        raise DataNotAvailable(f"no district data for {decl.id} ({dataset}) in {', '.join(a.name for a in areas[:3])}")
+    value = s["value"].to_numpy(dtype=float, na_value=np.nan)
     kind = decl.aggregation
-    method_label = ""
     if kind == "additive":
-        d["num"] = d["value"]
-        d["den"] = 1.0
+        den = np.ones(len(s))
         method_label = "sum of {n} districts"
     else:
         dds, dm = _denominator(obs, decl, dataset)
-        den = _slice(obs, dds, dm)
-        if den.empty:
-            raise DataNotAvailable(
-                f"{decl.id} is aggregated with {dm} ({dds}) as its base, which is not in the store"
-            )
-        den = den[den["geography_code"].isin(mem["geography_code"])]
-        d = _attach_denominator(d, den, same_dataset=(dds == dataset))
-        d["num"] = d["value"] * d["den"]
+        den_s = _slice(obs, dds, dm)
+        if den_s.empty:
+            raise DataNotAvailable(f"{decl.id} is aggregated with {dm} ({dds}) as its base, which is not in the store")
+        den = _denominator_values(s, den_s, same_dataset=(dds == dataset))
         if kind == "ratio":
             method_label = f"Σ(value × {dm}) / Σ {dm} over {{n}} districts"
         else:
             method_label = f"pooled survey rate weighted by {dm}, {{n}} districts (approximate CI)"
-    d["ok"] = d["num"].notna() & d["den"].notna()
-    keys = ["area_code", *GROUP]
-    g = d.groupby(keys, dropna=False, observed=True, sort=False)
-    agg = g.agg(
-        num=("num", "sum"),
-        den=("den", "sum"),
-        n_present=("ok", "sum"),
-        release=("release", "first"),
-        demo=("demo", "all"),
-    ).reset_index()
-    # The files an area's figures come from (per area, not per row: cheap and enough to trace).
-    files = (
-        d[["area_code", "source_file"]]
-        .drop_duplicates()
-        .astype({"source_file": "string"})
-        .sort_values("source_file")
-        .groupby("area_code", observed=True)["source_file"]
-        .agg(lambda x: ", ".join(x.dropna()))
-    )
-    agg["source_file"] = agg["area_code"].map(files)
-    agg["n_members"] = agg["area_code"].map(n_members).astype(int)
-    complete = agg["n_present"] == agg["n_members"]
-    if kind == "additive":
-        agg["value"] = np.where(complete, agg["num"], np.nan)
-    else:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            agg["value"] = np.where(complete & (agg["den"] > 0), agg["num"] / agg["den"], np.nan)
-    agg["status"] = pd.Series(pd.NA, index=agg.index, dtype="string")
-    absent = agg["n_present"] < agg["n_members"]
-    agg.loc[absent, "status"] = (
-        "incomplete: "
-        + (agg["n_members"] - agg["n_present"]).astype(str)
-        + " of "
-        + agg["n_members"].astype(str)
-        + " districts missing or suppressed"
-    )
-    zero = complete & (agg["den"] <= 0) & (kind != "additive")
-    agg.loc[zero, "status"] = "zero denominator"
-    agg["ci_lower"] = np.nan
-    agg["ci_upper"] = np.nan
+    ok = np.isfinite(value) & np.isfinite(den)
+    num = np.where(ok, value * den, 0.0)
+    den0 = np.where(ok, den, 0.0)
+    # group = (industry, breakdown, period, year) of the row
+    g_ind, u_ind = _codes(s["industry"])
+    g_brk, u_brk = _codes(s["breakdown"])
+    g_per, u_per = _codes(s["period"])
+    grp_raw = (g_ind * len(u_brk) + g_brk) * len(u_per) + g_per
+    grp_idx, grp_inv = np.unique(grp_raw, return_inverse=True)
+    n_grp = len(grp_idx)
+    key = area_pos * n_grp + grp_inv[rows]
+    uniq_keys, kinv = np.unique(key, return_inverse=True)
+    nk = len(uniq_keys)
+    num_sum = np.bincount(kinv, weights=num[rows], minlength=nk)
+    den_sum = np.bincount(kinv, weights=den0[rows], minlength=nk)
+    present = np.bincount(kinv, weights=ok[rows].astype(float), minlength=nk).astype(int)
+    a_of_key = uniq_keys // n_grp
+    g_of_key = uniq_keys % n_grp
+    n_members = np.array([len(a.members) for a in areas])[a_of_key]
+    complete = present == n_members
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if kind == "additive":
+            val = np.where(complete, num_sum, np.nan)
+        else:
+            val = np.where(complete & (den_sum > 0), num_sum / den_sum, np.nan)
+    status = np.full(nk, None, dtype=object)
+    incomplete = present < n_members
+    if incomplete.any():
+        miss = n_members[incomplete] - present[incomplete]
+        status[incomplete] = [
+            f"incomplete: {m} of {n} districts missing or suppressed" for m, n in zip(miss, n_members[incomplete], strict=True)
+        ]
+    if kind != "additive":
+        zero = complete & (den_sum <= 0)
+        status[zero] = "zero denominator"
+    ci_lo = np.full(nk, np.nan)
+    ci_hi = np.full(nk, np.nan)
     if kind == "survey_rate":
-        ci = _pooled_ci(d, keys)
-        agg = agg.merge(ci, on=keys, how="left", suffixes=("", "_p"))
-        agg["ci_lower"] = np.where(agg["value"].notna(), agg["value"] - 1.96 * agg["se"], np.nan)
-        agg["ci_upper"] = np.where(agg["value"].notna(), agg["value"] + 1.96 * agg["se"], np.nan)
-        ok = agg["value"].notna()
-        agg.loc[ok & agg["se"].notna(), "status"] = "approximate CI (pooled)"
-        agg.loc[ok & agg["se"].isna(), "status"] = "no CI (a district has none)"
-    by_code = {a.code: a for a in areas}
-    agg["geography_code"] = agg["area_code"]
-    agg["geography_name"] = agg["area_code"].map(lambda c: by_code[c].name)
-    agg["geography_level"] = agg["area_code"].map(lambda c: by_code[c].level)
-    agg["dataset"] = dataset
-    agg["measure"] = decl.id
-    agg["unit"] = decl.unit
-    agg["method"] = [method_label.format(n=n) for n in agg["n_members"]]
-    return agg.reindex(columns=OUT_COLUMNS)
+        lo = s["ci_lower"].to_numpy(dtype=float, na_value=np.nan)
+        hi = s["ci_upper"].to_numpy(dtype=float, na_value=np.nan)
+        se = (hi - lo) / (2 * 1.96)
+        has_se = np.isfinite(se) & ok
+        w2se2 = np.where(has_se, (den0 * np.nan_to_num(se)) ** 2, 0.0)
+        var_num = np.bincount(kinv, weights=w2se2[rows], minlength=nk)
+        n_se = np.bincount(kinv, weights=has_se[rows].astype(float), minlength=nk).astype(int)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sd = np.sqrt(var_num) / den_sum
+        full = np.isfinite(val) & (n_se == n_members)
+        ci_lo = np.where(full, val - 1.96 * sd, np.nan)
+        ci_hi = np.where(full, val + 1.96 * sd, np.nan)
+        status[full] = "approximate CI (pooled)"
+        status[np.isfinite(val) & ~full] = "no CI (a district has none)"
+    # the group's labels, from its first row
+    first_row = np.zeros(n_grp, dtype=np.int64)
+    first_row[grp_inv[::-1]] = np.arange(len(grp_inv))[::-1]
+    fr = first_row[g_of_key]
+    year = s["year"].to_numpy(dtype=float, na_value=np.nan)
+    # the release and files an area's figures come from: per area (cheap and enough to trace)
+    f_idx, f_uni = _codes(s["source_file"])
+    r_idx, r_uni = _codes(s["release"])
+    demo = s["demo"].to_numpy(dtype=bool)
+    n_areas = len(areas)
+    area_files = [""] * n_areas
+    pairs = np.unique(area_pos * (len(f_uni) + 1) + f_idx[rows])
+    for p in pairs:
+        a, f = divmod(int(p), len(f_uni) + 1)
+        if f_uni[f]:
+            area_files[a] = f"{area_files[a]}, {f_uni[f]}" if area_files[a] else str(f_uni[f])
+    first_of_area = np.full(n_areas, -1, dtype=np.int64)
+    first_of_area[area_pos[::-1]] = rows[::-1]
+    area_release = np.array([r_uni[r_idx[r]] if r >= 0 else None for r in first_of_area], dtype=object)
+    not_demo = np.bincount(area_pos, weights=(~demo[rows]).astype(float), minlength=n_areas)
+    area_demo = not_demo == 0
+    labels = np.array([method_label.format(n=len(a.members)) for a in areas], dtype=object)
+    # Categorical columns built from integer codes: no per-row Python strings (a national
+    # set of areas gives a million rows per measure).
+    def cat(values: Sequence[Any], idx: np.ndarray) -> pd.Categorical:
+        uniq, inv = np.unique(np.asarray(values, dtype=object).astype(str), return_inverse=True)
+        return pd.Categorical.from_codes(inv[idx], categories=pd.Index(uniq, dtype=object))
 
+    def cat_none(values: np.ndarray, idx: np.ndarray) -> pd.Categorical:
+        vals = np.asarray(values, dtype=object)
+        mask = np.array([v is None or v != v for v in vals])
+        filled = np.where(mask, "", vals).astype(str)
+        uniq, inv = np.unique(filled, return_inverse=True)
+        codes = np.where(mask, -1, inv)[idx]
+        return pd.Categorical.from_codes(codes, categories=pd.Index(uniq, dtype=object))
 
-def _attach_denominator(d: pd.DataFrame, den: pd.DataFrame, *, same_dataset: bool) -> pd.DataFrame:
-    """Join each district-row to its denominator: same industry/breakdown/period where the
-    denominator has them, else its Total/All figure; for another dataset (e.g. a
-    population base published for fewer years), the nearest year."""
-    den = den[["geography_code", "industry", "breakdown", "year", "value"]].rename(
-        columns={"value": "den"}
+    out = pd.DataFrame(
+        {
+            "geography_code": cat([a.code for a in areas], a_of_key),
+            "geography_name": cat([a.name for a in areas], a_of_key),
+            "geography_level": cat([a.level for a in areas], a_of_key),
+            "dataset": dataset,
+            "measure": decl.id,
+            "industry": cat_none(u_ind, g_ind[fr]),
+            "breakdown": cat_none(u_brk, g_brk[fr]),
+            "period": cat_none(u_per, g_per[fr]),
+            "year": year[fr],
+            "value": val,
+            "unit": decl.unit,
+            "status": status,
+            "ci_lower": ci_lo,
+            "ci_upper": ci_hi,
+            "n_members": n_members,
+            "n_present": present,
+            "method": cat(labels, a_of_key),
+            "release": cat_none(area_release, a_of_key),
+            "source_file": cat(area_files, a_of_key),
+            "demo": area_demo[a_of_key],
+        }
     )
+    return out.reindex(columns=OUT_COLUMNS)
+
+
+def _denominator_values(s: pd.DataFrame, den: pd.DataFrame, *, same_dataset: bool) -> np.ndarray:
+    """The denominator for each row of ``s``: the same district, industry, breakdown and
+    year where the denominator has them; else its Total/All figure for that district and
+    year; for another dataset (a population base published for fewer years) the nearest
+    year's."""
+    key_cols = ["geography_code", "industry", "breakdown", "year"]
     if same_dataset:
-        exact = d.merge(den, on=["geography_code", "industry", "breakdown", "year"], how="left")
-        if exact["den"].notna().any() or den["industry"].nunique() > 1:
-            return exact
+        exact = s[key_cols].merge(den[[*key_cols, "value"]].drop_duplicates(key_cols), on=key_cols, how="left")["value"]
+        vals = exact.to_numpy(dtype=float, na_value=np.nan)
+        if np.isfinite(vals).any() or den["industry"].nunique() > 1:
+            return vals
     tot = den.sort_values("industry").drop_duplicates(["geography_code", "year"])
-    tot = tot[["geography_code", "year", "den"]]
-    years = np.sort(tot["year"].dropna().unique().astype(int))
-    if len(years) == 0:
-        d["den"] = np.nan
-        return d
-    want = d["year"].astype("float").to_numpy()
+    tot = tot[["geography_code", "year", "value"]].dropna(subset=["year"])
+    if tot.empty:
+        return np.full(len(s), np.nan)
+    years = np.sort(tot["year"].astype(int).unique())
+    want = s["year"].to_numpy(dtype=float, na_value=np.nan)
     idx = np.clip(np.searchsorted(years, want), 0, len(years) - 1)
     lo = np.clip(idx - 1, 0, len(years) - 1)
     nearest = np.where(np.abs(years[lo] - want) <= np.abs(years[idx] - want), years[lo], years[idx])
-    d = d.assign(_wy=nearest)
-    tot = tot.rename(columns={"year": "_wy"})
-    tot["_wy"] = tot["_wy"].astype(int)
-    d["_wy"] = d["_wy"].astype(int)
-    return d.merge(tot, on=["geography_code", "_wy"], how="left").drop(columns="_wy")
-
-
-def _pooled_ci(d: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Approximate standard error of a pooled rate: sqrt(Σ w_i² SE_i²), w_i = base_i / Σ base,
-    SE_i from the published 95% interval, (upper - lower) / (2 × 1.96)."""
-    x = d.copy()
-    x["se_i"] = (x["ci_upper"] - x["ci_lower"]) / (2 * 1.96)
-    tot = x.groupby(keys, dropna=False, observed=True)["den"].transform("sum")
-    x["w2se2"] = (x["den"] / tot) ** 2 * x["se_i"] ** 2
-    g = x.groupby(keys, dropna=False, observed=True)
-    res = g.agg(v=("w2se2", "sum"), nse=("se_i", "count"), n=("se_i", "size")).reset_index()
-    res["se"] = np.where(res["nse"] == res["n"], np.sqrt(res["v"]), np.nan)
-    return res[[*keys, "se"]]
+    lookup = pd.Series(
+        tot["value"].to_numpy(dtype=float, na_value=np.nan),
+        index=pd.MultiIndex.from_arrays([tot["geography_code"].to_numpy(dtype=object), tot["year"].astype(int).to_numpy()]),
+    )
+    lookup = lookup[~lookup.index.duplicated()]
+    keys = pd.MultiIndex.from_arrays([s["geography_code"].to_numpy(dtype=object), nearest.astype(int)])
+    return lookup.reindex(keys).to_numpy(dtype=float)

@@ -47,7 +47,9 @@ def _texts(name: str, values: Iterable[str] | str | None) -> list[str]:
     out = []
     for v in values:
         if not isinstance(v, str) or not v.strip():
-            raise ConfigError(f"summary(): every item of '{name}' must be a non-empty sentence, got {v!r}")
+            raise ConfigError(
+                f"summary(): every item of '{name}' must be a non-empty sentence, got {v!r}"
+            )
         out.append(" ".join(v.split()))
     return out
 

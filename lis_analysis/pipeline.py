@@ -153,7 +153,9 @@ class Catalogue:
         ipynb = self.folder / f"{spec.name}.ipynb"
         if ipynb.exists():
             return ipynb
-        raise ConfigError(f"{self.path}: notebook '{spec.name}' has no file {py.name} in {self.folder}")
+        raise ConfigError(
+            f"{self.path}: notebook '{spec.name}' has no file {py.name} in {self.folder}"
+        )
 
     def select(self, only: Sequence[str] | None) -> list[NotebookSpec]:
         """The notebooks named in ``only`` (exact names or unique prefixes such as
@@ -478,12 +480,15 @@ class Inputs:
         every file for ``"*"``, and the lookup files (they define the areas) always."""
         out = []
         for f in self.manifest.get("files", []):
-            if spec.reads_everything or f.get("kind") == "lookups" or spec.reads(f.get("datasets") or []):
+            area_file = f.get("kind", "observations") != "observations"  # lookups define the areas
+            if spec.reads_everything or area_file or spec.reads(f.get("datasets") or []):
                 out.append(f)
         return out
 
 
-def resolve_inputs(params: RunParams, p: Paths, hashes: FileHashes, *, ingest: bool = True) -> Inputs:
+def resolve_inputs(
+    params: RunParams, p: Paths, hashes: FileHashes, *, ingest: bool = True
+) -> Inputs:
     """Find the raw folders and bring their store up to date: ingest (pandas) only when
     a raw file is new, changed or gone, judged from sizes, times and sha256 alone."""
     dirs = _raw_dirs(params, p)
@@ -495,19 +500,31 @@ def resolve_inputs(params: RunParams, p: Paths, hashes: FileHashes, *, ingest: b
         raise LisError(f"no data files found in {', '.join(map(str, dirs))}")
     before = {f["path"]: f for f in manifest.get("files", [])}
     current = {str(f): hashes.sha256(f) for f in files}
-    changed = [(path, "new" if path not in before else "changed") for path, sha in current.items()
-               if path not in before or before[path].get("sha256") != sha]
+    changed = [
+        (path, "new" if path not in before else "changed")
+        for path, sha in current.items()
+        if path not in before or before[path].get("sha256") != sha
+    ]
     removed = [path for path in before if path not in current]
     stale = bool(changed or removed) or not (processed / "observations.parquet").exists()
     if stale and ingest:
         from .workspace import workspace
 
-        log.info("store out of date (%d new or changed, %d removed): ingesting", len(changed), len(removed))
+        log.info(
+            "store out of date (%d new or changed, %d removed): ingesting",
+            len(changed),
+            len(removed),
+        )
         workspace(list(dirs), p=p).ingest()
         manifest = _read_json(manifest_path) or {}
     after = {f["path"]: f for f in manifest.get("files", [])}
-    changes = [InputChange(path, how, tuple((after.get(path) or {}).get("datasets") or ())) for path, how in changed]
-    changes += [InputChange(path, "removed", tuple(before[path].get("datasets") or ())) for path in removed]
+    changes = [
+        InputChange(path, how, tuple((after.get(path) or {}).get("datasets") or ()))
+        for path, how in changed
+    ]
+    changes += [
+        InputChange(path, "removed", tuple(before[path].get("datasets") or ())) for path in removed
+    ]
     hashes.save()
     try:
         manifest_sha = _sha256_path(manifest_path)
@@ -561,7 +578,9 @@ def check_area_codes(codes: Sequence[str], params: RunParams) -> None:
             dataclasses.replace(params, area=code)
 
 
-def area_catalogue(inputs: Inputs, params: RunParams, cache_dir: Path, code: str) -> dict[str, dict[str, Any]]:
+def area_catalogue(
+    inputs: Inputs, params: RunParams, cache_dir: Path, code: str
+) -> dict[str, dict[str, Any]]:
     """``{code: {name, level, members, aliases}}`` for every area the store and the
     area YAML files define; built with :class:`~lis_analysis.geography.Geography` once
     per store state and cached as JSON."""
@@ -586,7 +605,12 @@ def area_catalogue(inputs: Inputs, params: RunParams, cache_dir: Path, code: str
         areas_file=params.areas_file,
     )
     table = {
-        a.code: {"name": a.name, "level": a.level, "members": list(a.members), "aliases": list(a.aliases)}
+        a.code: {
+            "name": a.name,
+            "level": a.level,
+            "members": list(a.members),
+            "aliases": list(a.aliases),
+        }
         for a in geo.areas()
     }
     for old in cache_dir.glob("areas-*.json"):
@@ -596,7 +620,9 @@ def area_catalogue(inputs: Inputs, params: RunParams, cache_dir: Path, code: str
     return table
 
 
-def resolve_areas(requested: Sequence[str], catalogue: Mapping[str, Mapping[str, Any]]) -> list[AreaInfo]:
+def resolve_areas(
+    requested: Sequence[str], catalogue: Mapping[str, Mapping[str, Any]]
+) -> list[AreaInfo]:
     """The areas of a run, checked against the catalogue (``all-lsips`` expanded)."""
     out: list[AreaInfo] = []
     for code in requested:
@@ -617,7 +643,9 @@ def resolve_areas(requested: Sequence[str], catalogue: Mapping[str, Mapping[str,
                         hit, canonical = a, c
                         break
             if hit is None:
-                raise ConfigError(f"unknown area '{code}' (run 'lis areas' to list the areas and their codes)")
+                raise ConfigError(
+                    f"unknown area '{code}' (run 'lis areas' to list the areas and their codes)"
+                )
             found = [AreaInfo(canonical, str(hit["name"]), str(hit["level"]))]
         out.extend(a for a in found if a.code not in {x.code for x in out})
     return out
@@ -696,16 +724,18 @@ class InlineExecutor:
         from . import _worker
 
         self._worker = _worker
+        self._env = dict(env)
         self._template = _worker.start_template(env, kernel_mode)
-        _worker.init(dict(env), self._template.socket_path if self._template else None)
+        _worker.load_libraries()
+        self._client = _worker.template_client(
+            self._template.socket_path if self._template else None
+        )
 
     def submit(self, job: Job) -> Future[JobResult]:
         fut: Future[JobResult] = Future()
         try:
-            fut.set_result(self._worker.execute(job))
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
-            if isinstance(exc, KeyboardInterrupt):
-                raise
+            fut.set_result(self._worker.execute(job, env=self._env, client=self._client))
+        except Exception as exc:  # handed to the caller through the future
             fut.set_exception(exc)
         return fut
 
@@ -831,11 +861,16 @@ class RunSummary:
         for n in shown:
             note = n.error if n.status == "failed" else n.reason
             secs = f"{n.seconds:.1f}" if n.seconds is not None else "-"
-            lines.append([n.name, *([n.area] if many_areas else []), n.status, secs, (note or "")[:100]])
+            lines.append(
+                [n.name, *([n.area] if many_areas else []), n.status, secs, (note or "")[:100]]
+            )
         widths = [max(len(r[i]) for r in lines) for i in range(len(head))]
         out = []
         for i, r in enumerate(lines):
-            cells = [c.rjust(w) if head[j] == "seconds" else c.ljust(w) for j, (c, w) in enumerate(zip(r, widths, strict=True))]
+            cells = [
+                c.rjust(w) if head[j] == "seconds" else c.ljust(w)
+                for j, (c, w) in enumerate(zip(r, widths, strict=True))
+            ]
             out.append("  ".join(cells).rstrip())
             if i == 0:
                 out.append("  ".join("-" * w for w in widths))
@@ -869,7 +904,11 @@ def kernel_environment(p: Paths) -> dict[str, str]:
     the project (as the Makefile sets) unless already set. (Each job adds ``LIS_HOME``,
     the project root, so that an executor can serve several projects.)"""
     env = {"PYDEVD_DISABLE_FILE_VALIDATION": "1", "JUPYTER_PLATFORM_DIRS": "1"}
-    for var, sub in (("MPLCONFIGDIR", "matplotlib"), ("IPYTHONDIR", "ipython"), ("JUPYTER_CONFIG_DIR", "jupyter")):
+    for var, sub in (
+        ("MPLCONFIGDIR", "matplotlib"),
+        ("IPYTHONDIR", "ipython"),
+        ("JUPYTER_CONFIG_DIR", "jupyter"),
+    ):
         env[var] = os.environ.get(var) or str(p.root / ".cache" / sub)
     return env
 
@@ -888,7 +927,9 @@ def _input_entry(rec: Mapping[str, Any]) -> dict[str, Any]:
 def _releases(records: Sequence[Mapping[str, Any]]) -> list[str]:
     out: list[str] = []
     for r in records:
-        label = ", ".join(x for x in (str(r.get("publisher") or ""), str(r.get("title") or r.get("name"))) if x)
+        label = ", ".join(
+            x for x in (str(r.get("publisher") or ""), str(r.get("title") or r.get("name"))) if x
+        )
         if r.get("release"):
             label += f" ({r['release']})"
         if label not in out:
@@ -896,7 +937,9 @@ def _releases(records: Sequence[Mapping[str, Any]]) -> list[str]:
     return out
 
 
-def _reason(old: Mapping[str, Any] | None, parts: Mapping[str, str], outputs_exist: bool, force: bool) -> str | None:
+def _reason(
+    old: Mapping[str, Any] | None, parts: Mapping[str, str], outputs_exist: bool, force: bool
+) -> str | None:
     """Why a notebook must run (None: it is up to date)."""
     if force:
         return "--force"
@@ -908,11 +951,20 @@ def _reason(old: Mapping[str, Any] | None, parts: Mapping[str, str], outputs_exi
         return "first run"
     prev = old.get("parts") or {}
     labels = {
-        "inputs": "inputs changed", "source": "notebook changed", "parameters": "parameters changed",
-        "code": "package code changed", "evidence": "evidence changed", "entry": "pack.yaml entry changed",
-        "demo": "data changed", "version": "cache format changed",
+        "inputs": "inputs changed",
+        "source": "notebook changed",
+        "parameters": "parameters changed",
+        "code": "package code changed",
+        "evidence": "evidence changed",
+        "entry": "pack.yaml entry changed",
+        "demo": "data changed",
+        "version": "cache format changed",
     }
-    why = [labels.get(k, f"{k} changed") for k in sorted(set(prev) | set(parts)) if prev.get(k) != parts.get(k)]
+    why = [
+        labels.get(k, f"{k} changed")
+        for k in sorted(set(prev) | set(parts))
+        if prev.get(k) != parts.get(k)
+    ]
     if why:
         return ", ".join(why)
     if old.get("status") == "failed":
@@ -978,7 +1030,11 @@ def run(
     reports = Path(reports_dir).resolve() if reports_dir else p.reports
     requested = parse_areas(areas) or [params.area]
     check_area_codes(requested, params)
-    cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue or p.notebooks / CATALOGUE_FILE)
+    cat = (
+        catalogue
+        if isinstance(catalogue, Catalogue)
+        else load_catalogue(catalogue or p.notebooks / CATALOGUE_FILE)
+    )
     selected = cat.select(only)
     if progress is None:
         progress = sys.stderr.isatty()
@@ -1022,7 +1078,9 @@ def run(
                     "entry": _sha256_json(dataclasses.asdict(spec)),
                     "parameters": _sha256_json(pdict),
                     "code": code,
-                    "inputs": _sha256_json(sorted((r.get("name", ""), r.get("sha256", "")) for r in records)),
+                    "inputs": _sha256_json(
+                        sorted((r.get("name", ""), r.get("sha256", "")) for r in records)
+                    ),
                     "evidence": _sha256_json(ev_files if spec.evidence else []),
                     "demo": str(inputs.demo),
                 }
@@ -1035,10 +1093,21 @@ def run(
                     "reason": reason,
                     "parameters": pdict,
                     "inputs": [
-                        {"name": r.get("name"), "sha256": r.get("sha256"), "release": r.get("release", "")}
+                        {
+                            "name": r.get("name"),
+                            "sha256": r.get("sha256"),
+                            "release": r.get("release", ""),
+                        }
                         for r in records
-                    ] + ([{"name": f"evidence/{e['name']}", "sha256": e["sha256"], "release": ""} for e in ev_files]
-                         if spec.evidence else []),
+                    ]
+                    + (
+                        [
+                            {"name": f"evidence/{e['name']}", "sha256": e["sha256"], "release": ""}
+                            for e in ev_files
+                        ]
+                        if spec.evidence
+                        else []
+                    ),
                 }
 
         record: dict[str, Any] = {
@@ -1051,7 +1120,9 @@ def run(
             "package_version": __version__,
             "code_sha256": code,
             "python": sys.version.split()[0],
-            "command": " ".join(["lis", *sys.argv[1:]]) if Path(sys.argv[0]).name == "lis" else None,
+            "command": " ".join(["lis", *sys.argv[1:]])
+            if Path(sys.argv[0]).name == "lis"
+            else None,
             "parameters": params.to_dict(),
             "areas": [dataclasses.asdict(a) for a in area_list],
             "notebooks_selected": [s.name for s in selected],
@@ -1059,8 +1130,10 @@ def run(
             "demo": inputs.demo,
             "raw_dirs": [str(d) for d in inputs.raw_dirs],
             "processed": str(inputs.processed),
-            "inputs": [{**_input_entry(f), "path": f.get("path"), "size": f.get("size")}
-                       for f in inputs.manifest.get("files", [])],
+            "inputs": [
+                {**_input_entry(f), "path": f.get("path"), "size": f.get("size")}
+                for f in inputs.manifest.get("files", [])
+            ],
             "evidence": ev_files,
             "notebooks": record_nbs,
         }
@@ -1068,14 +1141,27 @@ def run(
         todo = [pl for pl in plans if pl[4] is not None]
         results: dict[tuple[str, str], NotebookRun] = {
             (a.code, s.name): NotebookRun(a.code, s.name, "skipped", reason="up to date")
-            for a, s, _, _, r in plans if r is None
+            for a, s, _, _, r in plans
+            if r is None
         }
         if todo:
             _write_json(record_path, record)
             _execute(
-                todo, cat, inputs, reports, record, record_path, states, results, p,
-                jobs=jobs, executor=executor, progress=progress, kernel_mode=kernel_mode,
-                exporter=exporter, echo=echo,
+                todo,
+                cat,
+                inputs,
+                reports,
+                record,
+                record_path,
+                states,
+                results,
+                p,
+                jobs=jobs,
+                executor=executor,
+                progress=progress,
+                kernel_mode=kernel_mode,
+                exporter=exporter,
+                echo=echo,
             )
         for area in area_list:
             _write_area_index(reports, area, cat, states[area.code], inputs, force=bool(todo))
@@ -1138,12 +1224,17 @@ def _execute(
             else LocalProcessExecutor(workers, env, kernel_mode=kernel_mode)
         )
     nav_board = [("Contents", "index.html")] + [(s.title, f"{s.name}.html") for s in cat.notebooks]
-    nav_analyst = [("Contents", "index.html")] + [(s.title, f"{s.name}.analyst.html") for s in cat.notebooks]
+    nav_analyst = [("Contents", "index.html")] + [
+        (s.title, f"{s.name}.analyst.html") for s in cat.notebooks
+    ]
     # Longest first (from the last run's timings) so that parallel workers end together.
     todo = sorted(
         todo,
-        key=lambda pl: -float(
-            ((states[pl[0].code].get("notebooks") or {}).get(pl[1].name) or {}).get("seconds") or 1e9
+        key=lambda pl: (
+            -float(
+                ((states[pl[0].code].get("notebooks") or {}).get(pl[1].name) or {}).get("seconds")
+                or 1e9
+            )
         ),
     )
     futures: dict[Future[JobResult], tuple[AreaInfo, NotebookSpec, dict[str, str], str]] = {}
@@ -1152,8 +1243,14 @@ def _execute(
         for area, spec, pdict, parts, reason in todo:
             records = inputs.records_for(spec)
             board, analyst, executed = _outputs(reports, area.code, spec.name)
-            data_status = DEMO_STATUS if inputs.demo else (
-                "Published data: " + "; ".join(_releases(records)) if records else "Published data"
+            data_status = (
+                DEMO_STATUS
+                if inputs.demo
+                else (
+                    "Published data: " + "; ".join(_releases(records))
+                    if records
+                    else "Published data"
+                )
             )
             nb_record = record["notebooks"][f"{area.code}/{spec.name}"]
             metadata = {
@@ -1194,7 +1291,11 @@ def _execute(
                 nav_board=nav_board,
                 nav_analyst=nav_analyst,
                 timeout=spec.timeout or DEFAULT_TIMEOUT,
-                progress=({"desc": spec.name, "position": 1, "leave": False} if progress and workers == 1 else False),
+                progress=(
+                    {"desc": spec.name, "position": 1, "leave": False}
+                    if progress and workers == 1
+                    else False
+                ),
                 exporter=exporter,
             )
             futures[executor.submit(job)] = (area, spec, parts, reason or "")
@@ -1209,10 +1310,21 @@ def _execute(
             try:
                 res = fut.result()
             except Exception as exc:  # a worker crashed: the notebook failed, the run goes on
-                res = JobResult(area.code, spec.name, "failed", 0.0, error=f"{type(exc).__name__}: {exc}".splitlines()[0])
+                res = JobResult(
+                    area.code,
+                    spec.name,
+                    "failed",
+                    0.0,
+                    error=f"{type(exc).__name__}: {exc}".splitlines()[0],
+                )
             _record_result(reports, states, area, spec, parts, res, record)
             results[(area.code, spec.name)] = NotebookRun(
-                area.code, spec.name, res.status, round(res.seconds, 2), reason=reason, error=res.error
+                area.code,
+                spec.name,
+                res.status,
+                round(res.seconds, 2),
+                reason=reason,
+                error=res.error,
             )
             if bar is not None:
                 bar.set_postfix_str(f"{spec.name} {res.status}", refresh=False)
@@ -1239,10 +1351,22 @@ def _record_result(
     state.setdefault("schema", 1)
     state["area"] = dataclasses.asdict(area)
     entry = dict((state.setdefault("notebooks", {})).get(spec.name) or {})
-    entry.update(title=spec.title, seconds=round(res.seconds, 2), last_run_id=record["run_id"], last_run=_now())
+    entry.update(
+        title=spec.title,
+        seconds=round(res.seconds, 2),
+        last_run_id=record["run_id"],
+        last_run=_now(),
+    )
     if res.status == "ran":
-        entry.update(status="ok", parts=parts, summary=res.summary, error=None, run_id=record["run_id"],
-                     built=_now(), failed_parts=None)
+        entry.update(
+            status="ok",
+            parts=parts,
+            summary=res.summary,
+            error=None,
+            run_id=record["run_id"],
+            built=_now(),
+            failed_parts=None,
+        )
     else:
         entry.update(status="failed", error=res.error, failed_parts=parts)
     state["notebooks"][spec.name] = entry
@@ -1266,7 +1390,9 @@ def _index_env():
     )
 
 
-def _card(spec: NotebookSpec, entry: Mapping[str, Any] | None, prefix: str, inputs: Inputs) -> dict[str, Any]:
+def _card(
+    spec: NotebookSpec, entry: Mapping[str, Any] | None, prefix: str, inputs: Inputs
+) -> dict[str, Any]:
     entry = entry or {}
     summary = entry.get("summary") or {}
     built = entry.get("run_id") is not None
@@ -1289,23 +1415,33 @@ def _card(spec: NotebookSpec, entry: Mapping[str, Any] | None, prefix: str, inpu
     }
 
 
-def _area_page(reports: Path, area: AreaInfo, cat: Catalogue, state: Mapping[str, Any], inputs: Inputs,
-               prefix: str) -> str:
+def _area_page(
+    reports: Path,
+    area: AreaInfo,
+    cat: Catalogue,
+    state: Mapping[str, Any],
+    inputs: Inputs,
+    prefix: str,
+) -> str:
     entries = state.get("notebooks") or {}
     cards = [_card(s, entries.get(s.name), prefix, inputs) for s in cat.notebooks]
     run_ids = sorted({c["run_id"] for c in cards if c["run_id"]})
-    return _index_env().get_template("pack_index.html.j2").render(
-        kind="pack",
-        title=f"{area.name}: {cat.title}",
-        area=area,
-        cards=cards,
-        demo=inputs.demo,
-        demo_status=DEMO_STATUS,
-        releases=[] if inputs.demo else _releases(inputs.manifest.get("files", [])),
-        run_ids=run_ids,
-        updated=state.get("updated"),
-        package_version=__version__,
-        css=_css(),
+    return (
+        _index_env()
+        .get_template("pack_index.html.j2")
+        .render(
+            kind="pack",
+            title=f"{area.name}: {cat.title}",
+            area=area,
+            cards=cards,
+            demo=inputs.demo,
+            demo_status=DEMO_STATUS,
+            releases=[] if inputs.demo else _releases(inputs.manifest.get("files", [])),
+            run_ids=run_ids,
+            updated=state.get("updated"),
+            package_version=__version__,
+            css=_css(),
+        )
     )
 
 
@@ -1316,8 +1452,15 @@ def _css() -> str:
         return ""
 
 
-def _write_area_index(reports: Path, area: AreaInfo, cat: Catalogue, state: dict[str, Any], inputs: Inputs,
-                      *, force: bool) -> None:
+def _write_area_index(
+    reports: Path,
+    area: AreaInfo,
+    cat: Catalogue,
+    state: dict[str, Any],
+    inputs: Inputs,
+    *,
+    force: bool,
+) -> None:
     path = reports / area.code / "index.html"
     if force or not path.exists():
         state.setdefault("area", dataclasses.asdict(area))
@@ -1351,25 +1494,31 @@ def _write_root_index(reports: Path, cat: Catalogue, *, rewrite: bool) -> None:
     areas = []
     for st in packs:
         nbs = st.get("notebooks") or {}
-        areas.append({
-            "code": st["area"]["code"],
-            "name": st["area"]["name"],
-            "level": st["area"].get("level", ""),
-            "href": f"{st['area']['code']}/index.html",
-            "demo": bool(st.get("demo")),
-            "built": sum(1 for e in nbs.values() if e.get("run_id")),
-            "failed": sum(1 for e in nbs.values() if e.get("status") == "failed"),
-            "total": len(cat.notebooks),
-            "updated": st.get("updated"),
-        })
-    page = _index_env().get_template("pack_index.html.j2").render(
-        kind="areas",
-        title=cat.title,
-        areas=areas,
-        demo=any(a["demo"] for a in areas),
-        demo_status=DEMO_STATUS,
-        package_version=__version__,
-        css=_css(),
+        areas.append(
+            {
+                "code": st["area"]["code"],
+                "name": st["area"]["name"],
+                "level": st["area"].get("level", ""),
+                "href": f"{st['area']['code']}/index.html",
+                "demo": bool(st.get("demo")),
+                "built": sum(1 for e in nbs.values() if e.get("run_id")),
+                "failed": sum(1 for e in nbs.values() if e.get("status") == "failed"),
+                "total": len(cat.notebooks),
+                "updated": st.get("updated"),
+            }
+        )
+    page = (
+        _index_env()
+        .get_template("pack_index.html.j2")
+        .render(
+            kind="areas",
+            title=cat.title,
+            areas=areas,
+            demo=any(a["demo"] for a in areas),
+            demo_status=DEMO_STATUS,
+            package_version=__version__,
+            css=_css(),
+        )
     )
     _atomic_write(path, page)
 
@@ -1477,8 +1626,16 @@ def watch(
         snap = _snapshot(folders)
         if snap != last:
             try:
-                summary = run(params, areas=areas, jobs=jobs, evidence=evidence, reports_dir=reports_dir,
-                              paths=p, catalogue=cat, **run_kwargs)
+                summary = run(
+                    params,
+                    areas=areas,
+                    jobs=jobs,
+                    evidence=evidence,
+                    reports_dir=reports_dir,
+                    paths=p,
+                    catalogue=cat,
+                    **run_kwargs,
+                )
             except ReportsBusy as exc:
                 echo(f"{exc} (will try again)")
             else:

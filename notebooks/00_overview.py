@@ -63,7 +63,10 @@ rv.trend_and_convergence("gva_per_hour")
 # ## Other headline indicators
 
 # %%
-rv.findings("Productivity", ["gva_per_job", "gva_per_head", "gva_total", "real_gva_growth", "hours_worked", "filled_jobs"])
+rv.findings(
+    "Productivity",
+    ["gva_per_job", "gva_per_head", "gva_total", "real_gva_growth", "hours_worked", "filled_jobs"],
+)
 
 # %% [markdown]
 # ## Strengths and weaknesses

@@ -21,7 +21,9 @@ rv = lis.review.open(area, raw=raw, params_file=params_file)
 # ## The question
 
 # %%
-rv.header("Does the area invest in research and development, and how much of its economy is knowledge-intensive?")
+rv.header(
+    "Does the area invest in research and development, and how much of its economy is knowledge-intensive?"
+)
 
 # %% [markdown]
 # ## Sources

@@ -21,7 +21,9 @@ rv = lis.review.open(area, raw=raw, params_file=params_file)
 # ## The question
 
 # %%
-rv.header("Are homes and businesses connected to gigabit broadband, and can people afford to live near the jobs?")
+rv.header(
+    "Are homes and businesses connected to gigabit broadband, and can people afford to live near the jobs?"
+)
 
 # %% [markdown]
 # ## Sources

@@ -22,7 +22,9 @@ rv = lis.review.open(area, raw=raw, params_file=params_file)
 # ## The question
 
 # %%
-rv.header("Are businesses started, surviving and growing here, and does the industry mix help or hold the area back?")
+rv.header(
+    "Are businesses started, surviving and growing here, and does the industry mix help or hold the area back?"
+)
 
 # %% [markdown]
 # ## Sources

@@ -38,7 +38,16 @@ rv.findings("Places")
 # ## The districts side by side
 
 # %%
-rv.district_profile(["gva_per_hour", "gva_per_head", "employment_rate", "median_pay_residence", "imd_score", "population"])
+rv.district_profile(
+    [
+        "gva_per_hour",
+        "gva_per_head",
+        "employment_rate",
+        "median_pay_residence",
+        "imd_score",
+        "population",
+    ]
+)
 
 # %% [markdown]
 # ## Strengths and weaknesses

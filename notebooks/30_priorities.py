@@ -23,7 +23,9 @@ rv = lis.review.open(area, raw=raw, params_file=params_file)
 # ## The question
 
 # %%
-rv.header("Where should the strategy focus: which foundations are weakest, and which sectors are the best opportunities?")
+rv.header(
+    "Where should the strategy focus: which foundations are weakest, and which sectors are the best opportunities?"
+)
 
 # %% [markdown]
 # ## Strengths and weaknesses across all foundations

@@ -22,7 +22,9 @@ rv = lis.review.open(area, raw=raw, params_file=params_file, evidence=evidence)
 # ## The question
 
 # %%
-rv.header("Do respondents support the draft priorities, and has every point they raised been considered?")
+rv.header(
+    "Do respondents support the draft priorities, and has every point they raised been considered?"
+)
 
 # %% [markdown]
 # ## Agreement, comments and how they were considered

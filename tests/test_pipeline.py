@@ -24,7 +24,9 @@ from lis_analysis.config import Paths, RunParams, load_params
 from lis_analysis.errors import ConfigError
 from tests.helpers import write_text
 
-HEAD = "areacd,areanm,geography,indicator,period,observation,measure,unit,lci_95,uci_95,status,notes\n"
+HEAD = (
+    "areacd,areanm,geography,indicator,period,observation,measure,unit,lci_95,uci_95,status,notes\n"
+)
 
 
 def els_row(code, name, indicator, period, value, lci="", uci=""):
@@ -34,8 +36,12 @@ def els_row(code, name, indicator, period, value, lci="", uci=""):
 
 def els_meta(label, date):
     return json.dumps(
-        {"ess-beta-metadata": {"shared": {"sourceDate": date, "sourceOrg": "Office for National Statistics"},
-                               label: {"label": label}}}
+        {
+            "ess-beta-metadata": {
+                "shared": {"sourceDate": date, "sourceOrg": "Office for National Statistics"},
+                label: {"label": label},
+            }
+        }
     )
 
 
@@ -45,8 +51,18 @@ def write_raw(folder: Path, *, leicester_rate: str = "65.1") -> None:
     write_text(
         folder / "employment-rate.csv",
         HEAD
-        + els_row("E06000016", "Leicester", "Employment rate", "2023-01-01/P1Y", leicester_rate, "61.0", "69.2")
-        + els_row("E07000129", "Blaby", "Employment rate", "2023-01-01/P1Y", "78.0", "74.0", "82.0"),
+        + els_row(
+            "E06000016",
+            "Leicester",
+            "Employment rate",
+            "2023-01-01/P1Y",
+            leicester_rate,
+            "61.0",
+            "69.2",
+        )
+        + els_row(
+            "E07000129", "Blaby", "Employment rate", "2023-01-01/P1Y", "78.0", "74.0", "82.0"
+        ),
         bom=True,
         crlf=True,
     )
@@ -57,16 +73,19 @@ def write_raw(folder: Path, *, leicester_rate: str = "65.1") -> None:
         + els_row("E06000016", "Leicester", "Gigabit capable broadband", "2026-01", "91.2")
         + els_row("E07000129", "Blaby", "Gigabit capable broadband", "2026-01", "80.5"),
     )
-    write_text(folder / "gigabit-capable-broadband.json", els_meta("Gigabit capable broadband", "01/02/2026"))
+    write_text(
+        folder / "gigabit-capable-broadband.json",
+        els_meta("Gigabit capable broadband", "01/02/2026"),
+    )
 
 
-PARAMS_CELL = '''# %% tags=["parameters"]
+PARAMS_CELL = """# %% tags=["parameters"]
 area: str = "E37000021"  # area code
 raw: list[str] = []  # raw folders
 params_file: str | None = None  # run parameters YAML
 evidence: str | None = None  # evidence folder
 neighbour_characteristics: list[str] = []  # indicator ids
-'''
+"""
 
 
 def notebook_source(title: str, body: str = "", *, strengths=(), weaknesses=()) -> str:
@@ -117,7 +136,8 @@ def make_project(root: Path) -> Paths:
     p.notebooks.mkdir(parents=True)
     (p.notebooks / "pack.yaml").write_text(PACK, encoding="utf-8")
     (p.notebooks / "a_jobs.py").write_text(
-        notebook_source("Jobs", strengths=["Employment is high."], weaknesses=["Pay is low."]), encoding="utf-8"
+        notebook_source("Jobs", strengths=["Employment is high."], weaknesses=["Pay is low."]),
+        encoding="utf-8",
     )
     (p.notebooks / "b_broadband.py").write_text(notebook_source("Broadband"), encoding="utf-8")
     (p.notebooks / "c_all.py").write_text(
@@ -170,12 +190,17 @@ def statuses(summary: pipeline.RunSummary) -> dict[str, str]:
 
 
 def executed(p: Paths, name: str, area: str = "E37000021") -> dict:
-    return json.loads((p.reports / "_executed" / area / f"{name}.ipynb").read_text(encoding="utf-8"))
+    return json.loads(
+        (p.reports / "_executed" / area / f"{name}.ipynb").read_text(encoding="utf-8")
+    )
 
 
 def stream_text(nb: dict) -> str:
     return "".join(
-        "".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []) if o.get("output_type") == "stream"
+        "".join(o.get("text", ""))
+        for c in nb["cells"]
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "stream"
     )
 
 
@@ -188,8 +213,16 @@ def test_catalogue_of_the_repository_lists_ten_notebooks_with_files():
     root = Path(__file__).resolve().parents[1]
     cat = pipeline.load_catalogue(root / "notebooks" / "pack.yaml")
     assert [n.name for n in cat.notebooks] == [
-        "00_overview", "10_ideas", "11_people", "12_infrastructure", "13_business_environment",
-        "14_places", "20_call_for_evidence", "30_priorities", "40_consultation", "90_sources_and_methods",
+        "00_overview",
+        "10_ideas",
+        "11_people",
+        "12_infrastructure",
+        "13_business_environment",
+        "14_places",
+        "20_call_for_evidence",
+        "30_priorities",
+        "40_consultation",
+        "90_sources_and_methods",
     ]
     for spec in cat.notebooks:
         assert cat.source(spec).exists()
@@ -233,7 +266,9 @@ def test_raw_files_and_store_folder_mirror_the_store(tmp_path):
     other = tmp_path / "other"
     write_raw(other)
     (other / store.DEMO_MARKER).write_text("demo")
-    assert pipeline.raw_files([p.raw, other]) == [f for _, f in store.list_raw_files([p.raw, other])]
+    assert pipeline.raw_files([p.raw, other]) == [
+        f for _, f in store.list_raw_files([p.raw, other])
+    ]
     for dirs in ([p.raw], [other], [p.raw, other]):
         assert pipeline._processed_dir(dirs, p) == store.processed_dir_for(dirs, p.processed, p.raw)
     assert pipeline._IGNORED == store.IGNORED and pipeline._IGNORED_DIRS == store.IGNORED_DIRS
@@ -284,7 +319,11 @@ def test_declared_parameters_reads_annotated_cells():
     cell = nbformat.v4.new_code_cell(PARAMS_CELL.split("\n", 1)[1])
     cell.metadata["tags"] = ["parameters"]
     assert declared_parameters(nbformat.v4.new_notebook(cells=[cell])) == {
-        "area", "raw", "params_file", "evidence", "neighbour_characteristics",
+        "area",
+        "raw",
+        "params_file",
+        "evidence",
+        "neighbour_characteristics",
     }
     assert declared_parameters(nbformat.v4.new_notebook()) is None
 
@@ -318,7 +357,9 @@ def test_git_commit_reads_the_checkout():
     root = Path(__file__).resolve().parents[1]
     if not (root / ".git").exists():
         pytest.skip("not a git checkout")
-    expected = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True).stdout.strip()
+    expected = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True
+    ).stdout.strip()
     assert sha == expected
 
 
@@ -361,8 +402,13 @@ def test_all_cached_run_imports_nothing_heavy(project, executor):
         "if m in sys.modules]\n"
         "print('HEAVY', heavy, rc)\n"
     )
-    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env={**os.environ, "LIS_HOME": str(project.root)}, timeout=60)
+    res = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "LIS_HOME": str(project.root)},
+        timeout=60,
+    )
     assert "HEAVY [] 0" in res.stdout, res.stdout + res.stderr
     assert "0 ran, 3 skipped" in res.stdout
 
@@ -397,7 +443,9 @@ def test_pages_metadata_record_and_index(project, executor):
     index = (project.reports / "index.html").read_text()
     assert "Jobs: headline from the numbers." in index
     assert "Strength" in index and "Employment is high." in index and "Weakness" in index
-    assert 'href="E37000021/a_jobs.html"' in index and 'href="E37000021/a_jobs.analyst.html"' in index
+    assert (
+        'href="E37000021/a_jobs.html"' in index and 'href="E37000021/a_jobs.analyst.html"' in index
+    )
     assert "DEMONSTRATOR" not in index and "DEMONSTRATOR" not in board
     assert "Office for National Statistics" in index and "2024-04-16" in index
     for page in (index, board, analyst):
@@ -428,12 +476,14 @@ def test_changed_raw_file_reruns_only_the_notebooks_reading_its_dataset(project,
     write_raw(project.raw, leicester_rate="66.6")  # employment-rate.csv changes; broadband does not
     summary = run(project, executor)
     assert statuses(summary) == {"a_jobs": "ran", "b_broadband": "skipped", "c_all": "ran"}
-    assert [(c.path.endswith("employment-rate.csv"), c.change, c.datasets) for c in summary.changes] == [
-        (True, "changed", ("els_employment_rate",))
-    ]
+    assert [
+        (c.path.endswith("employment-rate.csv"), c.change, c.datasets) for c in summary.changes
+    ] == [(True, "changed", ("els_employment_rate",))]
     cat = pipeline.load_catalogue(project.notebooks / "pack.yaml")
     lines = pipeline.describe_refresh(summary, cat, project.root)
-    assert lines == ["data/raw/employment-rate.csv changed (els_employment_rate) \u2192 re-ran a_jobs, c_all"]
+    assert lines == [
+        "data/raw/employment-rate.csv changed (els_employment_rate) \u2192 re-ran a_jobs, c_all"
+    ]
 
 
 @pytest.mark.slow
@@ -445,7 +495,9 @@ def test_force_reruns_everything(project, executor):
 
 
 @pytest.mark.slow
-def test_failure_keeps_previous_pages_saves_the_failed_notebook_and_others_complete(project, capsys):
+def test_failure_keeps_previous_pages_saves_the_failed_notebook_and_others_complete(
+    project, capsys
+):
     # the process pool this time (two workers), as `lis run --jobs 2` would use
     assert cli.main(["run", "--jobs", "2"]) == 0
     board = project.reports / "E37000021" / "b_broadband.html"
@@ -467,9 +519,26 @@ def test_failure_keeps_previous_pages_saves_the_failed_notebook_and_others_compl
     index = (project.reports / "index.html").read_text()
     assert "The latest run of this page failed" in index
     # fixed: the next plain run retries it, and the failed notebook is cleared
-    src.write_text(src.read_text().replace('raise ValueError("boom: broadband table missing")', "pass"))
+    src.write_text(
+        src.read_text().replace('raise ValueError("boom: broadband table missing")', "pass")
+    )
     assert cli.main(["run", "--jobs", "2"]) == 0
     assert not failed.exists()
+
+
+def _kernels_of(root: Path) -> list[int]:
+    """Kernel and template processes started for the project at ``root`` (Linux /proc)."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            cmd = (proc / "cmdline").read_bytes()
+            env = (proc / "environ").read_bytes()
+        except OSError:
+            continue
+        ours = f"LIS_HOME={root}".encode() in env.split(b"\0")
+        if ours and (b"ipykernel" in cmd or b"lis_analysis._kernels" in cmd):
+            found.append(int(proc.name))
+    return found
 
 
 @pytest.mark.slow
@@ -479,7 +548,10 @@ def test_interrupted_run_leaves_no_half_written_page_and_releases_the_lock(proje
     src.write_text(src.read_text() + "\n# %%\nimport time\ntime.sleep(60)\n")
     proc = subprocess.Popen(
         [sys.executable, "-m", "lis_analysis.cli", "run", "--jobs", "1"],
-        env=run_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        env=run_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 120
@@ -491,12 +563,18 @@ def test_interrupted_run_leaves_no_half_written_page_and_releases_the_lock(proje
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+    deadline = time.monotonic() + 15
+    while _kernels_of(project.root) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _kernels_of(project.root), "kernels outlived their run"
     for f in project.reports.rglob("*"):
         assert not f.name.endswith(".tmp"), f"temporary file left behind: {f}"
         if f.suffix == ".html":
             assert f.read_text().rstrip().endswith("</html>"), f"half-written page {f}"
     src.write_text(src.read_text().replace("time.sleep(60)", "pass"))
-    summary = pipeline.run(RunParams(), paths=project, progress=False, jobs=1)  # the lock died with it
+    summary = pipeline.run(
+        RunParams(), paths=project, progress=False, jobs=1
+    )  # the lock died with it
     assert summary.exit_code == 0
 
 
@@ -518,7 +596,9 @@ def test_hostile_values_arrive_as_inert_strings(tmp_path, kernel_env, monkeypatc
     assert summary.exit_code == 0, summary.table()
     for name in ("a_jobs", "c_all"):
         nb = executed(p, name)
-        injected = next(c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
+        injected = next(
+            c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", [])
+        )
         values = {
             node.targets[0].id: ast.literal_eval(node.value)
             for node in ast.parse("".join(injected["source"])).body
@@ -529,7 +609,11 @@ def test_hostile_values_arrive_as_inert_strings(tmp_path, kernel_env, monkeypatc
         assert f"RAW {[str(hostile)]!r}" in stream_text(nb)
     assert not list(tmp_path.rglob("PWNED*")) and not Path("PWNED").exists()
     bad = tmp_path / "bad.yaml"
-    bad.write_text(json.dumps({"neighbour_characteristics": ["x\"); __import__('os').system('touch PWNED2'); (\""]}))
+    bad.write_text(
+        json.dumps(
+            {"neighbour_characteristics": ["x\"); __import__('os').system('touch PWNED2'); (\""]}
+        )
+    )
     with pytest.raises(ConfigError):
         load_params(bad)
 
@@ -544,16 +628,23 @@ def test_unknown_area_is_one_line_and_exit_2_before_any_kernel(project, capsys):
 
 @pytest.mark.slow
 def test_batch_over_two_areas(project):
-    summary = pipeline.run(RunParams(), areas="E37000021,E06000016", paths=project, jobs=2, progress=False)
+    summary = pipeline.run(
+        RunParams(), areas="E37000021,E06000016", paths=project, jobs=2, progress=False
+    )
     assert summary.exit_code == 0
-    assert {(n.area, n.status) for n in summary.notebooks} == {("E37000021", "ran"), ("E06000016", "ran")}
+    assert {(n.area, n.status) for n in summary.notebooks} == {
+        ("E37000021", "ran"),
+        ("E06000016", "ran"),
+    }
     for area in ("E37000021", "E06000016"):
         assert (project.reports / area / "index.html").exists()
         assert executed(project, "a_jobs", area)["metadata"]["lis"]["parameters"]["area"] == area
     index = (project.reports / "index.html").read_text()
     assert 'href="E37000021/index.html"' in index and 'href="E06000016/index.html"' in index
     assert "Leicester and Leicestershire" in index and "packs by area" in index
-    again = pipeline.run(RunParams(), areas="E37000021,E06000016", paths=project, jobs=2, progress=False)
+    again = pipeline.run(
+        RunParams(), areas="E37000021,E06000016", paths=project, jobs=2, progress=False
+    )
     assert {n.status for n in again.notebooks} == {"skipped"}
 
 
@@ -562,13 +653,17 @@ def test_watch_once_says_what_was_refreshed_and_why(project, executor):
     run(project, executor)
     write_raw(project.raw, leicester_rate="70.0")
     lines: list[str] = []
-    code = pipeline.watch(RunParams(), once=True, paths=project, echo=lines.append, executor=executor, progress=False)
+    code = pipeline.watch(
+        RunParams(), once=True, paths=project, echo=lines.append, executor=executor, progress=False
+    )
     assert code == 0
     assert len(lines) == 1 and lines[0].endswith(
         "data/raw/employment-rate.csv changed (els_employment_rate) \u2192 re-ran a_jobs, c_all"
     )
     lines.clear()
-    pipeline.watch(RunParams(), once=True, paths=project, echo=lines.append, executor=executor, progress=False)
+    pipeline.watch(
+        RunParams(), once=True, paths=project, echo=lines.append, executor=executor, progress=False
+    )
     assert lines == ["up to date: nothing changed since the last run"]
 
 

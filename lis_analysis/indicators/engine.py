@@ -104,23 +104,20 @@ class Context:
             if s.empty:
                 self._agg[key] = pd.DataFrame()
                 return self._agg[key]
-            pub = s[s["geography_code"].isin(pub_codes.keys())]
+            pub = s[s["geography_code"].isin(list(pub_codes))]
             done: set[str] = set()
             if len(pub):
                 # An area's own code first, then aliases/equivalents: one code per area.
-                pub = pub.assign(area_code=pub["geography_code"].map(lambda c: pub_codes[c].code))
-                prio = {
-                    c: i for a in areas for i, c in enumerate((*a.codes, *self.geo.equivalents(a)))
-                }
-                pub = pub.assign(_p=pub["geography_code"].map(prio))
-                best = pub.groupby("area_code")["_p"].transform("min")
+                prio = {c: i for a in areas for i, c in enumerate((*a.codes, *self.geo.equivalents(a)))}
+                gcodes = pub["geography_code"].astype(object).to_numpy()
+                owner = np.array([pub_codes[c].code for c in gcodes], dtype=object) if len(gcodes) < 5000 else pd.Series(gcodes).map({c: a.code for c, a in pub_codes.items()}).to_numpy()
+                rank = pd.Series(gcodes).map(prio).to_numpy()
+                pub = pub.assign(area_code=owner, _p=rank)
+                best = pub.groupby("area_code", observed=True)["_p"].transform("min")
                 pub = pub[pub["_p"] == best].drop(columns="_p")
+                own = pub["geography_code"].astype(object).to_numpy() == pub["area_code"].to_numpy()
                 pub = pub.assign(
-                    method=np.where(
-                        pub["geography_code"] == pub["area_code"],
-                        "published",
-                        "published for " + pub["geography_code"].astype(str) + " (same districts)",
-                    ),
+                    method=np.where(own, "published", "published for " + pub["geography_code"].astype(str) + " (same districts)"),
                     n_members=np.nan,
                     n_present=np.nan,
                 )
@@ -407,30 +404,29 @@ def _divide(num: pd.DataFrame, den: pd.DataFrame, scale: float, ind: Indicator) 
     m["status"] = m["status"].astype(object)
     m["method"] = m["method"].astype(object)
     lacking = m["value_den"].isna()
-    if lacking.any():
-        # nearest available year of the denominator for the same area
-        near = []
-        for code, grp in m[lacking].groupby("area_code"):
-            yrs = d[d["area_code"] == code].set_index("year")
-            if yrs.empty:
-                continue
-            ys = np.array(sorted(yrs.index.astype(int)))
-            for i, y in grp["year"].astype(int).items():
-                j = ys[np.argmin(np.abs(ys - y))]
-                near.append(
-                    (
-                        i,
-                        float(yrs.loc[j, "value"]),
-                        int(j),
-                        yrs.loc[j, "source"],
-                        yrs.loc[j, "release"],
-                    )
-                )
-        for i, v, j, src, rel in near:
-            m.loc[i, "value_den"] = v
-            m.loc[i, "source_den"] = src
-            m.loc[i, "release_den"] = rel
-            m.loc[i, "method"] = f"{m.loc[i, 'method']}; base of {j}"
+    if lacking.any() and len(d):
+        # the denominator's nearest year, for each area (e.g. a base published for 2020 only)
+        left = m.loc[lacking, ["area_code", "year"]].reset_index()
+        left["area_code"] = left["area_code"].astype(object)
+        left["year"] = left["year"].astype("int64")
+        right = d.rename(columns={"year": "year_den", "value": "nv", "source": "ns", "release": "nr"})
+        right["area_code"] = right["area_code"].astype(object)
+        right["year_den"] = right["year_den"].astype("int64")
+        near = pd.merge_asof(
+            left.sort_values("year"),
+            right.sort_values("year_den"),
+            left_on="year",
+            right_on="year_den",
+            by="area_code",
+            direction="nearest",
+        ).set_index("index")
+        near = near[near["nv"].notna()]
+        if len(near):
+            idx = near.index
+            m.loc[idx, "value_den"] = near["nv"].to_numpy()
+            m.loc[idx, "source_den"] = near["ns"].to_numpy()
+            m.loc[idx, "release_den"] = near["nr"].to_numpy()
+            m.loc[idx, "method"] = m.loc[idx, "method"].astype(str).to_numpy() + "; base of " + near["year_den"].astype(str).to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         ok = m["value_den"] > 0
         m["value"] = np.where(ok, m["value"] / m["value_den"] * scale, np.nan)

@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ._base import Measure, Source, check_codes, read_csv_rows, tidy
+from ._base import Source, check_codes, read_csv_rows, tidy
 from .bres import MEASURES as BRES_MEASURES
 from .bres import industry_code
 from .population import ALL_MEASURES as POPULATION_MEASURES
@@ -266,7 +266,7 @@ class NomisApiBRES(_NomisApi):
     name = "nomis_api_bres"
     dataset = "nomis_bres"
     title = "Business Register and Employment Survey : open access (Nomis API, NM_189_1)"
-    measures: dict[str, Measure] = BRES_MEASURES
+    measures = BRES_MEASURES
     marker_column = "INDUSTRY_NAME"
     required = (
         "DATE_NAME",
@@ -392,7 +392,7 @@ class NomisApiPopulation(_NomisApi):
     title = (
         "Population estimates - local authority based by single year of age (Nomis API, NM_2002_1)"
     )
-    measures: dict[str, Measure] = POPULATION_MEASURES
+    measures = POPULATION_MEASURES
     marker_column = "C_AGE_NAME"
     required = ("DATE_NAME", "GEOGRAPHY_NAME", "GEOGRAPHY_CODE", "C_AGE_NAME", "OBS_VALUE")
 
