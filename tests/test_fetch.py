@@ -553,23 +553,9 @@ RELEASE = "2026-01-02"
 #: Parsers that read something from the file name (edition, year, version, release).
 NAME_READERS = [
     "deprivation/File_10_-_IoD2019_Local_Authority_District_Summaries__lower-tier__.xlsx",
-    pytest.param(
-        "deprivation/File_10_-_IoD2025_Local_Authority_District_Summaries__lower-tier__v2.xlsx",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="deprivation.py looks for 'v2.xlsx' at the end of the name; after the release "
-            "suffix the v2 release date (2025-11-17) is lost (fix needed in deprivation.py)",
-        ),
-    ),
+    "deprivation/File_10_-_IoD2025_Local_Authority_District_Summaries__lower-tier__v2.xlsx",
     "earnings/PROV - Work Geography Table 7.1a   Weekly pay - Gross 2024.xlsx",
-    pytest.param(
-        "earnings/PROV - Home Geography Table 8.1a   Weekly pay - Gross 2023.xls",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="Table 8's title has no year, so ashe.py takes the last year in the file name: "
-            "the release date's (fix needed in ashe.py: drop a trailing _YYYY-MM-DD first)",
-        ),
-    ),
+    "earnings/PROV - Home Geography Table 8.1a   Weekly pay - Gross 2023.xls",
     "business/ukbusinessworkbook2025new.xlsx",
     "lookups/LAD_(December_2024)_to_LAU1_to_ITL3_to_ITL2_to_ITL1_(January_2025)_Lookup_in_the_UK.csv",
     "lookups/Local_Authority_District_to_Combined_Authority_(May_2025)_Lookup_in_EN.csv",

@@ -106,6 +106,12 @@ MARKERS: dict[str, str] = {
     "na": "not available",
     "n/a": "not available",
     "blank": "empty cell: the publisher printed no figure (recorded by parsers whose format allows it)",
+    # Nomis API OBS_STATUS codes (kept as printed; see lis_analysis/sources/nomis_api.py)
+    "Q": "Nomis: value suppressed (confidentiality or reliability)",
+    "P": "Nomis: provisional",
+    "M": "Nomis: missing",
+    "L": "Nomis: low reliability",
+    "O": "Nomis: other flag (see the dataset's notes)",
 }
 
 #: Earliest and latest plausible reference year of any published number.

@@ -224,8 +224,10 @@ class _AsheBase(Source):
         )
 
     def _year(self, book: Workbook, title: str, sheet: str) -> int:
+        # `lis fetch` adds the download date (_YYYY-MM-DD) to the name: not the reference year
+        stem = re.sub(r"_\d{4}-\d{2}-\d{2}$", "", book.path.stem)
         m = re.search(r"United Kingdom,\s*((?:19|20)\d{2})\b", title) or re.search(
-            r"((?:19|20)\d{2})(?!.*(?:19|20)\d{2})", book.path.stem
+            r"((?:19|20)\d{2})(?!.*(?:19|20)\d{2})", stem
         )
         if not m:
             raise InputError(

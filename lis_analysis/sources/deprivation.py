@@ -220,7 +220,7 @@ class Deprivation(Source):
             key = sheet.strip()
             if key in DOMAINS and key != "IMD":
                 parts.append(self._sheet(book, sheet, key))
-        release = (RELEASE_V2 if re.search(r"v2\.xlsx?$", path.name.lower()) else RELEASES).get(
+        release = (RELEASE_V2 if re.search(r"v2(?:_\d{4}-\d{2}-\d{2})?\.xlsx?$", path.name.lower()) else RELEASES).get(
             year
         )
         df = tidy(
