@@ -5,8 +5,9 @@ demonstrator data (written into ``data/raw`` and ingested before any timing):
 
 - **floor**: per notebook, a fresh kernel (jupyter_client, this environment's Python)
   that imports pandas, numpy, matplotlib and statsmodels, ``jobs`` at a time;
-- **cold**: ``lis run --jobs N`` with no ``reports/`` (the whole pack: every notebook
-  executed, both pages exported, the index written);
+- **cold**: ``lis run --jobs N`` with no ``reports/`` and no results cached by the
+  notebooks (``data/processed/cache``): every notebook executed, both pages exported,
+  the index written; the store is already built;
 - **nothing changed**: ``lis run`` again (median of several);
 - **one raw file changed**: one number of one raw file edited, then ``lis run``;
 - **naive**: per notebook, ``papermill`` CLI then ``jupyter nbconvert --to html`` CLI,
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -48,11 +50,18 @@ def _wall(cmd: list[str], env: dict[str, str], *, check: bool = True) -> float:
 
 def _floor(n: int, jobs: int) -> float:
     """n fresh kernels that import the scientific stack, ``jobs`` at a time."""
-    from jupyter_client.manager import start_new_kernel
+    from jupyter_client.manager import KernelManager
 
     def one(_: int) -> None:
-        km, kc = start_new_kernel(kernel_name="python3")
+        # Unix-socket transport, as the pipeline uses: concurrent TCP kernels can race for
+        # the same port (jupyter_client picks ports before the kernel binds them).
+        ip = os.path.join(tempfile.gettempdir(), f"lis-floor-{uuid.uuid4().hex[:12]}")
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=ip)
+        km.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        kc = km.client()
+        kc.start_channels()
         try:
+            kc.wait_for_ready(timeout=120)
             reply = kc.execute_interactive(FLOOR_IMPORTS, timeout=120)
             assert reply["content"]["status"] == "ok", reply["content"]
         finally:
@@ -110,6 +119,8 @@ def main() -> dict:
             "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         }
         os.environ.update({k: env[k] for k in ("MPLCONFIGDIR", "IPYTHONDIR", "JUPYTER_CONFIG_DIR")})
+        for k in ("MPLCONFIGDIR", "IPYTHONDIR", "JUPYTER_CONFIG_DIR"):
+            Path(env[k]).mkdir(parents=True, exist_ok=True)
         lis = [str(BIN / "lis")]
         print(
             f"   setting up: demonstrator data, ingest ({len(notebooks)} notebooks, jobs={jobs})",
@@ -123,6 +134,7 @@ def main() -> dict:
         for _ in range(repeats):
             floor.append(_floor(len(notebooks), jobs))
             shutil.rmtree(root / "reports", ignore_errors=True)
+            shutil.rmtree(root / "data" / "processed" / "cache", ignore_errors=True)  # review cache
             cold.append(_wall([*lis, "run", "--jobs", str(jobs)], env))
             print(f"   floor {floor[-1]:.1f} s, cold {cold[-1]:.1f} s", flush=True)
         record = _latest_record(root / "reports")

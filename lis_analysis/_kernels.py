@@ -48,36 +48,31 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-#: Modules a kernel template imports before forking (missing ones are skipped): what
-#: every evidence notebook imports, and the parts of ipykernel that each kernel would
-#: otherwise import at start-up (its debugger alone costs 0.25 s).
+#: Modules a kernel template imports before forking (missing ones are skipped): the
+#: parts of ipykernel each kernel would otherwise import at start-up (its debugger alone
+#: costs 0.25 s), the plotting and data stack, and ``lis_analysis.*``: every module the
+#: package lists as public (``lis_analysis._LAZY_MODULES``), which brings in whatever
+#: they import (scipy, statsmodels ...). Nothing else: the template's imports delay the
+#: first kernel, so a library no notebook uses is not loaded "just in case".
 DEFAULT_PRELOAD: tuple[str, ...] = (
     "numpy",
     "pandas",
     "pyarrow.parquet",
     "matplotlib",
     "matplotlib.pyplot",
-    "scipy.stats",
-    "statsmodels.api",
-    "yaml",
     "IPython.display",
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
     "lis_analysis",
-    "lis_analysis.config",
-    "lis_analysis.notebook",
     "lis_analysis.session",
     "lis_analysis.workspace",
-    "lis_analysis.store",
-    "lis_analysis.sources",
-    "lis_analysis.geography",
-    "lis_analysis.indicators",
-    "lis_analysis.methods",
-    "lis_analysis.priorities",
-    "lis_analysis.evidence",
-    "lis_analysis.charts",
-    "lis_analysis.report_html",
+    "lis_analysis.*",
 )
+#: Public modules of the package that a notebook never needs in its kernel.
+_NOT_PRELOADED = {"pipeline", "demo", "cli", "commands", "fetch", "browser_check"}
+
+#: Environment variable carrying the template's warm-up calls (see :func:`_warm`).
+WARM_ENV = "LIS_TEMPLATE_WARM"
 
 #: Kernel options: no IPython history database (concurrent kernels would contend for
 #: one SQLite file, and a pipeline run has no use for it).
@@ -104,11 +99,12 @@ def _serve(socket_path: str, preload: Sequence[str]) -> int:
     listener.listen(64)  # clients may connect while we import; they wait in the backlog
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 1)  # nothing imported may write to the owner's terminal
-    for name in preload:
+    for name in _expand(preload):
         with contextlib.suppress(Exception):  # a missing optional module only costs speed
             importlib.import_module(name)
     import ipykernel.kernelapp  # noqa: F401  (the kernel itself)
 
+    _warm(os.environ.pop(WARM_ENV, ""))
     _forget_inline_backend()
     # Freeze what was imported so that the kernels' garbage collector leaves the
     # template's pages shared (copy-on-write) instead of touching them.
@@ -158,6 +154,33 @@ def _serve(socket_path: str, preload: Sequence[str]) -> int:
     with contextlib.suppress(OSError):
         os.unlink(socket_path)
     return 0
+
+
+def _expand(preload: Sequence[str]) -> list[str]:
+    """``pkg.*`` stands for the public modules of ``pkg`` (its ``_LAZY_MODULES``)."""
+    out: list[str] = []
+    for name in preload:
+        if name.endswith(".*"):
+            with contextlib.suppress(Exception):
+                pkg = importlib.import_module(name[:-2])
+                subs = sorted(set(getattr(pkg, "_LAZY_MODULES", ())) - _NOT_PRELOADED)
+                out.extend(f"{name[:-2]}.{sub}" for sub in subs)
+        else:
+            out.append(name)
+    return out
+
+
+def _warm(spec: str) -> None:
+    """Call the owner's warm-up functions (``[["module:function", {kwargs}], ...]`` as
+    JSON): whatever they load (the store's tables, the areas) every kernel inherits."""
+    try:
+        calls = json.loads(spec) if spec else []
+    except ValueError:
+        return
+    for target, kwargs in calls:
+        with contextlib.suppress(Exception):  # a warm-up that fails only costs speed
+            module, _, attr = str(target).partition(":")
+            getattr(importlib.import_module(module), attr)(**(kwargs or {}))
 
 
 def _forget_inline_backend() -> None:
@@ -235,9 +258,15 @@ class KernelTemplate:
 
     Workers reach it through :class:`TemplateClient` and its Unix socket."""
 
-    def __init__(self, env: dict[str, str] | None = None, preload: Sequence[str] = DEFAULT_PRELOAD):
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        preload: Sequence[str] = DEFAULT_PRELOAD,
+        warm: Sequence[tuple[str, dict[str, Any]]] = (),
+    ):
         env = dict(os.environ if env is None else env)
         env["MPLBACKEND"] = INLINE_BACKEND
+        env[WARM_ENV] = json.dumps([[t, k] for t, k in warm])
         self._dir = tempfile.mkdtemp(prefix="lis-kernels-")
         self.socket_path = os.path.join(self._dir, "template.sock")
         self.proc = subprocess.Popen(
@@ -388,6 +417,53 @@ def _provisioner_class():
 
 
 _FORK_PROVISIONER: Any = None
+_CLIENT: Any = None
+
+
+def _client_class():
+    """An ``AsyncKernelClient`` that notices a new kernel is ready without idling.
+
+    jupyter_client waits for the kernel_info reply and then gives IOPub 0.2 s to show a
+    message, repeating the round when IOPub had not connected yet (the usual case for a
+    kernel that has just started). Here the IOPub check polls every 20 ms and re-asks
+    the kernel while it waits, which makes a kernel ready in about half the time. Stray
+    kernel_info replies and status messages are ignored by nbclient (it matches replies
+    by message id).
+    """
+    from queue import Empty
+
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    class LisKernelClient(AsyncKernelClient):  # type: ignore[misc, valid-type]
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
+            deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
+
+            def check() -> None:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+            while True:  # the kernel is up when it answers on the shell channel
+                self.kernel_info()
+                try:
+                    msg = await self.shell_channel.get_msg(timeout=1)
+                except Empty:
+                    if not await self.is_alive():
+                        raise RuntimeError("Kernel died before replying to kernel_info") from None
+                    check()
+                    continue
+                if msg["msg_type"] == "kernel_info_reply":
+                    self._handle_kernel_info_reply(msg)
+                    break
+            for i in range(1, 1_000_000):  # ... and IOPub is connected when a message arrives
+                try:
+                    await self.iopub_channel.get_msg(timeout=0.02)
+                    return
+                except Empty:
+                    check()
+                    if i % 5 == 0:
+                        self.kernel_info()  # makes the kernel publish its status again
+
+    return LisKernelClient
 
 
 def kernel_manager_class(
@@ -411,9 +487,29 @@ def kernel_manager_class(
     )
     if template is not None and _FORK_PROVISIONER is None:
         _FORK_PROVISIONER = _provisioner_class()
+    global _CLIENT
+    if _CLIENT is None:
+        _CLIENT = _client_class()
     provisioner = _FORK_PROVISIONER
+    client = _CLIENT
 
     class LisKernelManager(AsyncKernelManager):  # type: ignore[misc, valid-type]
+        def __init__(self, **kw: Any):
+            # Unix sockets, not TCP: no port can be taken by a kernel another worker starts
+            # at the same moment (jupyter_client picks TCP ports before the kernel binds
+            # them), and nothing listens on the network. Each kernel gets its own prefix.
+            if "transport" not in kw:
+                kw["transport"] = "ipc"
+                # (in the template's folder, removed with it, when there is one)
+                base = os.path.dirname(template.socket_path) if template else tempfile.gettempdir()
+                kw["ip"] = os.path.join(base, f"lis-kernel-{uuid.uuid4().hex[:12]}")
+            super().__init__(**kw)
+            self.client_factory = client
+
+        async def _async_wait(self, pollinterval: float = 0.1) -> None:
+            # a killed kernel is gone within milliseconds; do not sleep 0.1 s to notice
+            await super()._async_wait(pollinterval=min(pollinterval, 0.01))
+
         @property
         def kernel_spec(self):  # type: ignore[override]
             return spec

@@ -21,7 +21,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +33,13 @@ KERNEL_NAME = "python3"
 KERNELSPEC = {"name": KERNEL_NAME, "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
-def start_template(env: Mapping[str, str], kernel_mode: str | None = None):
-    """Start the run's kernel template (``fork`` mode), or return None (``spawn``)."""
+def start_template(
+    env: Mapping[str, str],
+    kernel_mode: str | None = None,
+    warm: Sequence[tuple[str, dict[str, Any]]] = (),
+):
+    """Start the run's kernel template (``fork`` mode), or return None (``spawn``).
+    ``warm``: calls the template makes before forking (see ``_kernels._warm``)."""
     from .errors import ConfigError
 
     mode = (kernel_mode or os.environ.get("LIS_KERNEL_MODE") or "fork").strip().lower()
@@ -44,7 +49,7 @@ def start_template(env: Mapping[str, str], kernel_mode: str | None = None):
         return None
     from ._kernels import KernelTemplate
 
-    return KernelTemplate({**os.environ, **env})
+    return KernelTemplate({**os.environ, **env}, warm=warm)
 
 
 def load_libraries() -> None:
@@ -61,6 +66,20 @@ def load_libraries() -> None:
     # and so about "unknown" parameters; declared_parameters() reads them with ast instead.
     logging.getLogger("papermill").setLevel(logging.ERROR)
     _STATE["loaded"] = True
+    _warm_exporter()
+
+
+def _warm_exporter() -> None:
+    """Render a one-cell page in both variants, so that the first real page does not pay
+    for building the exporters and compiling their templates (about a second)."""
+    with contextlib.suppress(Exception):
+        import nbformat
+
+        from .report_html import render_html
+
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Warm-up")])
+        for variant in ("board", "analyst"):
+            render_html(nb, variant=variant)
 
 
 def template_client(template_socket: str | None):

@@ -85,7 +85,6 @@ KEY_VERSION = 1
 CATALOGUE_FILE = "pack.yaml"
 EXECUTED_DIR = "_executed"
 RUNS_DIR = "_runs"
-CACHE_DIR = "_cache"
 STATE_FILE = "pack.json"
 LOCK_FILE = ".lock"
 ALL_LSIPS = "all-lsips"
@@ -137,6 +136,7 @@ class Catalogue:
     path: Path
     title: str
     notebooks: tuple[NotebookSpec, ...]
+    warm: tuple[str, ...] = ("lis_analysis.pipeline:warm_data",)
 
     @property
     def folder(self) -> Path:
@@ -189,6 +189,7 @@ def load_catalogue(path: str | Path) -> Catalogue:
     Schema::
 
         title: Local Industrial Strategy evidence     # optional pack title
+        warm: [lis_analysis.pipeline:warm_data]       # optional, see below
         notebooks:                                    # in pack order
           - name: 00_overview                         # notebooks/00_overview.py
             title: Productivity overview
@@ -196,6 +197,11 @@ def load_catalogue(path: str | Path) -> Catalogue:
             datasets: [ons_productivity_lad, ...]     # or ["*"] for every input
             evidence: false                           # reads the evidence folder
             timeout: 600                              # optional, seconds per cell
+
+    ``warm`` names functions the kernel template calls once per run, before any kernel
+    starts, as ``f(raw=[folders], areas=[codes])``: whatever they load into memory (the
+    store's tables, the areas) every notebook's kernel inherits. A failing warm-up only
+    costs speed. Default: :func:`warm_data`.
 
     Raises
     ------
@@ -255,7 +261,17 @@ def load_catalogue(path: str | Path) -> Catalogue:
     if not specs:
         raise ConfigError(f"{path}: the pack lists no notebooks")
     title = str(doc.get("title") or "Local Industrial Strategy evidence")
-    return Catalogue(path=path, title=title, notebooks=tuple(specs))
+    unknown = set(doc) - {"title", "notebooks", "warm"}
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown key(s) {', '.join(sorted(unknown))} (allowed: title, notebooks, warm)"
+        )
+    warm = doc.get("warm", ["lis_analysis.pipeline:warm_data"]) or []
+    if isinstance(warm, str):
+        warm = [warm]
+    if not isinstance(warm, list) or not all(isinstance(w, str) and ":" in w for w in warm):
+        raise ConfigError(f"{path}: 'warm' must be a list of module:function names")
+    return Catalogue(path=path, title=title, notebooks=tuple(specs), warm=tuple(warm))
 
 
 # --------------------------------------------------------------------------------------
@@ -613,10 +629,10 @@ def area_catalogue(
         }
         for a in geo.areas()
     }
-    for old in cache_dir.glob("areas-*.json"):
-        with contextlib.suppress(OSError):
-            old.unlink()
     _write_json(path, table)
+    for old in sorted(cache_dir.glob("areas-*.json"), key=lambda f: f.stat().st_mtime)[:-8]:
+        with contextlib.suppress(OSError):
+            old.unlink()  # keep the catalogues of the last few stores
     return table
 
 
@@ -720,12 +736,18 @@ class Executor(Protocol):
 class InlineExecutor:
     """Runs jobs one after another in this process (one job, or ``--jobs 1``)."""
 
-    def __init__(self, env: Mapping[str, str], *, kernel_mode: str | None = None):
+    def __init__(
+        self,
+        env: Mapping[str, str],
+        *,
+        kernel_mode: str | None = None,
+        warm: Sequence[tuple[str, dict[str, Any]]] = (),
+    ):
         from . import _worker
 
         self._worker = _worker
         self._env = dict(env)
-        self._template = _worker.start_template(env, kernel_mode)
+        self._template = _worker.start_template(env, kernel_mode, warm)
         _worker.load_libraries()
         self._client = _worker.template_client(
             self._template.socket_path if self._template else None
@@ -748,14 +770,21 @@ class LocalProcessExecutor:
     """A pool of worker processes on this machine that import papermill and nbconvert
     once and execute jobs until the run ends, sharing one kernel template."""
 
-    def __init__(self, workers: int, env: Mapping[str, str], *, kernel_mode: str | None = None):
+    def __init__(
+        self,
+        workers: int,
+        env: Mapping[str, str],
+        *,
+        kernel_mode: str | None = None,
+        warm: Sequence[tuple[str, dict[str, Any]]] = (),
+    ):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         from . import _worker
 
         self._worker = _worker
-        self._template = _worker.start_template(env, kernel_mode)
+        self._template = _worker.start_template(env, kernel_mode, warm)
         sock = self._template.socket_path if self._template else None
         self._pool = ProcessPoolExecutor(
             max_workers=max(1, workers),
@@ -889,6 +918,18 @@ class RunSummary:
 # --------------------------------------------------------------------------------------
 # The run
 # --------------------------------------------------------------------------------------
+
+
+def warm_data(raw: Sequence[str], areas: Sequence[str] = ()) -> None:
+    """The default warm-up of the kernel template (see :func:`load_catalogue`): load the
+    store's observations and lookups for ``raw`` into memory, so that every notebook's
+    ``lis.use(raw)`` / ``lis.review.open`` finds them already read."""
+    from . import session
+
+    ws = session.use(list(raw) or None)
+    ws.observations()
+    ws.lookups()
+    session.geography()
 
 
 def new_run_id() -> str:
@@ -1041,7 +1082,7 @@ def run(
     evidence_dir = Path(evidence or params.evidence or p.evidence).expanduser().resolve()
 
     with reports_lock(reports):
-        cache_dir = reports / CACHE_DIR
+        cache_dir = p.root / ".cache" / "lis"  # survives deleting reports/ or the store
         hashes = FileHashes(cache_dir / "hashes.json")
         inputs = resolve_inputs(params, p, hashes)
         code = code_hash([p.docs])
@@ -1218,10 +1259,16 @@ def _execute(
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     own = executor is None
     if executor is None:
+        kwargs = {
+            "raw": [str(d) for d in inputs.raw_dirs],
+            "areas": sorted({pl[0].code for pl in todo}),
+        }
+        warm = [(target, kwargs) for target in cat.warm]
+        env = {**env, "LIS_HOME": str(p.root)}  # the template's warm-up reads this project
         executor = (
-            InlineExecutor(env, kernel_mode=kernel_mode)
+            InlineExecutor(env, kernel_mode=kernel_mode, warm=warm)
             if workers == 1
-            else LocalProcessExecutor(workers, env, kernel_mode=kernel_mode)
+            else LocalProcessExecutor(workers, env, kernel_mode=kernel_mode, warm=warm)
         )
     nav_board = [("Contents", "index.html")] + [(s.title, f"{s.name}.html") for s in cat.notebooks]
     nav_analyst = [("Contents", "index.html")] + [
@@ -1238,8 +1285,32 @@ def _execute(
         ),
     )
     futures: dict[Future[JobResult], tuple[AreaInfo, NotebookSpec, dict[str, str], str]] = {}
+    done: set[Future[JobResult]] = set()
     bar = None
+
+    def collect(fut: Future[JobResult]) -> None:
+        area, spec, parts, reason = futures[fut]
+        done.add(fut)
+        try:
+            res = fut.result()
+        except Exception as exc:  # a worker crashed: the notebook failed, the run goes on
+            error = f"{type(exc).__name__}: {exc}".splitlines()[0]
+            res = JobResult(area.code, spec.name, "failed", 0.0, error=error)
+        _record_result(reports, states, area, spec, parts, res, record)
+        results[(area.code, spec.name)] = NotebookRun(
+            area.code, spec.name, res.status, round(res.seconds, 2), reason=reason, error=res.error
+        )
+        if bar is not None:
+            bar.set_postfix_str(f"{spec.name} {res.status}", refresh=False)
+            bar.update(1)
+        if echo and res.status == "failed":
+            echo(f"{area.code} {spec.name} failed: {res.error}")
+
     try:
+        if progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(todo), unit="notebook", desc="lis run", position=0)
         for area, spec, pdict, parts, reason in todo:
             records = inputs.records_for(spec)
             board, analyst, executed = _outputs(reports, area.code, spec.name)
@@ -1298,39 +1369,14 @@ def _execute(
                 ),
                 exporter=exporter,
             )
-            futures[executor.submit(job)] = (area, spec, parts, reason or "")
-        if progress:
-            from tqdm import tqdm
-
-            bar = tqdm(total=len(futures), unit="notebook", desc="lis run", position=0)
+            fut = executor.submit(job)
+            futures[fut] = (area, spec, parts, reason or "")
+            if fut.done():  # an in-process executor has already run it
+                collect(fut)
         from concurrent.futures import as_completed
 
-        for fut in as_completed(futures):
-            area, spec, parts, reason = futures[fut]
-            try:
-                res = fut.result()
-            except Exception as exc:  # a worker crashed: the notebook failed, the run goes on
-                res = JobResult(
-                    area.code,
-                    spec.name,
-                    "failed",
-                    0.0,
-                    error=f"{type(exc).__name__}: {exc}".splitlines()[0],
-                )
-            _record_result(reports, states, area, spec, parts, res, record)
-            results[(area.code, spec.name)] = NotebookRun(
-                area.code,
-                spec.name,
-                res.status,
-                round(res.seconds, 2),
-                reason=reason,
-                error=res.error,
-            )
-            if bar is not None:
-                bar.set_postfix_str(f"{spec.name} {res.status}", refresh=False)
-                bar.update(1)
-            if echo and res.status == "failed":
-                echo(f"{area.code} {spec.name} failed: {res.error}")
+        for fut in as_completed([f for f in futures if f not in done]):
+            collect(fut)
     finally:
         if bar is not None:
             bar.close()
