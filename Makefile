@@ -40,7 +40,9 @@ test: $(STAMP) ## run every test, notebooks and the browser check included
 test-fast: $(STAMP) ## the quick tests only (no notebooks, no browser)
 	$(BIN)/python -m pytest -m "not slow and not browser" -q
 
-test-browser: $(STAMP) ## open every board-pack page in headless Chromium with axe-core (installs both if missing)
+test-browser: $(STAMP) ## build the demonstrator pack, then open every page in headless Chromium with axe-core (installs both if missing)
+	$(BIN)/lis run
+	$(BIN)/python -m lis_analysis.browser_check reports
 	$(BIN)/python -m pytest -m browser -q
 
 lab: $(STAMP) ## JupyterLab with a kernel that imports the package

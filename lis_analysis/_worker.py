@@ -20,6 +20,7 @@ import importlib
 import logging
 import os
 import sys
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -66,7 +67,11 @@ def load_libraries() -> None:
     # and so about "unknown" parameters; declared_parameters() reads them with ast instead.
     logging.getLogger("papermill").setLevel(logging.ERROR)
     _STATE["loaded"] = True
-    _warm_exporter()
+    # Build the exporters in the background: the first notebook runs meanwhile (the
+    # worker only waits on its kernel then), and its export waits for this to finish.
+    warmer = threading.Thread(target=_warm_exporter, name="lis-warm-exporter", daemon=True)
+    warmer.start()
+    _STATE["warmer"] = warmer
 
 
 def _warm_exporter() -> None:
@@ -299,6 +304,9 @@ def execute(job: Job, *, env: Mapping[str, str] | None = None, client: Any = Non
         nb.metadata.setdefault("papermill", {})["output_path"] = str(executed)
         nb.metadata["lis"] = {**job.metadata, "status": "ok", "summary": read_summary(nb)}
         export = _exporter(job.exporter)
+        warmer = _STATE.pop("warmer", None)
+        if warmer is not None:
+            warmer.join()
         try:
             export(nb, job.board, variant="board", nav=job.nav_board)
             export(nb, job.analyst, variant="analyst", nav=job.nav_analyst)

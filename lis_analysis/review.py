@@ -863,12 +863,14 @@ class Review:
     def evidence_folder(self, evidence: str | None = None) -> Path:
         """The call-for-evidence and consultation folder: the parameter, else
         ``data/raw/evidence``, else the demonstrator's ``evidence`` folder."""
-        if evidence or self.params.evidence:
-            return Path(evidence or self.params.evidence)  # type: ignore[arg-type]
+        given = evidence or self.params.evidence
+        default = paths().evidence
+        if given and (Path(given).is_dir() or Path(given).resolve() != default.resolve()):
+            return Path(given)  # what the user asked for (a missing folder is reported as such)
         for d in self.ws.raw_dirs:
             if (d / "evidence").is_dir():
                 return d / "evidence"
-        return paths().evidence
+        return default
 
     @cached_property
     def _evidence(self):
