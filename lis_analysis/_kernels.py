@@ -71,6 +71,9 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
 #: Public modules of the package that a notebook never needs in its kernel.
 _NOT_PRELOADED = {"pipeline", "demo", "cli", "commands", "fetch", "browser_check"}
 
+#: Prefix of the temporary folder holding a template's socket and its kernels' sockets.
+TEMPLATE_DIR_PREFIX = "lis-kernels-"
+
 #: Environment variable carrying the template's warm-up calls (see :func:`_warm`).
 WARM_ENV = "LIS_TEMPLATE_WARM"
 
@@ -151,8 +154,12 @@ def _serve(socket_path: str, preload: Sequence[str]) -> int:
     for fd in kernels.values():
         with contextlib.suppress(OSError):
             signal.pidfd_send_signal(fd, signal.SIGKILL)
-    with contextlib.suppress(OSError):
-        os.unlink(socket_path)
+    folder = os.path.dirname(socket_path)
+    if os.path.basename(folder).startswith(TEMPLATE_DIR_PREFIX):
+        shutil.rmtree(folder, ignore_errors=True)  # the socket and the kernels' sockets
+    else:
+        with contextlib.suppress(OSError):
+            os.unlink(socket_path)
     return 0
 
 
@@ -267,7 +274,7 @@ class KernelTemplate:
         env = dict(os.environ if env is None else env)
         env["MPLBACKEND"] = INLINE_BACKEND
         env[WARM_ENV] = json.dumps([[t, k] for t, k in warm])
-        self._dir = tempfile.mkdtemp(prefix="lis-kernels-")
+        self._dir = tempfile.mkdtemp(prefix=TEMPLATE_DIR_PREFIX)
         self.socket_path = os.path.join(self._dir, "template.sock")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "lis_analysis._kernels", self.socket_path, *preload],

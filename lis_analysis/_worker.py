@@ -67,11 +67,16 @@ def load_libraries() -> None:
     # and so about "unknown" parameters; declared_parameters() reads them with ast instead.
     logging.getLogger("papermill").setLevel(logging.ERROR)
     _STATE["loaded"] = True
-    # Build the exporters in the background: the first notebook runs meanwhile (the
-    # worker only waits on its kernel then), and its export waits for this to finish.
-    warmer = threading.Thread(target=_warm_exporter, name="lis-warm-exporter", daemon=True)
-    warmer.start()
-    _STATE["warmer"] = warmer
+
+
+def _start_exporter_warmup(**_: Any) -> None:
+    """Build the exporters in a background thread once the first kernel is running: the
+    worker only waits on its kernel then, and at start-up the CPU is better spent on the
+    kernel template that every worker is waiting for. The first export waits for it."""
+    if "warmer" not in _STATE:
+        warmer = threading.Thread(target=_warm_exporter, name="lis-warm-exporter", daemon=True)
+        _STATE["warmer"] = warmer
+        warmer.start()
 
 
 def _warm_exporter() -> None:
@@ -289,6 +294,7 @@ def execute(job: Job, *, env: Mapping[str, str] | None = None, client: Any = Non
                 execution_timeout=job.timeout,
                 kernel_manager_class=kmc,
                 shutdown_kernel="immediate",
+                on_notebook_start=_start_exporter_warmup,
             )
         except Exception as exc:
             import nbformat
@@ -304,7 +310,7 @@ def execute(job: Job, *, env: Mapping[str, str] | None = None, client: Any = Non
         nb.metadata.setdefault("papermill", {})["output_path"] = str(executed)
         nb.metadata["lis"] = {**job.metadata, "status": "ok", "summary": read_summary(nb)}
         export = _exporter(job.exporter)
-        warmer = _STATE.pop("warmer", None)
+        warmer = _STATE.get("warmer")
         if warmer is not None:
             warmer.join()
         try:

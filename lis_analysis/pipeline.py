@@ -8,7 +8,8 @@ The flow of one run (:func:`run`):
    sizes, modification times and remembered sha256 (standard library only); only when a
    file is new, changed or gone is the store re-ingested.
 3. **Areas** are checked against the area catalogue (the store's lookups plus the area
-   YAML files), cached as JSON per store state so that the check is instant.
+   YAML files), cached as JSON per store state so that the check is instant. (This and
+   the remembered sha256 of the raw files live in ``.cache/lis/`` under the project.)
 4. **Cache keys**: a notebook is re-run when the sha256 of any of these changed: its
    source, its entry in ``notebooks/pack.yaml``, its parameters, the package code (every
    file under ``lis_analysis/`` and ``docs/``), the input files of the datasets it reads
@@ -17,7 +18,8 @@ The flow of one run (:func:`run`):
    skips everything imports nothing heavier than PyYAML and takes well under a second.
 5. **Execution** (only when something is stale): an :class:`Executor` runs one
    :class:`Job` per (area, notebook): papermill's Python API with a fresh kernel per
-   notebook (see :mod:`lis_analysis._kernels`), then the board and analyst pages through
+   notebook, forked from a kernel template that has imported the libraries and read the
+   store once (see :mod:`lis_analysis._kernels`), then the board and analyst pages through
    :func:`lis_analysis.report_html.export_html`. Workers are processes that import
    papermill and nbconvert once and stay alive for the whole run, over every area.
 6. **Outputs**, all written to a temporary file and moved into place::
@@ -708,24 +710,32 @@ class JobResult:
 
 
 class Executor(Protocol):
-    """Runs jobs somewhere and hands back futures.
+    """Runs jobs somewhere and hands back ``concurrent.futures.Future`` objects.
 
-    :class:`LocalProcessExecutor` runs them in worker processes on this machine. A
-    distributed engine slots in by implementing the same two methods, e.g. for Dask::
+    :class:`LocalProcessExecutor` runs them in worker processes on this machine and
+    :class:`InlineExecutor` in this process. A distributed engine slots in by
+    implementing the same two methods around :func:`lis_analysis._worker.execute`, which
+    takes a picklable :class:`Job` and returns a :class:`JobResult`. For Dask::
 
         class DaskExecutor:
-            def __init__(self, client):          # distributed.Client
+            def __init__(self, client, env):      # a distributed.Client
                 self.client = client
-                client.register_worker_callbacks(lambda: _worker.init(env))
+                client.run(_worker.init, env, None)   # import papermill once per worker;
+                                                      # None: kernels are spawned there
             def submit(self, job):
-                return self.client.submit(_worker.execute, job, pure=False)
+                out = concurrent.futures.Future()
+                fut = self.client.submit(_worker.execute, job, pure=False)
+                fut.add_done_callback(lambda f: out.set_exception(f.exception())
+                                      if f.status == "error" else out.set_result(f.result()))
+                return out
             def shutdown(self):
                 pass
 
-    ``distributed.Future`` (and Ray's ``ObjectRef.future()``) are concurrent futures,
-    which is all :func:`run` needs. The workers must see the same ``reports/`` folder
-    (a shared file system) because jobs write their pages there; the lock, the cache
-    state and the index stay with the process that calls :func:`run`.
+    and pass ``executor=DaskExecutor(client, kernel_environment(paths))`` to :func:`run`.
+    Ray is shorter still: ``ray.remote(_worker.execute).remote(job).future()`` already is
+    a concurrent future. Jobs carry absolute paths and write their pages themselves, so
+    the workers must see the project folder (a shared file system); the lock, the cache
+    state, the index and the run record stay with the process that calls :func:`run`.
     """
 
     def submit(self, job: Job) -> Future[JobResult]: ...

@@ -79,3 +79,20 @@ def test_second_run_skips_everything(pack, demo_store, capsys):
     folder, _, _ = demo_store
     assert main(["run", "--raw", str(folder), "--reports", str(pack)]) == 0
     assert "0 ran, 10 skipped" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", ["20_call_for_evidence", "40_consultation"])
+@pytest.mark.parametrize("variant", ["", ".analyst"])
+def test_respondent_text_is_inert_and_redacted(pack, name, variant):
+    """The demonstrator's hostile responses (a <script>, an <img onerror>, javascript:
+    links, an email and a phone number) must reach the page as text, never as markup."""
+    page = (pack / "E37000021" / f"{name}{variant}.html").read_text(encoding="utf-8")
+    body = page.split("<body", 1)[1]
+    assert not re.search(r"<script[^>]*>[^<]*(alert|document\.)", body, re.I)
+    assert not re.search(r"<img[^>]*onerror", body, re.I)
+    assert not re.search(r"""href\s*=\s*["']?\s*javascript:""", body, re.I)
+    assert not re.search(r"<b[^>]*onmouseover", body, re.I)
+    if not variant:  # board pages: personal data removed
+        assert "sam.synthetic@example.org" not in page and "07700 900123" not in page
+    if name == "20_call_for_evidence":  # the page does show respondents' words
+        assert "Representative quotes" in page and "(synthetic)" in page
