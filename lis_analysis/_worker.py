@@ -104,6 +104,11 @@ def template_client(template_socket: str | None):
 def init(env: Mapping[str, str], template_socket: str | None) -> None:
     """Worker-process initializer: import the libraries once and remember the kernels'
     environment and the run's kernel template."""
+    if template_socket:
+        # Yield the CPU to the kernel template while both start up: every worker waits
+        # for it, and later the kernels (forked from it) are the work that matters.
+        with contextlib.suppress(OSError):
+            os.nice(3)
     load_libraries()
     _STATE["env"] = dict(env)
     _STATE["client"] = template_client(template_socket)

@@ -346,7 +346,10 @@ _SLICES: dict[int, tuple[weakref.ref, dict[tuple[str, str], pd.DataFrame]]] = {}
 
 #: Columns kept as categoricals in measure slices: few distinct values, many rows, and
 #: every aggregation groups or filters on them.
-_CATEGORICAL = ["geography_code", "geography_name", "geography_level", "industry", "breakdown", "period", "status", "release", "source_file", "unit"]
+_CATEGORICAL = [
+    "dataset", "measure", "geography_code", "geography_name", "geography_level", "industry",
+    "breakdown", "period", "status", "release", "source_file", "unit", "sheet",
+]  # fmt: skip
 
 
 def measure_slice(obs: pd.DataFrame, dataset: str, measure: str) -> pd.DataFrame:
@@ -358,7 +361,7 @@ def measure_slice(obs: pd.DataFrame, dataset: str, measure: str) -> pd.DataFrame
     hit = _SLICES.get(key)
     if hit is None or hit[0]() is not obs:
         small = obs.astype({c: "category" for c in _CATEGORICAL if c in obs.columns})
-        pieces = {k: g for k, g in small.groupby(["dataset", "measure"], observed=True, sort=False)}
+        pieces = {(str(k[0]), str(k[1])): g for k, g in small.groupby(["dataset", "measure"], observed=True, sort=False)}
         _SLICES[key] = (weakref.ref(obs, lambda _r, k=key: _SLICES.pop(k, None)), pieces)
         hit = _SLICES[key]
     piece = hit[1].get((dataset, measure))

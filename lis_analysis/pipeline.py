@@ -552,6 +552,21 @@ def resolve_inputs(
     return Inputs(dirs, processed, demo, manifest, manifest_sha, tuple(changes))
 
 
+def evidence_folder(given: str | Path | None, raw_dirs: Sequence[Path], p: Paths) -> Path:
+    """The call-for-evidence and consultation folder, as ``lis_analysis.review`` finds it:
+    the one given (unless it is the missing default), else the ``evidence`` folder of a
+    raw folder (the demonstrator has one), else ``data/raw/evidence``."""
+    default = p.evidence.resolve()
+    if given:
+        path = Path(given).expanduser().resolve()
+        if path.is_dir() or path != default:
+            return path
+    for d in raw_dirs:
+        if (Path(d) / "evidence").is_dir():
+            return (Path(d) / "evidence").resolve()
+    return default
+
+
 def evidence_files(folder: Path | None, hashes: FileHashes) -> list[dict[str, str]]:
     """``{name, sha256}`` of every file in the evidence folder (empty when absent)."""
     if folder is None or not folder.is_dir():
@@ -1089,12 +1104,12 @@ def run(
     selected = cat.select(only)
     if progress is None:
         progress = sys.stderr.isatty()
-    evidence_dir = Path(evidence or params.evidence or p.evidence).expanduser().resolve()
 
     with reports_lock(reports):
         cache_dir = p.root / ".cache" / "lis"  # survives deleting reports/ or the store
         hashes = FileHashes(cache_dir / "hashes.json")
         inputs = resolve_inputs(params, p, hashes)
+        evidence_dir = evidence_folder(evidence or params.evidence, inputs.raw_dirs, p)
         code = code_hash([p.docs])
         area_table = area_catalogue(inputs, params, cache_dir, code)
         area_list = resolve_areas(requested, area_table)
@@ -1671,8 +1686,8 @@ def watch(
     cat_path = run_kwargs.pop("catalogue", None) or p.notebooks / CATALOGUE_FILE
     cat = cat_path if isinstance(cat_path, Catalogue) else load_catalogue(cat_path)
     check_area_codes(parse_areas(areas) or [params.area], params)
-    evidence_dir = Path(evidence or params.evidence or p.evidence).expanduser().resolve()
-    folders = list(_raw_dirs(params, p)) + [evidence_dir]
+    raw_dirs = _raw_dirs(params, p)
+    folders = [*raw_dirs, evidence_folder(evidence or params.evidence, raw_dirs, p)]
     if not once:
         echo(f"watching {', '.join(map(str, folders[:-1]))} every {interval:g} s (Ctrl-C to stop)")
     last: dict[str, tuple[int, int]] | None = None

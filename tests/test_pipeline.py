@@ -487,6 +487,17 @@ def test_changed_raw_file_reruns_only_the_notebooks_reading_its_dataset(project,
 
 
 @pytest.mark.slow
+def test_new_evidence_reruns_only_the_notebooks_reading_evidence(project, executor):
+    run(project, executor)
+    write_text(project.raw / "evidence" / "responses.csv", "id,response\n1,More lab space\n")
+    summary = run(project, executor)  # evidence inside a raw folder, as the demonstrator has it
+    assert statuses(summary) == {"a_jobs": "skipped", "b_broadband": "skipped", "c_all": "ran"}
+    assert summary.notebooks[2].reason == "evidence changed"
+    injected = executed(project, "c_all")["metadata"]["papermill"]["parameters"]
+    assert injected["evidence"] == str((project.raw / "evidence").resolve())
+
+
+@pytest.mark.slow
 def test_force_reruns_everything(project, executor):
     run(project, executor)
     summary = run(project, executor, force=True, only=["a_jobs", "b"])

@@ -108,21 +108,44 @@ class Context:
             done: set[str] = set()
             if len(pub):
                 # An area's own code first, then aliases/equivalents: one code per area.
+                # Work on integer codes (a national set of areas means millions of rows).
+                area_index = {a.code: i for i, a in enumerate(areas)}
                 prio = {c: i for a in areas for i, c in enumerate((*a.codes, *self.geo.equivalents(a)))}
-                gcodes = pub["geography_code"].astype(object).to_numpy()
-                owner = np.array([pub_codes[c].code for c in gcodes], dtype=object) if len(gcodes) < 5000 else pd.Series(gcodes).map({c: a.code for c, a in pub_codes.items()}).to_numpy()
-                rank = pd.Series(gcodes).map(prio).to_numpy()
-                pub = pub.assign(area_code=owner, _p=rank)
-                best = pub.groupby("area_code", observed=True)["_p"].transform("min")
-                pub = pub[pub["_p"] == best].drop(columns="_p")
-                own = pub["geography_code"].astype(object).to_numpy() == pub["area_code"].to_numpy()
+                gc = pub["geography_code"]
+                if not isinstance(gc.dtype, pd.CategoricalDtype):
+                    gc = gc.astype("category")
+                cats = list(gc.cat.categories)
+                cat_owner = np.array([area_index[pub_codes[c].code] if c in pub_codes else -1 for c in cats])
+                cat_rank = np.array([prio.get(c, 99) for c in cats])
+                codes = gc.cat.codes.to_numpy()
+                owner = cat_owner[codes]
+                rank = cat_rank[codes]
+                best = np.full(len(areas), 99)
+                np.minimum.at(best, owner, rank)
+                keep = rank == best[owner]
+                pub, owner, codes = pub[keep], owner[keep], codes[keep]
+                area_codes = [a.code for a in areas]
+                # the label per (category, owner) pair, then spread to the rows
+                cat_names = np.array(cats, dtype=object)
+                pair = codes.astype(np.int64) * len(areas) + owner
+                upair, inv = np.unique(pair, return_inverse=True)
+                labels = np.array(
+                    [
+                        "published" if cat_names[p // len(areas)] == area_codes[p % len(areas)]
+                        else f"published for {cat_names[p // len(areas)]} (same districts)"
+                        for p in upair
+                    ],
+                    dtype=object,
+                )
+                method = labels[inv]
                 pub = pub.assign(
-                    method=np.where(own, "published", "published for " + pub["geography_code"].astype(str) + " (same districts)"),
+                    area_code=pd.Categorical.from_codes(owner, categories=pd.Index(area_codes, dtype=object)),
+                    method=pd.Categorical(method),
                     n_members=np.nan,
                     n_present=np.nan,
                 )
                 frames.append(pub)
-                done = set(pub["area_code"])
+                done = {area_codes[i] for i in np.unique(owner)}
             todo = [a for a in areas if a.code not in done]
             if todo:
                 try:
