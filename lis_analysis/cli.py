@@ -109,7 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--params", metavar="FILE", help="run parameters YAML (area, years, benchmarks ...)"
     )
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument(
+        "--format",
+        choices=["table", "csv", "json"],
+        help="output format (default: a table on screen; csv when --out ends in .csv, json for .json)",
+    )
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of the screen")
 
     p = sub.add_parser(

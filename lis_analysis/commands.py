@@ -114,7 +114,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
             + (f": {next(iter(missing.values()))}" if missing else "")
         )
     out = tab[TABLE_COLUMNS + TABLE_EXTRA]
-    fmt = args.format or ("csv" if args.out and str(args.out).endswith(".csv") else "table")
+    fmt = args.format or {".csv": "csv", ".json": "json"}.get(Path(args.out).suffix.lower() if args.out else "", "table")
     if fmt == "csv":
         text = out.to_csv(index=False)
     elif fmt == "json":

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from . import charts, report_html
-from .config import RunParams, load_params, paths
+from .config import DEFAULT_AREA, RunParams, load_params, paths
 from .errors import LisError
 from .geography import ENGLAND, UK, Area, Geography
 from .indicators.engine import Context
@@ -1066,6 +1066,19 @@ def assumptions() -> dict[str, tuple[str, str]]:
                 out[cur] = (t, (b + " " + line.strip()).strip())
         _ASSUMPTIONS = out
     return _ASSUMPTIONS
+
+
+def warm(raw: Sequence[str] = (), areas: Sequence[str] = ()) -> None:
+    """Pipeline warm-up (``warm:`` in notebooks/pack.yaml): load the data and compute each
+    area's indicator table and assessment once, before the notebooks' kernels start, so
+    that every page reads them from the shared cache instead of racing to build them."""
+    for code in areas or [None]:
+        try:
+            rv = open(code or DEFAULT_AREA, raw=list(raw) or None)
+        except LisError:
+            continue  # the notebook reports it
+        rv.table
+        rv.assessment
 
 
 def open(

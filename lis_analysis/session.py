@@ -24,10 +24,12 @@ def use(
     """Choose the raw folders (and an optional user areas YAML) for this session; ingest
     what changed. Returns the :class:`~lis_analysis.workspace.Workspace`."""
     ws = workspace(raw)
-    ws.ingest()
-    _state.clear()
-    _state["ws"] = ws
-    _state["areas_file"] = areas_file
+    report = ws.ingest()
+    same = _state.get("ws") == ws and _state.get("areas_file") == areas_file and not report.changed
+    if not same:  # keep what is already loaded (a kernel forked from a warm template)
+        _state.clear()
+        _state["ws"] = ws
+        _state["areas_file"] = areas_file
     return ws
 
 

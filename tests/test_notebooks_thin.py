@@ -49,3 +49,50 @@ def test_notebook_is_thin(path):
     assert headings[0].startswith("# "), "the page title is the first heading"
     for section in ("## The question", "## Caveats", "## Provenance"):
         assert section in headings, section
+
+
+#: What each page shows: its foundation(s) and any other indicators it draws on.
+SHOWS = {
+    "00_overview": (["Productivity"], ["employment_rate", "working_age_share", "population"]),
+    "10_ideas": (["Ideas"], ["gva_total"]),
+    "11_people": (["People"], []),
+    "12_infrastructure": (["Infrastructure"], []),
+    "13_business_environment": (["Business Environment"], ["gva_total"]),
+    "14_places": (["Places"], ["gva_per_hour", "gva_per_head", "employment_rate", "median_pay_residence", "imd_score", "population"]),
+}
+
+
+def _datasets_of(indicator_ids):
+    from lis_analysis.indicators import load_registry
+    from lis_analysis.sources import measure
+
+    reg = load_registry()
+    out = set()
+    todo = list(indicator_ids)
+    while todo:
+        ind = reg[todo.pop()]
+        for ref in (*ind.sources, *ind.numerator, *ind.denominator):
+            out.add(ref.dataset)
+            den = measure(ref.dataset, ref.measure).denominator
+            if den:
+                out.add(den.split(":", 1)[0] if ":" in den else ref.dataset)
+        todo += [i for i in (ind.of, ind.minus) if i]
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(SHOWS))
+def test_pack_declares_every_dataset_a_page_reads(name):
+    """A changed file must re-run every page it affects (the pipeline's cache keys on
+    the datasets a notebook declares in pack.yaml)."""
+    from lis_analysis.indicators import load_registry
+
+    reg = load_registry()
+    foundations, extra = SHOWS[name]
+    ids = [i for i, ind in reg.items() if ind.foundation in foundations] + extra
+    ids += [i for i, ind in reg.items() if ind.neighbour_characteristic]  # neighbours' median is shown
+    pack = {n["name"]: n for n in yaml.safe_load((NOTEBOOKS / "pack.yaml").read_text())["notebooks"]}
+    declared = set(pack[name]["datasets"])
+    if "*" in declared:
+        return
+    missing = _datasets_of(ids) - declared
+    assert not missing, f"{name} must declare {sorted(missing)} in notebooks/pack.yaml"
