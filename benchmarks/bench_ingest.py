@@ -53,7 +53,7 @@ def main() -> dict:
         from lis_analysis.store import ingest
 
         t0 = time.perf_counter()
-        ingest([PUBLIC], processed)
+        ingest([PUBLIC], processed, parts_root=home / "data" / "processed")  # the CLI's parts cache
         in_process = time.perf_counter() - t0
     finally:
         shutil.rmtree(home, ignore_errors=True)

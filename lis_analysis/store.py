@@ -44,7 +44,7 @@ from .errors import InputError, LisError
 log = logging.getLogger(__name__)
 
 #: Parser code version stamp: a part made by an older parser version is rebuilt.
-PARSER_EPOCH = 1
+PARSER_EPOCH = 2
 #: A raw folder holding this file is demonstrator data; every row from it is marked demo.
 DEMO_MARKER = "DEMONSTRATOR.txt"
 #: Names in a raw folder that are never data.
@@ -481,7 +481,12 @@ def ingest(
 def _parse_and_store(args: tuple[Path, Path, str, Path]) -> FileRecord:
     raw_dir, path, sha, parts = args
     rec, df = _parse_one(raw_dir, path, sha, parts)
-    atomic_write_parquet(df, _part_path(parts, sha, rec.kind))
+    if rec.kind == "observations":
+        from .sources._base import STRING_COLUMNS
+
+        _atomic_write_table(_dictionary_table(df, STRING_COLUMNS), _part_path(parts, sha, rec.kind))
+    else:
+        atomic_write_parquet(df, _part_path(parts, sha, rec.kind))
     return rec
 
 
@@ -500,63 +505,139 @@ def _parse_all(todo: list[tuple[Path, Path, str]], parts: Path, jobs: int) -> li
     return [_parse_and_store(a) for a in args]
 
 
+def _dictionary_table(df: pd.DataFrame, columns: Sequence[str]):
+    """An Arrow table of ``df`` whose text columns are dictionary-encoded (a few distinct
+    values repeated over many rows: a fraction of the memory; categoricals in pandas)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    t = pa.Table.from_pandas(df, preserve_index=False).replace_schema_metadata(None)
+    for name in columns:
+        i = t.schema.get_field_index(name)
+        if i < 0:
+            continue
+        typ = t.schema.field(i).type
+        if pa.types.is_dictionary(typ):
+            continue
+        if pa.types.is_null(typ) or pa.types.is_string(typ) or pa.types.is_large_string(typ):
+            t = t.set_column(i, name, pc.dictionary_encode(t.column(i).cast(pa.string())))
+    return t
+
+
+def _read_part(path: Path, columns: Sequence[str]):
+    """A part as an Arrow table with its text columns dictionary-encoded."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    t = pq.read_table(path, read_dictionary=list(columns)).replace_schema_metadata(None)
+    for name in columns:  # parts written by an older version: encode here
+        i = t.schema.get_field_index(name)
+        if i >= 0 and not pa.types.is_dictionary(t.schema.field(i).type):
+            t = t.set_column(i, name, pc.dictionary_encode(t.column(i).cast(pa.string())))
+    return t
+
+
 def _combine(records: list[FileRecord], parts: Path, processed: Path) -> None:
     """Concatenate the parts into the store, resolving releases of the same dataset:
     where two files give the same key, the later release wins (a warning says so); two
-    files of the same release giving the same key is an error."""
-    from .sources._base import LOOKUP_COLUMNS, TIDY_COLUMNS
+    files of the same release giving the same key is an error. Done in Arrow with
+    dictionary-encoded text (2 million rows take a few hundred MB, not gigabytes)."""
+    import pyarrow as pa
 
-    obs_parts, lk_parts = [], []
+    from .sources._base import LOOKUP_COLUMNS, STRING_COLUMNS, TIDY_COLUMNS
+
+    obs_tables, lk_frames = [], []
     for r in records:
-        df = pd.read_parquet(_part_path(parts, r.content_sha256 or r.sha256, r.kind))
-        (obs_parts if r.kind == "observations" else lk_parts).append(df)
-    obs = (
-        pd.concat(obs_parts, ignore_index=True) if obs_parts else pd.DataFrame(columns=TIDY_COLUMNS)
-    )
-    if len(obs_parts) > 1:
-        obs = _resolve_releases(obs, records)
-    lookups = (
-        pd.concat(lk_parts, ignore_index=True) if lk_parts else pd.DataFrame(columns=LOOKUP_COLUMNS)
-    )
-    atomic_write_parquet(obs, processed / "observations.parquet")
+        path = _part_path(parts, r.content_sha256 or r.sha256, r.kind)
+        if r.kind == "observations":
+            obs_tables.append(_read_part(path, STRING_COLUMNS))
+        else:
+            lk_frames.append(pd.read_parquet(path))
+    if obs_tables:
+        schema = obs_tables[0].schema
+        table = pa.concat_tables([t.cast(schema) for t in obs_tables]).unify_dictionaries().combine_chunks()
+        if len(obs_tables) > 1:
+            table = _resolve_releases(table, records)
+    else:
+        table = pa.Table.from_pandas(pd.DataFrame(columns=TIDY_COLUMNS), preserve_index=False)
+    lookups = pd.concat(lk_frames, ignore_index=True) if lk_frames else pd.DataFrame(columns=LOOKUP_COLUMNS)
+    _atomic_write_table(table, processed / "observations.parquet")
     atomic_write_parquet(lookups, processed / "lookups.parquet")
 
 
-def _resolve_releases(obs: pd.DataFrame, records: list[FileRecord]) -> pd.DataFrame:
+def _atomic_write_table(table, path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        pq.write_table(table, tmp, compression="zstd")
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _key_codes(table, columns: Sequence[str]):
+    """One int64 per row identifying its key (the columns' dictionary indices combined)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    key = np.zeros(table.num_rows, dtype=np.int64)
+    for name in columns:
+        col = table.column(name)
+        if pa.types.is_dictionary(col.type):
+            idx = col.combine_chunks().indices.to_numpy(zero_copy_only=False)
+            arr = np.where(np.isnan(idx.astype(float)), -1, idx).astype(np.int64) if idx.dtype.kind == "f" else idx.astype(np.int64)
+            null = col.combine_chunks().is_null().to_numpy(zero_copy_only=False)
+            arr = np.where(null, -1, arr)
+            n = len(col.combine_chunks().dictionary) + 1
+        else:
+            codes, uniques = pd.factorize(pc.cast(col, pa.string()).to_pandas(), use_na_sentinel=True)
+            arr, n = codes.astype(np.int64), len(uniques) + 1
+        key = key * n + (arr + 1)
+    return key
+
+
+def _resolve_releases(table, records: list[FileRecord]):
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     from .sources._base import KEY_COLUMNS
 
-    # Only datasets that come from more than one file can collide.
-    per_ds = obs.groupby("dataset", observed=True)["source_file"].nunique()
-    multi = per_ds[per_ds > 1].index
-    if len(multi) == 0:
-        return obs
-    sub = obs[obs["dataset"].isin(multi)]
-    key = sub[KEY_COLUMNS].astype("string").fillna("")
-    dup = key.duplicated(keep=False)
+    key = _key_codes(table, KEY_COLUMNS)
+    uniq, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+    dup = counts[inverse] > 1
     if not dup.any():
-        return obs
-    clash = sub[dup.to_numpy()]
+        return table
+    clash = table.filter(pa.array(dup)).select(["dataset", "geography_code", "measure", "period", "source_file", "release"]).to_pandas()
     files = clash.groupby("source_file", observed=True)["release"].first()
     if files.nunique() < len(files):
-        names = ", ".join(sorted(files.index))
+        names = ", ".join(sorted(map(str, files.index)))
         raise InputError(
             names.split(", ")[0],
             f"the same numbers ({clash['dataset'].iloc[0]}, e.g. {clash['geography_code'].iloc[0]} "
             f"{clash['measure'].iloc[0]} {clash['period'].iloc[0]}) come from more than one file of the "
             f"same release: {names}; keep one of them",
         )
-    # Later release wins: sort by release and keep the last of each key.
-    obs = obs.assign(_k=range(len(obs)))
-    order = obs.sort_values(["release", "_k"], kind="stable")
-    keep = ~order[KEY_COLUMNS].astype("string").fillna("").duplicated(keep="last")
-    kept = order[keep.to_numpy()].sort_values("_k").drop(columns="_k")
-    dropped = len(obs) - len(kept)
+    # Later release wins: among rows with the same key keep the one with the latest release.
+    rel = pc.cast(table.column("release"), pa.string()).to_pandas().fillna("").to_numpy(dtype=object)
+    order = np.lexsort((np.arange(len(key)), rel.astype(str), key))
+    last = np.ones(len(order), dtype=bool)
+    last[:-1] = key[order][1:] != key[order][:-1]
+    keep = np.zeros(len(key), dtype=bool)
+    keep[order[last]] = True
+    dropped = int((~keep).sum())
+    newest = max(map(str, files))
     for r in records:
-        if r.name in set(files.index) and r.release != max(files):
-            r.warnings.append(
-                f"{dropped:,} observations superseded by a later release of {clash['dataset'].iloc[0]}"
-            )
-    return kept.reset_index(drop=True)
+        if r.name in set(map(str, files.index)) and r.release != newest:
+            r.warnings.append(f"{dropped:,} observations superseded by a later release of {clash['dataset'].iloc[0]}")
+    return table.filter(pa.array(keep))
 
 
 # --------------------------------------------------------------------------------------
@@ -585,7 +666,10 @@ def _read(processed: Path, name: str) -> pd.DataFrame:
     hit = _cache.get(key)
     if hit and hit[0] == mtime:
         return hit[1]
-    df = pd.read_parquet(path)
+    import pyarrow.parquet as pq
+
+    # Dictionary-encoded text comes back as pandas categoricals (small and fast to filter).
+    df = pq.read_table(path).to_pandas()
     _cache[key] = (mtime, df)
     return df
 

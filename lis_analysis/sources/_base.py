@@ -514,10 +514,12 @@ def tidy(**columns: Any) -> pd.DataFrame:
     for col in TIDY_COLUMNS:
         v = columns.get(col)
         if v is None or (np.isscalar(v) and not isinstance(v, (str, bool)) and pd.isna(v)):
-            v = [None] * n
+            v = np.full(n, None, dtype=object)
         elif np.isscalar(v):
-            v = [v] * n
-        data[col] = v
+            v = np.full(n, v, dtype=object)
+        # object Series: pandas would otherwise infer a string dtype for every column
+        # (slow), only for coerce() to convert it again
+        data[col] = pd.Series(v, dtype=object) if not isinstance(v, pd.Series) else v.reset_index(drop=True)
     df = pd.DataFrame(data)
     return coerce(df)
 
@@ -676,7 +678,7 @@ class Source:
         for mid in df["measure"].unique():
             if mid not in self.measures:
                 raise AssertionError(f"parser {self.name} emitted undeclared measure {mid!r}")
-        units = df["measure"].map({k: m.unit for k, m in self.measures.items()})
+        units = _map_unique(df["measure"], lambda m: self.measures[m].unit if m in self.measures else None)
         df["unit"] = df["unit"].fillna(units)
         validate(df, path, measures=self.measures)
         return coerce(df)
@@ -726,7 +728,8 @@ def validate(df: pd.DataFrame, path: Path, *, measures: dict[str, Measure]) -> N
             f"period {df['period'].iloc[i]!r} is out of range ({MIN_YEAR}-{max_year()})",
             **_where(df, i),
         )
-    nonneg = df["measure"].map({k: m.nonnegative for k, m in measures.items()}).astype(bool)
+    codes, uniques = pd.factorize(df["measure"])
+    nonneg = pd.Series(np.array([measures[u].nonnegative if u in measures else True for u in uniques] + [True])[codes])
     neg = nonneg.to_numpy() & (df["value"].to_numpy(dtype=float, na_value=np.nan) < 0)
     if neg.any():
         i = int(np.flatnonzero(neg)[0])
