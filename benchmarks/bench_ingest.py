@@ -43,11 +43,15 @@ def main() -> dict:
     try:
         for _ in range(3):
             shutil.rmtree(processed, ignore_errors=True)
-            wall, rss = _run(["ingest", "--raw", str(PUBLIC), "--processed", str(processed), "--jobs", "2"], env)
+            wall, rss = _run(
+                ["ingest", "--raw", str(PUBLIC), "--processed", str(processed), "--jobs", "2"], env
+            )
             cold.append(wall)
             peak = max(peak, rss)
             for _ in range(3):
-                wall, rss = _run(["ingest", "--raw", str(PUBLIC), "--processed", str(processed)], env)
+                wall, rss = _run(
+                    ["ingest", "--raw", str(PUBLIC), "--processed", str(processed)], env
+                )
                 unchanged.append(wall)
         # in-process time of the unchanged check itself (what `lis run` pays)
         from lis_analysis.store import ingest
@@ -67,7 +71,9 @@ def main() -> dict:
         "targets": {"cold_seconds": 10, "unchanged_seconds": 1, "peak_rss_mb": 1536},
     }
     figures["targets_met"] = (
-        figures["cold_seconds_median"] <= 10 and figures["unchanged_seconds_median"] <= 1 and figures["peak_rss_mb"] <= 1536
+        figures["cold_seconds_median"] <= 10
+        and figures["unchanged_seconds_median"] <= 1
+        and figures["peak_rss_mb"] <= 1536
     )
     for k, v in figures.items():
         print(f"   {k}: {v}")

@@ -114,16 +114,45 @@ def cmd_indicators(args: argparse.Namespace) -> int:
             + (f": {next(iter(missing.values()))}" if missing else "")
         )
     out = tab[TABLE_COLUMNS + TABLE_EXTRA]
-    fmt = args.format or {".csv": "csv", ".json": "json"}.get(Path(args.out).suffix.lower() if args.out else "", "table")
+    fmt = args.format or {".csv": "csv", ".json": "json"}.get(
+        Path(args.out).suffix.lower() if args.out else "", "table"
+    )
     if fmt == "csv":
         text = out.to_csv(index=False)
     elif fmt == "json":
         text = out.to_json(orient="records", indent=1, force_ascii=False)
     else:
-        show = out[["indicator_id", "period", "value", "unit", "benchmark_name", "benchmark_value", "index", "significant", "rank", "n_peers"]]
-        with pd.option_context("display.max_rows", None, "display.width", 220, "display.max_colwidth", 40, "display.float_format", "{:,.2f}".format):
+        show = out[
+            [
+                "indicator_id",
+                "period",
+                "value",
+                "unit",
+                "benchmark_name",
+                "benchmark_value",
+                "index",
+                "significant",
+                "rank",
+                "n_peers",
+            ]
+        ]
+        with pd.option_context(
+            "display.max_rows",
+            None,
+            "display.width",
+            220,
+            "display.max_colwidth",
+            40,
+            "display.float_format",
+            "{:,.2f}".format,
+        ):
             text = show.to_string(index=False)
-        text = f"{area.name} ({area.code}), {len(area.members)} districts" + (" - DEMONSTRATOR DATA (synthetic)" if ws.demo else "") + "\n\n" + text
+        text = (
+            f"{area.name} ({area.code}), {len(area.members)} districts"
+            + (" - DEMONSTRATOR DATA (synthetic)" if ws.demo else "")
+            + "\n\n"
+            + text
+        )
     if args.out:
         from .store import atomic_write_text
 

@@ -23,10 +23,10 @@ suppressed or missing, the area's value is missing and its status says which dis
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -197,10 +197,14 @@ class Geography:
             )
         english = tuple(sorted(c for c in current if c.startswith("E")))
         if english:
-            areas[ENGLAND] = Area(ENGLAND, "England", "country", english, None, "all English districts")
+            areas[ENGLAND] = Area(
+                ENGLAND, "England", "country", english, None, "all English districts"
+            )
             names.setdefault(ENGLAND, "England")
         if current:
-            areas[UK] = Area(UK, "United Kingdom", "uk", tuple(sorted(current)), None, "all districts")
+            areas[UK] = Area(
+                UK, "United Kingdom", "uk", tuple(sorted(current)), None, "all districts"
+            )
             names[UK] = names.get(UK, "United Kingdom")
         all_specs = dict(package_areas() if specs is None else specs)
         if areas_file:
@@ -361,7 +365,10 @@ def measure_slice(obs: pd.DataFrame, dataset: str, measure: str) -> pd.DataFrame
     hit = _SLICES.get(key)
     if hit is None or hit[0]() is not obs:
         small = obs.astype({c: "category" for c in _CATEGORICAL if c in obs.columns})
-        pieces = {(str(k[0]), str(k[1])): g for k, g in small.groupby(["dataset", "measure"], observed=True, sort=False)}
+        pieces = {
+            (str(k[0]), str(k[1])): g
+            for k, g in small.groupby(["dataset", "measure"], observed=True, sort=False)
+        }
         _SLICES[key] = (weakref.ref(obs, lambda _r, k=key: _SLICES.pop(k, None)), pieces)
         hit = _SLICES[key]
     piece = hit[1].get((dataset, measure))
@@ -502,11 +509,15 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
             codes = np.where(codes < 0, len(uniques), codes)
             uniques = np.append(uniques, None)
         return codes, uniques
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object, na_value=None), use_na_sentinel=False)
+    codes, uniques = pd.factorize(
+        values.to_numpy(dtype=object, na_value=None), use_na_sentinel=False
+    )
     return codes.astype(np.int64), np.asarray(uniques, dtype=object)
 
 
-def _rows_for_members(code_idx: np.ndarray, member_idx: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+def _rows_for_members(
+    code_idx: np.ndarray, member_idx: list[np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
     """For each area (a list of code indices), the positions of the rows of its districts:
     returns (area position per selected row, row index)."""
     order = np.argsort(code_idx, kind="stable")
@@ -531,15 +542,21 @@ def _rows_for_members(code_idx: np.ndarray, member_idx: list[np.ndarray]) -> tup
     return np.concatenate(area_pos), np.concatenate(rows)
 
 
-def _build(obs: pd.DataFrame, s: pd.DataFrame, areas: list[Area], decl, dataset: str) -> pd.DataFrame:
+def _build(
+    obs: pd.DataFrame, s: pd.DataFrame, areas: list[Area], decl, dataset: str
+) -> pd.DataFrame:
     """Aggregate one measure to many areas with integer keys and numpy sums (a national
     set of areas means millions of district-rows; pandas merges were the bottleneck)."""
     code_idx, code_uniques = _codes(s["geography_code"])
     lookup = {c: i for i, c in enumerate(code_uniques)}
-    member_idx = [np.array([lookup[m] for m in a.members if m in lookup], dtype=np.int64) for a in areas]
+    member_idx = [
+        np.array([lookup[m] for m in a.members if m in lookup], dtype=np.int64) for a in areas
+    ]
     area_pos, rows = _rows_for_members(code_idx, member_idx)
     if len(rows) == 0:
-        raise DataNotAvailable(f"no district data for {decl.id} ({dataset}) in {', '.join(a.name for a in areas[:3])}")
+        raise DataNotAvailable(
+            f"no district data for {decl.id} ({dataset}) in {', '.join(a.name for a in areas[:3])}"
+        )
     value = s["value"].to_numpy(dtype=float, na_value=np.nan)
     kind = decl.aggregation
     if kind == "additive":
@@ -549,7 +566,9 @@ def _build(obs: pd.DataFrame, s: pd.DataFrame, areas: list[Area], decl, dataset:
         dds, dm = _denominator(obs, decl, dataset)
         den_s = _slice(obs, dds, dm)
         if den_s.empty:
-            raise DataNotAvailable(f"{decl.id} is aggregated with {dm} ({dds}) as its base, which is not in the store")
+            raise DataNotAvailable(
+                f"{decl.id} is aggregated with {dm} ({dds}) as its base, which is not in the store"
+            )
         den = _denominator_values(s, den_s, same_dataset=(dds == dataset))
         if kind == "ratio":
             method_label = f"Σ(value × {dm}) / Σ {dm} over {{n}} districts"
@@ -585,7 +604,8 @@ def _build(obs: pd.DataFrame, s: pd.DataFrame, areas: list[Area], decl, dataset:
     if incomplete.any():
         miss = n_members[incomplete] - present[incomplete]
         status[incomplete] = [
-            f"incomplete: {m} of {n} districts missing or suppressed" for m, n in zip(miss, n_members[incomplete], strict=True)
+            f"incomplete: {m} of {n} districts missing or suppressed"
+            for m, n in zip(miss, n_members[incomplete], strict=True)
         ]
     if kind != "additive":
         zero = complete & (den_sum <= 0)
@@ -625,10 +645,13 @@ def _build(obs: pd.DataFrame, s: pd.DataFrame, areas: list[Area], decl, dataset:
             area_files[a] = f"{area_files[a]}, {f_uni[f]}" if area_files[a] else str(f_uni[f])
     first_of_area = np.full(n_areas, -1, dtype=np.int64)
     first_of_area[area_pos[::-1]] = rows[::-1]
-    area_release = np.array([r_uni[r_idx[r]] if r >= 0 else None for r in first_of_area], dtype=object)
+    area_release = np.array(
+        [r_uni[r_idx[r]] if r >= 0 else None for r in first_of_area], dtype=object
+    )
     not_demo = np.bincount(area_pos, weights=(~demo[rows]).astype(float), minlength=n_areas)
     area_demo = not_demo == 0
     labels = np.array([method_label.format(n=len(a.members)) for a in areas], dtype=object)
+
     # Categorical columns built from integer codes: no per-row Python strings (a national
     # set of areas gives a million rows per measure).
     def cat(values: Sequence[Any], idx: np.ndarray) -> pd.Categorical:
@@ -677,7 +700,9 @@ def _denominator_values(s: pd.DataFrame, den: pd.DataFrame, *, same_dataset: boo
     year's."""
     key_cols = ["geography_code", "industry", "breakdown", "year"]
     if same_dataset:
-        exact = s[key_cols].merge(den[[*key_cols, "value"]].drop_duplicates(key_cols), on=key_cols, how="left")["value"]
+        exact = s[key_cols].merge(
+            den[[*key_cols, "value"]].drop_duplicates(key_cols), on=key_cols, how="left"
+        )["value"]
         vals = exact.to_numpy(dtype=float, na_value=np.nan)
         if np.isfinite(vals).any() or den["industry"].nunique() > 1:
             return vals
@@ -692,8 +717,12 @@ def _denominator_values(s: pd.DataFrame, den: pd.DataFrame, *, same_dataset: boo
     nearest = np.where(np.abs(years[lo] - want) <= np.abs(years[idx] - want), years[lo], years[idx])
     lookup = pd.Series(
         tot["value"].to_numpy(dtype=float, na_value=np.nan),
-        index=pd.MultiIndex.from_arrays([tot["geography_code"].to_numpy(dtype=object), tot["year"].astype(int).to_numpy()]),
+        index=pd.MultiIndex.from_arrays(
+            [tot["geography_code"].to_numpy(dtype=object), tot["year"].astype(int).to_numpy()]
+        ),
     )
     lookup = lookup[~lookup.index.duplicated()]
-    keys = pd.MultiIndex.from_arrays([s["geography_code"].to_numpy(dtype=object), nearest.astype(int)])
+    keys = pd.MultiIndex.from_arrays(
+        [s["geography_code"].to_numpy(dtype=object), nearest.astype(int)]
+    )
     return lookup.reindex(keys).to_numpy(dtype=float)

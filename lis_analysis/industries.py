@@ -7,6 +7,11 @@ this module says which of them partition the economy.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 #: SIC 2007 sections as printed in ONS regional GVA by industry (A and B, D and E are
 #: published together). These 18 partition "Total" in current prices.
 GVA_SECTIONS: tuple[str, ...] = (
@@ -61,7 +66,7 @@ def section_letter(label: str) -> str:
     return label.split(" (")[0]
 
 
-def gva_sections_from_letters(by_letter: "pd.Series") -> "pd.Series":
+def gva_sections_from_letters(by_letter: pd.Series) -> pd.Series:
     """Employment (or anything additive) by SIC section letter (``A`` ... ``U``, as BRES
     prints them) regrouped into the sections ONS publishes GVA for (``AB (1-9)`` = A + B,
     ``DE (35-39)`` = D + E). Sections with no entry are left out; a section is missing if

@@ -189,7 +189,11 @@ def assess(
                 if ind.unit.startswith("%"):
                     own = own.loc[common] - ukv.loc[common]
                 else:
-                    own = (own.loc[common] / ukv.loc[common] * 100).replace([np.inf, -np.inf], np.nan).dropna()
+                    own = (
+                        (own.loc[common] / ukv.loc[common] * 100)
+                        .replace([np.inf, -np.inf], np.nan)
+                        .dropna()
+                    )
         slope = tsig = None
         direction = "unknown"
         try:
@@ -341,7 +345,9 @@ def sector_inputs(
         from .industries import gva_sections_from_letters
 
         e = e[(e["breakdown"] == "Employment") & (e["year"] == e["year"].max())]
-        ea = gva_sections_from_letters(e[e["area_code"] == area.code].set_index("industry")["value"])
+        ea = gva_sections_from_letters(
+            e[e["area_code"] == area.code].set_index("industry")["value"]
+        )
         eb = gva_sections_from_letters(e[e["area_code"] == uk.code].set_index("industry")["value"])
         with np.errstate(divide="ignore", invalid="ignore"):
             prod = ((a / ea) / (b / eb) * 100).reindex(lq.index)

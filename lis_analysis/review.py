@@ -27,7 +27,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from . import charts, report_html
@@ -41,7 +40,20 @@ from .workspace import Workspace
 log = logging.getLogger(__name__)
 
 _ISO_YEAR = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:/P1Y)?$")
-_MONTHS = "January February March April May June July August September October November December".split()
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def period_label(period: Any, year: Any = None) -> str:
@@ -52,7 +64,11 @@ def period_label(period: Any, year: Any = None) -> str:
     if m:
         y, mo, d = m.groups()
         if p.endswith("/P1Y"):
-            return y if (mo, d) == ("01", "01") else f"{_MONTHS[int(mo) - 1][:3]} {y} to {_MONTHS[int(mo) - 2][:3]} {int(y) + 1}"
+            return (
+                y
+                if (mo, d) == ("01", "01")
+                else f"{_MONTHS[int(mo) - 1][:3]} {y} to {_MONTHS[int(mo) - 2][:3]} {int(y) + 1}"
+            )
         return f"{_MONTHS[int(mo) - 1]} {y}"
     return p
 
@@ -130,14 +146,19 @@ class Review:
 
         from .pipeline import code_hash
 
-        files = sorted((f.get("content_sha256") or f.get("sha256", "")) for f in self.ws.manifest().get("files", []))
+        files = sorted(
+            (f.get("content_sha256") or f.get("sha256", ""))
+            for f in self.ws.manifest().get("files", [])
+        )
         doc = {
             "files": files,
             "area": [self.area.code, list(self.area.members)],
             "params": {k: v for k, v in self.params.to_dict().items() if k != "evidence"},
             "code": code_hash(),
         }
-        return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:24]
+        return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[
+            :24
+        ]
 
     def _cached(self, name: str, build):
         """A result shared by every page of the pack: computed by the first notebook that
@@ -187,7 +208,12 @@ class Review:
         """Strength / weakness / neutral for each indicator (see lis_analysis.priorities)."""
         from .priorities import assess
 
-        return self._cached("assessment", lambda: assess(self.area, obs=self.ctx.obs, geo=self.geo, table=self.table, ctx=self.ctx))
+        return self._cached(
+            "assessment",
+            lambda: assess(
+                self.area, obs=self.ctx.obs, geo=self.geo, table=self.table, ctx=self.ctx
+            ),
+        )
 
     @property
     def registry(self) -> dict[str, Indicator]:
@@ -199,7 +225,11 @@ class Review:
 
     @cached_property
     def region(self) -> Area | None:
-        return self.geo.area(self.area.region) if self.area.region and self.area.region in self.geo else None
+        return (
+            self.geo.area(self.area.region)
+            if self.area.region and self.area.region in self.geo
+            else None
+        )
 
     def indicators_of(self, foundation: str) -> list[str]:
         """Indicator ids of a foundation, in registry order."""
@@ -222,10 +252,22 @@ class Review:
         if peers:
             lines.append(f"Peers: the other {len(peers)} {self._peer_word()}.")
         if self.demo:
-            lines += ["", "**Data: synthetic demonstrator data, not official statistics.** Do not quote these figures."]
+            lines += [
+                "",
+                "**Data: synthetic demonstrator data, not official statistics.** Do not quote these figures.",
+            ]
         else:
-            releases = sorted({f.get("release", "") for f in self.ws.manifest().get("files", []) if f.get("release")})
-            lines += ["", f"**Data:** published files, releases {', '.join(releases[-6:])} (see Sources)."]
+            releases = sorted(
+                {
+                    f.get("release", "")
+                    for f in self.ws.manifest().get("files", [])
+                    if f.get("release")
+                }
+            )
+            lines += [
+                "",
+                f"**Data:** published files, releases {', '.join(releases[-6:])} (see Sources).",
+            ]
         _show(_md("\n".join(lines)))
 
     def _peer_word(self) -> str:
@@ -235,10 +277,16 @@ class Review:
         if not peers:
             return "areas"
         level = self.geo.area(peers[0]).level
-        return LEVEL_LABELS.get(level, level) + "s" if not LEVEL_LABELS.get(level, level).endswith("s") else LEVEL_LABELS.get(level, level)
+        return (
+            LEVEL_LABELS.get(level, level) + "s"
+            if not LEVEL_LABELS.get(level, level).endswith("s")
+            else LEVEL_LABELS.get(level, level)
+        )
 
     @shows
-    def sources(self, foundation: str | None = None, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+    def sources(
+        self, foundation: str | None = None, datasets: Sequence[str] | None = None
+    ) -> pd.DataFrame:
         """A table of the published files behind the page: publisher, title, file, release, rows."""
         wanted: set[str] | None = None
         if datasets is not None:
@@ -260,7 +308,9 @@ class Review:
                 {
                     "Publisher": pub,
                     "Table": title,
-                    "Files": "; ".join(sorted(x["name"] for x in fs)) if len(fs) <= 2 else f"{len(fs)} files (listed under Provenance)",
+                    "Files": "; ".join(sorted(x["name"] for x in fs))
+                    if len(fs) <= 2
+                    else f"{len(fs)} files (listed under Provenance)",
                     "Release": ", ".join(sorted({x.get("release") or "not stated" for x in fs})),
                     "Figures read": sum(int(x.get("rows", 0)) for x in fs),
                 }
@@ -269,7 +319,11 @@ class Review:
             columns=["Publisher", "Table", "Files", "Release", "Figures read"],
         )
         note = "Demonstrator files: synthetic, in the publishers' formats." if self.demo else None
-        _show(report_html.table(df, "Published files read for this page", notes=note, decimals={"Figures read": 0}))
+        _show(
+            report_html.table(
+                df, "Published files read for this page", notes=note, decimals={"Figures read": 0}
+            )
+        )
         return df
 
     # ------------------------------------------------------------------ findings
@@ -281,14 +335,24 @@ class Review:
             return self.missing_reason(indicator_id)
         r = rows.iloc[0]
         name = ind.name[0].lower() + ind.name[1:] if not ind.name[:3].isupper() else ind.name
-        value = charts.format_value(r["value"], ind.unit, decimals=ind.decimals if ind.unit not in ("%",) else None)
+        value = charts.format_value(
+            r["value"], ind.unit, decimals=ind.decimals if ind.unit not in ("%",) else None
+        )
         text = f"{ind.name} in {self.area.name} was {value} in {period_label(r['period'])}"
         uk = rows[rows["benchmark_kind"] == "uk"]
-        if len(uk) and pd.notna(uk.iloc[0]["benchmark_value"]) and ind.kind not in ("spread", "specialisation"):
+        if (
+            len(uk)
+            and pd.notna(uk.iloc[0]["benchmark_value"])
+            and ind.kind not in ("spread", "specialisation")
+        ):
             b = uk.iloc[0]
             text += f", {charts.compare_phrase(r['value'], b['benchmark_value'], 'UK', ind.unit)} ({charts.format_value(b['benchmark_value'], ind.unit, decimals=ind.decimals if ind.unit != '%' else None)})"
             if pd.notna(b["significant"]):
-                text += "; the difference is statistically significant" if bool(b["significant"]) else "; the difference is not statistically significant"
+                text += (
+                    "; the difference is statistically significant"
+                    if bool(b["significant"])
+                    else "; the difference is not statistically significant"
+                )
         text += "."
         if pd.notna(r["rank"]) and r["n_peers"] and ind.polarity != "neutral":
             text += f" It ranks {charts.ordinal(int(r['rank']))} of {int(r['n_peers']) + 1} {self._peer_word()} (1st is best)."
@@ -309,19 +373,32 @@ class Review:
         r = rows.iloc[0]
         text = f"{ind.name}: {charts.format_value(r['value'], ind.unit)} in {period_label(r['period'])}"
         uk = rows[rows["benchmark_kind"] == "uk"]
-        if len(uk) and pd.notna(uk.iloc[0]["benchmark_value"]) and ind.kind not in ("spread", "specialisation"):
-            text += ", " + charts.compare_phrase(r["value"], uk.iloc[0]["benchmark_value"], "UK", ind.unit)
+        if (
+            len(uk)
+            and pd.notna(uk.iloc[0]["benchmark_value"])
+            and ind.kind not in ("spread", "specialisation")
+        ):
+            text += ", " + charts.compare_phrase(
+                r["value"], uk.iloc[0]["benchmark_value"], "UK", ind.unit
+            )
         return text + "."
 
     def missing_reason(self, indicator_id: str) -> str:
         ind = self.registry[indicator_id]
         why = self.table.attrs.get("missing", {}).get(indicator_id, "no data")
-        return f"{ind.name}: not shown for {self.area.name}. {why[0].upper() + why[1:] if why else ''}".rstrip() + ("" if why.endswith(".") else ".")
+        return (
+            f"{ind.name}: not shown for {self.area.name}. {why[0].upper() + why[1:] if why else ''}".rstrip()
+            + ("" if why.endswith(".") else ".")
+        )
 
     def series(self, indicator_id: str, areas: Sequence[Area] | None = None) -> pd.DataFrame:
         """The indicator over time for the area, the UK and the region (``charts.trend`` input)."""
         if areas is None:
-            areas = [self.area] + [self.geo.area(c) for c in (UK, self.area.region) if c and c in self.geo and c != self.area.code]
+            areas = [self.area] + [
+                self.geo.area(c)
+                for c in (UK, self.area.region)
+                if c and c in self.geo and c != self.area.code
+            ]
         vals = self.ctx.indicator(indicator_id, list(areas))
         vals = vals[vals["value"].notna()].copy()
         if self.params.start_year:
@@ -336,7 +413,9 @@ class Review:
         return vals
 
     @shows
-    def finding(self, indicator_id: str, *, trend: bool = True, districts: bool = True) -> pd.DataFrame:
+    def finding(
+        self, indicator_id: str, *, trend: bool = True, districts: bool = True
+    ) -> pd.DataFrame:
         """Display one indicator: heading, sentence, chart against benchmarks, trend chart,
         table and method; for an indicator the area cannot have, the reason and the
         districts' own figures. Returns the indicator's rows of the table."""
@@ -351,23 +430,57 @@ class Review:
                 self.districts(indicator_id)
             return rows
         labelled = rows.assign(period=[period_label(p) for p in rows["period"]])
-        _show(charts.benchmark_bar(labelled, indicator_id, area=self.area.code, indicator_name=ind.name, source=source))
+        _show(
+            charts.benchmark_bar(
+                labelled, indicator_id, area=self.area.code, indicator_name=ind.name, source=source
+            )
+        )
         if trend:
             s = self.series(indicator_id)
             own = s[s["area_code"] == self.area.code]
             if own["year"].nunique() >= 3:
-                _show(charts.trend(s, area=self.area.name, indicator_name=ind.name, unit=ind.unit, source=source))
+                _show(
+                    charts.trend(
+                        s,
+                        area=self.area.name,
+                        indicator_name=ind.name,
+                        unit=ind.unit,
+                        source=source,
+                    )
+                )
         show = rows[["benchmark_name", "benchmark_value", "index", "gap", "significant"]].copy()
         show.insert(0, "Area value", rows["value"])
-        show.columns = ["Area value", "Compared with", "Benchmark value", "Index (benchmark = 100)", "Gap", "Significant"]
-        show["Significant"] = show["Significant"].map({True: "yes", False: "no"}).fillna("no interval")
-        show = show[["Compared with", "Area value", "Benchmark value", "Index (benchmark = 100)", "Gap", "Significant"]]
+        show.columns = [
+            "Area value",
+            "Compared with",
+            "Benchmark value",
+            "Index (benchmark = 100)",
+            "Gap",
+            "Significant",
+        ]
+        show["Significant"] = (
+            show["Significant"].map({True: "yes", False: "no"}).fillna("no interval")
+        )
+        show = show[
+            [
+                "Compared with",
+                "Area value",
+                "Benchmark value",
+                "Index (benchmark = 100)",
+                "Gap",
+                "Significant",
+            ]
+        ]
         r0 = rows.iloc[0]
         notes = [f"How: {r0['method']}."]
         if pd.notna(r0["ci_lower"]):
             notes.append(
                 f"95% confidence interval for {self.area.name}: {charts.format_value(r0['ci_lower'], ind.unit)} to {charts.format_value(r0['ci_upper'], ind.unit)}"
-                + (" (approximate: pooled from districts)." if "approximate" in str(r0["status"] or "") else ".")
+                + (
+                    " (approximate: pooled from districts)."
+                    if "approximate" in str(r0["status"] or "")
+                    else "."
+                )
             )
         if ind.caveat:
             notes.append(ind.caveat)
@@ -375,7 +488,12 @@ class Review:
             report_html.table(
                 show,
                 f"{ind.name} ({ind.unit}), {self.area.name}, {period_label(r0['period'])}, against benchmarks",
-                decimals={"Area value": ind.decimals, "Benchmark value": ind.decimals, "Index (benchmark = 100)": 1, "Gap": ind.decimals},
+                decimals={
+                    "Area value": ind.decimals,
+                    "Benchmark value": ind.decimals,
+                    "Index (benchmark = 100)": 1,
+                    "Gap": ind.decimals,
+                },
                 notes=notes,
             )
         )
@@ -389,12 +507,16 @@ class Review:
         f = files[0]
         rel = sorted({x.get("release", "") for x in files if x.get("release")})
         pub = f.get("publisher", "").replace("Office for National Statistics", "ONS")
-        return f"{pub}, {f.get('title', dataset)}" + (f" (release {', '.join(rel)})" if rel and not self.demo else "")
+        return f"{pub}, {f.get('title', dataset)}" + (
+            f" (release {', '.join(rel)})" if rel and not self.demo else ""
+        )
 
     def _source_line(self, rows: pd.DataFrame) -> str:
         if rows.empty:
             return ""
-        parts = [p.strip() for p in str(rows.iloc[0]["source"]).replace(",", "/").split("/") if p.strip()]
+        parts = [
+            p.strip() for p in str(rows.iloc[0]["source"]).replace(",", "/").split("/") if p.strip()
+        ]
         text = "; ".join(self.dataset_label(p) for p in dict.fromkeys(parts))
         return text + (" (synthetic demonstrator data)" if self.demo else "")
 
@@ -417,7 +539,11 @@ class Review:
             return vals
         last = vals.sort_values("year").groupby("area_code").tail(1)
         last = last.assign(area_name=last["area_code"].map(self.geo.name))
-        uk = self.ctx.indicator(indicator_id, [self.geo.area(UK)]) if UK in self.geo else pd.DataFrame()
+        uk = (
+            self.ctx.indicator(indicator_id, [self.geo.area(UK)])
+            if UK in self.geo
+            else pd.DataFrame()
+        )
         tab = pd.DataFrame(
             {
                 "District": last["area_name"],
@@ -425,11 +551,22 @@ class Review:
                 ind.name: last["value"],
             }
         ).sort_values(ind.name, ascending=ind.polarity == "lower")
-        notes = [f"{ind.name} cannot be combined into one figure for {self.area.name} ({ind.aggregation or 'not aggregable'})."]
+        notes = [
+            f"{ind.name} cannot be combined into one figure for {self.area.name} ({ind.aggregation or 'not aggregable'})."
+        ]
         if len(uk) and uk["value"].notna().any():
             u = uk[uk["value"].notna()].sort_values("year").iloc[-1]
-            notes.append(f"UK: {charts.format_value(u['value'], ind.unit)} ({period_label(u['period'])}).")
-        _show(report_html.table(tab, f"{ind.name} ({ind.unit}) in each district of {self.area.name}", decimals={ind.name: ind.decimals}, notes=notes))
+            notes.append(
+                f"UK: {charts.format_value(u['value'], ind.unit)} ({period_label(u['period'])})."
+            )
+        _show(
+            report_html.table(
+                tab,
+                f"{ind.name} ({ind.unit}) in each district of {self.area.name}",
+                decimals={ind.name: ind.decimals},
+                notes=notes,
+            )
+        )
         return last
 
     # ------------------------------------------------------------------ assessment
@@ -458,11 +595,18 @@ class Review:
                 "Direction of travel": a["trend"].replace({"unknown": "too few years to tell"}),
             }
         )
-        _show(report_html.table(tab, f"Strengths and weaknesses of {self.area.name}{': ' + foundation if foundation else ''}"))
+        _show(
+            report_html.table(
+                tab,
+                f"Strengths and weaknesses of {self.area.name}{': ' + foundation if foundation else ''}",
+            )
+        )
         return a
 
     @shows
-    def summary(self, foundation: str | None = None, headline_indicator: str | None = None) -> dict[str, Any]:
+    def summary(
+        self, foundation: str | None = None, headline_indicator: str | None = None
+    ) -> dict[str, Any]:
         """Report the page's headline and its strengths and weaknesses to the pipeline
         (``lis.notebook.summary``); returns what was reported."""
         from .notebook import summary as report
@@ -471,15 +615,25 @@ class Review:
         if foundation:
             a = a[a["foundation"] == foundation]
         head_id = headline_indicator or (a["indicator_id"].iloc[0] if len(a) else None)
-        headline = self.sentence(head_id) if head_id else f"No indicator could be computed for {self.area.name}."
+        headline = (
+            self.sentence(head_id)
+            if head_id
+            else f"No indicator could be computed for {self.area.name}."
+        )
         out = {
             "headline": headline,
-            "strengths": [self.short(r.indicator_id) for r in a.itertuples() if r.classification == "strength"],
-            "weaknesses": [self.short(r.indicator_id) for r in a.itertuples() if r.classification == "weakness"],
+            "strengths": [
+                self.short(r.indicator_id) for r in a.itertuples() if r.classification == "strength"
+            ],
+            "weaknesses": [
+                self.short(r.indicator_id) for r in a.itertuples() if r.classification == "weakness"
+            ],
             "neutral": [],
         }
         if not out["strengths"] and not out["weaknesses"]:
-            out["neutral"] = [f"No indicator{' in ' + foundation if foundation else ''} stands out from the peer areas."]
+            out["neutral"] = [
+                f"No indicator{' in ' + foundation if foundation else ''} stands out from the peer areas."
+            ]
         report(**out)
         return out
 
@@ -494,18 +648,32 @@ class Review:
                 return b
         return None
 
-    def _latest_common(self, ids: Sequence[str], areas: Sequence[Area]) -> tuple[int | None, dict[str, dict[str, float]]]:
+    def _latest_common(
+        self, ids: Sequence[str], areas: Sequence[Area]
+    ) -> tuple[int | None, dict[str, dict[str, float]]]:
         """The latest year every indicator has a value for every area, and the values."""
         vals = {i: self.ctx.indicator(i, list(areas)) for i in ids}
         years = None
         for v in vals.values():
             ok = v[v["value"].notna()]
-            ys = set.intersection(*[set(ok.loc[ok["area_code"] == a.code, "year"].astype(int)) for a in areas])
+            ys = set.intersection(
+                *[set(ok.loc[ok["area_code"] == a.code, "year"].astype(int)) for a in areas]
+            )
             years = ys if years is None else years & ys
         if not years:
             return None, {}
         y = max(years)
-        out = {a.code: {i: float(vals[i].loc[(vals[i]["area_code"] == a.code) & (vals[i]["year"] == y), "value"].iloc[0]) for i in ids} for a in areas}
+        out = {
+            a.code: {
+                i: float(
+                    vals[i]
+                    .loc[(vals[i]["area_code"] == a.code) & (vals[i]["year"] == y), "value"]
+                    .iloc[0]
+                )
+                for i in ids
+            }
+            for a in areas
+        }
         return y, out
 
     @shows
@@ -514,12 +682,22 @@ class Review:
         from .methods import productivity_output_gap
 
         b = self._benchmark_area(["gva_per_hour"])
-        y, v = self._latest_common(["gva_per_hour", "hours_worked"], [self.area, b]) if b else (None, {})
+        y, v = (
+            self._latest_common(["gva_per_hour", "hours_worked"], [self.area, b])
+            if b
+            else (None, {})
+        )
         if y is None:
-            _show(_md("The productivity gap cannot be computed: GVA per hour or hours worked is missing for the area or the UK."))
+            _show(
+                _md(
+                    "The productivity gap cannot be computed: GVA per hour or hours worked is missing for the area or the UK."
+                )
+            )
             return None
         own, ref = v[self.area.code], v[b.code]
-        gap = productivity_output_gap(own["gva_per_hour"], ref["gva_per_hour"], weekly_hours=own["hours_worked"])
+        gap = productivity_output_gap(
+            own["gva_per_hour"], ref["gva_per_hour"], weekly_hours=own["hours_worked"]
+        )
         bname = "the UK" if b.code == UK else b.name
         if not gap.closed:
             text = (
@@ -531,7 +709,14 @@ class Review:
         else:
             text = f"In {y}, {self.area.name}'s GVA per hour worked ({charts.format_value(own['gva_per_hour'], '£')}) was at or above {bname}'s ({charts.format_value(ref['gva_per_hour'], '£')}): there is no gap to close."
         _show(_md(text))
-        return {"year": y, "area": own, "benchmark": ref, "benchmark_code": b.code, "gap_per_hour": gap.gap_per_hour, "output_to_close": gap.output_to_close}
+        return {
+            "year": y,
+            "area": own,
+            "benchmark": ref,
+            "benchmark_code": b.code,
+            "gap_per_hour": gap.gap_per_hour,
+            "output_to_close": gap.output_to_close,
+        }
 
     @shows
     def gva_per_head_decomposition(self) -> pd.DataFrame | None:
@@ -539,10 +724,21 @@ class Review:
         resident × employment rate × working-age share; waterfall of log contributions."""
         from .methods import gva_per_head_decomposition
 
-        need = ["gva_total", "hours_worked", "filled_jobs", "employment_rate", "working_age_share", "population"]
+        need = [
+            "gva_total",
+            "hours_worked",
+            "filled_jobs",
+            "employment_rate",
+            "working_age_share",
+            "population",
+        ]
         b = self._benchmark_area(need)
         if b is None:
-            _show(_md("GVA per head cannot be decomposed: an input is missing for the area or the benchmark."))
+            _show(
+                _md(
+                    "GVA per head cannot be decomposed: an input is missing for the area or the benchmark."
+                )
+            )
             return None
         y, v = self._latest_common(need, [self.area, b])
         if y is None:
@@ -564,7 +760,9 @@ class Review:
         parts = dec[dec["factor"] != "gva_per_head"]
         total = dec[dec["factor"] == "gva_per_head"].iloc[0]
         bname = "the UK" if b.code == UK else b.name
-        comp = pd.DataFrame({"component": parts["label"], "contribution": 100 * parts["log_contribution"]})
+        comp = pd.DataFrame(
+            {"component": parts["label"], "contribution": 100 * parts["log_contribution"]}
+        )
         _show(
             _md(
                 f"In {y}, GVA per head in {self.area.name} was {100 * (total['relative'] - 1):+.1f}% against {bname}. "
@@ -582,9 +780,21 @@ class Review:
             )
         )
         tab = parts[["label", "area", "benchmark", "relative"]].rename(
-            columns={"label": "Factor", "area": self.area.name, "benchmark": "UK" if b.code == UK else b.name, "relative": "Ratio (area ÷ benchmark)"}
+            columns={
+                "label": "Factor",
+                "area": self.area.name,
+                "benchmark": "UK" if b.code == UK else b.name,
+                "relative": "Ratio (area ÷ benchmark)",
+            }
         )
-        _show(report_html.table(tab, f"GVA per head decomposition, {y}", decimals=3, notes="GVA per hour in £; hours per job a year. The product of the five ratios equals the GVA per head ratio."))
+        _show(
+            report_html.table(
+                tab,
+                f"GVA per head decomposition, {y}",
+                decimals=3,
+                notes="GVA per hour in £; hours per job a year. The product of the five ratios equals the GVA per head ratio.",
+            )
+        )
         return dec
 
     @shows
@@ -595,13 +805,21 @@ class Review:
 
         ind = self.registry[indicator_id]
         out: dict[str, Any] = {}
-        idx = self.series(f"{indicator_id}_index") if f"{indicator_id}_index" in self.registry else self.series(indicator_id)
+        idx = (
+            self.series(f"{indicator_id}_index")
+            if f"{indicator_id}_index" in self.registry
+            else self.series(indicator_id)
+        )
         own = idx[idx["area_code"] == self.area.code].set_index("year")["value"]
         try:
             t = trend(own)
             out["trend"] = t
             word = "narrowed" if t.slope > 0 else "widened"
-            sig = "a statistically significant trend" if t.significant else "not a statistically significant trend"
+            sig = (
+                "a statistically significant trend"
+                if t.significant
+                else "not a statistically significant trend"
+            )
             _show(
                 _md(
                     f"From {int(own.index.min())} to {int(own.index.max())} {self.area.name}'s {_lower(ind.name)} relative to the UK "
@@ -609,7 +827,15 @@ class Review:
                     f"the gap {word} on average, {sig}."
                 )
             )
-            _show(charts.trend(idx, area=self.area.name, indicator_name=f"{ind.name} (UK = 100)", unit="UK = 100", source="ONS subregional productivity"))
+            _show(
+                charts.trend(
+                    idx,
+                    area=self.area.name,
+                    indicator_name=f"{ind.name} (UK = 100)",
+                    unit="UK = 100",
+                    source="ONS subregional productivity",
+                )
+            )
         except InsufficientData as exc:
             _show(_md(f"No trend: {exc}."))
         peers = [self.area, *[self.geo.area(c) for c in self.table.attrs.get("peers", [])]]
@@ -635,7 +861,9 @@ class Review:
                 _show(_md(f"Convergence not estimated: {exc}."))
         return out
 
-    def _sections(self, ref_measure: str, areas: Sequence[Area], dataset: str = "ons_gva_industry_lad") -> pd.DataFrame:
+    def _sections(
+        self, ref_measure: str, areas: Sequence[Area], dataset: str = "ons_gva_industry_lad"
+    ) -> pd.DataFrame:
         from .indicators.registry import Ref
         from .industries import GVA_SECTIONS
 
@@ -647,10 +875,9 @@ class Review:
     @shows
     def industry_structure(self) -> pd.DataFrame | None:
         """Location quotients of GVA by section against the UK (or England), with sector size."""
+        from .indicators.registry import Ref
         from .industries import SECTION_NAMES
         from .methods import location_quotients
-
-        from .indicators.registry import Ref
 
         b = self.ctx.section_benchmark(Ref("ons_gva_industry_lad", "gva_current"))
         if b is None:
@@ -658,19 +885,28 @@ class Review:
             return None
         sec = self._sections("gva_current", [self.area, b])
         y = int(sec.loc[sec["area_code"] == self.area.code, "year"].max())
-        a = sec[(sec["area_code"] == self.area.code) & (sec["year"] == y)].set_index("industry")["value"]
+        a = sec[(sec["area_code"] == self.area.code) & (sec["year"] == y)].set_index("industry")[
+            "value"
+        ]
         bb = sec[(sec["area_code"] == b.code) & (sec["year"] == y)].set_index("industry")["value"]
         lq = location_quotients(a, bb).reset_index()
         lq["industry_code"] = lq["industry"]
         lq["industry"] = lq["industry_code"].map(SECTION_NAMES)
         bname = "the UK" if b.code == UK else b.name
         if b.code.endswith("-complete"):
-            _show(_md(f"The benchmark is {b.name}: their industry figures are suppressed in the publisher's table, so the nation's industry shares are taken from the other districts."))
+            _show(
+                _md(
+                    f"The benchmark is {b.name}: their industry figures are suppressed in the publisher's table, so the nation's industry shares are taken from the other districts."
+                )
+            )
         top = lq.sort_values("lq", ascending=False).head(3)
         _show(
             _md(
                 f"In {y} {self.area.name} was most specialised, relative to {bname}, in "
-                + ", ".join(f"{_lower(r.industry)} (LQ {r.lq:.2f}, {100 * r.area_share:.1f}% of GVA)" for r in top.itertuples())
+                + ", ".join(
+                    f"{_lower(r.industry)} (LQ {r.lq:.2f}, {100 * r.area_share:.1f}% of GVA)"
+                    for r in top.itertuples()
+                )
                 + "."
             )
         )
@@ -686,18 +922,29 @@ class Review:
         tab = lq[["industry", "area_value", "area_share", "benchmark_share", "lq"]].copy()
         tab["area_share"] *= 100
         tab["benchmark_share"] *= 100
-        tab.columns = ["Industry", "GVA (£m)", "Share of area GVA (%)", f"Share of {bname} GVA (%)", "Location quotient"]
-        _show(report_html.table(tab.sort_values("Location quotient", ascending=False), f"GVA by industry and location quotients, {self.area.name}, {y}", decimals={"GVA (£m)": 0, "Location quotient": 2}))
+        tab.columns = [
+            "Industry",
+            "GVA (£m)",
+            "Share of area GVA (%)",
+            f"Share of {bname} GVA (%)",
+            "Location quotient",
+        ]
+        _show(
+            report_html.table(
+                tab.sort_values("Location quotient", ascending=False),
+                f"GVA by industry and location quotients, {self.area.name}, {y}",
+                decimals={"GVA (£m)": 0, "Location quotient": 2},
+            )
+        )
         return lq
 
     @shows
     def shift_share(self, years: int = 10, measure: str = "gva_cvm") -> pd.DataFrame | None:
         """Shift-share of real GVA growth by section over ``years`` years: national growth,
         industry mix and the area's own (competitive) effect, with Esteban-Marquillas."""
+        from .indicators.registry import Ref
         from .industries import SECTION_NAMES
         from .methods import MethodError, shift_share
-
-        from .indicators.registry import Ref
 
         b = self.ctx.section_benchmark(Ref("ons_gva_industry_lad", measure))
         if b is None:
@@ -720,7 +967,11 @@ class Review:
         bname = "the UK" if b.code == UK else b.name
         comp = pd.DataFrame(
             {
-                "component": [f"{bname.capitalize()} growth", "Industry mix", "Local (competitive) effect"],
+                "component": [
+                    f"{bname.capitalize()} growth",
+                    "Industry mix",
+                    "Local (competitive) effect",
+                ],
                 "contribution": [tot["national_share"], tot["industry_mix"], tot["competitive"]],
             }
         )
@@ -731,28 +982,56 @@ class Review:
                 f"{'added' if tot['competitive'] >= 0 else 'subtracted'} £{abs(tot['competitive']):,.0f}m."
             )
         )
-        _show(charts.waterfall(comp, title=f"Shift-share of real GVA change, {self.area.name}, {start}-{end}", unit="£m", total_label="Actual change", source="ONS regional GVA by industry, chained volume measures", decimals=0))
+        _show(
+            charts.waterfall(
+                comp,
+                title=f"Shift-share of real GVA change, {self.area.name}, {start}-{end}",
+                unit="£m",
+                total_label="Actual change",
+                source="ONS regional GVA by industry, chained volume measures",
+                decimals=0,
+            )
+        )
         body = ss.drop(index="Total").reset_index()
         body["industry"] = body["industry"].map(lambda c: SECTION_NAMES.get(c, c))
         tab = body[["industry", "actual_change", "national_share", "industry_mix", "competitive"]]
-        tab.columns = ["Industry", "Actual change (£m)", f"{bname.capitalize()} growth (£m)", "Industry mix (£m)", "Competitive (£m)"]
-        _show(report_html.table(tab, f"Shift-share by industry, {start}-{end} (chained volume £m)", decimals=0, notes="Components sum to the actual change. Chained-volume components are not strictly additive (A7)."))
+        tab.columns = [
+            "Industry",
+            "Actual change (£m)",
+            f"{bname.capitalize()} growth (£m)",
+            "Industry mix (£m)",
+            "Competitive (£m)",
+        ]
+        _show(
+            report_html.table(
+                tab,
+                f"Shift-share by industry, {start}-{end} (chained volume £m)",
+                decimals=0,
+                notes="Components sum to the actual change. Chained-volume components are not strictly additive (A7).",
+            )
+        )
         return ss
 
     @shows
     def sector_productivity(self) -> Any:
         """Productivity gap split into industry mix, within-industry and interaction, and the
         industry-mix-adjusted index, from GVA and BRES employment by section."""
-        from .industries import gva_sections_from_letters
         from .indicators.registry import Ref
+        from .industries import gva_sections_from_letters
         from .methods import MethodError, productivity_gap_decomposition
 
         b = self.ctx.section_benchmark(Ref("ons_gva_industry_lad", "gva_current"))
         if b is None:
             return None
-        emp = self.ctx.aggregated(Ref("nomis_bres", "employment", breakdown="Employment"), [self.area, b])
+        emp = self.ctx.aggregated(
+            Ref("nomis_bres", "employment", breakdown="Employment"), [self.area, b]
+        )
         if emp.empty or not (emp["area_code"] == self.area.code).any():
-            _show(_md("The sector decomposition needs employment by industry for the area's districts (BRES at district level), which is not in the data loaded."))
+            _show(
+                _md(
+                    "The sector decomposition needs employment by industry for the area's districts (BRES at district level), which is not in the data loaded."
+                )
+            )
             return None
         emp = emp[emp["breakdown"] == "Employment"]
         sec = self._sections("gva_current", [self.area, b])
@@ -777,7 +1056,12 @@ class Review:
             _show(_md(f"Sector decomposition not computed: {exc}"))
             return None
         bname = "the UK" if b.code == UK else b.name
-        comp = pd.DataFrame({"component": ["Industry mix", "Within industries", "Interaction"], "contribution": [dec.mix * 1e6, dec.within * 1e6, dec.interaction * 1e6]})
+        comp = pd.DataFrame(
+            {
+                "component": ["Industry mix", "Within industries", "Interaction"],
+                "contribution": [dec.mix * 1e6, dec.within * 1e6, dec.interaction * 1e6],
+            }
+        )
         _show(
             _md(
                 f"GVA per job in {self.area.name} in {y} was {_money(dec.gap * 1e6)} against {bname}: industry mix accounts for {_money(dec.mix * 1e6)}, "
@@ -785,7 +1069,16 @@ class Review:
                 f"Allowing for industry mix, the area's productivity index is {dec.mix_adjusted_index:.1f} ({bname} = 100)."
             )
         )
-        _show(charts.waterfall(comp, title=f"Gap in GVA per job to {bname}, {y}: mix, within and interaction", unit="£ per job", total_label="Gap", source="ONS GVA by industry; BRES employment", decimals=0))
+        _show(
+            charts.waterfall(
+                comp,
+                title=f"Gap in GVA per job to {bname}, {y}: mix, within and interaction",
+                unit="£ per job",
+                total_label="Gap",
+                source="ONS GVA by industry; BRES employment",
+                decimals=0,
+            )
+        )
         return dec
 
     @shows
@@ -795,12 +1088,24 @@ class Review:
         cols: dict[str, pd.Series] = {}
         for iid in indicators:
             v = self.ctx.indicator(iid, members)
-            v = v[v["value"].notna()].sort_values("year").groupby("area_code").tail(1).set_index("area_code")
+            v = (
+                v[v["value"].notna()]
+                .sort_values("year")
+                .groupby("area_code")
+                .tail(1)
+                .set_index("area_code")
+            )
             ind = self.registry[iid]
             cols[f"{ind.name} ({ind.unit})"] = v["value"]
         df = pd.DataFrame(cols)
         df.insert(0, "District", [self.geo.name(c) for c in df.index])
-        _show(report_html.table(df.reset_index(drop=True), f"Districts of {self.area.name}: latest value of each indicator", decimals=1))
+        _show(
+            report_html.table(
+                df.reset_index(drop=True),
+                f"Districts of {self.area.name}: latest value of each indicator",
+                decimals=1,
+            )
+        )
         return df
 
     # ------------------------------------------------------------------ priorities
@@ -822,12 +1127,46 @@ class Review:
                 f"{sens.draws:,} redraws of the weights."
             )
         )
-        draws = sens.ranks.melt(var_name="priority", value_name="rank", ignore_index=False).reset_index(names="draw")
-        _show(charts.rank_distribution(draws, title=f"Foundations ranked by need, {self.area.name}: {sens.draws:,} weight draws", source=f"Weights: {Path(w.source).name}; Dirichlet concentration {w.concentration:g}"))
-        tab = merged[["priority_rank", "foundation", "score", "n_indicators", "median_rank", "p05_rank", "p95_rank", "stability"]].copy()
+        draws = sens.ranks.melt(
+            var_name="priority", value_name="rank", ignore_index=False
+        ).reset_index(names="draw")
+        _show(
+            charts.rank_distribution(
+                draws,
+                title=f"Foundations ranked by need, {self.area.name}: {sens.draws:,} weight draws",
+                source=f"Weights: {Path(w.source).name}; Dirichlet concentration {w.concentration:g}",
+            )
+        )
+        tab = merged[
+            [
+                "priority_rank",
+                "foundation",
+                "score",
+                "n_indicators",
+                "median_rank",
+                "p05_rank",
+                "p95_rank",
+                "stability",
+            ]
+        ].copy()
         tab["stability"] *= 100
-        tab.columns = ["Rank", "Foundation", "Score (z)", "Indicators", "Median rank", "5th percentile rank", "95th percentile rank", "Rank stable in (% of draws)"]
-        _show(report_html.table(tab, "Foundations by need: declared weights and sensitivity", decimals={"Score (z)": 2, "Rank stable in (% of draws)": 0, "Median rank": 1}))
+        tab.columns = [
+            "Rank",
+            "Foundation",
+            "Score (z)",
+            "Indicators",
+            "Median rank",
+            "5th percentile rank",
+            "95th percentile rank",
+            "Rank stable in (% of draws)",
+        ]
+        _show(
+            report_html.table(
+                tab,
+                "Foundations by need: declared weights and sensitivity",
+                decimals={"Score (z)": 2, "Rank stable in (% of draws)": 0, "Median rank": 1},
+            )
+        )
         return merged
 
     @shows
@@ -843,20 +1182,51 @@ class Review:
             _show(_md(f"Sector priorities not scored: {exc}"))
             return None
         crit = sc.attrs["criteria"]
-        sens = sensitivity(sc.set_index("name")[[f"z_{c}" for c in crit]].rename(columns=lambda c: c[2:]), {c: w.sectors.get(c, 1.0) for c in crit}, draws=w.draws, concentration=w.concentration, seed=w.seed)
+        sens = sensitivity(
+            sc.set_index("name")[[f"z_{c}" for c in crit]].rename(columns=lambda c: c[2:]),
+            {c: w.sectors.get(c, 1.0) for c in crit},
+            draws=w.draws,
+            concentration=w.concentration,
+            seed=w.seed,
+        )
         top = sc.head(3)
         _show(
             _md(
                 f"On {', '.join(crit)} together, the leading sector opportunities for {self.area.name} are "
-                + "; ".join(f"{_lower(r.name)} (LQ {r.lq:.2f}{'' if pd.isna(r.growth) else f', real growth {r.growth:+.1f}% a year'})" for r in top.itertuples())
+                + "; ".join(
+                    f"{_lower(r.name)} (LQ {r.lq:.2f}{'' if pd.isna(r.growth) else f', real growth {r.growth:+.1f}% a year'})"
+                    for r in top.itertuples()
+                )
                 + f". Median Kendall's τ between the declared ranking and {sens.draws:,} redrawn ones: {sens.kendall_tau_median:.2f}."
             )
         )
-        draws = sens.ranks.melt(var_name="priority", value_name="rank", ignore_index=False).reset_index(names="draw")
-        _show(charts.rank_distribution(draws, title=f"Sector opportunities, {self.area.name}: rank across {sens.draws:,} weight draws", source="LQ, real GVA growth and relative productivity by section"))
+        draws = sens.ranks.melt(
+            var_name="priority", value_name="rank", ignore_index=False
+        ).reset_index(names="draw")
+        _show(
+            charts.rank_distribution(
+                draws,
+                title=f"Sector opportunities, {self.area.name}: rank across {sens.draws:,} weight draws",
+                source="LQ, real GVA growth and relative productivity by section",
+            )
+        )
         tab = sc[["rank", "name", "share", "lq", "growth", "productivity", "score"]].copy()
-        tab.columns = ["Rank", "Industry", "Share of GVA (%)", "Location quotient", "Real growth (% a year)", "Productivity (UK = 100)", "Score"]
-        _show(report_html.table(tab, f"Sector opportunity scores, {self.area.name}", decimals={"Location quotient": 2, "Score": 2}))
+        tab.columns = [
+            "Rank",
+            "Industry",
+            "Share of GVA (%)",
+            "Location quotient",
+            "Real growth (% a year)",
+            "Productivity (UK = 100)",
+            "Score",
+        ]
+        _show(
+            report_html.table(
+                tab,
+                f"Sector opportunity scores, {self.area.name}",
+                decimals={"Location quotient": 2, "Score": 2},
+            )
+        )
         return sc
 
     # ------------------------------------------------------------------ evidence
@@ -894,10 +1264,24 @@ class Review:
             )
             return None
         counts = pd.DataFrame(
-            [{"Files": len(result.files), "Rows read": result.n_read, "Kept": result.n_kept, "Rejected": result.n_rejected, "Warnings": len(result.warnings)}]
+            [
+                {
+                    "Files": len(result.files),
+                    "Rows read": result.n_read,
+                    "Kept": result.n_kept,
+                    "Rejected": result.n_rejected,
+                    "Warnings": len(result.warnings),
+                }
+            ]
         )
         notes = [str(m) for m in result.issues["message"].head(8)] if len(result.issues) else None
-        _show(report_html.table(counts, f"{kind.replace('_', ' ').capitalize()}: responses read, kept and rejected", notes=notes))
+        _show(
+            report_html.table(
+                counts,
+                f"{kind.replace('_', ' ').capitalize()}: responses read, kept and rejected",
+                notes=notes,
+            )
+        )
         return result
 
     @shows
@@ -912,16 +1296,47 @@ class Review:
         coded = ev.code_responses(result)
         counts = ev.counts_by_foundation(coded)
         n = int(coded["response_id"].nunique())
-        _show(_md(f"{n} responses from {result.data['respondent_id'].nunique()} respondents were coded to the Foundations of Productivity and the Grand Challenges by the taxonomy in `lis_analysis/data/taxonomy.yaml`."))
-        _show(_md(ev.html_table(counts.reset_index(), "Responses raising each foundation or Grand Challenge, by type of organisation")))
+        _show(
+            _md(
+                f"{n} responses from {result.data['respondent_id'].nunique()} respondents were coded to the Foundations of Productivity and the Grand Challenges by the taxonomy in `lis_analysis/data/taxonomy.yaml`."
+            )
+        )
+        _show(
+            _md(
+                ev.html_table(
+                    counts.reset_index(),
+                    "Responses raising each foundation or Grand Challenge, by type of organisation",
+                )
+            )
+        )
         themes = ev.theme_counts(coded)
         _show(_md(ev.html_table(themes.head(15), "The themes raised most often")))
         quotes = ev.select_quotes(coded)
-        _show(_md(ev.quotes_table(quotes, caption="Representative quotes by theme (personal details removed)")))
+        _show(
+            _md(
+                ev.quotes_table(
+                    quotes, caption="Representative quotes by theme (personal details removed)"
+                )
+            )
+        )
         tri = ev.triangulate(coded, self.assessment.assign(area_code=self.area.code))
         verdicts = ev.theme_verdicts(tri)
-        _show(_md(ev.html_table(verdicts[["theme_label", "claim", "n_respondents", "indicators", "verdict"]], "What respondents claimed, and what the data says")))
-        return {"coded": coded, "counts": counts, "themes": themes, "quotes": quotes, "triangulation": tri, "verdicts": verdicts}
+        _show(
+            _md(
+                ev.html_table(
+                    verdicts[["theme_label", "claim", "n_respondents", "indicators", "verdict"]],
+                    "What respondents claimed, and what the data says",
+                )
+            )
+        )
+        return {
+            "coded": coded,
+            "counts": counts,
+            "themes": themes,
+            "quotes": quotes,
+            "triangulation": tri,
+            "verdicts": verdicts,
+        }
 
     @shows
     def consultation(self) -> dict[str, Any] | None:
@@ -944,11 +1359,49 @@ class Review:
                 f"({low['agree_pct']:.0f}% agreed; net {low['net_agreement']:+.0f})."
             )
         )
-        show = agree[["priority", "n_view", "agree_pct", "agree_lower_pct", "agree_upper_pct", "net_agreement", "dont_know"]]
-        show.columns = ["Draft priority", "Expressed a view", "Agree (%)", "95% interval: lower", "95% interval: upper", "Net agreement", "Don't know"]
-        _show(report_html.table(show, "Agreement with the draft priorities (Wilson 95% intervals)", decimals={"Agree (%)": 0, "95% interval: lower": 0, "95% interval: upper": 0, "Net agreement": 0}, notes="Percentages of those expressing a view; 'don't know' and no answer are left out (A16)."))
-        pivot = by[by["group"] != "All respondents"].pivot_table(index="priority", columns="group", values="net_agreement")
-        _show(report_html.table(pivot.reset_index().rename(columns={"priority": "Draft priority"}), "Net agreement by type of respondent", decimals=0))
+        show = agree[
+            [
+                "priority",
+                "n_view",
+                "agree_pct",
+                "agree_lower_pct",
+                "agree_upper_pct",
+                "net_agreement",
+                "dont_know",
+            ]
+        ]
+        show.columns = [
+            "Draft priority",
+            "Expressed a view",
+            "Agree (%)",
+            "95% interval: lower",
+            "95% interval: upper",
+            "Net agreement",
+            "Don't know",
+        ]
+        _show(
+            report_html.table(
+                show,
+                "Agreement with the draft priorities (Wilson 95% intervals)",
+                decimals={
+                    "Agree (%)": 0,
+                    "95% interval: lower": 0,
+                    "95% interval: upper": 0,
+                    "Net agreement": 0,
+                },
+                notes="Percentages of those expressing a view; 'don't know' and no answer are left out (A16).",
+            )
+        )
+        pivot = by[by["group"] != "All respondents"].pivot_table(
+            index="priority", columns="group", values="net_agreement"
+        )
+        _show(
+            report_html.table(
+                pivot.reset_index().rename(columns={"priority": "Draft priority"}),
+                "Net agreement by type of respondent",
+                decimals=0,
+            )
+        )
         comments = ev.code_comments(result)
         themes = ev.theme_counts(comments)
         _show(_md(ev.html_table(themes.head(12), "Themes of the consultation comments")))
@@ -957,11 +1410,27 @@ class Review:
         if log_result is not None:
             rep = ev.consideration_report(log_result, comments)
             pending = int(rep["needs_attention"].sum())
-            _show(_md(f"The consideration log covers {len(rep) - int((rep['status'] == 'not in the log').sum())} points; **{pending} need attention** (no response yet, or raised but not in the log)."))
-            _show(_md(ev.html_table(rep[["point_id", "label", "n_comments", "status", "change_made"]], "How each point raised was considered", redact_personal=True)))
+            _show(
+                _md(
+                    f"The consideration log covers {len(rep) - int((rep['status'] == 'not in the log').sum())} points; **{pending} need attention** (no response yet, or raised but not in the log)."
+                )
+            )
+            _show(
+                _md(
+                    ev.html_table(
+                        rep[["point_id", "label", "n_comments", "status", "change_made"]],
+                        "How each point raised was considered",
+                        redact_personal=True,
+                    )
+                )
+            )
             out["consideration"] = rep
         else:
-            _show(_md("No consideration log was found: record how each point was considered in a CSV or XLSX (see docs/evidence.md)."))
+            _show(
+                _md(
+                    "No consideration log was found: record how each point was considered in a CSV or XLSX (see docs/evidence.md)."
+                )
+            )
         return out
 
     @shows
@@ -971,9 +1440,27 @@ class Review:
 
         reg = registry()
         show = reg[["name", "foundation", "unit", "polarity", "datasets", "aggregation", "caveat"]]
-        show.columns = ["Indicator", "Foundation", "Unit", "Higher is", "Datasets", "How it is built for an area", "Caveat"]
-        show = show.assign(**{"Higher is": show["Higher is"].map({"higher": "better", "lower": "worse", "neutral": "neither"})})
-        _show(report_html.table(show, "The indicators, declared once in lis_analysis/data/indicators.yaml"))
+        show.columns = [
+            "Indicator",
+            "Foundation",
+            "Unit",
+            "Higher is",
+            "Datasets",
+            "How it is built for an area",
+            "Caveat",
+        ]
+        show = show.assign(
+            **{
+                "Higher is": show["Higher is"].map(
+                    {"higher": "better", "lower": "worse", "neutral": "neither"}
+                )
+            }
+        )
+        _show(
+            report_html.table(
+                show, "The indicators, declared once in lis_analysis/data/indicators.yaml"
+            )
+        )
         return reg
 
     @shows
@@ -990,9 +1477,18 @@ class Review:
 
         counts = self.ctx.obs["status"].value_counts()
         df = pd.DataFrame(
-            [{"Marker": m, "Meaning": t, "Observations": int(counts.get(m, 0))} for m, t in MARKERS.items()]
+            [
+                {"Marker": m, "Meaning": t, "Observations": int(counts.get(m, 0))}
+                for m, t in MARKERS.items()
+            ]
         )
-        _show(report_html.table(df, "Publishers' markers kept in the data (a marker is never turned into a zero)", decimals={"Observations": 0}))
+        _show(
+            report_html.table(
+                df,
+                "Publishers' markers kept in the data (a marker is never turned into a zero)",
+                decimals={"Observations": 0},
+            )
+        )
         return df
 
     # ------------------------------------------------------------------ caveats and provenance
@@ -1025,13 +1521,18 @@ class Review:
 
         rec = provenance()
         files = rec.get("inputs") or [
-            {"name": f["name"], "sha256": f["sha256"], "release": f.get("release", "")} for f in self.ws.manifest().get("files", [])
+            {"name": f["name"], "sha256": f["sha256"], "release": f.get("release", "")}
+            for f in self.ws.manifest().get("files", [])
         ]
         lines = [
             f"Run {rec.get('run_id') or '(interactive session)'}, {rec.get('generated')}; "
             f"code {str(rec.get('git_commit') or 'not a git checkout')[:12]}, lis_analysis {rec.get('package_version')}.",
             "",
-            "Parameters: " + ", ".join(f"{k} = {v!r}" for k, v in (rec.get("parameters") or self.params.to_dict()).items()) + ".",
+            "Parameters: "
+            + ", ".join(
+                f"{k} = {v!r}" for k, v in (rec.get("parameters") or self.params.to_dict()).items()
+            )
+            + ".",
         ]
         tab = pd.DataFrame(
             {
@@ -1040,7 +1541,12 @@ class Review:
                 "sha256": [str(f.get("sha256", ""))[:16] + "…" for f in files],
             }
         )
-        _show(_md("\n".join(lines)), report_html.table(tab, "Input files and their checksums (first 16 hex digits of sha256)"))
+        _show(
+            _md("\n".join(lines)),
+            report_html.table(
+                tab, "Input files and their checksums (first 16 hex digits of sha256)"
+            ),
+        )
         return rec
 
 
@@ -1077,8 +1583,7 @@ def warm(raw: Sequence[str] = (), areas: Sequence[str] = ()) -> None:
             rv = open(code or DEFAULT_AREA, raw=list(raw) or None)
         except LisError:
             continue  # the notebook reports it
-        rv.table
-        rv.assessment
+        _ = (rv.table, rv.assessment)  # computing them fills the shared cache
 
 
 def open(
@@ -1094,7 +1599,13 @@ def open(
     bad parameters."""
     from . import session
 
-    params = load_params(params_file, area=area, raw=list(raw) if raw else None, areas_file=areas_file, evidence=evidence)
+    params = load_params(
+        params_file,
+        area=area,
+        raw=list(raw) if raw else None,
+        areas_file=areas_file,
+        evidence=evidence,
+    )
     ws = session.use(list(params.raw) or None, areas_file=params.areas_file)
     geo = session.geography()
     a = geo.area(params.area)

@@ -118,7 +118,7 @@ def locked(folder: Path, name: str = ".lock", *, wait: float = 60.0) -> Iterator
     """An exclusive lock on ``folder/name``; waits up to ``wait`` seconds, then fails with a
     clear message (another ``lis`` command is writing the same outputs)."""
     folder.mkdir(parents=True, exist_ok=True)
-    fh = open(folder / name, "a+")
+    fh = open(folder / name, "a+")  # noqa: SIM115 (held open for the lock's lifetime)
     deadline = time.monotonic() + wait
     try:
         while True:
@@ -556,12 +556,20 @@ def _combine(records: list[FileRecord], parts: Path, processed: Path) -> None:
             lk_frames.append(pd.read_parquet(path))
     if obs_tables:
         schema = obs_tables[0].schema
-        table = pa.concat_tables([t.cast(schema) for t in obs_tables]).unify_dictionaries().combine_chunks()
+        table = (
+            pa.concat_tables([t.cast(schema) for t in obs_tables])
+            .unify_dictionaries()
+            .combine_chunks()
+        )
         if len(obs_tables) > 1:
             table = _resolve_releases(table, records)
     else:
         table = pa.Table.from_pandas(pd.DataFrame(columns=TIDY_COLUMNS), preserve_index=False)
-    lookups = pd.concat(lk_frames, ignore_index=True) if lk_frames else pd.DataFrame(columns=LOOKUP_COLUMNS)
+    lookups = (
+        pd.concat(lk_frames, ignore_index=True)
+        if lk_frames
+        else pd.DataFrame(columns=LOOKUP_COLUMNS)
+    )
     _atomic_write_table(table, processed / "observations.parquet")
     atomic_write_parquet(lookups, processed / "lookups.parquet")
 
@@ -592,12 +600,18 @@ def _key_codes(table, columns: Sequence[str]):
         col = table.column(name)
         if pa.types.is_dictionary(col.type):
             idx = col.combine_chunks().indices.to_numpy(zero_copy_only=False)
-            arr = np.where(np.isnan(idx.astype(float)), -1, idx).astype(np.int64) if idx.dtype.kind == "f" else idx.astype(np.int64)
+            arr = (
+                np.where(np.isnan(idx.astype(float)), -1, idx).astype(np.int64)
+                if idx.dtype.kind == "f"
+                else idx.astype(np.int64)
+            )
             null = col.combine_chunks().is_null().to_numpy(zero_copy_only=False)
             arr = np.where(null, -1, arr)
             n = len(col.combine_chunks().dictionary) + 1
         else:
-            codes, uniques = pd.factorize(pc.cast(col, pa.string()).to_pandas(), use_na_sentinel=True)
+            codes, uniques = pd.factorize(
+                pc.cast(col, pa.string()).to_pandas(), use_na_sentinel=True
+            )
             arr, n = codes.astype(np.int64), len(uniques) + 1
         key = key * n + (arr + 1)
     return key
@@ -615,7 +629,11 @@ def _resolve_releases(table, records: list[FileRecord]):
     dup = counts[inverse] > 1
     if not dup.any():
         return table
-    clash = table.filter(pa.array(dup)).select(["dataset", "geography_code", "measure", "period", "source_file", "release"]).to_pandas()
+    clash = (
+        table.filter(pa.array(dup))
+        .select(["dataset", "geography_code", "measure", "period", "source_file", "release"])
+        .to_pandas()
+    )
     files = clash.groupby("source_file", observed=True)["release"].first()
     if files.nunique() < len(files):
         names = ", ".join(sorted(map(str, files.index)))
@@ -626,7 +644,9 @@ def _resolve_releases(table, records: list[FileRecord]):
             f"same release: {names}; keep one of them",
         )
     # Later release wins: among rows with the same key keep the one with the latest release.
-    rel = pc.cast(table.column("release"), pa.string()).to_pandas().fillna("").to_numpy(dtype=object)
+    rel = (
+        pc.cast(table.column("release"), pa.string()).to_pandas().fillna("").to_numpy(dtype=object)
+    )
     order = np.lexsort((np.arange(len(key)), rel.astype(str), key))
     last = np.ones(len(order), dtype=bool)
     last[:-1] = key[order][1:] != key[order][:-1]
@@ -636,7 +656,9 @@ def _resolve_releases(table, records: list[FileRecord]):
     newest = max(map(str, files))
     for r in records:
         if r.name in set(map(str, files.index)) and r.release != newest:
-            r.warnings.append(f"{dropped:,} observations superseded by a later release of {clash['dataset'].iloc[0]}")
+            r.warnings.append(
+                f"{dropped:,} observations superseded by a later release of {clash['dataset'].iloc[0]}"
+            )
     return table.filter(pa.array(keep))
 
 

@@ -24,7 +24,11 @@ def test_areas_lists_code_name_level_members(demo_home, capsys):
     out = capsys.readouterr().out
     tab = pd.read_csv(io.StringIO(out), dtype=str)
     ll = tab.set_index("code").loc["E37000021"]
-    assert ll["name"] == "Leicester and Leicestershire" and ll["level"] == "lep" and ll["districts"] == "8"
+    assert (
+        ll["name"] == "Leicester and Leicestershire"
+        and ll["level"] == "lep"
+        and ll["districts"] == "8"
+    )
     assert "E06000016" in ll["members"]
     assert {"lad", "itl3", "region", "lsip", "uk", "country"} <= set(tab.level)
 
@@ -36,7 +40,9 @@ def test_areas_unknown_level(demo_home, capsys):
 
 def test_indicators_csv_and_json(demo_home, tmp_path, capsys):
     out = tmp_path / "ll.csv"
-    assert main(["indicators", "--raw", str(demo_home), "--area", "E37000021", "--out", str(out)]) == 0
+    assert (
+        main(["indicators", "--raw", str(demo_home), "--area", "E37000021", "--out", str(out)]) == 0
+    )
     tab = pd.read_csv(out)
     assert list(tab.columns[:18]) == [
         "area_code", "area_name", "indicator_id", "foundation", "period", "value", "unit", "ci_lower", "ci_upper",
@@ -51,7 +57,10 @@ def test_indicators_csv_and_json(demo_home, tmp_path, capsys):
 def test_indicators_unknown_area(demo_home, capsys):
     assert main(["indicators", "--raw", str(demo_home), "--area", "E37999999"]) == 2
     err = capsys.readouterr().err.strip()
-    assert err == "lis indicators: error: unknown area 'E37999999' (run 'lis areas' to list the areas and their codes)"
+    assert (
+        err
+        == "lis indicators: error: unknown area 'E37999999' (run 'lis areas' to list the areas and their codes)"
+    )
 
 
 def test_demo_command_writes_marked_folder(tmp_path, capsys):
@@ -66,5 +75,9 @@ def test_ingest_bad_file_one_line_exit_2(tmp_path, capsys):
     (raw / "employment-rate.csv").write_text("areacd,areanm\nE06000016,Leicester\n")
     assert main(["ingest", "--raw", str(raw), "--processed", str(tmp_path / "p")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("lis ingest: error: ") and "employment-rate.csv" in err[0]
+    assert (
+        len(err) == 1
+        and err[0].startswith("lis ingest: error: ")
+        and "employment-rate.csv" in err[0]
+    )
     assert "Traceback" not in err[0]

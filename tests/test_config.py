@@ -26,7 +26,9 @@ def test_params_from_yaml(tmp_path):
     params = load_params(p)
     assert (params.area, params.start_year, params.end_year) == ("E69000020", 2010, 2020)
     assert params.benchmarks == ("uk", "region")
-    with pytest.raises(Exception):
+    import dataclasses
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
         params.area = "x"  # frozen
 
 
@@ -40,7 +42,10 @@ def test_params_from_yaml(tmp_path):
         ("price_basis: nominal\n", "price_basis must be one of current, cvm"),
         ("neighbours: 0\n", "neighbours must be a whole number from 1 to 50"),
         ("start_year: 1066\n", "start_year must be a year between 1990 and 2100"),
-        ("neighbour_characteristics: [shoe_size]\n", "unknown neighbour characteristic(s) shoe_size"),
+        (
+            "neighbour_characteristics: [shoe_size]\n",
+            "unknown neighbour characteristic(s) shoe_size",
+        ),
         ("- a list\n", "expected a mapping of parameter: value"),
         ("area: [unclosed\n", "not valid YAML"),
     ],
@@ -62,7 +67,9 @@ def test_bad_parameters_one_line(tmp_path, yaml_text, message):
         (["indicators", "--params", "MISSING.yaml"], "cannot read parameters file"),
     ],
 )
-def test_cli_bad_parameters_exit_2_before_reading_data(argv, message, capsys, tmp_path, monkeypatch):
+def test_cli_bad_parameters_exit_2_before_reading_data(
+    argv, message, capsys, tmp_path, monkeypatch
+):
     monkeypatch.setenv("LIS_HOME", str(tmp_path))  # an empty project: nothing to read
     assert main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
@@ -99,7 +106,9 @@ def test_user_area_yaml_errors(tmp_path):
     from lis_analysis.config import read_area_specs
 
     p = tmp_path / "areas.yaml"
-    p.write_text("areas:\n  X1:\n    name: Mine\n    level: custom\n    members: [E07000130, NOTACODE]\n")
+    p.write_text(
+        "areas:\n  X1:\n    name: Mine\n    level: custom\n    members: [E07000130, NOTACODE]\n"
+    )
     with pytest.raises(ConfigError, match="member code\\(s\\) NOTACODE are not GSS codes"):
         read_area_specs(p)
     p.write_text("areas:\n  X1:\n    name: Mine\n    level: custom\n    members: []\n")

@@ -24,7 +24,7 @@ def test_environment_matches_pyproject():
     assert env["channels"][0] == "conda-forge"
     conda = [d for d in env["dependencies"] if isinstance(d, str)]
     names = {_name(d) for d in conda} - {"python", "pip"}
-    assert names == set(runtime), (names ^ set(runtime))
+    assert names == set(runtime), names ^ set(runtime)
     # the same lower bounds
     for d in conda:
         n = _name(d)

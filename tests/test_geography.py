@@ -11,7 +11,16 @@ from lis_analysis.errors import ConfigError, NotAggregable
 from lis_analysis.geography import Area, Geography, aggregate
 from lis_analysis.sources._base import tidy
 
-LL = ("E06000016", "E07000129", "E07000130", "E07000131", "E07000132", "E07000133", "E07000134", "E07000135")
+LL = (
+    "E06000016",
+    "E07000129",
+    "E07000130",
+    "E07000131",
+    "E07000132",
+    "E07000133",
+    "E07000134",
+    "E07000135",
+)
 
 
 def _obs(dataset, measure, rows, **kw):
@@ -33,7 +42,9 @@ AREA = Area("X", "Two districts", "custom", ("E07000129", "E07000130"))
 
 class TestRules:
     def test_additive_sums(self):
-        obs = _obs("ons_productivity_lad", "hours_weekly", [("E07000129", 100.0), ("E07000130", 300.0)])
+        obs = _obs(
+            "ons_productivity_lad", "hours_weekly", [("E07000129", 100.0), ("E07000130", 300.0)]
+        )
         out = aggregate(obs, AREA, "ons_productivity_lad", "hours_weekly")
         assert out.value.tolist() == [400.0] and out.method.iloc[0] == "sum of 2 districts"
 
@@ -41,8 +52,16 @@ class TestRules:
         # GVA per hour 30 on 100 hours and 40 on 300 hours: (3000 + 12000) / 400 = 37.5, not 35.
         obs = pd.concat(
             [
-                _obs("ons_productivity_lad", "gva_per_hour", [("E07000129", 30.0), ("E07000130", 40.0)]),
-                _obs("ons_productivity_lad", "hours_weekly", [("E07000129", 100.0), ("E07000130", 300.0)]),
+                _obs(
+                    "ons_productivity_lad",
+                    "gva_per_hour",
+                    [("E07000129", 30.0), ("E07000130", 40.0)],
+                ),
+                _obs(
+                    "ons_productivity_lad",
+                    "hours_weekly",
+                    [("E07000129", 100.0), ("E07000130", 300.0)],
+                ),
             ]
         )
         out = aggregate(obs, AREA, "ons_productivity_lad", "gva_per_hour")
@@ -50,7 +69,12 @@ class TestRules:
         assert out.value.iloc[0] != pytest.approx(35.0)
 
     def test_suppressed_district_gives_missing_not_zero(self):
-        obs = _obs("ons_productivity_lad", "hours_weekly", [("E07000129", 100.0), ("E07000130", np.nan)], status=[None, "x"])
+        obs = _obs(
+            "ons_productivity_lad",
+            "hours_weekly",
+            [("E07000129", 100.0), ("E07000130", np.nan)],
+            status=[None, "x"],
+        )
         out = aggregate(obs, AREA, "ons_productivity_lad", "hours_weekly")
         assert np.isnan(out.value.iloc[0])
         assert out.status.iloc[0] == "incomplete: 1 of 2 districts missing or suppressed"
@@ -65,21 +89,38 @@ class TestRules:
             ci_lower=[60 - 1.96 * 2, 80 - 1.96 * 1],
             ci_upper=[60 + 1.96 * 2, 80 + 1.96 * 1],
         )
-        base = _obs("ons_population_mye", "population_16_64", [("E07000129", 100.0), ("E07000130", 300.0)])
-        base["year"] = base["year"].astype("Int16") - 2  # a base from another year: nearest year used
-        out = aggregate(pd.concat([rate, base]), AREA, "els_employment_rate", "employment_rate_16_64")
+        base = _obs(
+            "ons_population_mye", "population_16_64", [("E07000129", 100.0), ("E07000130", 300.0)]
+        )
+        base["year"] = (
+            base["year"].astype("Int16") - 2
+        )  # a base from another year: nearest year used
+        out = aggregate(
+            pd.concat([rate, base]), AREA, "els_employment_rate", "employment_rate_16_64"
+        )
         r = out.iloc[0]
         assert r.value == pytest.approx(75.0)
         assert (r.ci_upper - r.value) / 1.96 == pytest.approx(np.sqrt(0.8125), rel=1e-9)
         assert r.status == "approximate CI (pooled)"
 
     def test_median_refused(self):
-        obs = _obs("ons_ashe_workplace", "weekly_pay_gross_median", [("E07000129", 600.0), ("E07000130", 500.0)], breakdown="All")
-        with pytest.raises(NotAggregable, match="a median, and the publisher prints no figure for this exact area"):
+        obs = _obs(
+            "ons_ashe_workplace",
+            "weekly_pay_gross_median",
+            [("E07000129", 600.0), ("E07000130", 500.0)],
+            breakdown="All",
+        )
+        with pytest.raises(
+            NotAggregable, match="a median, and the publisher prints no figure for this exact area"
+        ):
             aggregate(obs, AREA, "ons_ashe_workplace", "weekly_pay_gross_median")
 
     def test_published_figure_used_for_exact_area(self):
-        obs = _obs("ons_ashe_workplace", "weekly_pay_gross_median", [("E07000129", 600.0), ("E07000130", 500.0), ("X", 555.0)])
+        obs = _obs(
+            "ons_ashe_workplace",
+            "weekly_pay_gross_median",
+            [("E07000129", 600.0), ("E07000130", 500.0), ("X", 555.0)],
+        )
         out = aggregate(obs, AREA, "ons_ashe_workplace", "weekly_pay_gross_median")
         assert out.value.tolist() == [555.0] and out.method.iloc[0] == "published"
 
@@ -110,7 +151,9 @@ class TestRealFiles:
         # ONS labourproductivityitls.xls (June 2024), table A3: TLF22 £34.3 per hour in 2022.
         # Built from the 8 districts' A3 values and hours: Σ(£/h × hours) / Σ hours.
         obs, geo = public_store
-        built = aggregate(obs, geo.area("TLF22"), "ons_productivity_lad", "gva_per_hour", prefer_published=False)
+        built = aggregate(
+            obs, geo.area("TLF22"), "ons_productivity_lad", "gva_per_hour", prefer_published=False
+        )
         v = built[built.year == 2022].value.iloc[0]
         assert v == pytest.approx(34.3, abs=0.05)
 
@@ -121,7 +164,12 @@ class TestRealFiles:
         ll = geo.area("E37000021")
         v = aggregate(obs, ll, "ons_productivity_lad", "gva_per_hour")
         area_value = v[v.year == 2022].value.iloc[0]
-        d = obs[(obs.measure == "gva_per_hour") & (obs.dataset == "ons_productivity_lad") & obs.geography_code.isin(LL) & (obs.year == 2022)]
+        d = obs[
+            (obs.measure == "gva_per_hour")
+            & (obs.dataset == "ons_productivity_lad")
+            & obs.geography_code.isin(LL)
+            & (obs.year == 2022)
+        ]
         assert d.value.mean() == pytest.approx(33.79, abs=0.005)
         assert area_value == pytest.approx(34.75, abs=0.01)
         assert area_value - d.value.mean() > 0.9

@@ -31,21 +31,36 @@ def test_notebook_is_thin(path):
     assert len(params) == 1, "exactly one parameters cell"
     for line in params[0].source.splitlines():
         if line.strip() and not line.lstrip().startswith("#"):
-            assert ":" in line.split("=")[0] and "#" in line, f"parameters must be typed and commented: {line}"
+            assert ":" in line.split("=")[0] and "#" in line, (
+                f"parameters must be typed and commented: {line}"
+            )
     for cell in code:
         tree = ast.parse(cell.source)
         if cell in params:  # typed parameters: annotations use list[str], str | None
-            assert all(isinstance(n, ast.AnnAssign) for n in tree.body), "parameters cell holds only typed assignments"
+            assert all(isinstance(n, ast.AnnAssign) for n in tree.body), (
+                "parameters cell holds only typed assignments"
+            )
             continue
         for node in ast.walk(tree):
-            assert not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)), "no def/class/lambda"
-            assert not isinstance(node, (ast.For, ast.While, ast.ListComp, ast.DictComp, ast.SetComp, ast.GeneratorExp)), "no wrangling loops"
+            assert not isinstance(
+                node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+            ), "no def/class/lambda"
+            assert not isinstance(
+                node,
+                (ast.For, ast.While, ast.ListComp, ast.DictComp, ast.SetComp, ast.GeneratorExp),
+            ), "no wrangling loops"
             if isinstance(node, ast.Subscript):
                 raise AssertionError("no indexing/wrangling in notebooks: call the package")
             if isinstance(node, ast.Import | ast.ImportFrom):
                 names = [a.name for a in node.names]
                 assert names == ["lis_analysis"], f"notebooks import only lis_analysis, not {names}"
-    headings = [line for c in nb.cells if c.cell_type == "markdown" for line in c.source.splitlines() if line.startswith("#")]
+    headings = [
+        line
+        for c in nb.cells
+        if c.cell_type == "markdown"
+        for line in c.source.splitlines()
+        if line.startswith("#")
+    ]
     assert headings[0].startswith("# "), "the page title is the first heading"
     for section in ("## The question", "## Caveats", "## Provenance"):
         assert section in headings, section
@@ -58,7 +73,17 @@ SHOWS = {
     "11_people": (["People"], []),
     "12_infrastructure": (["Infrastructure"], []),
     "13_business_environment": (["Business Environment"], ["gva_total"]),
-    "14_places": (["Places"], ["gva_per_hour", "gva_per_head", "employment_rate", "median_pay_residence", "imd_score", "population"]),
+    "14_places": (
+        ["Places"],
+        [
+            "gva_per_hour",
+            "gva_per_head",
+            "employment_rate",
+            "median_pay_residence",
+            "imd_score",
+            "population",
+        ],
+    ),
 }
 
 
@@ -89,8 +114,12 @@ def test_pack_declares_every_dataset_a_page_reads(name):
     reg = load_registry()
     foundations, extra = SHOWS[name]
     ids = [i for i, ind in reg.items() if ind.foundation in foundations] + extra
-    ids += [i for i, ind in reg.items() if ind.neighbour_characteristic]  # neighbours' median is shown
-    pack = {n["name"]: n for n in yaml.safe_load((NOTEBOOKS / "pack.yaml").read_text())["notebooks"]}
+    ids += [
+        i for i, ind in reg.items() if ind.neighbour_characteristic
+    ]  # neighbours' median is shown
+    pack = {
+        n["name"]: n for n in yaml.safe_load((NOTEBOOKS / "pack.yaml").read_text())["notebooks"]
+    }
     declared = set(pack[name]["datasets"])
     if "*" in declared:
         return

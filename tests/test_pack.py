@@ -39,9 +39,20 @@ def test_notebook_executed_cleanly(pack, name):
     nb = _executed(pack, name)
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors, errors[:1]
-    stderr = [o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stderr"]
+    stderr = [
+        o.get("text", "")
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if o.get("name") == "stderr"
+    ]
     assert not any("Traceback" in t or "Warning" in t for t in stderr), stderr
-    headings = [line for c in nb.cells if c.cell_type == "markdown" for line in c.source.splitlines() if line.startswith("## ")]
+    headings = [
+        line
+        for c in nb.cells
+        if c.cell_type == "markdown"
+        for line in c.source.splitlines()
+        if line.startswith("## ")
+    ]
     for section in ("## The question", "## Caveats", "## Provenance"):
         assert section in headings
     params = nb.metadata["papermill"]["parameters"]
@@ -58,14 +69,19 @@ def test_board_page(pack, name):
     assert "In&nbsp;[" not in page and "jp-InputPrompt" not in page  # no code on the board version
     alts = re.findall(r'<img[^>]*\balt="([^"]*)"', page)
     for alt in alts:
-        assert len(alt) > 40 and "No description" not in alt and alt.lower() not in ("image", "chart")
+        assert (
+            len(alt) > 40 and "No description" not in alt and alt.lower() not in ("image", "chart")
+        )
     assert "sha256" in page or "checksum" in page.lower()  # provenance footer / table
 
 
 def test_findings_sentences_written_from_numbers(pack):
     page = (pack / "E37000021" / "00_overview.html").read_text(encoding="utf-8")
     text = re.sub(r"<[^>]+>", " ", page)
-    assert re.search(r"GVA per hour worked in Leicester and Leicestershire was £\d+\.\d\d in 20\d\d, \d+\.\d% below the UK", text)
+    assert re.search(
+        r"GVA per hour worked in Leicester and Leicestershire was £\d+\.\d\d in 20\d\d, \d+\.\d% below the UK",
+        text,
+    )
 
 
 def test_index_links_every_page_both_versions(pack):

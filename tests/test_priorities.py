@@ -7,11 +7,28 @@ import pandas as pd
 import pytest
 
 from lis_analysis.errors import ConfigError, LisError
-from lis_analysis.priorities import Z_CAP, Weights, assess, foundation_scores, foundation_sensitivity, load_weights, sector_scores, sensitivity
+from lis_analysis.priorities import (
+    Z_CAP,
+    Weights,
+    assess,
+    foundation_scores,
+    foundation_sensitivity,
+    load_weights,
+    sector_scores,
+    sensitivity,
+)
 
 
 def _weights(**kw):
-    base = dict(foundations={}, indicators={}, sectors={"lq": 1, "growth": 1, "productivity": 1}, concentration=50.0, draws=1000, seed=1, source="test")
+    base = dict(
+        foundations={},
+        indicators={},
+        sectors={"lq": 1, "growth": 1, "productivity": 1},
+        concentration=50.0,
+        draws=1000,
+        seed=1,
+        source="test",
+    )
     base.update(kw)
     return Weights(**base)
 
@@ -23,7 +40,14 @@ def _assessment(rows):
 def test_foundation_scores_hand_worked():
     # People: weights 2 and 1 on z = -1.5 and +0.3 -> (2·-1.5 + 1·0.3) / 3 = -0.9
     # Ideas: one indicator z = +0.4 -> 0.4. People is the higher need (rank 1).
-    a = _assessment([("a", "People", -1.5, "higher"), ("b", "People", 0.3, "lower"), ("c", "Ideas", 0.4, "higher"), ("d", "Ideas", np.nan, "higher")])
+    a = _assessment(
+        [
+            ("a", "People", -1.5, "higher"),
+            ("b", "People", 0.3, "lower"),
+            ("c", "Ideas", 0.4, "higher"),
+            ("d", "Ideas", np.nan, "higher"),
+        ]
+    )
     fs = foundation_scores(a, _weights(indicators={"a": 2, "b": 1}))
     people = fs.set_index("foundation").loc["People"]
     assert people.score == pytest.approx(-0.9)
@@ -113,4 +137,11 @@ def test_assess_and_foundation_sensitivity_on_demo(demo_store):
     assert emp.significant_uk in (True, False) and np.isfinite(emp.z)
     s = foundation_sensitivity(a, load_weights())
     assert s.draws == 1000 and s.ranks.shape[0] == 1000
-    assert set(s.summary["item"]) <= {"Productivity", "Ideas", "People", "Infrastructure", "Business Environment", "Places"}
+    assert set(s.summary["item"]) <= {
+        "Productivity",
+        "Ideas",
+        "People",
+        "Infrastructure",
+        "Business Environment",
+        "Places",
+    }

@@ -19,7 +19,9 @@ def _book(path, leicester=35.8, rows=None):
     a3 = title + [["LAD_Code", "LAD_Name", "Pounds_2021", "Pounds_2022"], ["UKX", "UK", 38.1, 39.7]]
     a3 += rows if rows is not None else [["E06000016", "Leicester", 35.1, leicester]]
     sheets = {
-        "Contents": [["Reference tables published with the ONS Subregional Productivity June 2024 release"]],
+        "Contents": [
+            ["Reference tables published with the ONS Subregional Productivity June 2024 release"]
+        ],
         "A1": title + [["LAD_Code", "LAD_Name", "Index_2022"], ["UKX", "UK", 100]],
         "A3": a3,
         "B1": title + [["LAD_Code", "LAD_Name", "Index_2022"], ["UKX", "UK", 100]],
@@ -57,14 +59,23 @@ def test_ingest_writes_store_and_manifest(raw, tmp_path):
     rep = ingest([raw], processed)
     assert rep.changed and rep.rows > 0
     obs = read_observations(processed)
-    leic = obs[(obs.geography_code == "E06000016") & (obs.measure == "gva_per_hour") & (obs.year == 2022)]
+    leic = obs[
+        (obs.geography_code == "E06000016") & (obs.measure == "gva_per_hour") & (obs.year == 2022)
+    ]
     assert leic.value.tolist() == [35.8]
     m = read_manifest(processed)
     names = {f["name"]: f for f in m["files"]}
-    assert set(names) == {"labourproductivitylocalauthorities.xlsx", "LADs_to_region.csv"}  # README skipped
+    assert set(names) == {
+        "labourproductivitylocalauthorities.xlsx",
+        "LADs_to_region.csv",
+    }  # README skipped
     f = names["labourproductivitylocalauthorities.xlsx"]
     assert f["sha256"] == _sha(raw / "productivity" / "labourproductivitylocalauthorities.xlsx")
-    assert f["parser"] == "ons_productivity_lad" and f["release"] == "2024-06" and f["rows"] == len(obs)
+    assert (
+        f["parser"] == "ons_productivity_lad"
+        and f["release"] == "2024-06"
+        and f["rows"] == len(obs)
+    )
     assert (processed / "lookups.parquet").exists()
     assert "labourproductivitylocalauthorities.xlsx  ons_productivity_lad" in rep.table()
 
@@ -101,10 +112,16 @@ def test_changed_file_replaces_exactly_its_own_rows(raw, tmp_path):
     assert status["labourproductivitylocalauthorities.xlsx"] == "parsed"
     assert status["employment-rate.csv"] == "unchanged"
     obs1 = read_observations(processed)
-    leic = obs1[(obs1.geography_code == "E06000016") & (obs1.measure == "gva_per_hour") & (obs1.year == 2022)]
+    leic = obs1[
+        (obs1.geography_code == "E06000016")
+        & (obs1.measure == "gva_per_hour")
+        & (obs1.year == 2022)
+    ]
     assert leic.value.tolist() == [99.9]
     blaby1 = obs1[obs1.source_file == "employment-rate.csv"]
-    pd.testing.assert_frame_equal(blaby0.reset_index(drop=True), blaby1.reset_index(drop=True), check_categorical=False)
+    pd.testing.assert_frame_equal(
+        blaby0.reset_index(drop=True), blaby1.reset_index(drop=True), check_categorical=False
+    )
 
 
 def test_raw_files_byte_identical_after_ingest(raw, tmp_path):
@@ -119,7 +136,10 @@ def test_bad_file_stops_ingest_and_keeps_previous_store(raw, tmp_path):
     ingest([raw], processed)
     before = (processed / "observations.parquet").read_bytes()
     manifest = (processed / "manifest.json").read_text()
-    _book(raw / "productivity" / "labourproductivitylocalauthorities.xlsx", rows=[["E06000016", "Leicester", "oops", 1.0]])
+    _book(
+        raw / "productivity" / "labourproductivitylocalauthorities.xlsx",
+        rows=[["E06000016", "Leicester", "oops", 1.0]],
+    )
     with pytest.raises(InputError, match="sheet 'A3', row 7, column C"):
         ingest([raw], processed)
     assert (processed / "observations.parquet").read_bytes() == before
@@ -153,8 +173,14 @@ def test_demo_folder_rows_are_marked(raw, tmp_path):
 
 
 def test_same_release_twice_is_an_error(raw, tmp_path):
-    shutil.copy(raw / "productivity" / "labourproductivitylocalauthorities.xlsx", raw / "productivity" / "labourproductivitylocalauthorities (1).xlsx")
-    with pytest.raises(InputError, match="the same file as .*labourproductivitylocalauthorities.* \\(identical content\\); keep one of them"):
+    shutil.copy(
+        raw / "productivity" / "labourproductivitylocalauthorities.xlsx",
+        raw / "productivity" / "labourproductivitylocalauthorities (1).xlsx",
+    )
+    with pytest.raises(
+        InputError,
+        match="the same file as .*labourproductivitylocalauthorities.* \\(identical content\\); keep one of them",
+    ):
         ingest([raw], tmp_path / "p")
 
 

@@ -17,5 +17,7 @@ CREATED = datetime(2019, 3, 15, tzinfo=UTC)
 def workbook(path: str | Path) -> xlsxwriter.Workbook:
     """An xlsxwriter workbook whose document properties say the data are synthetic."""
     book = xlsxwriter.Workbook(str(path))
-    book.set_properties({"created": CREATED, "title": LABEL, "comments": LABEL, "author": "lis demo"})
+    book.set_properties(
+        {"created": CREATED, "title": LABEL, "comments": LABEL, "author": "lis demo"}
+    )
     return book

@@ -28,12 +28,21 @@ def write_productivity_lad(obs: pd.DataFrame, path: Path) -> Path:
     book = _xlsx.workbook(path)
     ws = book.add_worksheet("Contents")
     ws.write(0, 0, f"Subregional productivity: {LABEL}")
-    ws.write(2, 0, "Reference tables published with the ONS Subregional Productivity June 2024 release (format only)")
+    ws.write(
+        2,
+        0,
+        "Reference tables published with the ONS Subregional Productivity June 2024 release (format only)",
+    )
     for sheet, (measure, prefix) in LAD_SHEETS.items():
         sub = obs[obs["measure"] == measure]
         if sub.empty:
             continue
-        wide = sub.pivot_table(index=["geography_code", "geography_name"], columns="year", values="value", aggfunc="first")
+        wide = sub.pivot_table(
+            index=["geography_code", "geography_name"],
+            columns="year",
+            values="value",
+            aggfunc="first",
+        )
         # UKX first, then districts in code order, as ONS prints them.
         order = sorted(wide.index, key=lambda k: (k[0] != "UKX", k[0]))
         wide = wide.loc[order]

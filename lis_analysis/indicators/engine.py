@@ -110,12 +110,16 @@ class Context:
                 # An area's own code first, then aliases/equivalents: one code per area.
                 # Work on integer codes (a national set of areas means millions of rows).
                 area_index = {a.code: i for i, a in enumerate(areas)}
-                prio = {c: i for a in areas for i, c in enumerate((*a.codes, *self.geo.equivalents(a)))}
+                prio = {
+                    c: i for a in areas for i, c in enumerate((*a.codes, *self.geo.equivalents(a)))
+                }
                 gc = pub["geography_code"]
                 if not isinstance(gc.dtype, pd.CategoricalDtype):
                     gc = gc.astype("category")
                 cats = list(gc.cat.categories)
-                cat_owner = np.array([area_index[pub_codes[c].code] if c in pub_codes else -1 for c in cats])
+                cat_owner = np.array(
+                    [area_index[pub_codes[c].code] if c in pub_codes else -1 for c in cats]
+                )
                 cat_rank = np.array([prio.get(c, 99) for c in cats])
                 codes = gc.cat.codes.to_numpy()
                 owner = cat_owner[codes]
@@ -131,7 +135,8 @@ class Context:
                 upair, inv = np.unique(pair, return_inverse=True)
                 labels = np.array(
                     [
-                        "published" if cat_names[p // len(areas)] == area_codes[p % len(areas)]
+                        "published"
+                        if cat_names[p // len(areas)] == area_codes[p % len(areas)]
                         else f"published for {cat_names[p // len(areas)]} (same districts)"
                         for p in upair
                     ],
@@ -139,7 +144,9 @@ class Context:
                 )
                 method = labels[inv]
                 pub = pub.assign(
-                    area_code=pd.Categorical.from_codes(owner, categories=pd.Index(area_codes, dtype=object)),
+                    area_code=pd.Categorical.from_codes(
+                        owner, categories=pd.Index(area_codes, dtype=object)
+                    ),
                     method=pd.Categorical(method),
                     n_members=np.nan,
                     n_present=np.nan,
@@ -400,7 +407,9 @@ class Context:
         base = self.section_benchmark(ref)
         if base is None:
             return _empty()
-        agg = self.aggregated(ref, [*areas, base] if all(a.code != base.code for a in areas) else areas)
+        agg = self.aggregated(
+            ref, [*areas, base] if all(a.code != base.code for a in areas) else areas
+        )
         if agg.empty:
             return _empty()
         sec = agg[agg["industry"].isin(GVA_SECTIONS) & (agg["breakdown"] == ref.breakdown)]
@@ -432,7 +441,9 @@ def _divide(num: pd.DataFrame, den: pd.DataFrame, scale: float, ind: Indicator) 
         left = m.loc[lacking, ["area_code", "year"]].reset_index()
         left["area_code"] = left["area_code"].astype(object)
         left["year"] = left["year"].astype("int64")
-        right = d.rename(columns={"year": "year_den", "value": "nv", "source": "ns", "release": "nr"})
+        right = d.rename(
+            columns={"year": "year_den", "value": "nv", "source": "ns", "release": "nr"}
+        )
         right["area_code"] = right["area_code"].astype(object)
         right["year_den"] = right["year_den"].astype("int64")
         near = pd.merge_asof(
@@ -449,7 +460,11 @@ def _divide(num: pd.DataFrame, den: pd.DataFrame, scale: float, ind: Indicator) 
             m.loc[idx, "value_den"] = near["nv"].to_numpy()
             m.loc[idx, "source_den"] = near["ns"].to_numpy()
             m.loc[idx, "release_den"] = near["nr"].to_numpy()
-            m.loc[idx, "method"] = m.loc[idx, "method"].astype(str).to_numpy() + "; base of " + near["year_den"].astype(str).to_numpy()
+            m.loc[idx, "method"] = (
+                m.loc[idx, "method"].astype(str).to_numpy()
+                + "; base of "
+                + near["year_den"].astype(str).to_numpy()
+            )
     with np.errstate(divide="ignore", invalid="ignore"):
         ok = m["value_den"] > 0
         m["value"] = np.where(ok, m["value"] / m["value_den"] * scale, np.nan)
@@ -752,7 +767,10 @@ def _why_missing(ctx: Context, ind: Indicator, area: Area) -> str:
     # Built, but incomplete: say how many districts were suppressed.
     for key, agg in ctx._agg.items():
         if len(agg) and key[1] in {r.measure for r in refs} and "status" in agg:
-            own = agg[(agg["area_code"] == area.code) & agg["status"].astype(str).str.startswith("incomplete")]
+            own = agg[
+                (agg["area_code"] == area.code)
+                & agg["status"].astype(str).str.startswith("incomplete")
+            ]
             if len(own):
                 last = own.sort_values("year").iloc[-1]
                 return f"{ind.name}: {last['status']} in {last['period']} (a figure is never built from part of an area)"
@@ -761,4 +779,6 @@ def _why_missing(ctx: Context, ind: Indicator, area: Area) -> str:
     have = [r.dataset for r in refs if len(geo_mod.measure_slice(ctx.obs, r.dataset, r.measure))]
     if not have and refs:
         return f"{ind.name}: no data loaded from {', '.join(sorted({r.dataset for r in refs}))}"
-    return f"{ind.name}: no value for {area.name} ({ind.aggregation or 'not published for this area'})"
+    return (
+        f"{ind.name}: no value for {area.name} ({ind.aggregation or 'not published for this area'})"
+    )

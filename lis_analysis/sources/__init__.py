@@ -16,7 +16,16 @@ from pathlib import Path
 from ..errors import InputError
 from ._base import MARKERS, TIDY_COLUMNS, Measure, Source
 
-__all__ = ["MARKERS", "TIDY_COLUMNS", "Measure", "Source", "parsers", "detect", "measure", "all_measures"]
+__all__ = [
+    "MARKERS",
+    "TIDY_COLUMNS",
+    "Measure",
+    "Source",
+    "parsers",
+    "detect",
+    "measure",
+    "all_measures",
+]
 
 
 @lru_cache(maxsize=1)
@@ -42,7 +51,14 @@ def parsers() -> tuple[Source, ...]:
 
 
 #: Files in a raw folder that are never data (the folder's own notes and manifests).
-IGNORED_NAMES = {"readme.md", "readme.txt", "manifest.json", "manifest.csv", "demonstrator.txt", ".gitkeep"}
+IGNORED_NAMES = {
+    "readme.md",
+    "readme.txt",
+    "manifest.json",
+    "manifest.csv",
+    "demonstrator.txt",
+    ".gitkeep",
+}
 
 
 def detect(path: Path) -> Source:
@@ -60,7 +76,9 @@ def detect(path: Path) -> Source:
         tried = ", ".join(p.name for p in parsers())
         raise InputError(path, f"no parser recognises this file (tried: {tried})")
     if len(hits) > 1:
-        raise InputError(path, f"more than one parser claims this file: {', '.join(p.name for p in hits)}")
+        raise InputError(
+            path, f"more than one parser claims this file: {', '.join(p.name for p in hits)}"
+        )
     return hits[0]
 
 
@@ -80,4 +98,6 @@ def measure(dataset: str, measure_id: str) -> Measure:
     try:
         return all_measures()[(dataset, measure_id)]
     except KeyError:
-        raise KeyError(f"measure {measure_id!r} of dataset {dataset!r} is not declared by any parser") from None
+        raise KeyError(
+            f"measure {measure_id!r} of dataset {dataset!r} is not declared by any parser"
+        ) from None

@@ -519,7 +519,9 @@ def tidy(**columns: Any) -> pd.DataFrame:
             v = np.full(n, v, dtype=object)
         # object Series: pandas would otherwise infer a string dtype for every column
         # (slow), only for coerce() to convert it again
-        data[col] = pd.Series(v, dtype=object) if not isinstance(v, pd.Series) else v.reset_index(drop=True)
+        data[col] = (
+            pd.Series(v, dtype=object) if not isinstance(v, pd.Series) else v.reset_index(drop=True)
+        )
     df = pd.DataFrame(data)
     return coerce(df)
 
@@ -678,7 +680,9 @@ class Source:
         for mid in df["measure"].unique():
             if mid not in self.measures:
                 raise AssertionError(f"parser {self.name} emitted undeclared measure {mid!r}")
-        units = _map_unique(df["measure"], lambda m: self.measures[m].unit if m in self.measures else None)
+        units = _map_unique(
+            df["measure"], lambda m: self.measures[m].unit if m in self.measures else None
+        )
         df["unit"] = df["unit"].fillna(units)
         validate(df, path, measures=self.measures)
         return coerce(df)
@@ -729,7 +733,11 @@ def validate(df: pd.DataFrame, path: Path, *, measures: dict[str, Measure]) -> N
             **_where(df, i),
         )
     codes, uniques = pd.factorize(df["measure"])
-    nonneg = pd.Series(np.array([measures[u].nonnegative if u in measures else True for u in uniques] + [True])[codes])
+    nonneg = pd.Series(
+        np.array([measures[u].nonnegative if u in measures else True for u in uniques] + [True])[
+            codes
+        ]
+    )
     neg = nonneg.to_numpy() & (df["value"].to_numpy(dtype=float, na_value=np.nan) < 0)
     if neg.any():
         i = int(np.flatnonzero(neg)[0])

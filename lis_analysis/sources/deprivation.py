@@ -220,9 +220,11 @@ class Deprivation(Source):
             key = sheet.strip()
             if key in DOMAINS and key != "IMD":
                 parts.append(self._sheet(book, sheet, key))
-        release = (RELEASE_V2 if re.search(r"v2(?:_\d{4}-\d{2}-\d{2})?\.xlsx?$", path.name.lower()) else RELEASES).get(
-            year
-        )
+        release = (
+            RELEASE_V2
+            if re.search(r"v2(?:_\d{4}-\d{2}-\d{2})?\.xlsx?$", path.name.lower())
+            else RELEASES
+        ).get(year)
         df = tidy(
             **{k: np.concatenate([p[k] for p in parts]) for k in parts[0]},
             period=str(year),

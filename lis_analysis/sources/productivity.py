@@ -30,17 +30,76 @@ from ._base import (
 
 #: measure id, printed unit, aggregation, denominator, what it is
 _MEASURES = [
-    Measure("gva_per_hour_index", "index (UK=100)", "not_aggregable", "Current price smoothed GVA per hour worked, UK less Extra-Regio = 100"),
-    Measure("gva_per_hour", "GBP", "ratio", "Current price smoothed GVA per hour worked (£)", denominator="hours_weekly"),
-    Measure("gva_per_job_index", "index (UK=100)", "not_aggregable", "Current price smoothed GVA per filled job, UK less Extra-Regio = 100"),
-    Measure("gva_per_job", "GBP", "ratio", "Current price smoothed GVA per filled job (£)", denominator="jobs"),
-    Measure("gva_per_hour_index_unsmoothed", "index (UK=100)", "not_aggregable", "Current price unsmoothed GVA per hour worked, UK = 100"),
-    Measure("gva_per_hour_unsmoothed", "GBP", "ratio", "Current price unsmoothed GVA per hour worked (£)", denominator="hours_weekly"),
-    Measure("gva_per_hour_cvm_index", "index (2019=100)", "not_aggregable", "Chained volume GVA per hour worked, 2019 = 100"),
-    Measure("gva_per_job_index_unsmoothed", "index (UK=100)", "not_aggregable", "Current price unsmoothed GVA per filled job, UK = 100"),
-    Measure("gva_per_job_unsmoothed", "GBP", "ratio", "Current price unsmoothed GVA per filled job (£)", denominator="jobs"),
-    Measure("gva_per_job_cvm_index", "index (2019=100)", "not_aggregable", "Chained volume GVA per filled job, 2019 = 100"),
-    Measure("hours_weekly", "hours per week", "additive", "Total hours worked per week (productivity hours, constrained to ITL1)"),
+    Measure(
+        "gva_per_hour_index",
+        "index (UK=100)",
+        "not_aggregable",
+        "Current price smoothed GVA per hour worked, UK less Extra-Regio = 100",
+    ),
+    Measure(
+        "gva_per_hour",
+        "GBP",
+        "ratio",
+        "Current price smoothed GVA per hour worked (£)",
+        denominator="hours_weekly",
+    ),
+    Measure(
+        "gva_per_job_index",
+        "index (UK=100)",
+        "not_aggregable",
+        "Current price smoothed GVA per filled job, UK less Extra-Regio = 100",
+    ),
+    Measure(
+        "gva_per_job",
+        "GBP",
+        "ratio",
+        "Current price smoothed GVA per filled job (£)",
+        denominator="jobs",
+    ),
+    Measure(
+        "gva_per_hour_index_unsmoothed",
+        "index (UK=100)",
+        "not_aggregable",
+        "Current price unsmoothed GVA per hour worked, UK = 100",
+    ),
+    Measure(
+        "gva_per_hour_unsmoothed",
+        "GBP",
+        "ratio",
+        "Current price unsmoothed GVA per hour worked (£)",
+        denominator="hours_weekly",
+    ),
+    Measure(
+        "gva_per_hour_cvm_index",
+        "index (2019=100)",
+        "not_aggregable",
+        "Chained volume GVA per hour worked, 2019 = 100",
+    ),
+    Measure(
+        "gva_per_job_index_unsmoothed",
+        "index (UK=100)",
+        "not_aggregable",
+        "Current price unsmoothed GVA per filled job, UK = 100",
+    ),
+    Measure(
+        "gva_per_job_unsmoothed",
+        "GBP",
+        "ratio",
+        "Current price unsmoothed GVA per filled job (£)",
+        denominator="jobs",
+    ),
+    Measure(
+        "gva_per_job_cvm_index",
+        "index (2019=100)",
+        "not_aggregable",
+        "Chained volume GVA per filled job, 2019 = 100",
+    ),
+    Measure(
+        "hours_weekly",
+        "hours per week",
+        "additive",
+        "Total hours worked per week (productivity hours, constrained to ITL1)",
+    ),
     Measure("jobs", "jobs", "additive", "Filled jobs (productivity jobs)"),
 ]
 MEASURES = {m.id: m for m in _MEASURES}
@@ -70,7 +129,20 @@ def _release_from_contents(book: Workbook) -> str:
     Productivity June 2024 release"; empty if the sheet does not say."""
     if not book.has("Contents"):
         return ""
-    months = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+    months = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
     text = " ".join(clean_text(c) for row in book.rows("Contents") for c in row)
     m = re.search(r"(" + "|".join(months) + r")\s+(\d{4})\s+release", text, re.IGNORECASE)
     if not m:
@@ -116,10 +188,17 @@ class _ProductivityBase(Source):
             raise InputError(book.path, "no data rows under the header", sheet=sheet, row=h)
         codes = [clean_text(rows[r][code_col]) for r in data_rows]
         names = [clean_text(rows[r][name_col]) for r in data_rows]
-        check_codes(codes, data_rows, file=book.path, sheet=sheet, col=code_col, header=self.code_header)
+        check_codes(
+            codes, data_rows, file=book.path, sheet=sheet, col=code_col, header=self.code_header
+        )
         cols = [c for c, _ in ycols]
         values, status = parse_block(
-            rows, data_rows, cols, file=book.path, sheet=sheet, headers=[clean_text(header[c]) for c in cols]
+            rows,
+            data_rows,
+            cols,
+            file=book.path,
+            sheet=sheet,
+            headers=[clean_text(header[c]) for c in cols],
         )
         return melt_wide(
             codes=codes,
@@ -140,7 +219,8 @@ class _ProductivityBase(Source):
         missing = [s for s in self.required_sheets if not book.has(s)]
         if missing:
             raise InputError(
-                path, f"sheet(s) {', '.join(missing)} not found (sheets: {', '.join(book.sheet_names)})"
+                path,
+                f"sheet(s) {', '.join(missing)} not found (sheets: {', '.join(book.sheet_names)})",
             )
         parts = [
             self._read_sheet(book, sheet, measure, prefix)
@@ -162,7 +242,11 @@ class ProductivityLAD(_ProductivityBase):
     name = "ons_productivity_lad"
     dataset = "ons_productivity_lad"
     title = "Subregional productivity: labour productivity by local authority district"
-    patterns = ("labourproductivitylocalauthorities*.xls*", "*productivity*local*authorit*.xls*", "ladproductivity*.xls*")
+    patterns = (
+        "labourproductivitylocalauthorities*.xls*",
+        "*productivity*local*authorit*.xls*",
+        "ladproductivity*.xls*",
+    )
     sheets = LAD_SHEETS
     code_header = "LAD_Code"
     name_header = "LAD_Name"

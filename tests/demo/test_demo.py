@@ -14,12 +14,20 @@ from lis_analysis.sources import detect
 
 
 def _digest(folder):
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_every_file_is_read_by_a_published_format_parser(demo_store):
     folder, obs, _ = demo_store
-    data_files = [p for p in folder.rglob("*") if p.is_file() and p.suffix in (".xlsx", ".csv") and "evidence" not in p.parts]
+    data_files = [
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and p.suffix in (".xlsx", ".csv") and "evidence" not in p.parts
+    ]
     assert len(data_files) >= 20
     parsers = {detect(p).name for p in data_files}
     for needed in ("ons_productivity_lad", "ons_gva_industry_lad", "ons_population_la", "nomis_bres", "ons_explore_local_statistics",
@@ -46,14 +54,18 @@ def test_ll_districts_real_codes_and_others_synthetic():
 def test_internally_consistent_and_plausible():
     w = world()
     lab = w.labour
-    np.testing.assert_allclose(lab.gva_per_hour * lab.hours_weekly * 52 / 1e6, lab.gva_current, rtol=1e-12)
+    np.testing.assert_allclose(
+        lab.gva_per_hour * lab.hours_weekly * 52 / 1e6, lab.gva_current, rtol=1e-12
+    )
     latest = lab[lab.year == 2023]
     assert latest.gva_per_hour.between(22, 55).all()
     gi = w.gva_industry
     from lis_analysis.demo.world import AGGREGATE_MEMBERS
 
     tot = gi[gi.industry == "Total"].set_index(["code", "year"]).gva_current
-    sec = gi[gi.industry.isin(AGGREGATE_MEMBERS["Total"])].groupby(["code", "year"]).gva_current.sum()
+    sec = (
+        gi[gi.industry.isin(AGGREGATE_MEMBERS["Total"])].groupby(["code", "year"]).gva_current.sum()
+    )
     assert (tot - sec).abs().max() == 0
     assert (tot == lab.set_index(["code", "year"]).gva_current.reindex(tot.index)).all()
 
@@ -77,11 +89,15 @@ def test_every_file_says_synthetic(demo_store):
     for p in folder.rglob("*.xlsx"):
         with zipfile.ZipFile(p) as z:
             core = z.read("docProps/core.xml").decode()
-            sheets = "".join(z.read(n).decode(errors="ignore") for n in z.namelist() if n.startswith("xl/"))
+            sheets = "".join(
+                z.read(n).decode(errors="ignore") for n in z.namelist() if n.startswith("xl/")
+            )
         assert "SYNTHETIC" in core.upper() and "SYNTHETIC" in sheets.upper(), p
     for p in folder.rglob("*.csv"):
         if "lookups" in p.parts or "evidence" in p.parts:
             continue
         text = p.read_bytes().upper()
         json = p.with_suffix(".json")
-        assert b"SYNTHETIC" in text or (json.exists() and b"SYNTHETIC" in json.read_bytes().upper()), p
+        assert b"SYNTHETIC" in text or (
+            json.exists() and b"SYNTHETIC" in json.read_bytes().upper()
+        ), p

@@ -7,7 +7,7 @@ import pytest
 
 from lis_analysis.errors import InputError
 from lis_analysis.sources import detect
-from lis_analysis.sources.productivity import ProductivityITL, ProductivityLAD
+from lis_analysis.sources.productivity import ProductivityLAD
 from tests.helpers import write_workbook
 
 pytestmark = []
@@ -108,7 +108,9 @@ def _lad_book(tmp_path, a3_rows, name="labourproductivitylocalauthorities.xlsx")
         title + [["LAD_Code", "LAD_Name", "Index_2021", "Index_2022"], ["UKX", "UK", 100, 100]],
     ][0]
     sheets = {
-        "Contents": [["Reference tables published with the ONS Subregional Productivity June 2024 release"]],
+        "Contents": [
+            ["Reference tables published with the ONS Subregional Productivity June 2024 release"]
+        ],
         "A1": good,
         "A3": title + [header] + a3_rows + [[], ["Source: Office for National Statistics"]],
         "B1": title + [["LAD_Code", "LAD_Name", "Index_2022"], ["UKX", "UK", 100]],
@@ -121,7 +123,9 @@ def _lad_book(tmp_path, a3_rows, name="labourproductivitylocalauthorities.xlsx")
 
 class TestFixtures:
     def test_good_fixture(self, tmp_path):
-        path = _lad_book(tmp_path, [["UKX", "UK", 38.1, 39.7], ["E06000016", "Leicester", 35.1, 35.8]])
+        path = _lad_book(
+            tmp_path, [["UKX", "UK", 38.1, 39.7], ["E06000016", "Leicester", 35.1, 35.8]]
+        )
         df = ProductivityLAD().parse(path)
         assert value(df, "E06000016", "gva_per_hour", 2022) == 35.8
         assert set(df.release) == {"2024-06"}
@@ -142,26 +146,61 @@ class TestFixtures:
 
     def test_missing_sheet(self, tmp_path):
         path = write_workbook(tmp_path / "labourproductivitylocalauthorities.xlsx", {"A1": [["x"]]})
-        with pytest.raises(InputError, match="sheet\\(s\\) A3, B1, B3, Productivity Hours, Productivity Jobs not found"):
+        with pytest.raises(
+            InputError,
+            match="sheet\\(s\\) A3, B1, B3, Productivity Hours, Productivity Jobs not found",
+        ):
             ProductivityLAD().parse(path)
 
     def test_renamed_header(self, tmp_path):
         path = _lad_book(tmp_path, [])
-        sheets = {"A3": [["t"], [], [], [], ["Area code", "LAD_Name", "Pounds_2022"], ["E06000016", "L", 1]]}
+        sheets = {
+            "A3": [
+                ["t"],
+                [],
+                [],
+                [],
+                ["Area code", "LAD_Name", "Pounds_2022"],
+                ["E06000016", "L", 1],
+            ]
+        }
         for s in ("A1", "B1", "B3", "Productivity Hours", "Productivity Jobs"):
-            sheets[s] = [["t"], [], [], [], ["LAD_Code", "LAD_Name", "Index_2022"], ["UKX", "UK", 100]]
-        path = write_workbook(tmp_path / "labourproductivitylocalauthorities.xlsx", {"A1": sheets["A1"], "A3": sheets["A3"], "B1": sheets["B1"], "B3": sheets["B3"], "Productivity Hours": sheets["Productivity Hours"], "Productivity Jobs": sheets["Productivity Jobs"]})
+            sheets[s] = [
+                ["t"],
+                [],
+                [],
+                [],
+                ["LAD_Code", "LAD_Name", "Index_2022"],
+                ["UKX", "UK", 100],
+            ]
+        path = write_workbook(
+            tmp_path / "labourproductivitylocalauthorities.xlsx",
+            {
+                "A1": sheets["A1"],
+                "A3": sheets["A3"],
+                "B1": sheets["B1"],
+                "B3": sheets["B3"],
+                "Productivity Hours": sheets["Productivity Hours"],
+                "Productivity Jobs": sheets["Productivity Jobs"],
+            },
+        )
         with pytest.raises(InputError, match="sheet 'A3': header row with 'LAD_Code' not found"):
             ProductivityLAD().parse(path)
 
     def test_unknown_code(self, tmp_path):
         path = _lad_book(tmp_path, [["LEICS", "Leicester", 1.0, 2.0]])
-        with pytest.raises(InputError, match="row 6, column A \\('LAD_Code'\\): unknown geography code 'LEICS'"):
+        with pytest.raises(
+            InputError, match="row 6, column A \\('LAD_Code'\\): unknown geography code 'LEICS'"
+        ):
             ProductivityLAD().parse(path)
 
     def test_duplicate_key(self, tmp_path):
-        path = _lad_book(tmp_path, [["E06000016", "Leicester", 1.0, 2.0], ["E06000016", "Leicester", 1.0, 2.0]])
-        with pytest.raises(InputError, match="duplicate entry for E06000016 gva_per_hour 2021 \\(again at row 7\\)"):
+        path = _lad_book(
+            tmp_path, [["E06000016", "Leicester", 1.0, 2.0], ["E06000016", "Leicester", 1.0, 2.0]]
+        )
+        with pytest.raises(
+            InputError, match="duplicate entry for E06000016 gva_per_hour 2021 \\(again at row 7\\)"
+        ):
             ProductivityLAD().parse(path)
 
     def test_negative(self, tmp_path):
