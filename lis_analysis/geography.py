@@ -369,7 +369,11 @@ def measure_slice(obs: pd.DataFrame, dataset: str, measure: str) -> pd.DataFrame
             (str(k[0]), str(k[1])): g
             for k, g in small.groupby(["dataset", "measure"], observed=True, sort=False)
         }
-        _SLICES[key] = (weakref.ref(obs, lambda _r, k=key: _SLICES.pop(k, None)), pieces)
+
+        def _forget(_r: weakref.ref, k: int = key) -> None:
+            _SLICES.pop(k, None)
+
+        _SLICES[key] = (weakref.ref(obs, _forget), pieces)
         hit = _SLICES[key]
     piece = hit[1].get((dataset, measure))
     return piece if piece is not None else obs.iloc[0:0]
@@ -428,7 +432,7 @@ def aggregate(
         when the store holds no rows of this measure.
     """
     many = not isinstance(areas, Area)
-    area_list: list[Area] = list(areas) if many else [areas]  # type: ignore[list-item]
+    area_list: list[Area] = [areas] if isinstance(areas, Area) else list(areas)
     decl = _measure(dataset, measure)
     s = _slice(obs, dataset, measure)
     if s.empty:
@@ -443,15 +447,15 @@ def aggregate(
     for i, a in enumerate(wanted):
         for rank, c in enumerate(a.codes):
             prio.setdefault(c, (i, rank))
-    done: set[int] = set()
+    done: set[str] = set()
     if prio:
         pub = s[s["geography_code"].isin(list(prio))]
         if len(pub):
             codes = pub["geography_code"].astype(object).to_numpy()
             owner = np.array([prio[c][0] for c in codes])
-            rank = np.array([prio[c][1] for c in codes])
-            best = pd.Series(rank).groupby(owner).transform("min").to_numpy()
-            keep = rank == best
+            ranks = np.array([prio[c][1] for c in codes])
+            best = pd.Series(ranks).groupby(owner).transform("min").to_numpy()
+            keep = ranks == best
             pub, owner = pub[keep], owner[keep]
             df = pub.copy()
             df["geography_code"] = np.array([wanted[i].code for i in owner], dtype=object)
@@ -462,7 +466,7 @@ def aggregate(
             df["n_present"] = n
             df["method"] = np.where(n == 1, "published (district)", "published")
             out.append(df.reindex(columns=OUT_COLUMNS))
-            done = {wanted[i].code for i in np.unique(owner)}  # type: ignore[assignment]
+            done = {wanted[i].code for i in np.unique(owner)}
     todo: list[Area] = [a for a in area_list if a.code not in done]
     if todo:
         if decl.aggregation == "not_aggregable":
@@ -507,7 +511,7 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         uniques = np.asarray(values.cat.categories.astype(object), dtype=object)
         if (codes < 0).any():
             codes = np.where(codes < 0, len(uniques), codes)
-            uniques = np.append(uniques, None)
+            uniques = np.append(uniques, np.array([None], dtype=object))
         return codes, uniques
     codes, uniques = pd.factorize(
         values.to_numpy(dtype=object, na_value=None), use_na_sentinel=False
@@ -654,7 +658,7 @@ def _build(
 
     # Categorical columns built from integer codes: no per-row Python strings (a national
     # set of areas gives a million rows per measure).
-    def cat(values: Sequence[Any], idx: np.ndarray) -> pd.Categorical:
+    def cat(values: Sequence[Any] | np.ndarray, idx: np.ndarray) -> pd.Categorical:
         uniq, inv = np.unique(np.asarray(values, dtype=object).astype(str), return_inverse=True)
         return pd.Categorical.from_codes(inv[idx], categories=pd.Index(uniq, dtype=object))
 

@@ -620,7 +620,7 @@ class Review:
             if head_id
             else f"No indicator could be computed for {self.area.name}."
         )
-        out = {
+        out: dict[str, Any] = {
             "headline": headline,
             "strengths": [
                 self.short(r.indicator_id) for r in a.itertuples() if r.classification == "strength"
@@ -694,6 +694,7 @@ class Review:
                 )
             )
             return None
+        assert b is not None  # y is None whenever there is no benchmark area
         own, ref = v[self.area.code], v[b.code]
         gap = productivity_output_gap(
             own["gva_per_hour"], ref["gva_per_hour"], weekly_hours=own["hours_worked"]
@@ -1578,7 +1579,8 @@ def warm(raw: Sequence[str] = (), areas: Sequence[str] = ()) -> None:
     """Pipeline warm-up (``warm:`` in notebooks/pack.yaml): load the data and compute each
     area's indicator table and assessment once, before the notebooks' kernels start, so
     that every page reads them from the shared cache instead of racing to build them."""
-    for code in areas or [None]:
+    codes: Sequence[str | None] = areas or [None]
+    for code in codes:
         try:
             rv = open(code or DEFAULT_AREA, raw=list(raw) or None)
         except LisError:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -49,9 +50,8 @@ def geography() -> Geography:
     """Every area the session's data knows (lookups + package and user YAML)."""
     if "geo" not in _state:
         ws = current()
-        _state["geo"] = Geography.build(
-            ws.lookups(), ws.observations(), areas_file=_state.get("areas_file")
-        )  # type: ignore[arg-type]
+        areas_file = cast("str | Path | None", _state.get("areas_file"))
+        _state["geo"] = Geography.build(ws.lookups(), ws.observations(), areas_file=areas_file)
     return _state["geo"]  # type: ignore[return-value]
 
 

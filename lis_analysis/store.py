@@ -396,12 +396,12 @@ def ingest(
         for the first bad file (naming file, sheet, row, column); the store is unchanged.
     """
     t0 = time.perf_counter()
-    raw_dirs = [Path(d) for d in raw_dirs]
+    dirs = [Path(d) for d in raw_dirs]
     processed = Path(processed)
     parts = _parts_dir(Path(parts_root) if parts_root else processed)
-    files = list_raw_files(raw_dirs)
+    files = list_raw_files(dirs)
     if not files:
-        raise LisError(f"no data files found in {', '.join(map(str, raw_dirs))}")
+        raise LisError(f"no data files found in {', '.join(map(str, dirs))}")
     previous = read_manifest(processed) or {}
     prev_by_path = {f["path"]: f for f in previous.get("files", [])}
 
@@ -459,7 +459,7 @@ def ingest(
             manifest = {
                 "generated": datetime.now(UTC).isoformat(timespec="seconds"),
                 "package_version": __version__,
-                "raw_dirs": [str(d) for d in raw_dirs],
+                "raw_dirs": [str(d) for d in dirs],
                 "demo": all(r.demo for r in records),
                 "rows": sum(r.rows for r in records if r.kind == "observations"),
                 "files": [asdict(r) for r in records],

@@ -466,7 +466,8 @@ def business_demography_obs(w: World) -> pd.DataFrame:
         sk = s[s["k"] == k][["code", "year", "survivors"]].rename(columns={"survivors": "value"})
         b = _with_benchmarks(w, sk, "value", "sum")
         b.loc[b["year"] + k > 2024, "value"] = np.nan
-        na = np.where(b["value"].isna(), ":", None)
+        # numpy's stubs reject None as a where() branch; the result is an object array.
+        na = np.where(b["value"].isna(), ":", None)  # type: ignore[call-overload]
         parts.append(
             _obs(f"survival_{k}yr", b["code"], b["name"], b["year"], b["value"], status=na)
         )

@@ -117,7 +117,7 @@ def _write(obs: pd.DataFrame, path: Path, family: str) -> Path:
         else:  # Table 8 splits the title over columns A and C
             ws.write(0, 0, f"Table {family}.{sub}a {what}")
             ws.write(0, 2, f"For {who} employee jobs(a): United Kingdom, {year} - {LABEL}")
-        head = [
+        head: list[list[str | int]] = [
             ["", "", "Number", "", "Annual", "", "Annual"],
             ["", "", "of jobsb", "", "percentage", "", "percentage", "Percentiles"],
             [

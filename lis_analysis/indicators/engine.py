@@ -245,8 +245,9 @@ class Context:
         nation without those districts, named so (shares barely move for 4 of 296)."""
         from dataclasses import replace as _replace
 
-        if "_section_benchmark" in self.__dict__.setdefault("_sb", {}):
-            return self._sb["_section_benchmark"]
+        sb: dict[str, Area | None] = self.__dict__.setdefault("_sb", {})
+        if "_section_benchmark" in sb:
+            return sb["_section_benchmark"]
         found = None
         s = geo_mod.measure_slice(self.obs, ref.dataset, ref.measure)
         secs = s[s["industry"].isin(GVA_SECTIONS)]
@@ -271,7 +272,7 @@ class Context:
                     members=tuple(m for m in nation.members if m not in drop),
                 )
             break
-        self._sb["_section_benchmark"] = found
+        sb["_section_benchmark"] = found
         return found
 
     def _k_measure(self, ind: Indicator, areas: list[Area]) -> pd.DataFrame:

@@ -704,7 +704,7 @@ def lookup_frame(**columns: Any) -> pd.DataFrame:
     return df
 
 
-def _map_unique(s: pd.Series, fn: Callable[[str], str]) -> pd.Series:
+def _map_unique(s: pd.Series, fn: Callable[[str], str | None]) -> pd.Series:
     """Apply a string function once per distinct value (columns repeat a few values many
     times); missing values stay missing."""
     codes, uniques = pd.factorize(s)

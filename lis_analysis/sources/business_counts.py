@@ -264,24 +264,24 @@ class UKBusinessCounts(Source):
         values, status = parse_block(
             rows, data_rows, cols, file=path, sheet=sheet, headers=[header[c] for c in cols]
         )
-        n, m = len(data_rows), len(cols)
+        n, ncol = len(data_rows), len(cols)
         if kind == "industry":
             industry = np.tile(np.asarray(labels, dtype=object), n)
-            breakdown = np.full(n * m, "All", dtype=object)
+            breakdown = np.full(n * ncol, "All", dtype=object)
         else:
-            industry = np.full(n * m, "Total", dtype=object)
+            industry = np.full(n * ncol, "Total", dtype=object)
             breakdown = np.tile(
                 np.asarray(["All" if x == "Total" else x for x in labels], dtype=object), n
             )
         return {
-            "geography_code": np.repeat(np.asarray(codes, dtype=object), m),
-            "geography_name": np.repeat(np.asarray(names, dtype=object), m),
-            "measure": np.full(n * m, measure, dtype=object),
+            "geography_code": np.repeat(np.asarray(codes, dtype=object), ncol),
+            "geography_name": np.repeat(np.asarray(names, dtype=object), ncol),
+            "measure": np.full(n * ncol, measure, dtype=object),
             "industry": industry,
             "breakdown": breakdown,
             "value": values.reshape(-1),
             "status": status.reshape(-1),
-            "row": np.repeat(np.asarray(data_rows), m),
+            "row": np.repeat(np.asarray(data_rows), ncol),
             "col": np.tile(np.asarray(cols), n),
-            "sheet": np.full(n * m, sheet, dtype=object),
+            "sheet": np.full(n * ncol, sheet, dtype=object),
         }

@@ -278,6 +278,7 @@ class BusinessDemography(Source):
                     column=0,
                 )
             if kind == "years":
+                assert measure is not None  # every "years" entry in SHEETS names its measure
                 parts.append(self._years(rows, path, sheet, measure, warnings))
             elif kind == "survival":
                 parts.append(self._survival(rows, path, sheet, warnings, cohort))

@@ -164,7 +164,9 @@ class HousingAffordability(Source):
                 sheet=sheet,
                 row=1,
             )
-        cols, years, measures = [], [], []
+        cols: list[int] = []
+        years: list[int | None] = []
+        measures: list[str] = []
         for j in range(len(need), len(header)):
             h = header[j]
             if not h:
@@ -217,16 +219,16 @@ class HousingAffordability(Source):
             headers=[header[c] for c in cols],
             markers=MARKERS,
         )
-        n, m = len(data_rows), len(cols)
+        n, ncol = len(data_rows), len(cols)
         return {
-            "geography_code": np.repeat(np.asarray(codes, dtype=object), m),
-            "geography_name": np.repeat(np.asarray(names, dtype=object), m),
+            "geography_code": np.repeat(np.asarray(codes, dtype=object), ncol),
+            "geography_name": np.repeat(np.asarray(names, dtype=object), ncol),
             "measure": np.tile(np.asarray(measures, dtype=object), n),
             "year": np.tile(np.asarray(years), n),
             "period": np.tile(np.asarray(periods, dtype=object), n),
             "value": values.reshape(-1),
             "status": status.reshape(-1),
-            "row": np.repeat(np.asarray(data_rows), m),
+            "row": np.repeat(np.asarray(data_rows), ncol),
             "col": np.tile(np.asarray(cols), n),
-            "sheet": np.full(n * m, sheet, dtype=object),
+            "sheet": np.full(n * ncol, sheet, dtype=object),
         }
