@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..sources._base import geography_level, tidy
+from ..sources._base import TIDY_COLUMNS, geography_level
 from .world import ENGLAND, UK, UKX, World, rng, world
 
 #: Letters of the BRES sections each GVA section label stands for, with their shares.
@@ -40,46 +40,59 @@ def _names(w: World) -> dict[str, str]:
 
 
 def _obs(measure: str, codes, names, years, values, **extra) -> pd.DataFrame:
+    """Observations in the tidy contract's columns, for a writer. Plain object and float
+    columns: the writers only read them, and the parsers give the contract's dtypes when
+    the files are read back."""
     years = np.asarray(years)
     codes = np.asarray(codes, dtype=object)
+    n = len(codes)
     levels = {c: geography_level(c) for c in set(codes)}
-    extra.setdefault("industry", "Total")
-    extra.setdefault("breakdown", "All")
-    return tidy(
-        measure=measure,
+    period = extra.pop("period", None)
+    data: dict[str, object] = {col: np.full(n, None, dtype=object) for col in TIDY_COLUMNS}
+    data.update(
+        measure=np.full(n, measure, dtype=object),
         geography_code=codes,
         geography_level=np.array([levels[c] for c in codes], dtype=object),
         geography_name=np.asarray(names, dtype=object),
-        year=years,
-        period=extra.pop("period", None)
-        if "period" in extra
-        else np.array([str(int(y)) for y in years], dtype=object),
+        year=years.astype(np.int64),
+        period=np.asarray(period, dtype=object) if period is not None else np.array([str(int(y)) for y in years], dtype=object),
         value=np.asarray(values, dtype=float),
-        **extra,
+        industry=np.full(n, "Total", dtype=object),
+        breakdown=np.full(n, "All", dtype=object),
+        ci_lower=np.full(n, np.nan),
+        ci_upper=np.full(n, np.nan),
+        demo=np.ones(n, dtype=bool),
     )
+    for k, v in extra.items():
+        if v is None:
+            continue
+        data[k] = np.full(n, v, dtype=object) if np.isscalar(v) else (np.asarray(v, dtype=float) if k in ("ci_lower", "ci_upper") else np.asarray(v, dtype=object))
+    return pd.DataFrame({k: pd.Series(v, dtype=v.dtype if isinstance(v, np.ndarray) else object) for k, v in data.items()})
+
+
+def _memberships(w: World) -> pd.DataFrame:
+    """code -> (benchmark code, benchmark name) for the UK, England and every region."""
+    rows = [(c, code, name) for code, name, members in _geo_levels(w) for c in members]
+    return pd.DataFrame(rows, columns=["code", "bcode", "bname"])
 
 
 def _with_benchmarks(
     w: World, frame: pd.DataFrame, value: str, how: str, weight: str | None = None
 ) -> pd.DataFrame:
     """Add UK, England and region rows to ``frame`` (columns code, year, value[, weight]):
-    ``how`` is ``sum`` or ``mean`` (weighted by ``weight``)."""
-    rows = [frame.assign(name=frame["code"].map(_names(w)))]
-    for code, name, members in _geo_levels(w):
-        sub = frame[frame["code"].isin(members)]
-        if how == "sum":
-            agg = sub.groupby("year")[value].sum()
-        elif weight:
-            agg = (sub[value] * sub[weight]).groupby(sub["year"]).sum() / sub[weight].groupby(
-                sub["year"]
-            ).sum()
-        else:
-            agg = sub.groupby("year")[value].mean()
-        agg = agg.rename(value)
-        b = agg.reset_index()
-        b["code"], b["name"] = code, name
-        rows.append(b)
-    return pd.concat(rows, ignore_index=True)
+    ``how`` is ``sum`` or ``mean`` (weighted by ``weight``). One merge and one group-by."""
+    m = frame.merge(_memberships(w), on="code")
+    keys = ["bcode", "bname", "year"]
+    if how == "sum":
+        agg = m.groupby(keys, sort=False)[value].sum()
+    elif weight:
+        m = m.assign(_wv=m[value] * m[weight])
+        g = m.groupby(keys, sort=False)
+        agg = g["_wv"].sum() / g[weight].sum()
+    else:
+        agg = m.groupby(keys, sort=False)[value].mean()
+    b = agg.rename(value).reset_index().rename(columns={"bcode": "code", "bname": "name"})
+    return pd.concat([frame.assign(name=frame["code"].map(_names(w))), b], ignore_index=True)
 
 
 # ------------------------------------------------------------------------------ datasets
@@ -489,9 +502,9 @@ def business_demography_obs(w: World) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def uk_business_obs(w: World) -> pd.DataFrame:
+def uk_business_obs(w: World, bd: pd.DataFrame | None = None) -> pd.DataFrame:
     """Enterprises by employment size band, 2025 (IDBR, rounded to 5)."""
-    bd = business_demography_obs(w)
+    bd = business_demography_obs(w) if bd is None else bd
     active = bd[(bd["measure"] == "active") & (bd["year"] == 2024)].set_index("geography_code")[
         "value"
     ]
@@ -682,14 +695,15 @@ def build_all(out: Path) -> list[Path]:
                 / f"PROV - Home Geography Table 8.1a   Weekly pay - Gross {year} demo.xlsx",
             )
         )
+    bd = business_demography_obs(w)
     files.append(
         write_business_demography(
-            business_demography_obs(w),
+            bd,
             out / "business" / "businessdemographyexceltables2024-demo.xlsx",
         )
     )
     files.append(
-        write_uk_business(uk_business_obs(w), out / "business" / "ukbusinessworkbook2025-demo.xlsx")
+        write_uk_business(uk_business_obs(w, bd), out / "business" / "ukbusinessworkbook2025-demo.xlsx")
     )
     for edition, name in (
         (2019, "File_10_-_IoD2019_Local_Authority_District_Summaries__lower-tier__-demo.xlsx"),
