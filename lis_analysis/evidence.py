@@ -1179,12 +1179,14 @@ def wilson_interval(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
         raise LisError(f"wilson_interval: z must be positive, got {z}")
     if n == 0:
         return (math.nan, math.nan)
-    p = k / n
-    z2 = z * z
-    denom = 1 + z2 / n
-    centre = (p + z2 / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    # One implementation of the Wilson interval: lis_analysis.methods (z given here as a
+    # normal quantile, there as a confidence level).
+    from statistics import NormalDist
+
+    from .methods.uncertainty import wilson_interval as _wilson
+
+    iv = _wilson(k, n, level=2 * NormalDist().cdf(z) - 1)
+    return (float(iv.lower), float(iv.upper))
 
 
 def _priorities(priorities: pd.DataFrame | str | Path | None) -> pd.DataFrame:

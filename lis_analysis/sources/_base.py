@@ -495,6 +495,39 @@ def year_columns(
     return out
 
 
+def data_rows(
+    rows: Sequence[Sequence[Any]], start: int, code_col: int, *, file: str | Path, sheet: str | None
+) -> list[int]:
+    """Rows from ``start`` up to the first blank code cell; what follows must be blank or
+    footnotes (a geography code further down means a gap in the table, not its end)."""
+    out: list[int] = []
+    r = start
+    while r < len(rows):
+        code = clean_text(rows[r][code_col]) if code_col < len(rows[r]) else ""
+        if not code:
+            break
+        out.append(r)
+        r += 1
+    for k in range(r + 1, len(rows)):
+        code = clean_text(rows[k][code_col]) if code_col < len(rows[k]) else ""
+        if code and is_geography_code(code):
+            raise InputError(
+                file,
+                f"data row after the blank row {r + 1} (the table has a gap; expected footnotes only)",
+                sheet=sheet,
+                row=k,
+                column=code_col,
+            )
+    return out
+
+
+#: Month names, for releases printed as "June 2024".
+MONTHS = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+
+
 # --------------------------------------------------------------------------------------
 # Building and validating tidy observations
 # --------------------------------------------------------------------------------------

@@ -53,6 +53,7 @@ from ._base import (
     Workbook,
     check_codes,
     clean_text,
+    data_rows,
     find_row,
     is_geography_code,
     melt_wide,
@@ -118,30 +119,7 @@ def _iso(m: re.Match) -> str:
     return f"{m.group(3)}-{_MONTHS.index(m.group(2).lower()) + 1:02d}-{int(m.group(1)):02d}"
 
 
-def _data_rows(
-    rows: list[list], start: int, code_col: int, *, file: Path, sheet: str | None
-) -> list[int]:
-    """Rows from ``start`` up to the first blank code cell; what follows must be blank or
-    footnotes (a geography code further down means a gap in the table, not its end)."""
-    out: list[int] = []
-    r = start
-    while r < len(rows):
-        code = clean_text(rows[r][code_col]) if code_col < len(rows[r]) else ""
-        if not code:
-            break
-        out.append(r)
-        r += 1
-    for k in range(r + 1, len(rows)):
-        code = clean_text(rows[k][code_col]) if code_col < len(rows[k]) else ""
-        if code and is_geography_code(code):
-            raise InputError(
-                file,
-                f"data row after the blank row {r + 1} (the table has a gap; expected footnotes only)",
-                sheet=sheet,
-                row=k,
-                column=code_col,
-            )
-    return out
+_data_rows = data_rows  # shared with the other ONS workbook parsers (see _base)
 
 
 def _status_warning(df: pd.DataFrame, notes: dict[str, str] | None = None) -> list[str]:

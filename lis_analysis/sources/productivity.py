@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ._base import (
+    MONTHS,
     Measure,
     Source,
     Workbook,
@@ -26,6 +27,9 @@ from ._base import (
     melt_wide,
     parse_block,
     year_columns,
+)
+from ._base import (
+    data_rows as find_data_rows,
 )
 
 #: measure id, printed unit, aggregation, denominator, what it is
@@ -129,20 +133,7 @@ def _release_from_contents(book: Workbook) -> str:
     Productivity June 2024 release"; empty if the sheet does not say."""
     if not book.has("Contents"):
         return ""
-    months = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ]
+    months = list(MONTHS)
     text = " ".join(clean_text(c) for row in book.rows("Contents") for c in row)
     m = re.search(r"(" + "|".join(months) + r")\s+(\d{4})\s+release", text, re.IGNORECASE)
     if not m:
@@ -177,13 +168,8 @@ class _ProductivityBase(Source):
             raise InputError(book.path, f"expected column {self.name_header!r}", sheet=sheet, row=h)
         name_col = cleaned.index(self.name_header.lower())
         ycols = year_columns(header, prefix=prefix, file=book.path, sheet=sheet, row=h)
-        # Data rows: a code in the code column; stop at the first blank code (footnotes follow).
-        data_rows: list[int] = []
-        for r in range(h + 1, len(rows)):
-            code = clean_text(rows[r][code_col]) if code_col < len(rows[r]) else ""
-            if not code:
-                break
-            data_rows.append(r)
+        # Data rows: a code in the code column, up to the first blank one (footnotes follow).
+        data_rows = find_data_rows(rows, h + 1, code_col, file=book.path, sheet=sheet)
         if not data_rows:
             raise InputError(book.path, "no data rows under the header", sheet=sheet, row=h)
         codes = [clean_text(rows[r][code_col]) for r in data_rows]
