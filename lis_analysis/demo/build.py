@@ -55,7 +55,9 @@ def _obs(measure: str, codes, names, years, values, **extra) -> pd.DataFrame:
         geography_level=np.array([levels[c] for c in codes], dtype=object),
         geography_name=np.asarray(names, dtype=object),
         year=years.astype(np.int64),
-        period=np.asarray(period, dtype=object) if period is not None else np.array([str(int(y)) for y in years], dtype=object),
+        period=np.asarray(period, dtype=object)
+        if period is not None
+        else np.array([str(int(y)) for y in years], dtype=object),
         value=np.asarray(values, dtype=float),
         industry=np.full(n, "Total", dtype=object),
         breakdown=np.full(n, "All", dtype=object),
@@ -66,8 +68,21 @@ def _obs(measure: str, codes, names, years, values, **extra) -> pd.DataFrame:
     for k, v in extra.items():
         if v is None:
             continue
-        data[k] = np.full(n, v, dtype=object) if np.isscalar(v) else (np.asarray(v, dtype=float) if k in ("ci_lower", "ci_upper") else np.asarray(v, dtype=object))
-    return pd.DataFrame({k: pd.Series(v, dtype=v.dtype if isinstance(v, np.ndarray) else object) for k, v in data.items()})
+        data[k] = (
+            np.full(n, v, dtype=object)
+            if np.isscalar(v)
+            else (
+                np.asarray(v, dtype=float)
+                if k in ("ci_lower", "ci_upper")
+                else np.asarray(v, dtype=object)
+            )
+        )
+    return pd.DataFrame(
+        {
+            k: pd.Series(v, dtype=v.dtype if isinstance(v, np.ndarray) else object)
+            for k, v in data.items()
+        }
+    )
 
 
 def _memberships(w: World) -> pd.DataFrame:
@@ -703,7 +718,9 @@ def build_all(out: Path) -> list[Path]:
         )
     )
     files.append(
-        write_uk_business(uk_business_obs(w, bd), out / "business" / "ukbusinessworkbook2025-demo.xlsx")
+        write_uk_business(
+            uk_business_obs(w, bd), out / "business" / "ukbusinessworkbook2025-demo.xlsx"
+        )
     )
     for edition, name in (
         (2019, "File_10_-_IoD2019_Local_Authority_District_Summaries__lower-tier__-demo.xlsx"),

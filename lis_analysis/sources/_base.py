@@ -533,9 +533,46 @@ MONTHS = (
 # --------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Coded:
+    """A text column given as integer codes into its distinct values (``None`` = missing):
+    how a wide table's labels repeat, built without a Python string per row."""
+
+    codes: np.ndarray
+    uniques: Sequence[Any]
+
+    @classmethod
+    def repeat(cls, values: Sequence[Any], times: int) -> Coded:
+        """Each value repeated ``times`` times (a row label over a block's columns)."""
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+        return cls(np.repeat(codes, times), list(uniques))
+
+    @classmethod
+    def tile(cls, values: Sequence[Any], times: int) -> Coded:
+        """The sequence repeated ``times`` times (a column label down a block's rows)."""
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+        return cls(np.tile(codes, times), list(uniques))
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def series(self) -> pd.Series:
+        """As a pandas ``string`` column (via an Arrow dictionary: no per-row work)."""
+        import pyarrow as pa
+
+        mask = self.codes < 0
+        texts = pa.array(
+            [None if u is None else str(u) for u in self.uniques] or [""], type=pa.large_string()
+        )
+        indices = pa.array(np.where(mask, 0, self.codes).astype(np.int32), mask=mask)
+        arr = pa.DictionaryArray.from_arrays(indices, texts).cast(pa.large_string())
+        return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([arr]))).astype("string")
+
+
 def tidy(**columns: Any) -> pd.DataFrame:
-    """A tidy frame from arrays and scalars (scalars are broadcast). Columns not given
-    are filled with missing values; dtypes are fixed; column order is TIDY_COLUMNS."""
+    """A tidy frame from arrays, :class:`Coded` columns and scalars (scalars are
+    broadcast). Columns not given are filled with missing values; dtypes are fixed;
+    column order is TIDY_COLUMNS."""
     n = None
     for v in columns.values():
         if not np.isscalar(v) and v is not None:
@@ -546,15 +583,27 @@ def tidy(**columns: Any) -> pd.DataFrame:
     data: dict[str, Any] = {}
     for col in TIDY_COLUMNS:
         v = columns.get(col)
+        if col in STRING_COLUMNS and (v is None or isinstance(v, str) or isinstance(v, Coded)):
+            # constants and coded labels: built directly, no Python string per row
+            coded = (
+                v
+                if isinstance(v, Coded)
+                else Coded(np.full(n, -1 if v is None else 0), [v] if v is not None else [])
+            )
+            data[col] = coded.series()
+            continue
         if v is None or (np.isscalar(v) and not isinstance(v, (str, bool)) and pd.isna(v)):
             v = np.full(n, None, dtype=object)
         elif np.isscalar(v):
             v = np.full(n, v, dtype=object)
         # object Series: pandas would otherwise infer a string dtype for every column
         # (slow), only for coerce() to convert it again
-        data[col] = (
-            pd.Series(v, dtype=object) if not isinstance(v, pd.Series) else v.reset_index(drop=True)
-        )
+        if isinstance(v, pd.Series):
+            data[col] = v.reset_index(drop=True)
+        elif isinstance(v, np.ndarray) and v.dtype.kind in "biuf":
+            data[col] = pd.Series(v)
+        else:
+            data[col] = pd.Series(v, dtype=object)
     df = pd.DataFrame(data)
     return coerce(df)
 
@@ -612,15 +661,16 @@ def melt_wide(
     are constants or arrays of length len(codes) (repeated across the years).
     """
     n, m = len(codes), len(years)
-    rep = lambda a: np.repeat(np.asarray(a, dtype=object), m)  # noqa: E731
-    extra = {k: (v if np.isscalar(v) or v is None else rep(v)) for k, v in constants.items()}
+    extra = {
+        k: (v if np.isscalar(v) or v is None else Coded.repeat(v, m)) for k, v in constants.items()
+    }
     return tidy(
-        geography_code=rep(codes),
-        geography_name=rep(names),
+        geography_code=Coded.repeat(codes, m),
+        geography_name=Coded.repeat(names, m),
         row=np.repeat(np.asarray(rows), m),
         col=np.tile(np.asarray(cols), n),
         year=np.tile(np.asarray(years), n),
-        period=np.tile(np.asarray([period_format.format(year=y) for y in years], dtype=object), n),
+        period=Coded.tile([period_format.format(year=y) for y in years], n),
         value=values.reshape(-1),
         status=status.reshape(-1),
         **extra,
