@@ -583,7 +583,7 @@ def tidy(**columns: Any) -> pd.DataFrame:
     data: dict[str, Any] = {}
     for col in TIDY_COLUMNS:
         v = columns.get(col)
-        if col in STRING_COLUMNS and (v is None or isinstance(v, str) or isinstance(v, Coded)):
+        if col in STRING_COLUMNS and (v is None or isinstance(v, (str, Coded))):
             # constants and coded labels: built directly, no Python string per row
             coded = (
                 v
