@@ -91,16 +91,26 @@ class Context:
     _ind: dict = field(default_factory=dict, repr=False)
 
     # ---------------------------------------------------------------- published measures
-    def aggregated(self, ref: Ref, areas: Sequence[Area]) -> pd.DataFrame:
-        """Every industry/breakdown of ``ref``'s measure for the areas (published figure
-        where printed for the exact area, else built from its districts)."""
-        key = (ref.dataset, ref.measure, tuple(a.code for a in areas))
+    def aggregated(
+        self, ref: Ref, areas: Sequence[Area], industries: Sequence[str] | None = None
+    ) -> pd.DataFrame:
+        """Every industry/breakdown of ``ref``'s measure for the areas, or only
+        ``industries`` (published figure where printed for the exact area, else built
+        from its districts)."""
+        key = (
+            ref.dataset,
+            ref.measure,
+            tuple(a.code for a in areas),
+            tuple(industries) if industries is not None else None,
+        )
         if key not in self._agg:
             frames = []
             # An area's own codes win over another area's equivalents.
             pub_codes = {c: a for a in areas for c in self.geo.equivalents(a)}
             pub_codes.update({c: a for a in areas for c in a.codes})
             s = geo_mod.measure_slice(self.obs, ref.dataset, ref.measure)
+            if industries is not None:
+                s = s[s["industry"].isin(list(industries))]
             if s.empty:
                 self._agg[key] = pd.DataFrame()
                 return self._agg[key]
@@ -157,7 +167,12 @@ class Context:
             if todo:
                 try:
                     built = geo_mod.aggregate(
-                        self.obs, todo, ref.dataset, ref.measure, prefer_published=False
+                        self.obs,
+                        todo,
+                        ref.dataset,
+                        ref.measure,
+                        prefer_published=False,
+                        industries=industries,
                     )
                     built = built.rename(columns={"geography_code": "area_code"})
                     frames.append(built)
@@ -197,15 +212,15 @@ class Context:
         for ref in refs:
             if not remaining:
                 break
-            agg = self.aggregated(ref, remaining)
+            ind = ref.industry if industry is None else industry
+            agg = self.aggregated(ref, remaining, industries=[ind])
             if agg.empty:
                 continue
-            ind = ref.industry if industry is None else industry
             sub = agg[(agg["industry"] == ind) & (agg["breakdown"] == ref.breakdown)]
             if sub.empty:
                 continue
             sub = sub[sub["value"].notna() | sub["status"].notna()]
-            got = set(sub.loc[sub["value"].notna(), "area_code"])
+            got = set(sub.loc[sub["value"].notna(), "area_code"].astype(str))
             sub = sub[sub["area_code"].isin(got)]
             if sub.empty:
                 continue
@@ -213,6 +228,12 @@ class Context:
                 value=sub["value"] * ref.scale,
                 ci_lower=sub["ci_lower"] * ref.scale,
                 ci_upper=sub["ci_upper"] * ref.scale,
+            )
+            # plain object columns: concatenating categoricals with different categories
+            # would make pandas infer (slowly) a string dtype for each
+            keep = [c for c in SERIES_COLUMNS if c in sub.columns]
+            sub = sub[keep].astype(
+                {c: object for c in keep if isinstance(sub[c].dtype, pd.CategoricalDtype)}
             )
             out.append(sub)
             remaining = [a for a in remaining if a.code not in got]
@@ -285,7 +306,9 @@ class Context:
 
     def _k_share(self, ind: Indicator, areas: list[Area]) -> pd.DataFrame:
         ref = ind.numerator[0]
-        agg = self.aggregated(ref, areas)
+        agg = self.aggregated(
+            ref, areas, industries=[*ind.industries, ref.industry] if ind.industries else None
+        )
         if agg.empty:
             return _empty()
         if ind.industries:
@@ -409,7 +432,9 @@ class Context:
         if base is None:
             return _empty()
         agg = self.aggregated(
-            ref, [*areas, base] if all(a.code != base.code for a in areas) else areas
+            ref,
+            [*areas, base] if all(a.code != base.code for a in areas) else areas,
+            industries=list(GVA_SECTIONS),
         )
         if agg.empty:
             return _empty()
