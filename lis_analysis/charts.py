@@ -86,7 +86,7 @@ GRID = "#D8D8D8"
 
 #: Width of every chart in CSS pixels (legible in an 800px column) and the PNG density.
 WIDTH_PX = 800
-DPI = 200  # 2 device pixels per CSS pixel: sharp on high-density laptop screens
+DPI = 160  # 1.6 device pixels per CSS pixel: sharp on high-density laptop screens, and a third fewer pixels to encode than 2x
 _INCH_PX = 100  # CSS px per figure inch: figures are sized in inches = px / 100
 
 HOUSE_RC: dict[str, Any] = {
