@@ -1,8 +1,10 @@
 """Every indicator for every district and area (ITL, regions, LSIPs, LEPs, combined
 authorities, England, UK), all years, on the real files. Target (issue 4): ≤ 1 s warm.
 
-"Warm" means the observations are in memory and split by measure (what a JupyterLab
-session or a running pack has); the cold figure includes that first split.
+"Warm" means the observations are in memory, split by measure and indexed (integer codes,
+rows sorted by district: what a JupyterLab session or a running pack has after its first
+computation); each warm run uses a new Context, so no aggregate or indicator is reused.
+The cold figure includes building the split and the indexes.
 """
 
 from __future__ import annotations

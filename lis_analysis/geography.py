@@ -22,6 +22,7 @@ suppressed or missing, the area's value is missing and its status says which dis
 
 from __future__ import annotations
 
+import functools
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -87,7 +88,7 @@ class Area:
     aliases: tuple[str, ...] = ()
     note: str = ""
 
-    @property
+    @functools.cached_property
     def codes(self) -> tuple[str, ...]:
         """This area's code, its aliases and the publishers' equivalent codes."""
         return tuple(
@@ -289,14 +290,19 @@ class Geography:
             for a in self.areas_by_code.values():
                 index.setdefault(frozenset(a.members), []).append(a.code)
             self._by_members = index
+            self._equiv: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
         if area.level in ("uk", "country", "gb", "ew"):
             return ()  # a nation is never "the same" as a set of districts that happens to match
-        same = self._by_members.get(frozenset(area.members), [])
-        return tuple(
-            c
-            for c in same
-            if c not in area.codes and self.areas_by_code[c].level not in ("uk", "country")
-        )
+        key = (area.code, area.members)
+        hit = self._equiv.get(key)
+        if hit is None:
+            same = self._by_members.get(frozenset(area.members), [])
+            hit = self._equiv[key] = tuple(
+                c
+                for c in same
+                if c not in area.codes and self.areas_by_code[c].level not in ("uk", "country")
+            )
+        return hit
 
     def peers(self, area: Area, level: str | None = None) -> list[Area]:
         """Areas of the same kind as ``area`` (LSIP areas for an LEP/LSIP), excluding it."""
@@ -345,7 +351,7 @@ def _measure(dataset: str, measure: str):
     return declared(dataset, measure)
 
 
-_SLICES: dict[int, tuple[weakref.ref, dict[tuple[str, str], pd.DataFrame]]] = {}
+_SLICES: dict[int, tuple[weakref.ref, dict[tuple[str, str], pd.DataFrame], dict]] = {}
 
 
 #: Columns kept as categoricals in measure slices: few distinct values, many rows, and
@@ -373,10 +379,163 @@ def measure_slice(obs: pd.DataFrame, dataset: str, measure: str) -> pd.DataFrame
         def _forget(_r: weakref.ref, k: int = key) -> None:
             _SLICES.pop(k, None)
 
-        _SLICES[key] = (weakref.ref(obs, _forget), pieces)
+        _SLICES[key] = (weakref.ref(obs, _forget), pieces, {})
         hit = _SLICES[key]
     piece = hit[1].get((dataset, measure))
     return piece if piece is not None else obs.iloc[0:0]
+
+
+@dataclass(eq=False)
+class MeasureIndex:
+    """One measure's rows as integer-coded numpy arrays, sorted access by district: what
+    every aggregation needs, built once per measure while the observations live (an index,
+    as a database keeps one; no aggregated value is cached here).
+
+    Text columns are codes into ``*_u`` arrays (object; a missing value has the last
+    code, whose label is ``None``)."""
+
+    slice: pd.DataFrame
+    geo: np.ndarray
+    geo_u: np.ndarray
+    code_index: dict[str, int]
+    order: np.ndarray  # row positions sorted by district code
+    sorted_geo: np.ndarray
+    ind: np.ndarray
+    ind_u: np.ndarray
+    brk: np.ndarray
+    brk_u: np.ndarray
+    per: np.ndarray
+    per_u: np.ndarray
+    status: np.ndarray
+    status_u: np.ndarray
+    release: np.ndarray
+    release_u: np.ndarray
+    file: np.ndarray
+    file_u: np.ndarray
+    year: np.ndarray
+    value: np.ndarray
+    ci_lower: np.ndarray
+    ci_upper: np.ndarray
+    demo: np.ndarray
+    group: np.ndarray  # (industry, breakdown, period) group of each row
+    n_group: int
+    group_first: np.ndarray  # first row of each group
+    denominators: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+    selections: dict[tuple, Selection] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, s: pd.DataFrame) -> MeasureIndex:
+        geo, geo_u = _codes(s["geography_code"])
+        ind, ind_u = _codes(s["industry"])
+        brk, brk_u = _codes(s["breakdown"])
+        per, per_u = _codes(s["period"])
+        grp_raw = (ind * len(brk_u) + brk) * len(per_u) + per
+        grp_idx, grp_inv = np.unique(grp_raw, return_inverse=True)
+        first = np.zeros(len(grp_idx), dtype=np.int64)
+        first[grp_inv[::-1]] = np.arange(len(grp_inv))[::-1]
+        order = np.argsort(geo, kind="stable")
+        status, status_u = _codes(s["status"])
+        release, release_u = _codes(s["release"])
+        file, file_u = _codes(s["source_file"])
+
+        def num(c: str) -> np.ndarray:
+            return s[c].to_numpy(dtype=float, na_value=np.nan)
+
+        return cls(
+            slice=s, geo=geo, geo_u=geo_u,
+            code_index={c: i for i, c in enumerate(geo_u) if c is not None},
+            order=order, sorted_geo=geo[order],
+            ind=ind, ind_u=ind_u, brk=brk, brk_u=brk_u, per=per, per_u=per_u,
+            status=status, status_u=status_u, release=release, release_u=release_u,
+            file=file, file_u=file_u,
+            year=num("year"), value=num("value"), ci_lower=num("ci_lower"), ci_upper=num("ci_upper"),
+            demo=s["demo"].to_numpy(dtype=bool),
+            group=grp_inv.astype(np.int64), n_group=len(grp_idx), group_first=first,
+        )  # fmt: skip
+
+    def __len__(self) -> int:
+        return len(self.geo)
+
+    def industry_mask(
+        self, industries: Sequence[str] | None, breakdowns: Sequence[str] | None = None
+    ) -> np.ndarray | None:
+        """Rows of these industries and breakdowns (None: every row)."""
+        mask = None
+        for wanted, codes, uniques in (
+            (industries, self.ind, self.ind_u),
+            (breakdowns, self.brk, self.brk_u),
+        ):
+            if wanted is None:
+                continue
+            w = set(wanted)
+            ok = np.array([u in w for u in uniques], dtype=bool)[codes]
+            mask = ok if mask is None else mask & ok
+        return mask
+
+    def selection(
+        self, industries: Sequence[str] | None = None, breakdowns: Sequence[str] | None = None
+    ) -> Selection:
+        """The rows of some industries and breakdowns, sorted by district (kept: every
+        area asks for the same few selections, e.g. each measure's total)."""
+        key = (
+            tuple(industries) if industries is not None else None,
+            tuple(breakdowns) if breakdowns is not None else None,
+        )
+        sel = self.selections.get(key)
+        if sel is None:
+            mask = self.industry_mask(industries, breakdowns)
+            order = self.order if mask is None else self.order[mask[self.order]]
+            sel = Selection(
+                mask=mask,
+                order=order,
+                sorted_geo=self.geo[order],
+                per_code=np.bincount(self.geo[order], minlength=len(self.geo_u)),
+            )
+            self.selections[key] = sel
+        return sel
+
+    def rows_of(
+        self, member_idx: list[np.ndarray], sel: Selection | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(position of the area, row) for the selected rows of each area's district codes."""
+        sel = sel or self.selection()
+        return _rows_for_members(sel.order, sel.sorted_geo, member_idx)
+
+
+@dataclass(frozen=True, eq=False)
+class Selection:
+    """Rows of a :class:`MeasureIndex` (mask), sorted by district, and rows per district."""
+
+    mask: np.ndarray | None
+    order: np.ndarray
+    sorted_geo: np.ndarray
+    per_code: np.ndarray
+
+
+def measure_index(obs: pd.DataFrame, dataset: str, measure: str) -> MeasureIndex | None:
+    """The :class:`MeasureIndex` of one measure (None when the store has no rows of it)."""
+    s = measure_slice(obs, dataset, measure)
+    if s.empty:
+        return None
+    indexes = _SLICES[id(obs)][2]
+    ix = indexes.get((dataset, measure))
+    if ix is None:
+        ix = indexes[(dataset, measure)] = MeasureIndex.of(s)
+    return ix
+
+
+def frame(columns: dict[str, Any], order: Sequence[str] | None = None) -> pd.DataFrame:
+    """A DataFrame from numpy columns, text kept as plain object columns (pandas would
+    otherwise convert every object array to its Arrow-backed string type, which cost
+    the indicator engine more than its arithmetic)."""
+    out = {}
+    for c in order or list(columns):
+        v = columns[c]
+        if isinstance(v, np.ndarray) and v.dtype == object:
+            out[c] = pd.Series(v, dtype=object, copy=False)
+        else:
+            out[c] = v
+    return pd.DataFrame(out)
 
 
 def _slice(obs: pd.DataFrame, dataset: str, measure: str) -> pd.DataFrame:
@@ -477,7 +636,11 @@ def aggregate(
                     f"it is {_kind_words(decl)}, and the publisher prints no figure for this exact area"
                 )
         else:
-            out.append(_build(obs, s, todo, decl, dataset))
+            ix = measure_index(obs, dataset, measure)
+            assert ix is not None  # the slice is not empty
+            out.append(
+                frame(_build(obs, ix, todo, decl, dataset, ix.selection(industries)), OUT_COLUMNS)
+            )
     if not out:
         return pd.DataFrame(columns=OUT_COLUMNS)
     res = pd.concat(out, ignore_index=True)
@@ -516,64 +679,66 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     codes, uniques = pd.factorize(
         values.to_numpy(dtype=object, na_value=None), use_na_sentinel=False
     )
-    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+    uniques = np.array([None if u is None or u != u else u for u in uniques], dtype=object)
+    return codes.astype(np.int64), uniques
 
 
 def _rows_for_members(
-    code_idx: np.ndarray, member_idx: list[np.ndarray]
+    order: np.ndarray, sorted_codes: np.ndarray, member_idx: list[np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """For each area (a list of code indices), the positions of the rows of its districts:
-    returns (area position per selected row, row index)."""
-    order = np.argsort(code_idx, kind="stable")
-    sorted_codes = code_idx[order]
-    area_pos, rows = [], []
-    for i, members in enumerate(member_idx):
-        if len(members) == 0:
-            continue
-        lo = np.searchsorted(sorted_codes, members, side="left")
-        hi = np.searchsorted(sorted_codes, members, side="right")
-        counts = hi - lo
-        total = int(counts.sum())
-        if total == 0:
-            continue
-        # concatenate the ranges [lo, hi) without a Python loop over districts
-        starts = np.repeat(lo - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
-        idx = np.arange(total) + starts
-        rows.append(order[idx])
-        area_pos.append(np.full(total, i, dtype=np.int64))
-    if not rows:
+    """For each area (a list of code indices), the positions of the rows of its districts,
+    given the rows sorted by code (``order``, ``sorted_codes``): returns (area position
+    per selected row, row index)."""
+    lens = np.array([len(m) for m in member_idx], dtype=np.int64)
+    if lens.sum() == 0:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    return np.concatenate(area_pos), np.concatenate(rows)
+    members = np.concatenate([np.asarray(m, dtype=np.int64) for m in member_idx])
+    owner = np.repeat(np.arange(len(member_idx), dtype=np.int64), lens)
+    lo = np.searchsorted(sorted_codes, members, side="left")
+    counts = np.searchsorted(sorted_codes, members, side="right") - lo
+    # concatenate the ranges [lo, hi) without a Python loop over districts
+    starts = np.repeat(lo - (np.cumsum(counts) - counts), counts)
+    idx = np.arange(int(counts.sum())) + starts
+    return np.repeat(owner, counts), order[idx]
 
 
 def _build(
-    obs: pd.DataFrame, s: pd.DataFrame, areas: list[Area], decl, dataset: str
-) -> pd.DataFrame:
+    obs: pd.DataFrame,
+    ix: MeasureIndex,
+    areas: list[Area],
+    decl,
+    dataset: str,
+    sel: Selection | None = None,
+) -> dict[str, Any]:
     """Aggregate one measure to many areas with integer keys and numpy sums (a national
-    set of areas means millions of district-rows; pandas merges were the bottleneck)."""
-    code_idx, code_uniques = _codes(s["geography_code"])
-    lookup = {c: i for i, c in enumerate(code_uniques)}
+    set of areas means millions of district-rows; pandas merges were the bottleneck).
+    Returns the OUT_COLUMNS as numpy arrays (text as object arrays)."""
+    lookup = ix.code_index
     member_idx = [
         np.array([lookup[m] for m in a.members if m in lookup], dtype=np.int64) for a in areas
     ]
-    area_pos, rows = _rows_for_members(code_idx, member_idx)
+    area_pos, rows = ix.rows_of(member_idx, sel)
     if len(rows) == 0:
         raise DataNotAvailable(
             f"no district data for {decl.id} ({dataset}) in {', '.join(a.name for a in areas[:3])}"
         )
-    value = s["value"].to_numpy(dtype=float, na_value=np.nan)
     kind = decl.aggregation
+    value = ix.value[rows]
     if kind == "additive":
-        den = np.ones(len(s))
+        den = np.ones(len(rows))
         method_label = "sum of {n} districts"
     else:
         dds, dm = _denominator(obs, decl, dataset)
-        den_s = _slice(obs, dds, dm)
-        if den_s.empty:
-            raise DataNotAvailable(
-                f"{decl.id} is aggregated with {dm} ({dds}) as its base, which is not in the store"
+        if (dds, dm) not in ix.denominators:
+            den_s = _slice(obs, dds, dm)
+            if den_s.empty:
+                raise DataNotAvailable(
+                    f"{decl.id} is aggregated with {dm} ({dds}) as its base, which is not in the store"
+                )
+            ix.denominators[(dds, dm)] = _denominator_values(
+                ix.slice, den_s, same_dataset=(dds == dataset)
             )
-        den = _denominator_values(s, den_s, same_dataset=(dds == dataset))
+        den = ix.denominators[(dds, dm)][rows]
         if kind == "ratio":
             method_label = f"Σ(value × {dm}) / Σ {dm} over {{n}} districts"
         else:
@@ -581,19 +746,21 @@ def _build(
     ok = np.isfinite(value) & np.isfinite(den)
     num = np.where(ok, value * den, 0.0)
     den0 = np.where(ok, den, 0.0)
-    # group = (industry, breakdown, period, year) of the row
-    g_ind, u_ind = _codes(s["industry"])
-    g_brk, u_brk = _codes(s["breakdown"])
-    g_per, u_per = _codes(s["period"])
-    grp_raw = (g_ind * len(u_brk) + g_brk) * len(u_per) + g_per
-    grp_idx, grp_inv = np.unique(grp_raw, return_inverse=True)
-    n_grp = len(grp_idx)
-    key = area_pos * n_grp + grp_inv[rows]
-    uniq_keys, kinv = np.unique(key, return_inverse=True)
+    n_grp = ix.n_group
+    key = area_pos * n_grp + ix.group[rows]
+    n_dense = len(areas) * n_grp
+    if n_dense <= 4 * len(key) + 1_000_000:
+        # dense keys (counting, no sort): the usual case, many rows per (area, group)
+        occupied = np.flatnonzero(np.bincount(key, minlength=n_dense))
+        dense_to_k = np.full(n_dense, -1, dtype=np.int64)
+        dense_to_k[occupied] = np.arange(len(occupied))
+        uniq_keys, kinv = occupied, dense_to_k[key]
+    else:
+        uniq_keys, kinv = np.unique(key, return_inverse=True)
     nk = len(uniq_keys)
-    num_sum = np.bincount(kinv, weights=num[rows], minlength=nk)
-    den_sum = np.bincount(kinv, weights=den0[rows], minlength=nk)
-    present = np.bincount(kinv, weights=ok[rows].astype(float), minlength=nk).astype(int)
+    num_sum = np.bincount(kinv, weights=num, minlength=nk)
+    den_sum = np.bincount(kinv, weights=den0, minlength=nk)
+    present = np.bincount(kinv, weights=ok.astype(float), minlength=nk).astype(int)
     a_of_key = uniq_keys // n_grp
     g_of_key = uniq_keys % n_grp
     n_members = np.array([len(a.members) for a in areas])[a_of_key]
@@ -617,13 +784,11 @@ def _build(
     ci_lo = np.full(nk, np.nan)
     ci_hi = np.full(nk, np.nan)
     if kind == "survey_rate":
-        lo = s["ci_lower"].to_numpy(dtype=float, na_value=np.nan)
-        hi = s["ci_upper"].to_numpy(dtype=float, na_value=np.nan)
-        se = (hi - lo) / (2 * 1.96)
+        se = (ix.ci_upper[rows] - ix.ci_lower[rows]) / (2 * 1.96)
         has_se = np.isfinite(se) & ok
         w2se2 = np.where(has_se, (den0 * np.nan_to_num(se)) ** 2, 0.0)
-        var_num = np.bincount(kinv, weights=w2se2[rows], minlength=nk)
-        n_se = np.bincount(kinv, weights=has_se[rows].astype(float), minlength=nk).astype(int)
+        var_num = np.bincount(kinv, weights=w2se2, minlength=nk)
+        n_se = np.bincount(kinv, weights=has_se.astype(float), minlength=nk).astype(int)
         with np.errstate(invalid="ignore", divide="ignore"):
             sd = np.sqrt(var_num) / den_sum
         full = np.isfinite(val) & (n_se == n_members)
@@ -632,69 +797,49 @@ def _build(
         status[full] = "approximate CI (pooled)"
         status[np.isfinite(val) & ~full] = "no CI (a district has none)"
     # the group's labels, from its first row
-    first_row = np.zeros(n_grp, dtype=np.int64)
-    first_row[grp_inv[::-1]] = np.arange(len(grp_inv))[::-1]
-    fr = first_row[g_of_key]
-    year = s["year"].to_numpy(dtype=float, na_value=np.nan)
+    fr = ix.group_first[g_of_key]
     # the release and files an area's figures come from: per area (cheap and enough to trace)
-    f_idx, f_uni = _codes(s["source_file"])
-    r_idx, r_uni = _codes(s["release"])
-    demo = s["demo"].to_numpy(dtype=bool)
     n_areas = len(areas)
+    n_files = len(ix.file_u)
     area_files = [""] * n_areas
-    pairs = np.unique(area_pos * (len(f_uni) + 1) + f_idx[rows])
-    for p in pairs:
-        a, f = divmod(int(p), len(f_uni) + 1)
-        if f_uni[f]:
-            area_files[a] = f"{area_files[a]}, {f_uni[f]}" if area_files[a] else str(f_uni[f])
+    for p in np.unique(area_pos * n_files + ix.file[rows]):
+        a, f = divmod(int(p), n_files)
+        if ix.file_u[f]:
+            area_files[a] = (
+                f"{area_files[a]}, {ix.file_u[f]}" if area_files[a] else str(ix.file_u[f])
+            )
     first_of_area = np.full(n_areas, -1, dtype=np.int64)
     first_of_area[area_pos[::-1]] = rows[::-1]
     area_release = np.array(
-        [r_uni[r_idx[r]] if r >= 0 else None for r in first_of_area], dtype=object
+        [ix.release_u[ix.release[r]] if r >= 0 else None for r in first_of_area], dtype=object
     )
-    not_demo = np.bincount(area_pos, weights=(~demo[rows]).astype(float), minlength=n_areas)
-    area_demo = not_demo == 0
-    labels = np.array([method_label.format(n=len(a.members)) for a in areas], dtype=object)
+    not_demo = np.bincount(area_pos, weights=(~ix.demo[rows]).astype(float), minlength=n_areas)
 
-    # Categorical columns built from integer codes: no per-row Python strings (a national
-    # set of areas gives a million rows per measure).
-    def cat(values: Sequence[Any] | np.ndarray, idx: np.ndarray) -> pd.Categorical:
-        uniq, inv = np.unique(np.asarray(values, dtype=object).astype(str), return_inverse=True)
-        return pd.Categorical.from_codes(inv[idx], categories=pd.Index(uniq, dtype=object))
+    def per_area(values: Sequence[Any]) -> np.ndarray:
+        return np.asarray(values, dtype=object)[a_of_key]
 
-    def cat_none(values: np.ndarray, idx: np.ndarray) -> pd.Categorical:
-        vals = np.asarray(values, dtype=object)
-        mask = np.array([v is None or v != v for v in vals])
-        filled = np.where(mask, "", vals).astype(str)
-        uniq, inv = np.unique(filled, return_inverse=True)
-        codes = np.where(mask, -1, inv)[idx]
-        return pd.Categorical.from_codes(codes, categories=pd.Index(uniq, dtype=object))
-
-    out = pd.DataFrame(
-        {
-            "geography_code": cat([a.code for a in areas], a_of_key),
-            "geography_name": cat([a.name for a in areas], a_of_key),
-            "geography_level": cat([a.level for a in areas], a_of_key),
-            "dataset": dataset,
-            "measure": decl.id,
-            "industry": cat_none(u_ind, g_ind[fr]),
-            "breakdown": cat_none(u_brk, g_brk[fr]),
-            "period": cat_none(u_per, g_per[fr]),
-            "year": year[fr],
-            "value": val,
-            "unit": decl.unit,
-            "status": status,
-            "ci_lower": ci_lo,
-            "ci_upper": ci_hi,
-            "n_members": n_members,
-            "n_present": present,
-            "method": cat(labels, a_of_key),
-            "release": cat_none(area_release, a_of_key),
-            "source_file": cat(area_files, a_of_key),
-            "demo": area_demo[a_of_key],
-        }
-    )
-    return out.reindex(columns=OUT_COLUMNS)
+    return {
+        "geography_code": per_area([a.code for a in areas]),
+        "geography_name": per_area([a.name for a in areas]),
+        "geography_level": per_area([a.level for a in areas]),
+        "dataset": np.full(nk, dataset, dtype=object),
+        "measure": np.full(nk, decl.id, dtype=object),
+        "industry": ix.ind_u[ix.ind[fr]],
+        "breakdown": ix.brk_u[ix.brk[fr]],
+        "period": ix.per_u[ix.per[fr]],
+        "year": ix.year[fr],
+        "value": val,
+        "unit": np.full(nk, decl.unit, dtype=object),
+        "status": status,
+        "ci_lower": ci_lo,
+        "ci_upper": ci_hi,
+        "n_members": n_members,
+        "n_present": present,
+        "method": per_area([method_label.format(n=len(a.members)) for a in areas]),
+        "release": area_release[a_of_key],
+        "source_file": per_area(area_files),
+        "demo": (not_demo == 0)[a_of_key],
+    }
 
 
 def _denominator_values(s: pd.DataFrame, den: pd.DataFrame, *, same_dataset: bool) -> np.ndarray:

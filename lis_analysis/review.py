@@ -437,7 +437,11 @@ class Review:
         )
         # Trends for indicators that say how well the area does (not for sizes such as hours
         # or population, or for structure and spread measures, whose tables say enough).
-        if trend and not (ind.polarity == "neutral" and ind.id != "gva_total") and ind.kind not in ("spread", "specialisation"):
+        if (
+            trend
+            and not (ind.polarity == "neutral" and ind.id != "gva_total")
+            and ind.kind not in ("spread", "specialisation")
+        ):
             s = self.series(indicator_id)
             own = s[s["area_code"] == self.area.code]
             if own["year"].nunique() >= 3:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .. import geography as geo_mod
-from ..errors import DataNotAvailable, LisError, NotAggregable
+from ..errors import DataNotAvailable, LisError
 from ..geography import ENGLAND, UK, Area, Geography
 from ..industries import GVA_SECTIONS
 from .registry import Indicator, Ref, load_registry
@@ -75,6 +75,13 @@ TABLE_EXTRA = [
 ]
 
 
+#: Columns of an aggregated measure (``Context.aggregated``), besides ``source``.
+AGG_COLUMNS = [
+    "area_code", "industry", "breakdown", "period", "year", "value", "ci_lower", "ci_upper",
+    "status", "method", "release", "demo", "n_members", "n_present", "source_file",
+]  # fmt: skip
+
+
 def _empty() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in SERIES_COLUMNS})
 
@@ -92,115 +99,108 @@ class Context:
 
     # ---------------------------------------------------------------- published measures
     def aggregated(
-        self, ref: Ref, areas: Sequence[Area], industries: Sequence[str] | None = None
+        self,
+        ref: Ref,
+        areas: Sequence[Area],
+        industries: Sequence[str] | None = None,
+        breakdowns: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """Every industry/breakdown of ``ref``'s measure for the areas, or only
-        ``industries`` (published figure where printed for the exact area, else built
-        from its districts)."""
+        ``industries`` and ``breakdowns`` (published figure where printed for the exact
+        area, else built from its districts)."""
         key = (
             ref.dataset,
             ref.measure,
             tuple(a.code for a in areas),
             tuple(industries) if industries is not None else None,
+            tuple(breakdowns) if breakdowns is not None else None,
         )
         if key not in self._agg:
-            frames = []
-            # An area's own codes win over another area's equivalents.
-            pub_codes = {c: a for a in areas for c in self.geo.equivalents(a)}
-            pub_codes.update({c: a for a in areas for c in a.codes})
-            s = geo_mod.measure_slice(self.obs, ref.dataset, ref.measure)
-            if industries is not None:
-                s = s[s["industry"].isin(list(industries))]
-            if s.empty:
-                self._agg[key] = pd.DataFrame()
-                return self._agg[key]
-            pub = s[s["geography_code"].isin(list(pub_codes))]
-            done: set[str] = set()
-            if len(pub):
-                # An area's own code first, then aliases/equivalents: one code per area.
-                # Work on integer codes (a national set of areas means millions of rows).
-                area_index = {a.code: i for i, a in enumerate(areas)}
-                prio = {
-                    c: i for a in areas for i, c in enumerate((*a.codes, *self.geo.equivalents(a)))
-                }
-                gc = pub["geography_code"]
-                if not isinstance(gc.dtype, pd.CategoricalDtype):
-                    gc = gc.astype("category")
-                cats = list(gc.cat.categories)
-                cat_owner = np.array(
-                    [area_index[pub_codes[c].code] if c in pub_codes else -1 for c in cats]
-                )
-                cat_rank = np.array([prio.get(c, 99) for c in cats])
-                codes = gc.cat.codes.to_numpy()
-                owner = cat_owner[codes]
-                rank = cat_rank[codes]
-                best = np.full(len(areas), 99)
-                np.minimum.at(best, owner, rank)
-                keep = rank == best[owner]
-                pub, owner, codes = pub[keep], owner[keep], codes[keep]
-                area_codes = [a.code for a in areas]
-                # the label per (category, owner) pair, then spread to the rows
-                cat_names = np.array(cats, dtype=object)
-                pair = codes.astype(np.int64) * len(areas) + owner
-                upair, inv = np.unique(pair, return_inverse=True)
-                labels = np.array(
-                    [
-                        "published"
-                        if cat_names[p // len(areas)] == area_codes[p % len(areas)]
-                        else f"published for {cat_names[p // len(areas)]} (same districts)"
-                        for p in upair
-                    ],
-                    dtype=object,
-                )
-                method = labels[inv]
-                pub = pub.assign(
-                    area_code=pd.Categorical.from_codes(
-                        owner, categories=pd.Index(area_codes, dtype=object)
-                    ),
-                    method=pd.Categorical(method),
-                    n_members=np.nan,
-                    n_present=np.nan,
-                )
-                frames.append(pub)
-                done = {area_codes[i] for i in np.unique(owner)}
-            todo = [a for a in areas if a.code not in done]
-            if todo:
-                try:
-                    built = geo_mod.aggregate(
-                        self.obs,
-                        todo,
-                        ref.dataset,
-                        ref.measure,
-                        prefer_published=False,
-                        industries=industries,
+            self._agg[key] = self._aggregate(ref, areas, industries, breakdowns)
+        return self._agg[key]
+
+    def _aggregate(
+        self,
+        ref: Ref,
+        areas: Sequence[Area],
+        industries: Sequence[str] | None,
+        breakdowns: Sequence[str] | None,
+    ) -> pd.DataFrame:
+        ix = geo_mod.measure_index(self.obs, ref.dataset, ref.measure)
+        if ix is None:
+            return pd.DataFrame()
+        sel = ix.selection(industries, breakdowns)
+        if not len(sel.order):
+            return pd.DataFrame()
+        present = sel.per_code
+        # The publisher's figure where it prints one: an area's own code first, then its
+        # aliases, then codes of areas made of exactly the same districts.
+        chosen: list[tuple[int, int]] = []  # (area position, code index)
+        labels: list[str] = []
+        todo: list[Area] = []
+        for i, a in enumerate(areas):
+            for c in (*a.codes, *self.geo.equivalents(a)):
+                gi = ix.code_index.get(c)
+                if gi is not None and present[gi]:
+                    chosen.append((i, gi))
+                    labels.append(
+                        "published" if c == a.code else f"published for {c} (same districts)"
                     )
-                    built = built.rename(columns={"geography_code": "area_code"})
-                    frames.append(built)
-                except NotAggregable:
-                    from ..sources import measure as declared
+                    break
+            else:
+                todo.append(a)
+        parts: list[dict] = []
+        if chosen:
+            pos, rows = ix.rows_of([np.array([gi]) for _, gi in chosen], sel)
+            owner = np.array([i for i, _ in chosen])[pos]
+            nan = np.full(len(rows), np.nan)
+            parts.append(
+                {
+                    "area_code": np.array([a.code for a in areas], dtype=object)[owner],
+                    "industry": ix.ind_u[ix.ind[rows]],
+                    "breakdown": ix.brk_u[ix.brk[rows]],
+                    "period": ix.per_u[ix.per[rows]],
+                    "year": ix.year[rows],
+                    "value": ix.value[rows],
+                    "ci_lower": ix.ci_lower[rows],
+                    "ci_upper": ix.ci_upper[rows],
+                    "status": ix.status_u[ix.status[rows]],
+                    "method": np.array(labels, dtype=object)[pos],
+                    "release": ix.release_u[ix.release[rows]],
+                    "demo": ix.demo[rows],
+                    "n_members": nan,
+                    "n_present": nan,
+                    "source_file": ix.file_u[ix.file[rows]],
+                }
+            )
+        if todo:
+            from ..sources import measure as declared
 
-                    decl = declared(ref.dataset, ref.measure)
-                    what = geo_mod._kind_words(decl)
-                    for a in todo:
-                        self.notes.setdefault(
-                            (ref.measure, a.code),
-                            f"{decl.description or ref.measure} is {what}: it cannot be built for {a.name} "
-                            "from its districts, and the publisher prints no figure for this area",
-                        )
+            decl = declared(ref.dataset, ref.measure)
+            if decl.aggregation == "not_aggregable":
+                what = geo_mod._kind_words(decl)
+                for a in todo:
+                    self.notes.setdefault(
+                        (ref.measure, a.code),
+                        f"{decl.description or ref.measure} is {what}: it cannot be built for {a.name} "
+                        "from its districts, and the publisher prints no figure for this area",
+                    )
+            else:
+                try:
+                    built = geo_mod._build(self.obs, ix, todo, decl, ref.dataset, sel)
+                    built["area_code"] = built.pop("geography_code")
+                    parts.append(built)
                 except DataNotAvailable:
-                    from ..sources import measure as declared
-
-                    decl = declared(ref.dataset, ref.measure)
                     for a in todo:
                         self.notes.setdefault(
                             (ref.measure, a.code),
                             f"{decl.description or ref.measure} is not published for {a.name} or for its districts",
                         )
-            out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-            if len(out):
-                out["source"] = ref.dataset
-            self._agg[key] = out
-        return self._agg[key]
+        if not parts:
+            return pd.DataFrame()
+        cols = {c: np.concatenate([p[c] for p in parts]) for c in AGG_COLUMNS}
+        cols["source"] = np.full(len(cols["area_code"]), ref.dataset, dtype=object)
+        return geo_mod.frame(cols)
 
     def measure_series(
         self, refs: Sequence[Ref], areas: Sequence[Area], *, industry: str | None = None
@@ -213,15 +213,12 @@ class Context:
             if not remaining:
                 break
             ind = ref.industry if industry is None else industry
-            agg = self.aggregated(ref, remaining, industries=[ind])
-            if agg.empty:
-                continue
-            sub = agg[(agg["industry"] == ind) & (agg["breakdown"] == ref.breakdown)]
+            sub = self.aggregated(ref, remaining, industries=[ind], breakdowns=[ref.breakdown])
             if sub.empty:
                 continue
             sub = sub[sub["value"].notna() | sub["status"].notna()]
-            got = set(sub.loc[sub["value"].notna(), "area_code"].astype(str))
-            sub = sub[sub["area_code"].isin(got)]
+            got = {str(c) for c in sub.loc[sub["value"].notna(), "area_code"].unique()}
+            sub = sub[sub["area_code"].isin(list(got))]
             if sub.empty:
                 continue
             sub = sub.assign(
@@ -255,7 +252,10 @@ class Context:
                 res = _empty()
             res = res.reindex(columns=SERIES_COLUMNS)
             res["indicator_id"] = ind.id
-            res = res.sort_values(["area_code", "year"], kind="stable").reset_index(drop=True)
+            # by area then year: integer codes sort far faster than the code strings
+            area_rank = pd.factorize(res["area_code"].to_numpy(dtype=object), sort=True)[0]
+            order = np.lexsort((res["year"].to_numpy(dtype=float, na_value=np.nan), area_rank))
+            res = res.take(order).reset_index(drop=True)
             self._ind[key] = res
         return self._ind[key]
 
@@ -306,9 +306,7 @@ class Context:
 
     def _k_share(self, ind: Indicator, areas: list[Area]) -> pd.DataFrame:
         ref = ind.numerator[0]
-        agg = self.aggregated(
-            ref, areas, industries=[*ind.industries, ref.industry] if ind.industries else None
-        )
+        agg = self.aggregated(ref, areas, industries=self._industries_for(ind.industries, ref))
         if agg.empty:
             return _empty()
         if ind.industries:
@@ -321,14 +319,20 @@ class Context:
                 (agg["industry"] == ref.industry) & (agg["breakdown"].isin(["Total", "All"]))
             ]
             need = len(ind.breakdowns)
-        g = part.groupby(["area_code", "year"], observed=True)
-        num = g.agg(value=("value", "sum"), n=("value", "count"), period=("period", "first"),
-                    method=("method", "first"), source=("source", "first"), release=("release", "first"),
-                    demo=("demo", "all")).reset_index()  # fmt: skip
-        num.loc[num["n"] < need, "value"] = np.nan
+        num = _sum_by_area_year(part, need)
         den = total.reindex(columns=SERIES_COLUMNS)
-        res = _divide(num.reindex(columns=SERIES_COLUMNS), den, 100.0, ind)
-        return res
+        return _divide(num, den, 100.0, ind)
+
+    @staticmethod
+    def _industries_for(wanted: Sequence[str], ref: Ref) -> list[str] | None:
+        """Industries to aggregate for a share: every section and the total when the
+        share's industries are sections, so that shares and specialisation (every section)
+        share one aggregation."""
+        if not wanted:
+            return None
+        if set(wanted) <= set(GVA_SECTIONS):
+            return [*GVA_SECTIONS, ref.industry]
+        return [*wanted, ref.industry]
 
     def _k_difference(self, ind: Indicator, areas: list[Area]) -> pd.DataFrame:
         a = self.indicator(ind.of, areas)  # type: ignore[arg-type]
@@ -431,25 +435,93 @@ class Context:
         base = self.section_benchmark(ref)
         if base is None:
             return _empty()
-        agg = self.aggregated(
-            ref,
-            [*areas, base] if all(a.code != base.code for a in areas) else areas,
-            industries=list(GVA_SECTIONS),
-        )
+        industries = self._industries_for(GVA_SECTIONS, ref)
+        agg = self.aggregated(ref, areas, industries=industries)
+        if all(a.code != base.code for a in areas):
+            agg = pd.concat(
+                [agg, self.aggregated(ref, [base], industries=industries)], ignore_index=True
+            )
         if agg.empty:
             return _empty()
         sec = agg[agg["industry"].isin(GVA_SECTIONS) & (agg["breakdown"] == ref.breakdown)]
-        tot = sec.groupby(["area_code", "year"], observed=True)["value"].transform("sum")
-        sec = sec.assign(share=sec["value"] / tot)
-        ukshare = sec[sec["area_code"] == base.code][["year", "industry", "share"]]
-        m = sec.merge(ukshare, on=["year", "industry"], suffixes=("", "_uk"))
-        m["d"] = (m["share"] - m["share_uk"]).abs()
-        g = m.groupby(["area_code", "year"], observed=True)
-        res = g.agg(value=("d", "sum"), n=("d", "count"), period=("period", "first"), source=("source", "first"),
-                    release=("release", "first"), demo=("demo", "all")).reset_index()  # fmt: skip
-        res.loc[res["n"] < len(GVA_SECTIONS), "value"] = np.nan
+        # Shares and |area share - benchmark share| summed by area and year, on integer
+        # codes (18 sections x every area x every year).
+        a_code, a_u = pd.factorize(sec["area_code"].to_numpy(dtype=object))
+        y_code, y_u = pd.factorize(sec["year"].to_numpy(dtype=float))
+        i_code, i_u = pd.factorize(sec["industry"].to_numpy(dtype=object))
+        v = sec["value"].to_numpy(dtype=float)
+        ay = a_code * len(y_u) + y_code
+        n_ay = len(a_u) * len(y_u)
+        tot = np.bincount(ay, weights=np.nan_to_num(v), minlength=n_ay)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = v / tot[ay]
+        base_share = np.full((len(y_u), len(i_u)), np.nan)
+        has_base = np.zeros((len(y_u), len(i_u)), dtype=bool)
+        is_base = np.asarray(a_u == base.code)[a_code]
+        base_share[y_code[is_base], i_code[is_base]] = share[is_base]
+        has_base[y_code[is_base], i_code[is_base]] = True
+        keep = has_base[y_code, i_code]  # (year, section) the benchmark has
+        d = np.abs(share - base_share[y_code, i_code])
+        counted = keep & np.isfinite(d)
+        val = np.bincount(ay[counted], weights=d[counted], minlength=n_ay)
+        n = np.bincount(ay[counted], minlength=n_ay)
+        groups = np.unique(ay[keep])
+        first = np.full(n_ay, -1, dtype=np.int64)
+        rows = np.flatnonzero(keep)
+        first[ay[rows[::-1]]] = rows[::-1]
+        fr = first[groups]
+        not_demo = np.bincount(
+            ay, weights=(~sec["demo"].to_numpy(dtype=bool)).astype(float), minlength=n_ay
+        )
+        res = geo_mod.frame(
+            {
+                "area_code": np.asarray(a_u, dtype=object)[groups // len(y_u)],
+                "year": np.asarray(y_u)[groups % len(y_u)],
+                "value": np.where(n[groups] < len(GVA_SECTIONS), np.nan, val[groups]),
+                "n": n[groups],
+                "period": sec["period"].to_numpy(dtype=object)[fr],
+                "source": sec["source"].to_numpy(dtype=object)[fr],
+                "release": sec["release"].to_numpy(dtype=object)[fr],
+                "demo": not_demo[groups] == 0,
+            }
+        )
         res["method"] = f"Σ |area share − {base.name} share| over 18 sections"
         return res[res["area_code"].isin([a.code for a in areas])]
+
+
+def _sum_by_area_year(part: pd.DataFrame, need: int) -> pd.DataFrame:
+    """Sum of ``value`` by area and year (missing unless all ``need`` parts are present),
+    labels from each group's first row; on integer codes (pandas' groupby on text keys
+    was the slowest step of the share indicators)."""
+    if part.empty:
+        return _empty()
+    a_code, a_u = pd.factorize(part["area_code"].to_numpy(dtype=object))
+    y_code, y_u = pd.factorize(part["year"].to_numpy(dtype=float))
+    key = a_code * len(y_u) + y_code
+    n_key = len(a_u) * len(y_u)
+    v = part["value"].to_numpy(dtype=float)
+    have = np.isfinite(v)
+    total = np.bincount(key[have], weights=v[have], minlength=n_key)
+    n = np.bincount(key[have], minlength=n_key)
+    groups = np.unique(key)
+    first = np.full(n_key, -1, dtype=np.int64)
+    first[key[::-1]] = np.arange(len(key))[::-1]
+    fr = first[groups]
+    not_demo = np.bincount(
+        key, weights=(~part["demo"].to_numpy(dtype=bool)).astype(float), minlength=n_key
+    )
+    cols = {
+        "area_code": np.asarray(a_u, dtype=object)[groups // len(y_u)],
+        "year": np.asarray(y_u)[groups % len(y_u)],
+        "value": np.where(n[groups] < need, np.nan, total[groups]),
+        "ci_lower": np.full(len(groups), np.nan),
+        "ci_upper": np.full(len(groups), np.nan),
+        "status": np.full(len(groups), None, dtype=object),
+        "demo": not_demo[groups] == 0,
+    }
+    for c in ("period", "method", "source", "release"):
+        cols[c] = part[c].to_numpy(dtype=object)[fr]
+    return geo_mod.frame(cols, SERIES_COLUMNS)
 
 
 def _divide(num: pd.DataFrame, den: pd.DataFrame, scale: float, ind: Indicator) -> pd.DataFrame:

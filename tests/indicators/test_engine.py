@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from lis_analysis.errors import ConfigError, LisError
@@ -237,3 +238,25 @@ class TestReal:
             in missing["no_qualifications_share"]
         )
         assert np.isfinite(first.loc["industry_specialisation", "value"])
+
+    def test_an_area_gets_the_same_figures_alone_or_in_a_batch(self, public_store):
+        # ITL1 North West (TLD) is the same districts as the region E12000002, for which
+        # the business demography tables print a figure. Asked for together (as in a
+        # national panel), each must still use that published figure: results must not
+        # depend on which other areas are in the batch.
+        obs, geo = public_store
+        batch = [geo.area("TLD"), geo.area("E12000002"), geo.area("E37000021")]
+        for ind in ["business_birth_rate", "median_pay_residence", "gva_per_hour"]:
+            together = compute(ind, batch, obs=obs, geo=geo)
+            for a in batch:
+                alone = compute(ind, a, obs=obs, geo=geo)
+                mine = together[together["area_code"] == a.code].reset_index(drop=True)
+                pd.testing.assert_frame_equal(
+                    mine[["year", "value", "method"]],
+                    alone[["year", "value", "method"]],
+                    check_dtype=False,  # an empty result has no dtype to agree on
+                )
+        tld = compute("business_birth_rate", batch, obs=obs, geo=geo)
+        assert tld.loc[tld["area_code"] == "TLD", "method"].str.startswith(
+            "published for E12000002"
+        ).all()
