@@ -422,6 +422,8 @@ class MeasureIndex:
     group_first: np.ndarray  # first row of each group
     denominators: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
     selections: dict[tuple, Selection] = field(default_factory=dict)
+    #: areas' district codes as code indices and a sparse membership matrix, by areas
+    memberships: dict[tuple, tuple[list[np.ndarray], Any]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, s: pd.DataFrame) -> MeasureIndex:
@@ -510,6 +512,8 @@ class Selection:
     order: np.ndarray
     sorted_geo: np.ndarray
     per_code: np.ndarray
+    #: which published codes stand for a set of areas (see ``Context._published_codes``)
+    published: dict[tuple, tuple] = field(default_factory=dict)
 
 
 def measure_index(obs: pd.DataFrame, dataset: str, measure: str) -> MeasureIndex | None:
@@ -528,11 +532,17 @@ def frame(columns: dict[str, Any], order: Sequence[str] | None = None) -> pd.Dat
     """A DataFrame from numpy columns, text kept as plain object columns (pandas would
     otherwise convert every object array to its Arrow-backed string type, which cost
     the indicator engine more than its arithmetic)."""
+    names = list(order or columns)
+    n = next(len(v) for v in columns.values() if isinstance(v, np.ndarray))
     out = {}
-    for c in order or list(columns):
+    for c in names:
         v = columns[c]
         if isinstance(v, np.ndarray) and v.dtype == object:
             out[c] = pd.Series(v, dtype=object, copy=False)
+        elif isinstance(v, str):  # one value for every row: a one-category categorical
+            out[c] = pd.Categorical.from_codes(
+                np.zeros(n, dtype=np.int8), categories=pd.Index([v], dtype=object)
+            )
         else:
             out[c] = v
     return pd.DataFrame(out)
@@ -639,7 +649,15 @@ def aggregate(
             ix = measure_index(obs, dataset, measure)
             assert ix is not None  # the slice is not empty
             out.append(
-                frame(_build(obs, ix, todo, decl, dataset, ix.selection(industries)), OUT_COLUMNS)
+                frame(
+                    {
+                        "dataset": dataset,
+                        "measure": decl.id,
+                        "unit": decl.unit,
+                        **_build(obs, ix, todo, decl, dataset, ix.selection(industries)),
+                    },
+                    OUT_COLUMNS,
+                )
             )
     if not out:
         return pd.DataFrame(columns=OUT_COLUMNS)
@@ -710,15 +728,35 @@ def _build(
     dataset: str,
     sel: Selection | None = None,
 ) -> dict[str, Any]:
-    """Aggregate one measure to many areas with integer keys and numpy sums (a national
-    set of areas means millions of district-rows; pandas merges were the bottleneck).
-    Returns the OUT_COLUMNS as numpy arrays (text as object arrays)."""
-    lookup = ix.code_index
-    member_idx = [
-        np.array([lookup[m] for m in a.members if m in lookup], dtype=np.int64) for a in areas
-    ]
-    area_pos, rows = ix.rows_of(member_idx, sel)
-    if len(rows) == 0:
+    """Aggregate one measure to many areas at once.
+
+    The selected rows are laid out as district x group matrices (group: industry,
+    breakdown and period), and each area's sums are a sparse membership matrix times
+    them (areas x districts, one 1 per member): a national set of areas costs a few
+    sparse products instead of gathering millions of district-rows. Returns the
+    OUT_COLUMNS as numpy arrays (text as object arrays)."""
+    from scipy import sparse
+
+    sel = sel or ix.selection()
+    rows = sel.order
+    n_areas, n_codes = len(areas), len(ix.geo_u)
+    member_key = tuple((a.code, a.members) for a in areas)
+    if member_key not in ix.memberships:
+        lookup = ix.code_index
+        idx = [
+            np.array([lookup[m] for m in a.members if m in lookup], dtype=np.int64) for a in areas
+        ]
+        lens = np.array([len(m) for m in idx], dtype=np.int64)
+        cols_m = np.concatenate(idx) if lens.sum() else np.empty(0, dtype=np.int64)
+        ix.memberships[member_key] = (
+            idx,
+            sparse.csr_matrix(
+                (np.ones(len(cols_m)), (np.repeat(np.arange(n_areas), lens), cols_m)),
+                shape=(n_areas, n_codes),
+            ),
+        )
+    member_idx, member = ix.memberships[member_key]
+    if len(rows) == 0 or not (member @ sel.per_code.astype(float)).any():
         raise DataNotAvailable(
             f"no district data for {decl.id} ({dataset}) in {', '.join(a.name for a in areas[:3])}"
         )
@@ -744,25 +782,31 @@ def _build(
         else:
             method_label = f"pooled survey rate weighted by {dm}, {{n}} districts (approximate CI)"
     ok = np.isfinite(value) & np.isfinite(den)
-    num = np.where(ok, value * den, 0.0)
-    den0 = np.where(ok, den, 0.0)
-    n_grp = ix.n_group
-    key = area_pos * n_grp + ix.group[rows]
-    n_dense = len(areas) * n_grp
-    if n_dense <= 4 * len(key) + 1_000_000:
-        # dense keys (counting, no sort): the usual case, many rows per (area, group)
-        occupied = np.flatnonzero(np.bincount(key, minlength=n_dense))
-        dense_to_k = np.full(n_dense, -1, dtype=np.int64)
-        dense_to_k[occupied] = np.arange(len(occupied))
-        uniq_keys, kinv = occupied, dense_to_k[key]
-    else:
-        uniq_keys, kinv = np.unique(key, return_inverse=True)
-    nk = len(uniq_keys)
-    num_sum = np.bincount(kinv, weights=num, minlength=nk)
-    den_sum = np.bincount(kinv, weights=den0, minlength=nk)
-    present = np.bincount(kinv, weights=ok.astype(float), minlength=nk).astype(int)
-    a_of_key = uniq_keys // n_grp
-    g_of_key = uniq_keys % n_grp
+    # the groups the selection has, numbered 0..G-1
+    grp = ix.group[rows]
+    used = np.zeros(ix.n_group, dtype=bool)
+    used[grp] = True
+    g_global = np.flatnonzero(used)
+    g_local = np.cumsum(used) - 1
+    n_g = len(g_global)
+    cell = ix.geo[rows] * n_g + g_local[grp]
+
+    def by_cell(weights: np.ndarray | None = None) -> np.ndarray:
+        """Per (area, group): the sum of ``weights`` (or the count) over its districts."""
+        m = np.bincount(cell, weights=weights, minlength=n_codes * n_g).reshape(n_codes, n_g)
+        return np.asarray(member @ m)
+
+    has_rows = by_cell() > 0
+    num_m = by_cell(np.where(ok, value * den, 0.0))
+    den_m = by_cell(np.where(ok, den, 0.0))
+    ok_m = by_cell(ok.astype(float))
+    keys = np.flatnonzero(has_rows.ravel())
+    a_of_key, gl_of_key = keys // n_g, keys % n_g
+    g_of_key = g_global[gl_of_key]
+    nk = len(keys)
+    num_sum = num_m.ravel()[keys]
+    den_sum = den_m.ravel()[keys]
+    present = np.rint(ok_m.ravel()[keys]).astype(int)
     n_members = np.array([len(a.members) for a in areas])[a_of_key]
     complete = present == n_members
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -770,7 +814,7 @@ def _build(
             val = np.where(complete, num_sum, np.nan)
         else:
             val = np.where(complete & (den_sum > 0), num_sum / den_sum, np.nan)
-    status = np.full(nk, None, dtype=object)
+    status = np.empty(nk, dtype=object)  # None
     incomplete = present < n_members
     if incomplete.any():
         miss = n_members[incomplete] - present[incomplete]
@@ -786,9 +830,8 @@ def _build(
     if kind == "survey_rate":
         se = (ix.ci_upper[rows] - ix.ci_lower[rows]) / (2 * 1.96)
         has_se = np.isfinite(se) & ok
-        w2se2 = np.where(has_se, (den0 * np.nan_to_num(se)) ** 2, 0.0)
-        var_num = np.bincount(kinv, weights=w2se2, minlength=nk)
-        n_se = np.bincount(kinv, weights=has_se.astype(float), minlength=nk).astype(int)
+        var_num = by_cell(np.where(has_se, (den * np.nan_to_num(se)) ** 2, 0.0)).ravel()[keys]
+        n_se = np.rint(by_cell(has_se.astype(float)).ravel()[keys]).astype(int)
         with np.errstate(invalid="ignore", divide="ignore"):
             sd = np.sqrt(var_num) / den_sum
         full = np.isfinite(val) & (n_se == n_members)
@@ -798,22 +841,27 @@ def _build(
         status[np.isfinite(val) & ~full] = "no CI (a district has none)"
     # the group's labels, from its first row
     fr = ix.group_first[g_of_key]
-    # the release and files an area's figures come from: per area (cheap and enough to trace)
-    n_areas = len(areas)
+    # the files, release and demonstrator flag of an area's figures: per area (cheap and
+    # enough to trace): files in code order, the release of its first district's first row
     n_files = len(ix.file_u)
-    area_files = [""] * n_areas
-    for p in np.unique(area_pos * n_files + ix.file[rows]):
-        a, f = divmod(int(p), n_files)
-        if ix.file_u[f]:
-            area_files[a] = (
-                f"{area_files[a]}, {ix.file_u[f]}" if area_files[a] else str(ix.file_u[f])
-            )
-    first_of_area = np.full(n_areas, -1, dtype=np.int64)
-    first_of_area[area_pos[::-1]] = rows[::-1]
-    area_release = np.array(
-        [ix.release_u[ix.release[r]] if r >= 0 else None for r in first_of_area], dtype=object
+    code_file = np.bincount(
+        ix.geo[rows] * n_files + ix.file[rows], minlength=n_codes * n_files
+    ).reshape(n_codes, n_files)
+    area_file = np.asarray(member @ code_file) > 0
+    area_files = [
+        ", ".join(str(ix.file_u[f]) for f in np.flatnonzero(area_file[i]) if ix.file_u[f])
+        for i in range(n_areas)
+    ]
+    first_pos = np.searchsorted(sel.sorted_geo, np.arange(n_codes))
+    area_release = np.empty(n_areas, dtype=object)
+    for i, mi in enumerate(member_idx):
+        with_rows = mi[sel.per_code[mi] > 0]
+        if len(with_rows):
+            area_release[i] = ix.release_u[ix.release[rows[first_pos[with_rows[0]]]]]
+    not_demo = np.asarray(
+        member
+        @ np.bincount(ix.geo[rows], weights=(~ix.demo[rows]).astype(float), minlength=n_codes)
     )
-    not_demo = np.bincount(area_pos, weights=(~ix.demo[rows]).astype(float), minlength=n_areas)
 
     def per_area(values: Sequence[Any]) -> np.ndarray:
         return np.asarray(values, dtype=object)[a_of_key]
@@ -822,14 +870,11 @@ def _build(
         "geography_code": per_area([a.code for a in areas]),
         "geography_name": per_area([a.name for a in areas]),
         "geography_level": per_area([a.level for a in areas]),
-        "dataset": np.full(nk, dataset, dtype=object),
-        "measure": np.full(nk, decl.id, dtype=object),
         "industry": ix.ind_u[ix.ind[fr]],
         "breakdown": ix.brk_u[ix.brk[fr]],
         "period": ix.per_u[ix.per[fr]],
         "year": ix.year[fr],
         "value": val,
-        "unit": np.full(nk, decl.unit, dtype=object),
         "status": status,
         "ci_lower": ci_lo,
         "ci_upper": ci_hi,

@@ -13,9 +13,12 @@ so that each number in a report can be traced to the published rows.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -132,23 +135,7 @@ class Context:
         sel = ix.selection(industries, breakdowns)
         if not len(sel.order):
             return pd.DataFrame()
-        present = sel.per_code
-        # The publisher's figure where it prints one: an area's own code first, then its
-        # aliases, then codes of areas made of exactly the same districts.
-        chosen: list[tuple[int, int]] = []  # (area position, code index)
-        labels: list[str] = []
-        todo: list[Area] = []
-        for i, a in enumerate(areas):
-            for c in (*a.codes, *self.geo.equivalents(a)):
-                gi = ix.code_index.get(c)
-                if gi is not None and present[gi]:
-                    chosen.append((i, gi))
-                    labels.append(
-                        "published" if c == a.code else f"published for {c} (same districts)"
-                    )
-                    break
-            else:
-                todo.append(a)
+        chosen, labels, todo = self._published_codes(ix, sel, areas)
         parts: list[dict] = []
         if chosen:
             pos, rows = ix.rows_of([np.array([gi]) for _, gi in chosen], sel)
@@ -198,16 +185,49 @@ class Context:
                         )
         if not parts:
             return pd.DataFrame()
-        cols = {c: np.concatenate([p[c] for p in parts]) for c in AGG_COLUMNS}
-        cols["source"] = np.full(len(cols["area_code"]), ref.dataset, dtype=object)
+        if len(parts) == 1:
+            cols = {c: parts[0][c] for c in AGG_COLUMNS}
+        else:
+            cols = {c: np.concatenate([p[c] for p in parts]) for c in AGG_COLUMNS}
+        cols["source"] = ref.dataset
         return geo_mod.frame(cols)
+
+    def _published_codes(
+        self, ix: geo_mod.MeasureIndex, sel: geo_mod.Selection, areas: Sequence[Area]
+    ) -> tuple[list[tuple[int, int]], list[str], list[Area]]:
+        """For each area, the code whose published rows stand for it: its own code first,
+        then its aliases, then codes of areas made of exactly the same districts; or none
+        (the area is built from its districts). Returns (area position, code index) pairs,
+        their labels, and the areas to build. Kept with the selection for this geography
+        and set of areas (every Context asks the same question again)."""
+        batch_key = ("batch", id(self.geo), tuple(a.code for a in areas))
+        hit = sel.published.get(batch_key)
+        if hit is not None and hit[0] is self.geo:
+            return hit[1], hit[2], [areas[i] for i in hit[3]]
+        present = sel.per_code
+        chosen: list[tuple[int, int]] = []
+        labels: list[str] = []
+        todo: list[int] = []
+        for i, a in enumerate(areas):
+            for c in (*a.codes, *self.geo.equivalents(a)):
+                gi = ix.code_index.get(c)
+                if gi is not None and present[gi]:
+                    chosen.append((i, gi))
+                    labels.append(
+                        "published" if c == a.code else f"published for {c} (same districts)"
+                    )
+                    break
+            else:
+                todo.append(i)
+        sel.published[batch_key] = (self.geo, chosen, labels, todo)
+        return chosen, labels, [areas[i] for i in todo]
 
     def measure_series(
         self, refs: Sequence[Ref], areas: Sequence[Area], *, industry: str | None = None
     ) -> pd.DataFrame:
         """One value per area and year from the first of ``refs`` that has data for the
         area (published figures preferred within each ref)."""
-        out = []
+        parts: list[dict[str, np.ndarray]] = []
         remaining = list(areas)
         for ref in refs:
             if not remaining:
@@ -216,28 +236,27 @@ class Context:
             sub = self.aggregated(ref, remaining, industries=[ind], breakdowns=[ref.breakdown])
             if sub.empty:
                 continue
-            sub = sub[sub["value"].notna() | sub["status"].notna()]
-            got = {str(c) for c in sub.loc[sub["value"].notna(), "area_code"].unique()}
-            sub = sub[sub["area_code"].isin(list(got))]
-            if sub.empty:
+            value = sub["value"].to_numpy(dtype=float, na_value=np.nan)
+            has_value = np.isfinite(value)
+            area_code = sub["area_code"].to_numpy(dtype=object)
+            codes, uniques = pd.factorize(area_code)
+            # areas with at least one value from this ref take all their rows from it
+            got_u = np.zeros(len(uniques), dtype=bool)
+            got_u[codes[has_value]] = True
+            keep = got_u[codes] & (has_value | sub["status"].notna().to_numpy())
+            if not keep.any():
                 continue
-            sub = sub.assign(
-                value=sub["value"] * ref.scale,
-                ci_lower=sub["ci_lower"] * ref.scale,
-                ci_upper=sub["ci_upper"] * ref.scale,
-            )
-            # plain object columns: concatenating categoricals with different categories
-            # would make pandas infer (slowly) a string dtype for each
-            keep = [c for c in SERIES_COLUMNS if c in sub.columns]
-            sub = sub[keep].astype(
-                {c: object for c in keep if isinstance(sub[c].dtype, pd.CategoricalDtype)}
-            )
-            out.append(sub)
+            cols = {c: sub[c].to_numpy()[keep] for c in SERIES_COLUMNS if c in sub.columns}
+            for c in ("value", "ci_lower", "ci_upper"):
+                cols[c] = cols[c] * ref.scale
+            parts.append(cols)
+            got = set(uniques[got_u])
             remaining = [a for a in remaining if a.code not in got]
-        if not out:
+        if not parts:
             return _empty()
-        res = pd.concat(out, ignore_index=True)
-        return res.reindex(columns=SERIES_COLUMNS)
+        return geo_mod.frame(
+            {c: np.concatenate([p[c] for p in parts]) for c in SERIES_COLUMNS}, SERIES_COLUMNS
+        )
 
     # ---------------------------------------------------------------- indicators
     def indicator(self, ind: Indicator | str, areas: Sequence[Area]) -> pd.DataFrame:
@@ -305,34 +324,27 @@ class Context:
         return _divide(num, den, ind.scale, ind)
 
     def _k_share(self, ind: Indicator, areas: list[Area]) -> pd.DataFrame:
+        # the parts and the total as their own selections of the measure (the total is
+        # the same aggregation as the measure's own indicator, and shared with it)
         ref = ind.numerator[0]
-        agg = self.aggregated(ref, areas, industries=self._industries_for(ind.industries, ref))
-        if agg.empty:
-            return _empty()
         if ind.industries:
-            part = agg[agg["industry"].isin(ind.industries) & (agg["breakdown"] == ref.breakdown)]
-            total = agg[(agg["industry"] == ref.industry) & (agg["breakdown"] == ref.breakdown)]
+            part = self.aggregated(
+                ref, areas, industries=ind.industries, breakdowns=[ref.breakdown]
+            )
+            total = self.aggregated(
+                ref, areas, industries=[ref.industry], breakdowns=[ref.breakdown]
+            )
             need = len(ind.industries)
         else:
-            part = agg[agg["breakdown"].isin(ind.breakdowns) & (agg["industry"] == ref.industry)]
-            total = agg[
-                (agg["industry"] == ref.industry) & (agg["breakdown"].isin(["Total", "All"]))
-            ]
+            part = self.aggregated(ref, areas, industries=[ref.industry], breakdowns=ind.breakdowns)
+            total = self.aggregated(
+                ref, areas, industries=[ref.industry], breakdowns=["Total", "All"]
+            )
             need = len(ind.breakdowns)
+        if part.empty or total.empty:
+            return _empty()
         num = _sum_by_area_year(part, need)
-        den = total.reindex(columns=SERIES_COLUMNS)
-        return _divide(num, den, 100.0, ind)
-
-    @staticmethod
-    def _industries_for(wanted: Sequence[str], ref: Ref) -> list[str] | None:
-        """Industries to aggregate for a share: every section and the total when the
-        share's industries are sections, so that shares and specialisation (every section)
-        share one aggregation."""
-        if not wanted:
-            return None
-        if set(wanted) <= set(GVA_SECTIONS):
-            return [*GVA_SECTIONS, ref.industry]
-        return [*wanted, ref.industry]
+        return _divide(num, total, 100.0, ind)
 
     def _k_difference(self, ind: Indicator, areas: list[Area]) -> pd.DataFrame:
         a = self.indicator(ind.of, areas)  # type: ignore[arg-type]
@@ -435,15 +447,12 @@ class Context:
         base = self.section_benchmark(ref)
         if base is None:
             return _empty()
-        industries = self._industries_for(GVA_SECTIONS, ref)
-        agg = self.aggregated(ref, areas, industries=industries)
+        sel = {"industries": list(GVA_SECTIONS), "breakdowns": [ref.breakdown]}
+        sec = self.aggregated(ref, areas, **sel)
         if all(a.code != base.code for a in areas):
-            agg = pd.concat(
-                [agg, self.aggregated(ref, [base], industries=industries)], ignore_index=True
-            )
-        if agg.empty:
+            sec = pd.concat([sec, self.aggregated(ref, [base], **sel)], ignore_index=True)
+        if sec.empty:
             return _empty()
-        sec = agg[agg["industry"].isin(GVA_SECTIONS) & (agg["breakdown"] == ref.breakdown)]
         # Shares and |area share - benchmark share| summed by area and year, on integer
         # codes (18 sections x every area x every year).
         a_code, a_u = pd.factorize(sec["area_code"].to_numpy(dtype=object))
@@ -524,26 +533,71 @@ def _sum_by_area_year(part: pd.DataFrame, need: int) -> pd.DataFrame:
     return geo_mod.frame(cols, SERIES_COLUMNS)
 
 
+def _text(values: Any) -> np.ndarray:
+    """A writable object array of the values (None for missing)."""
+    return np.array(pd.Series(values).to_numpy(dtype=object, na_value=None), dtype=object)
+
+
+def _join(left: np.ndarray, sep: str, right: np.ndarray) -> np.ndarray:
+    """Element-wise ``left + sep + right`` (``left`` alone where ``right`` is missing),
+    computed once per distinct pair (a few per indicator, over many rows)."""
+    lc, lu = pd.factorize(left, use_na_sentinel=False)
+    rc, ru = pd.factorize(right, use_na_sentinel=False)
+    pair = lc * len(ru) + rc
+    up, inv = np.unique(pair, return_inverse=True)
+    labels = np.array(
+        [
+            lu[p // len(ru)]
+            if pd.isna(ru[p % len(ru)])
+            else f"{lu[p // len(ru)]}{sep}{ru[p % len(ru)]}"
+            for p in up
+        ],
+        dtype=object,
+    )
+    return labels[inv]
+
+
 def _divide(num: pd.DataFrame, den: pd.DataFrame, scale: float, ind: Indicator) -> pd.DataFrame:
     """num / den × scale by area and year; the denominator's nearest year when it is
-    published for fewer years (labelled in ``method``)."""
+    published for fewer years (labelled in ``method``). Matched on integer keys."""
     if num.empty or den.empty:
         return _empty()
-    d = den[["area_code", "year", "value", "source", "release"]].dropna(subset=["value"])
-    m = num.merge(d, on=["area_code", "year"], how="left", suffixes=("", "_den"))
-    m["status"] = m["status"].astype(object)
-    m["method"] = m["method"].astype(object)
-    lacking = m["value_den"].isna()
-    if lacking.any() and len(d):
+    d = den[den["value"].notna()]
+    n_area, d_area = _text(num["area_code"]), _text(d["area_code"])
+    codes = pd.factorize(np.concatenate([n_area, d_area]))[0].astype(np.int64)
+    ny = num["year"].to_numpy(dtype=float, na_value=np.nan)
+    dy = d["year"].to_numpy(dtype=float, na_value=np.nan)
+    nkey = codes[: len(n_area)] * 100_000 + np.nan_to_num(ny, nan=-1).astype(np.int64)
+    dkey = codes[len(n_area) :] * 100_000 + np.nan_to_num(dy, nan=-1).astype(np.int64)
+    ukey, first = np.unique(dkey, return_index=True)  # one denominator per area and year
+    pos = np.searchsorted(ukey, nkey)
+    pos = np.clip(pos, 0, max(len(ukey) - 1, 0))
+    hit = (ukey[pos] == nkey) if len(ukey) else np.zeros(len(nkey), dtype=bool)
+    drow = np.where(hit, first[pos] if len(first) else 0, -1)
+    d_val = d["value"].to_numpy(dtype=float, na_value=np.nan)
+    d_src = _text(d["source"])
+    value_den = np.where(drow >= 0, d_val[drow], np.nan)
+    src_den = np.empty(len(drow), dtype=object)  # None where no denominator
+    src_den[drow >= 0] = d_src[drow[drow >= 0]]
+    method = _text(num["method"])
+    release = _text(num["release"])
+    lacking = np.flatnonzero(drow < 0)
+    if len(lacking) and len(d):
         # the denominator's nearest year, for each area (e.g. a base published for 2020 only)
-        left = m.loc[lacking, ["area_code", "year"]].reset_index()
-        left["area_code"] = left["area_code"].astype(object)
-        left["year"] = left["year"].astype("int64")
-        right = d.rename(
-            columns={"year": "year_den", "value": "nv", "source": "ns", "release": "nr"}
+        left = pd.DataFrame(
+            {
+                "i": lacking,
+                "area_code": pd.Series(n_area[lacking], dtype=object),
+                "year": np.nan_to_num(ny[lacking], nan=-1).astype("int64"),
+            }
         )
-        right["area_code"] = right["area_code"].astype(object)
-        right["year_den"] = right["year_den"].astype("int64")
+        right = pd.DataFrame(
+            {
+                "j": np.arange(len(d)),
+                "area_code": pd.Series(d_area, dtype=object),
+                "year_den": np.nan_to_num(dy, nan=-1).astype("int64"),
+            }
+        )
         near = pd.merge_asof(
             left.sort_values("year"),
             right.sort_values("year_den"),
@@ -551,26 +605,40 @@ def _divide(num: pd.DataFrame, den: pd.DataFrame, scale: float, ind: Indicator) 
             right_on="year_den",
             by="area_code",
             direction="nearest",
-        ).set_index("index")
-        near = near[near["nv"].notna()]
+        ).dropna(subset=["j"])
         if len(near):
-            idx = near.index
-            m.loc[idx, "value_den"] = near["nv"].to_numpy()
-            m.loc[idx, "source_den"] = near["ns"].to_numpy()
-            m.loc[idx, "release_den"] = near["nr"].to_numpy()
-            m.loc[idx, "method"] = (
-                m.loc[idx, "method"].astype(str).to_numpy()
-                + "; base of "
-                + near["year_den"].astype(str).to_numpy()
+            i = near["i"].to_numpy(dtype=np.int64)
+            j = near["j"].to_numpy(dtype=np.int64)
+            value_den[i] = d_val[j]
+            src_den[i] = d_src[j]
+            method[i] = _join(
+                method[i],
+                "; base of ",
+                near["year_den"].astype(int).astype(str).to_numpy(dtype=object),
             )
+    status = _text(num["status"])
     with np.errstate(divide="ignore", invalid="ignore"):
-        ok = m["value_den"] > 0
-        m["value"] = np.where(ok, m["value"] / m["value_den"] * scale, np.nan)
-    m.loc[~ok & m["value_den"].notna(), "status"] = "zero denominator"
-    m["ci_lower"] = np.nan
-    m["ci_upper"] = np.nan
-    m["source"] = m["source"].astype(str) + " / " + m["source_den"].astype(str)
-    return m
+        ok = value_den > 0
+        value = np.where(
+            ok, num["value"].to_numpy(dtype=float, na_value=np.nan) / value_den * scale, np.nan
+        )
+    status[~ok & np.isfinite(value_den)] = "zero denominator"
+    nan = np.full(len(value), np.nan)
+    return geo_mod.frame(
+        {
+            "area_code": n_area,
+            "year": ny,
+            "period": _text(num["period"]),
+            "value": value,
+            "ci_lower": nan,
+            "ci_upper": nan,
+            "status": status,
+            "method": method,
+            "source": _join(_text(num["source"]), " / ", src_den),
+            "release": release,
+            "demo": num["demo"].to_numpy(dtype=bool, na_value=False),
+        }
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -605,9 +673,26 @@ def panel(
     """Many indicators for many areas, all years, in one long frame (see :func:`compute`)."""
     ctx = ctx or Context(obs, geo)
     ids = list(indicators) if indicators is not None else list(ctx.registry)
-    frames = [ctx.indicator(i, list(areas)) for i in ids]
-    out = pd.concat([f for f in frames if len(f)], ignore_index=True) if frames else _empty()
+    with _bulk():
+        frames = [ctx.indicator(i, list(areas)) for i in ids]
+        out = pd.concat([f for f in frames if len(f)], ignore_index=True) if frames else _empty()
     return out
+
+
+@contextlib.contextmanager
+def _bulk() -> Iterator[None]:
+    """Pause Python's cycle collector during a bulk computation: it allocates many
+    short-lived containers (frames, indexes) and no reference cycles worth collecting
+    mid-way, and the collector's passes over the live objects of a loaded store cost
+    about a tenth of a national panel. Reference counting frees memory as usual, and
+    the collector resumes afterwards."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 @dataclass
