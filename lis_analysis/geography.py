@@ -422,8 +422,12 @@ class MeasureIndex:
     group_first: np.ndarray  # first row of each group
     denominators: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
     selections: dict[tuple, Selection] = field(default_factory=dict)
+    #: facts derived from the measure and a geography (e.g. the section benchmark)
+    facts: dict[tuple, Any] = field(default_factory=dict)
     #: areas' district codes as code indices and a sparse membership matrix, by areas
-    memberships: dict[tuple, tuple[list[np.ndarray], Any]] = field(default_factory=dict)
+    memberships: dict[tuple, tuple[list[np.ndarray], Any, np.ndarray, np.ndarray]] = field(
+        default_factory=dict
+    )
 
     @classmethod
     def of(cls, s: pd.DataFrame) -> MeasureIndex:
@@ -748,14 +752,14 @@ def _build(
         ]
         lens = np.array([len(m) for m in idx], dtype=np.int64)
         cols_m = np.concatenate(idx) if lens.sum() else np.empty(0, dtype=np.int64)
+        owner_m = np.repeat(np.arange(n_areas), lens)
         ix.memberships[member_key] = (
             idx,
-            sparse.csr_matrix(
-                (np.ones(len(cols_m)), (np.repeat(np.arange(n_areas), lens), cols_m)),
-                shape=(n_areas, n_codes),
-            ),
+            sparse.csr_matrix((np.ones(len(cols_m)), (owner_m, cols_m)), shape=(n_areas, n_codes)),
+            owner_m,
+            cols_m,
         )
-    member_idx, member = ix.memberships[member_key]
+    member_idx, member, owner_m, cols_m = ix.memberships[member_key]
     if len(rows) == 0 or not (member @ sel.per_code.astype(float)).any():
         raise DataNotAvailable(
             f"no district data for {decl.id} ({dataset}) in {', '.join(a.name for a in areas[:3])}"
@@ -848,22 +852,23 @@ def _build(
         ix.geo[rows] * n_files + ix.file[rows], minlength=n_codes * n_files
     ).reshape(n_codes, n_files)
     area_file = np.asarray(member @ code_file) > 0
-    area_files = [
-        ", ".join(str(ix.file_u[f]) for f in np.flatnonzero(area_file[i]) if ix.file_u[f])
-        for i in range(n_areas)
-    ]
+    patterns, pattern_of = np.unique(area_file, axis=0, return_inverse=True)
+    area_files = np.array(
+        [", ".join(str(ix.file_u[f]) for f in np.flatnonzero(p) if ix.file_u[f]) for p in patterns],
+        dtype=object,
+    )[np.ravel(pattern_of)]
+    # the first member (in the area's order) with rows, and that district's first row
     first_pos = np.searchsorted(sel.sorted_geo, np.arange(n_codes))
+    with_rows = np.flatnonzero(sel.per_code[cols_m] > 0)
+    areas_with, first = np.unique(owner_m[with_rows], return_index=True)
     area_release = np.empty(n_areas, dtype=object)
-    for i, mi in enumerate(member_idx):
-        with_rows = mi[sel.per_code[mi] > 0]
-        if len(with_rows):
-            area_release[i] = ix.release_u[ix.release[rows[first_pos[with_rows[0]]]]]
+    area_release[areas_with] = ix.release_u[ix.release[rows[first_pos[cols_m[with_rows[first]]]]]]
     not_demo = np.asarray(
         member
         @ np.bincount(ix.geo[rows], weights=(~ix.demo[rows]).astype(float), minlength=n_codes)
     )
 
-    def per_area(values: Sequence[Any]) -> np.ndarray:
+    def per_area(values: Sequence[Any] | np.ndarray) -> np.ndarray:
         return np.asarray(values, dtype=object)[a_of_key]
 
     return {
