@@ -78,6 +78,7 @@ import yaml
 from . import __version__
 from .config import PACKAGE_DATA, PACKAGE_DIR, Paths, RunParams
 from .config import paths as default_paths
+from .demo_marker import DEMO_MARKER as _DEMO_MARKER
 from .errors import ConfigError, LisError
 
 log = logging.getLogger(__name__)
@@ -410,7 +411,6 @@ def git_commit(start: Path | None = None) -> str | None:
 # These mirror lis_analysis.store (list_raw_files, is_demo_folder, processed_dir_for),
 # which imports pandas at module level; tests/test_pipeline.py checks that the two agree.
 
-_DEMO_MARKER = "DEMONSTRATOR.txt"
 _IGNORED = {
     "readme.md",
     "readme.txt",
@@ -466,7 +466,9 @@ def _raw_dirs(params: RunParams, p: Paths) -> tuple[Path, ...]:
         return dirs
     if p.raw.is_dir() and raw_files([p.raw]):
         return (p.raw.resolve(),)
-    if not (p.demo_raw / _DEMO_MARKER).exists():
+    from .demo_marker import is_current  # light: no generator import
+
+    if not is_current(p.demo_raw):
         from .workspace import ensure_demo
 
         ensure_demo(p)

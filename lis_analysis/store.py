@@ -39,6 +39,7 @@ from typing import Any
 import pandas as pd
 
 from . import __version__
+from .demo_marker import DEMO_MARKER
 from .errors import InputError, LisError
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,6 @@ log = logging.getLogger(__name__)
 #: Parser code version stamp: a part made by an older parser version is rebuilt.
 PARSER_EPOCH = 2
 #: A raw folder holding this file is demonstrator data; every row from it is marked demo.
-DEMO_MARKER = "DEMONSTRATOR.txt"
 #: Names in a raw folder that are never data.
 IGNORED = {
     "readme.md",

@@ -50,11 +50,13 @@ def _has_data(folder: Path) -> bool:
 
 
 def ensure_demo(p: Paths | None = None) -> Path:
-    """The demonstrator folder, generated on first use (deterministic, a few seconds)."""
-    p = p or paths()
-    if not (p.demo_raw / store.DEMO_MARKER).exists():
-        from .demo import write_demo
+    """The demonstrator folder, generated on first use (deterministic, a few seconds) and
+    rebuilt when it was written by another version of the generator or lost a file."""
+    from .demo import write_demo
+    from .demo_marker import is_current
 
+    p = p or paths()
+    if not is_current(p.demo_raw):
         log.info("writing the demonstrator data to %s", p.demo_raw)
         write_demo(p.demo_raw)
     return p.demo_raw

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 
 import numpy as np
 import pytest
@@ -101,3 +102,29 @@ def test_every_file_says_synthetic(demo_store):
         assert b"SYNTHETIC" in text or (
             json.exists() and b"SYNTHETIC" in json.read_bytes().upper()
         ), p
+
+
+def test_a_stale_or_partial_demonstrator_is_rebuilt(tmp_path, demo_store):
+    # A demonstrator folder left by an older version of the generator, or missing one of
+    # its files, would give a pack built from the wrong (or too little) data.
+    from lis_analysis.config import Paths
+    from lis_analysis.demo import is_current
+    from lis_analysis.store import DEMO_MARKER
+    from lis_analysis.workspace import ensure_demo
+
+    folder, _, _ = demo_store
+    p = Paths.under(tmp_path)
+    shutil.copytree(folder, p.demo_raw)
+    assert is_current(p.demo_raw)
+
+    victim = next(f for f in sorted(p.demo_raw.rglob("*.xlsx")))
+    victim.unlink()
+    assert not is_current(p.demo_raw)
+    ensure_demo(p)
+    assert victim.is_file() and _digest(p.demo_raw) == _digest(folder)
+
+    marker = p.demo_raw / DEMO_MARKER
+    marker.write_text(marker.read_text().replace("generator: ", "generator: 0ld"))
+    assert not is_current(p.demo_raw)
+    ensure_demo(p)
+    assert _digest(p.demo_raw) == _digest(folder)
