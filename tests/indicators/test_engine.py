@@ -257,6 +257,8 @@ class TestReal:
                     check_dtype=False,  # an empty result has no dtype to agree on
                 )
         tld = compute("business_birth_rate", batch, obs=obs, geo=geo)
-        assert tld.loc[tld["area_code"] == "TLD", "method"].str.startswith(
-            "published for E12000002"
-        ).all()
+        assert (
+            tld.loc[tld["area_code"] == "TLD", "method"]
+            .str.startswith("published for E12000002")
+            .all()
+        )
