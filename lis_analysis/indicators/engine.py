@@ -200,7 +200,7 @@ class Context:
         (the area is built from its districts). Returns (area position, code index) pairs,
         their labels, and the areas to build. Kept with the selection for this geography
         and set of areas (every Context asks the same question again)."""
-        batch_key = ("batch", id(self.geo), tuple(a.code for a in areas))
+        batch_key = ("batch", id(self.geo), tuple((a.code, a.members) for a in areas))
         hit = sel.published.get(batch_key)
         if hit is not None and hit[0] is self.geo:
             return hit[1], hit[2], [areas[i] for i in hit[3]]
