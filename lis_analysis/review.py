@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import re
+from calendar import month_abbr, month_name
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -40,20 +41,6 @@ from .workspace import Workspace
 log = logging.getLogger(__name__)
 
 _ISO_YEAR = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:/P1Y)?$")
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 def period_label(period: Any, year: Any = None) -> str:
@@ -67,9 +54,9 @@ def period_label(period: Any, year: Any = None) -> str:
             return (
                 y
                 if (mo, d) == ("01", "01")
-                else f"{_MONTHS[int(mo) - 1][:3]} {y} to {_MONTHS[int(mo) - 2][:3]} {int(y) + 1}"
+                else f"{month_abbr[int(mo)]} {y} to {month_abbr[(int(mo) - 2) % 12 + 1]} {int(y) + 1}"
             )
-        return f"{_MONTHS[int(mo) - 1]} {y}"
+        return f"{month_name[int(mo)]} {y}"
     return p
 
 

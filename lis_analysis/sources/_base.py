@@ -528,6 +528,19 @@ MONTHS = (
 )  # fmt: skip
 
 
+def date_in_text(text: str, lead: str = "") -> str:
+    """'2025-11-20' from the first '20th November 2025' in ``text`` (preceded by the
+    regular expression ``lead`` when given: ``r"published on "``); '' when absent."""
+    m = re.search(
+        lead + r"(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(MONTHS) + r")\s+(\d{4})",
+        text,
+        re.IGNORECASE,
+    )
+    if not m:
+        return ""
+    return f"{m.group(3)}-{MONTHS.index(m.group(2).lower()) + 1:02d}-{int(m.group(1)):02d}"
+
+
 # --------------------------------------------------------------------------------------
 # Building and validating tidy observations
 # --------------------------------------------------------------------------------------

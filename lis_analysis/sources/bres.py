@@ -55,6 +55,7 @@ from ._base import (
     Source,
     check_codes,
     clean_text,
+    date_in_text,
     geography_level,
     parse_block,
     read_csv_rows,
@@ -101,20 +102,6 @@ MEASURES = {
 
 _LABEL_RE = re.compile(r"^(?P<code>\d{1,2}|[A-U]) : (?P<name>.+)$")
 _DOWNLOAD_RE = re.compile(r"from Nomis on (\d{1,2}) (\w+) (\d{4})", re.IGNORECASE)
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
 
 
 def industry_code(label: str) -> str | None:
@@ -230,9 +217,7 @@ class NomisBRES(Source):
                 continue
             m = _DOWNLOAD_RE.search(first)
             if m and len([c for c in cells if c]) == 1:
-                mon = m[2].lower()
-                if mon in _MONTHS:
-                    downloaded = f"{m[3]}-{_MONTHS.index(mon) + 1:02d}-{int(m[1]):02d}"
+                downloaded = date_in_text(first, r"from Nomis on ") or downloaded
                 i += 1
                 continue
             if first.endswith(":") and len([c for c in cells if c]) <= 2:

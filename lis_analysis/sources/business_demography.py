@@ -63,6 +63,7 @@ from ._base import (
     Workbook,
     check_codes,
     clean_text,
+    date_in_text,
     find_row,
     parse_block,
     tidy,
@@ -149,32 +150,11 @@ SHEETS: dict[tuple[int, int], tuple[str, str | None, str]] = {
     (7, 3): ("years", "active_10plus", "10+ employees"),
 }
 _SHEET_RE = re.compile(r"^table\s+(\d+)\.(\d+)([a-z]?)$", re.IGNORECASE)
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
 
 
 def release_from_text(text: str) -> str:
     """'2025-11-20' from 'Date published: 20th November 2025'; '' when absent."""
-    m = re.search(
-        r"date published:?\s*(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})",
-        text,
-        re.IGNORECASE,
-    )
-    if not m:
-        return ""
-    return f"{m.group(3)}-{_MONTHS.index(m.group(2).lower()) + 1:02d}-{int(m.group(1)):02d}"
+    return date_in_text(text, r"date published:?\s*")
 
 
 def data_rows_below(

@@ -58,6 +58,7 @@ from ._base import (
     check_codes,
     clean_text,
     data_rows,
+    date_in_text,
     find_row,
     melt_wide,
     parse_block,
@@ -160,20 +161,6 @@ SIC07_DESCRIPTIONS: dict[str, str] = {
     "T (97-98)": "Activities of households",
 }
 
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
 
 # SIC 2007 sections and the 2-digit divisions they span (for the industry hierarchy).
 _SECTION_DIVISIONS = {
@@ -233,12 +220,7 @@ def _release(book: Workbook) -> str:
     if not book.has("Information"):
         return ""
     text = " ".join(clean_text(c) for row in book.rows("Information") for c in row)
-    m = re.search(
-        r"published on (\d{1,2}) (" + "|".join(_MONTHS) + r") (\d{4})", text, re.IGNORECASE
-    )
-    if not m:
-        return ""
-    return f"{m.group(3)}-{_MONTHS.index(m.group(2).lower()) + 1:02d}-{int(m.group(1)):02d}"
+    return date_in_text(text, r"published on ")
 
 
 _data_rows = data_rows  # shared with the other ONS workbook parsers (see _base)

@@ -46,6 +46,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ._base import (
+    MONTHS,
     Measure,
     Source,
     Workbook,
@@ -68,20 +69,6 @@ PREFIX_LEVELS = {
     "LEP": "lep",
 }
 _COL_RE = re.compile(r"^(LAD|LAU1|ITL1|ITL2|ITL3|RGN|CAUTH|LSIP|LEP)(\d{2})(CD|NM)$", re.IGNORECASE)
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
 
 
 def find_columns(header: Sequence[object]) -> dict[str, dict[str, int | str]]:
@@ -99,10 +86,10 @@ def find_columns(header: Sequence[object]) -> dict[str, dict[str, int | str]]:
 
 def _release(path: Path, year: str | None) -> str:
     """'2025-01' from a name like '..._(January_2025)_Lookup...'; else '20yy' from a column."""
-    found = re.findall(r"(" + "|".join(_MONTHS) + r")[_ ](\d{4})", path.name.lower())
+    found = re.findall(r"(" + "|".join(MONTHS) + r")[_ ](\d{4})", path.name.lower())
     if found:
         month, yyyy = found[-1]
-        return f"{yyyy}-{_MONTHS.index(month) + 1:02d}"
+        return f"{yyyy}-{MONTHS.index(month) + 1:02d}"
     return f"20{year}" if year else ""
 
 

@@ -54,6 +54,7 @@ from ._base import (
     check_codes,
     clean_text,
     data_rows,
+    date_in_text,
     find_row,
     is_geography_code,
     melt_wide,
@@ -95,28 +96,6 @@ AGE_BANDS = {
     "population_16_64": (16, 64),
     "population_65_plus": (65, 90),
 }
-
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-_DATE_RE = re.compile(
-    r"(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})", re.IGNORECASE
-)
-
-
-def _iso(m: re.Match) -> str:
-    return f"{m.group(3)}-{_MONTHS.index(m.group(2).lower()) + 1:02d}-{int(m.group(1)):02d}"
 
 
 _data_rows = data_rows  # shared with the other ONS workbook parsers (see _base)
@@ -268,8 +247,7 @@ class NomisPopulationLAD(Source):
             joined = " ".join(nonblank)
             m = re.search(r"\[from Nomis on ([^\]]+)\]", joined)
             if m and not release:
-                d = _DATE_RE.search(m.group(1))
-                release = _iso(d) if d else ""
+                release = date_in_text(m.group(1))
             if len(row) >= 2 and row[0].endswith(":"):
                 meta[re.sub(r"\s+", " ", row[0][:-1]).strip().lower()] = (row[1], i)
                 i += 1
@@ -393,9 +371,8 @@ class PopulationMYE(Source):
                 m = re.search(r"date published:?\s*(.{0,40})", text, re.IGNORECASE) or re.search(
                     r"originally published[^.]*?(\d{1,2}\s+\w+\s+\d{4})", text, re.IGNORECASE
                 )
-                d = _DATE_RE.search(m.group(1)) if m else None
-                if d:
-                    return _iso(d)
+                if m and date_in_text(m.group(1)):
+                    return date_in_text(m.group(1))
         return ""
 
     def parse(self, path: Path) -> pd.DataFrame:
