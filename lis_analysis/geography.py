@@ -492,7 +492,6 @@ class MeasureIndex:
             mask = self.industry_mask(industries, breakdowns)
             order = self.order if mask is None else self.order[mask[self.order]]
             sel = Selection(
-                mask=mask,
                 order=order,
                 sorted_geo=self.geo[order],
                 per_code=np.bincount(self.geo[order], minlength=len(self.geo_u)),
@@ -510,9 +509,8 @@ class MeasureIndex:
 
 @dataclass(frozen=True, eq=False)
 class Selection:
-    """Rows of a :class:`MeasureIndex` (mask), sorted by district, and rows per district."""
+    """Selected rows of a :class:`MeasureIndex`, sorted by district, and rows per district."""
 
-    mask: np.ndarray | None
     order: np.ndarray
     sorted_geo: np.ndarray
     per_code: np.ndarray

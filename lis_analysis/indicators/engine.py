@@ -138,28 +138,7 @@ class Context:
         chosen, labels, todo = self._published_codes(ix, sel, areas)
         parts: list[dict] = []
         if chosen:
-            pos, rows = ix.rows_of([np.array([gi]) for _, gi in chosen], sel)
-            owner = np.array([i for i, _ in chosen])[pos]
-            nan = np.full(len(rows), np.nan)
-            parts.append(
-                {
-                    "area_code": np.array([a.code for a in areas], dtype=object)[owner],
-                    "industry": ix.ind_u[ix.ind[rows]],
-                    "breakdown": ix.brk_u[ix.brk[rows]],
-                    "period": ix.per_u[ix.per[rows]],
-                    "year": ix.year[rows],
-                    "value": ix.value[rows],
-                    "ci_lower": ix.ci_lower[rows],
-                    "ci_upper": ix.ci_upper[rows],
-                    "status": ix.status_u[ix.status[rows]],
-                    "method": np.array(labels, dtype=object)[pos],
-                    "release": ix.release_u[ix.release[rows]],
-                    "demo": ix.demo[rows],
-                    "n_members": nan,
-                    "n_present": nan,
-                    "source_file": ix.file_u[ix.file[rows]],
-                }
-            )
+            parts.append(_published_rows(ix, sel, areas, chosen, labels))
         if todo:
             from ..sources import measure as declared
 
@@ -285,17 +264,15 @@ class Context:
         nation without those districts, named so (shares barely move for 4 of 296)."""
         from dataclasses import replace as _replace
 
-        sb: dict[str, Area | None] = self.__dict__.setdefault("_sb", {})
-        if "_section_benchmark" in sb:
-            return sb["_section_benchmark"]
         # a fact about the data and the geography: kept with the measure's index
         ix = geo_mod.measure_index(self.obs, ref.dataset, ref.measure)
+        if ix is None:
+            return None
         fact_key = ("section_benchmark", id(self.geo))
-        if ix is not None and fact_key in ix.facts and ix.facts[fact_key][0] is self.geo:
-            sb["_section_benchmark"] = ix.facts[fact_key][1]
-            return sb["_section_benchmark"]
+        if fact_key in ix.facts and ix.facts[fact_key][0] is self.geo:
+            return ix.facts[fact_key][1]
         found = None
-        s = geo_mod.measure_slice(self.obs, ref.dataset, ref.measure)
+        s = ix.slice
         secs = s[s["industry"].isin(GVA_SECTIONS)]
         for code in (UK, ENGLAND):
             if code not in self.geo or secs.empty:
@@ -318,9 +295,7 @@ class Context:
                     members=tuple(m for m in nation.members if m not in drop),
                 )
             break
-        sb["_section_benchmark"] = found
-        if ix is not None:
-            ix.facts[fact_key] = (self.geo, found)
+        ix.facts[fact_key] = (self.geo, found)
         return found
 
     def _k_measure(self, ind: Indicator, areas: list[Area]) -> pd.DataFrame:
@@ -374,20 +349,18 @@ class Context:
         pub = []
         remaining = list(areas)
         for ref in ind.sources:
-            s = geo_mod.measure_slice(self.obs, ref.dataset, ref.measure)
-            if s.empty or not remaining:
+            ix = geo_mod.measure_index(self.obs, ref.dataset, ref.measure)
+            if ix is None or not remaining:
                 continue
-            codes = {c: a.code for a in remaining for c in (*a.codes, *self.geo.equivalents(a))}
-            hit = s[s["geography_code"].isin(codes.keys())]
-            if len(hit):
-                hit = hit.assign(
-                    area_code=hit["geography_code"].map(codes),
-                    method="published index",
-                    source=ref.dataset,
-                )
-                hit = hit.drop_duplicates(["area_code", "year"])
+            sel = ix.selection()
+            chosen, labels, _ = self._published_codes(ix, sel, remaining)
+            if chosen:
+                cols: dict[str, Any] = dict(_published_rows(ix, sel, remaining, chosen, labels))
+                cols["method"] = "published index"
+                cols["source"] = ref.dataset
+                hit = geo_mod.frame(cols).drop_duplicates(["area_code", "year"])
                 pub.append(hit.reindex(columns=SERIES_COLUMNS))
-                got = set(hit["area_code"])
+                got = {remaining[i].code for i, _ in chosen}
                 remaining = [a for a in remaining if a.code not in got]
         if remaining:
             uk = self.geo.area(UK)
@@ -508,6 +481,37 @@ class Context:
         )
         res["method"] = f"Σ |area share − {base.name} share| over 18 sections"
         return res[res["area_code"].isin([a.code for a in areas])]
+
+
+def _published_rows(
+    ix: geo_mod.MeasureIndex,
+    sel: geo_mod.Selection,
+    areas: Sequence[Area],
+    chosen: list[tuple[int, int]],
+    labels: list[str],
+) -> dict[str, np.ndarray]:
+    """The selected rows printed for each chosen (area position, code index), as the
+    AGG_COLUMNS arrays of those areas (see ``Context._published_codes``)."""
+    pos, rows = ix.rows_of([np.array([gi]) for _, gi in chosen], sel)
+    owner = np.array([i for i, _ in chosen])[pos]
+    nan = np.full(len(rows), np.nan)
+    return {
+        "area_code": np.array([a.code for a in areas], dtype=object)[owner],
+        "industry": ix.ind_u[ix.ind[rows]],
+        "breakdown": ix.brk_u[ix.brk[rows]],
+        "period": ix.per_u[ix.per[rows]],
+        "year": ix.year[rows],
+        "value": ix.value[rows],
+        "ci_lower": ix.ci_lower[rows],
+        "ci_upper": ix.ci_upper[rows],
+        "status": ix.status_u[ix.status[rows]],
+        "method": np.array(labels, dtype=object)[pos],
+        "release": ix.release_u[ix.release[rows]],
+        "demo": ix.demo[rows],
+        "n_members": nan,
+        "n_present": nan.copy(),
+        "source_file": ix.file_u[ix.file[rows]],
+    }
 
 
 def _sum_by_area_year(part: pd.DataFrame, need: int) -> pd.DataFrame:

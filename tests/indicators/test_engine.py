@@ -244,18 +244,28 @@ class TestReal:
         # the business demography tables print a figure. Asked for together (as in a
         # national panel), each must still use that published figure: results must not
         # depend on which other areas are in the batch.
+        # Buckinghamshire (E06000060) is also ITL3 TLJ13 and LSIP E69000002: the published
+        # district index must stay the district's own in a batch with the other two.
         obs, geo = public_store
-        batch = [geo.area("TLD"), geo.area("E12000002"), geo.area("E37000021")]
-        for ind in ["business_birth_rate", "median_pay_residence", "gva_per_hour"]:
-            together = compute(ind, batch, obs=obs, geo=geo)
-            for a in batch:
-                alone = compute(ind, a, obs=obs, geo=geo)
-                mine = together[together["area_code"] == a.code].reset_index(drop=True)
-                pd.testing.assert_frame_equal(
-                    mine[["year", "value", "method"]],
-                    alone[["year", "value", "method"]],
-                    check_dtype=False,  # an empty result has no dtype to agree on
-                )
+        batches = {
+            ("business_birth_rate", "median_pay_residence", "gva_per_hour"): [
+                geo.area("TLD"), geo.area("E12000002"), geo.area("E37000021"),
+            ],
+            ("gva_per_hour_index",): [
+                geo.area("E06000060"), geo.area("TLJ13"), geo.area("E69000002"),
+            ],
+        }  # fmt: skip
+        for indicators, batch in batches.items():
+            for ind in indicators:
+                together = compute(ind, batch, obs=obs, geo=geo)
+                for a in batch:
+                    alone = compute(ind, a, obs=obs, geo=geo)
+                    mine = together[together["area_code"] == a.code].reset_index(drop=True)
+                    pd.testing.assert_frame_equal(
+                        mine[["year", "value", "method", "source"]],
+                        alone[["year", "value", "method", "source"]],
+                        check_dtype=False,  # an empty result has no dtype to agree on
+                    )
         tld = compute("business_birth_rate", batch, obs=obs, geo=geo)
         assert (
             tld.loc[tld["area_code"] == "TLD", "method"]
