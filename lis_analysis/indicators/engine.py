@@ -579,6 +579,8 @@ def _divide(num: pd.DataFrame, den: pd.DataFrame, scale: float, ind: Indicator) 
     if num.empty or den.empty:
         return _empty()
     d = den[den["value"].notna()]
+    if d.empty:
+        return _empty()
     n_area, d_area = _text(num["area_code"]), _text(d["area_code"])
     codes = pd.factorize(np.concatenate([n_area, d_area]))[0].astype(np.int64)
     ny = num["year"].to_numpy(dtype=float, na_value=np.nan)
