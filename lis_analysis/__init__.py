@@ -38,7 +38,7 @@ _LAZY_MODULES = {
     "industries",
 }
 _LAZY_ATTRS = {
-    "load": ("workspace", "load"),
+    "load": ("session", "load"),
     "workspace": ("workspace", "workspace"),
     "area": ("session", "area"),
     "areas": ("session", "areas"),

@@ -114,6 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["table", "csv", "json"],
         help="output format (default: a table on screen; csv when --out ends in .csv, json for .json)",
     )
+    p.add_argument(
+        "--years",
+        metavar="FROM-TO|all",
+        help="every year from FROM to TO (e.g. 2015-2022), or 'all': the series behind each "
+        "trend, in the same long table (default: each indicator's latest year)",
+    )
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of the screen")
 
     p = sub.add_parser(

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from .config import load_params, paths
+from .config import load_params, parse_years, paths
 from .errors import LisError
 
 
@@ -88,6 +88,7 @@ def cmd_areas(args: argparse.Namespace) -> int:
 def cmd_indicators(args: argparse.Namespace) -> int:
     """The indicator table for an area (DESIGN.md columns); why any indicator is missing."""
     params = _params(args)  # validated before any data is read
+    years = parse_years(args.years) if getattr(args, "years", None) else None
     import pandas as pd
 
     from . import session
@@ -102,10 +103,11 @@ def cmd_indicators(args: argparse.Namespace) -> int:
         obs=ws.observations(),
         geo=geo,
         benchmarks=params.benchmarks,
-        year=params.end_year,
-        start_year=params.start_year if params.end_year else None,
+        year=years[1] if years else params.end_year,
+        start_year=years[0] if years else (params.start_year if params.end_year else None),
         neighbours_k=params.neighbours,
         characteristics=params.neighbour_characteristics or None,
+        series=years is not None,
     )
     missing = tab.attrs.get("missing", {})
     if tab.empty:

@@ -233,6 +233,31 @@ class RunParams:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in out.items()}
 
 
+def parse_years(text: str) -> tuple[int | None, int | None]:
+    """``--years`` of ``lis indicators``: ``2015-2022``, ``2019`` (that year alone) or
+    ``all``. Returns (first year, last year), ``None`` for an open bound.
+
+    >>> parse_years("2015-2022"), parse_years("2019"), parse_years("all")
+    ((2015, 2022), (2019, 2019), (None, None))
+    """
+    t = str(text).strip().lower()
+    if t == "all":
+        return None, None
+    m = re.fullmatch(r"(\d{4})(?:\s*-\s*(\d{4}))?", t)
+    if not m:
+        raise ConfigError(
+            f"--years {text!r}: give FROM-TO (e.g. 2015-2022), one year (e.g. 2022) or 'all'"
+        )
+    first = int(m.group(1))
+    last = int(m.group(2) or m.group(1))
+    for y in (first, last):
+        if not 1990 <= y <= 2100:
+            raise ConfigError(f"--years {text!r}: {y} is not a year between 1990 and 2100")
+    if first > last:
+        raise ConfigError(f"--years {text!r}: the first year {first} is after the last {last}")
+    return first, last
+
+
 _FIELDS = {f.name: f for f in dataclasses.fields(RunParams)}
 
 

@@ -1,8 +1,7 @@
 """Which raw folders a command or notebook uses, and the store that holds them.
 
 With no ``--raw``, commands use ``data/raw`` and, where that holds no data file, the
-demonstrator data (written to ``data/demo`` on first use). :func:`load` is what notebooks
-and economists call: it ingests what changed and returns the tidy observations.
+demonstrator data (written to ``data/demo`` on first use). :func:`lis_analysis.session.load` (``lis.load``) is what notebooks and economists call.
 """
 
 from __future__ import annotations
@@ -79,24 +78,3 @@ def workspace(
     demo = all(store.is_demo_folder(d) for d in dirs)
     processed = store.processed_dir_for(dirs, p.processed, p.raw)
     return Workspace(raw_dirs=dirs, processed=processed, demo=demo, paths=p)
-
-
-def load(
-    raw: Sequence[str | Path] | str | Path | None = None, *, quiet: bool = True
-) -> pd.DataFrame:
-    """The tidy observations for ``raw`` folders, ingesting whatever changed first.
-
-    Parameters
-    ----------
-    raw : folders of published files; default ``data/raw``, or the demonstrator when empty
-
-    Returns
-    -------
-    pandas.DataFrame
-        one row per published number (columns in ``lis_analysis.sources.TIDY_COLUMNS``).
-    """
-    ws = workspace(raw)
-    report = ws.ingest()
-    if not quiet:
-        print(report.table())
-    return ws.observations()

@@ -362,7 +362,7 @@ class Context:
                 pub.append(hit.reindex(columns=SERIES_COLUMNS))
                 got = {remaining[i].code for i, _ in chosen}
                 remaining = [a for a in remaining if a.code not in got]
-        if remaining:
+        if remaining and UK in self.geo:
             uk = self.geo.area(UK)
             base = self.indicator(ind.of, [*remaining, uk])  # type: ignore[arg-type]
             ukv = base[base["area_code"] == UK].set_index("year")["value"]
@@ -804,6 +804,7 @@ def table(
     neighbours_k: int = 5,
     characteristics: Sequence[str] | None = None,
     ctx: Context | None = None,
+    series: bool = False,
 ) -> pd.DataFrame:
     """The indicator table for ``area`` against its benchmarks (DESIGN.md columns).
 
@@ -812,12 +813,13 @@ def table(
     whether the difference is statistically significant (where intervals exist; None
     otherwise), and the area's rank among its peers (1 = best by polarity).
 
+    With ``series=True`` every year from ``start_year`` to ``year`` (each bound optional)
+    gets its rows, in the same long table: the series behind a trend, each year against
+    the benchmarks' values for that year.
+
     Indicators the area has no value for are left out; ``table.attrs["missing"]`` says
     why for each (not aggregable, not published at this geography, no data).
     """
-    from ..methods import significance_of_difference
-    from ..methods.uncertainty import se_from_ci
-
     ctx = ctx or Context(obs, geo)
     reg = ctx.registry
     ids = list(indicators) if indicators is not None else list(reg)
@@ -856,100 +858,10 @@ def table(
             why = _why_missing(ctx, ind, area)
             missing[iid] = why
             continue
-        cur = own.sort_values("year").iloc[-1]
-        y = int(cur["year"])
-        same = vals[(vals["year"] == y) & vals["value"].notna()].set_index("area_code")
-        peer_codes = [p.code for p in bm.peers]
-        peer_vals = same["value"].reindex([area.code, *peer_codes]).dropna()
-        sign = {"higher": 1, "lower": -1}.get(ind.polarity, 1)
-        rank = (
-            int((sign * peer_vals).rank(ascending=False, method="min").get(area.code))
-            if area.code in peer_vals
-            else None
-        )
-        n_peers = int(len(peer_vals) - 1) if area.code in peer_vals else 0
-        comparators: list[tuple[str, str, str, float, float, float, str]] = []
-        for kind, b in bm.fixed:
-            if b.code in same.index:
-                r = same.loc[b.code]
-                comparators.append(
-                    (
-                        kind,
-                        b.code,
-                        b.name,
-                        float(r["value"]),
-                        r["ci_lower"],
-                        r["ci_upper"],
-                        str(r["method"]),
-                    )
-                )
-        if len(peer_vals) > 1:
-            pv = peer_vals.drop(area.code, errors="ignore")
-            comparators.append(
-                (
-                    "peers",
-                    "peers",
-                    f"median of {len(pv)} peer areas",
-                    float(pv.median()),
-                    np.nan,
-                    np.nan,
-                    "median of peers",
-                )
-            )
-        if bm.neighbours:
-            nv = same["value"].reindex([n.code for n in bm.neighbours]).dropna()
-            if len(nv):
-                comparators.append(
-                    (
-                        "neighbours",
-                        "neighbours",
-                        f"median of {len(nv)} statistical neighbours",
-                        float(nv.median()),
-                        np.nan,
-                        np.nan,
-                        "median of neighbours",
-                    )
-                )
-        if not comparators:
-            comparators.append(("none", "", "", np.nan, np.nan, np.nan, ""))
-        se = se_from_ci(cur["ci_lower"], cur["ci_upper"]) if pd.notna(cur["ci_lower"]) else np.nan
-        for kind, bcode, bname, bval, blo, bhi, _bmethod in comparators:
-            bse = se_from_ci(blo, bhi) if pd.notna(blo) and pd.notna(bhi) else np.nan
-            sig = None
-            if pd.notna(se) and pd.notna(bval):
-                sig = significance_of_difference(
-                    float(cur["value"]), float(se), bval, float(bse) if pd.notna(bse) else 0.0
-                ).significant
-            rows.append(
-                {
-                    "area_code": area.code,
-                    "area_name": area.name,
-                    "indicator_id": ind.id,
-                    "foundation": ind.foundation,
-                    "period": str(cur["period"]),
-                    "value": float(cur["value"]),
-                    "unit": ind.unit,
-                    "ci_lower": cur["ci_lower"],
-                    "ci_upper": cur["ci_upper"],
-                    "benchmark_code": bcode,
-                    "benchmark_value": bval,
-                    "index": 100 * cur["value"] / bval if pd.notna(bval) and bval > 0 else np.nan,
-                    "gap": cur["value"] - bval if pd.notna(bval) else np.nan,
-                    "significant": sig,
-                    "rank": rank,
-                    "n_peers": n_peers,
-                    "polarity": ind.polarity,
-                    "source": str(cur["source"]),
-                    "indicator_name": ind.name,
-                    "benchmark_name": bname,
-                    "benchmark_kind": kind,
-                    "year": y,
-                    "method": str(cur["method"]),
-                    "status": None if pd.isna(cur["status"]) else str(cur["status"]),
-                    "release": None if pd.isna(cur["release"]) else str(cur["release"]),
-                    "demo": bool(cur["demo"]) if pd.notna(cur["demo"]) else False,
-                }
-            )
+        own = own.sort_values("year")
+        current = [r for _, r in own.iterrows()] if series else [own.iloc[-1]]
+        for cur in current:
+            rows.extend(_table_rows(ind, area, bm, vals, cur))
     out = pd.DataFrame(rows, columns=TABLE_COLUMNS + TABLE_EXTRA)
     out["significant"] = out["significant"].astype("boolean")
     out["rank"] = out["rank"].astype("Int64")
@@ -957,6 +869,111 @@ def table(
     out.attrs["neighbours"] = None if neigh is None else neigh.table
     out.attrs["peers"] = [p.code for p in bm.peers]
     return out
+
+
+def _table_rows(
+    ind: Indicator, area: Area, bm: Benchmarks, vals: pd.DataFrame, cur: pd.Series
+) -> list[dict[str, Any]]:
+    """The table rows of one indicator in one year (``cur``: the area's value that year)
+    against each benchmark's value for the same year."""
+    from ..methods import significance_of_difference
+    from ..methods.uncertainty import se_from_ci
+
+    rows: list[dict[str, Any]] = []
+    y = int(cur["year"])
+    same = vals[(vals["year"] == y) & vals["value"].notna()].set_index("area_code")
+    peer_codes = [p.code for p in bm.peers]
+    peer_vals = same["value"].reindex([area.code, *peer_codes]).dropna()
+    sign = {"higher": 1, "lower": -1}.get(ind.polarity, 1)
+    rank = (
+        int((sign * peer_vals).rank(ascending=False, method="min").get(area.code))
+        if area.code in peer_vals
+        else None
+    )
+    n_peers = int(len(peer_vals) - 1) if area.code in peer_vals else 0
+    comparators: list[tuple[str, str, str, float, float, float, str]] = []
+    for kind, b in bm.fixed:
+        if b.code in same.index:
+            r = same.loc[b.code]
+            comparators.append(
+                (
+                    kind,
+                    b.code,
+                    b.name,
+                    float(r["value"]),
+                    r["ci_lower"],
+                    r["ci_upper"],
+                    str(r["method"]),
+                )
+            )
+    if len(peer_vals) > 1:
+        pv = peer_vals.drop(area.code, errors="ignore")
+        comparators.append(
+            (
+                "peers",
+                "peers",
+                f"median of {len(pv)} peer areas",
+                float(pv.median()),
+                np.nan,
+                np.nan,
+                "median of peers",
+            )
+        )
+    if bm.neighbours:
+        nv = same["value"].reindex([n.code for n in bm.neighbours]).dropna()
+        if len(nv):
+            comparators.append(
+                (
+                    "neighbours",
+                    "neighbours",
+                    f"median of {len(nv)} statistical neighbours",
+                    float(nv.median()),
+                    np.nan,
+                    np.nan,
+                    "median of neighbours",
+                )
+            )
+    if not comparators:
+        comparators.append(("none", "", "", np.nan, np.nan, np.nan, ""))
+    se = se_from_ci(cur["ci_lower"], cur["ci_upper"]) if pd.notna(cur["ci_lower"]) else np.nan
+    for kind, bcode, bname, bval, blo, bhi, _bmethod in comparators:
+        bse = se_from_ci(blo, bhi) if pd.notna(blo) and pd.notna(bhi) else np.nan
+        sig = None
+        if pd.notna(se) and pd.notna(bval):
+            sig = significance_of_difference(
+                float(cur["value"]), float(se), bval, float(bse) if pd.notna(bse) else 0.0
+            ).significant
+        rows.append(
+            {
+                "area_code": area.code,
+                "area_name": area.name,
+                "indicator_id": ind.id,
+                "foundation": ind.foundation,
+                "period": str(cur["period"]),
+                "value": float(cur["value"]),
+                "unit": ind.unit,
+                "ci_lower": cur["ci_lower"],
+                "ci_upper": cur["ci_upper"],
+                "benchmark_code": bcode,
+                "benchmark_value": bval,
+                "index": 100 * cur["value"] / bval if pd.notna(bval) and bval > 0 else np.nan,
+                "gap": cur["value"] - bval if pd.notna(bval) else np.nan,
+                "significant": sig,
+                "rank": rank,
+                "n_peers": n_peers,
+                "polarity": ind.polarity,
+                "source": str(cur["source"]),
+                "indicator_name": ind.name,
+                "benchmark_name": bname,
+                "benchmark_kind": kind,
+                "year": y,
+                "method": str(cur["method"]),
+                "status": None if pd.isna(cur["status"]) else str(cur["status"]),
+                "release": None if pd.isna(cur["release"]) else str(cur["release"]),
+                "demo": bool(cur["demo"]) if pd.notna(cur["demo"]) else False,
+            }
+        )
+    return rows
 
 
 def _why_missing(ctx: Context, ind: Indicator, area: Area) -> str:
@@ -977,9 +994,30 @@ def _why_missing(ctx: Context, ind: Indicator, area: Area) -> str:
                 return f"{ind.name}: {last['status']} in {last['period']} (a figure is never built from part of an area)"
     if ind.kind == "spread" and len(area.members) < 2:
         return f"{ind.name}: {area.name} is a single district, so there is no spread"
-    have = [r.dataset for r in refs if len(geo_mod.measure_slice(ctx.obs, r.dataset, r.measure))]
-    if not have and refs:
-        return f"{ind.name}: no data loaded from {', '.join(sorted({r.dataset for r in refs}))}"
+    absent = []
+    for role, group in (
+        ("", ind.sources),
+        ("its numerator: ", ind.numerator),
+        ("its denominator: ", ind.denominator),
+    ):
+        if group and not any(
+            len(geo_mod.measure_slice(ctx.obs, r.dataset, r.measure)) for r in group
+        ):
+            absent.append(role + ", ".join(sorted({r.dataset for r in group})))
+    if absent:
+        return f"{ind.name}: no data loaded for {'; '.join(absent)}"
+    # built from other indicators: say which one has no value, and why
+    for dep in (ind.of, ind.minus):
+        if dep and dep in ctx.registry:
+            got = ctx.indicator(dep, [area])
+            if not got["value"].notna().any():
+                return f"{ind.name}: needs {_why_missing(ctx, ctx.registry[dep], area)}"
+    if ind.kind == "growth":
+        return (
+            f"{ind.name}: {area.name} has no pair of years {ind.years} apart with a value in both"
+        )
+    if ind.kind == "spread":
+        return f"{ind.name}: not every district of {area.name} has a value in the same year"
     return (
         f"{ind.name}: no value for {area.name} ({ind.aggregation or 'not published for this area'})"
     )
