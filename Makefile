@@ -7,6 +7,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The real published files (read there, never copied) and where their pack is checked.
+SHARED_PUBLIC := ../shared/data/public
+REAL_REPORTS := .cache/reports-real
 # Keep matplotlib, IPython and Jupyter state inside the project (no font-cache rebuilds
 # in the user's home, no stray kernels).
 export MPLCONFIGDIR := $(CURDIR)/.cache/matplotlib
@@ -40,9 +43,14 @@ test: $(STAMP) ## run every test, notebooks and the browser check included
 test-fast: $(STAMP) ## the quick tests only (no notebooks, no browser)
 	$(BIN)/python -m pytest -m "not slow and not browser" -q
 
-test-browser: $(STAMP) ## build the demonstrator pack, then open every page in headless Chromium with axe-core (installs both if missing)
+test-browser: $(STAMP) ## build the demonstrator pack and the pack on ../shared's published files, then open every page in headless Chromium with axe-core (installs both if missing)
 	$(BIN)/lis run
 	$(BIN)/python -m lis_analysis.browser_check reports
+	@if [ -d $(SHARED_PUBLIC) ]; then \
+	  $(BIN)/lis run --raw $(SHARED_PUBLIC) --reports $(REAL_REPORTS) && \
+	  $(BIN)/python -m lis_analysis.browser_check $(REAL_REPORTS); \
+	elif [ -n "$$CI" ]; then echo "test-browser: $(SHARED_PUBLIC) is missing (CI needs ../shared beside the clone)" >&2; exit 1; \
+	else echo "test-browser: $(SHARED_PUBLIC) not found; the real pack is not checked"; fi
 	$(BIN)/python -m pytest -m browser -q
 
 lab: $(STAMP) ## JupyterLab with a kernel that imports the package
