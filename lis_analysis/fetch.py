@@ -5,7 +5,12 @@ page, URL, the raw sub-folder and, for zip archives, the members to keep. For ea
 :func:`fetch`
 
 1. requests the URL (standard library ``urllib`` only; Nomis API results larger than one
-   page are followed with ``recordOffset=``);
+   page are followed with ``recordOffset=``). An entry with ``discover`` first looks on its
+   landing page for the newest edition's link (ONS renames many files every release); one
+   with ``item_from`` first reads the ONS Open Geography Portal item id from the lookup's
+   ArcGIS feature service. A server that answers HTTP 202 ("Accepted": the geography
+   portal while it builds the file) is asked again with exponential back-off
+   (:data:`PROCESSING_BACKOFF`); its "Processing" body is never saved;
 2. names the file ``<publisher's file stem>_<release>.<ext>``, where the release is the
    date of the HTTP ``Last-Modified`` header, or the download date when there is none;
    when that name already exists the download stops there ("already have");
@@ -19,8 +24,8 @@ page, URL, the raw sub-folder and, for zip archives, the members to keep. For ea
 
 Without a network (connection refused, DNS failure or timeout on the first request) it
 raises :class:`~lis_analysis.errors.NetworkError` naming the host (exit code 2). HTTP
-errors and rejected files are collected per entry; :attr:`FetchReport.failed` is true when
-any entry failed (exit code 1).
+errors, a file still being prepared after the last attempt, and rejected files are
+collected per entry; :attr:`FetchReport.failed` is true when any entry failed (exit code 1).
 """
 
 from __future__ import annotations
@@ -28,12 +33,14 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import logging
 import os
 import re
 import shutil
 import sys
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -80,11 +87,38 @@ _FIELDS = {
     "companion",
     "pages",
     "discover",
+    "item_from",
     "manual",
     "url_seen",
     "note",
 }
 _CHUNK = 1 << 16
+#: ArcGIS portal item ids: 32 lower-case hex digits.
+_ITEM_RE = re.compile(r"^[0-9a-f]{32}$")
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """How long to keep asking a server that answers HTTP 202 ("Accepted", body
+    ``{"status": "Processing", ...}``): the ONS Open Geography Portal (ArcGIS Hub) does so
+    while it builds a CSV, then answers 200 with the file. ``attempts`` requests in all;
+    after the n-th 202 fetch waits ``first * 2**(n-1)`` seconds, at most ``cap``."""
+
+    attempts: int = 8
+    first: float = 2.0
+    cap: float = 60.0
+
+    def __post_init__(self) -> None:
+        if self.attempts < 1 or self.first < 0 or self.cap < 0:
+            raise ConfigError(f"back-off needs attempts >= 1 and delays >= 0, not {self}")
+
+    def waits(self) -> list[float]:
+        """The pauses between the requests (one fewer than ``attempts``)."""
+        return [min(self.first * 2**k, self.cap) for k in range(self.attempts - 1)]
+
+
+#: The default: 8 requests over about three minutes (2+4+8+16+32+60+60 s of waiting).
+PROCESSING_BACKOFF = Backoff()
 
 
 # --------------------------------------------------------------------------------------
@@ -108,6 +142,7 @@ class Download:
     companion: str = ""
     pages: str = ""
     discover: str = ""
+    item_from: str = ""
     manual: bool = False
     url_seen: str = ""
     note: str = ""
@@ -159,6 +194,11 @@ def catalogue(path: str | Path | None = None) -> list[Download]:
         extract = raw.get("extract") or ()
         if isinstance(extract, str) or not all(isinstance(x, str) for x in extract):
             raise ConfigError(f"{where}: extract must be a list of member name patterns")
+        item_from = str(raw.get("item_from") or "")
+        if bool(item_from) != ("{item}" in str(raw.get("url") or "")):
+            raise ConfigError(
+                f"{where}: item_from (an ArcGIS feature service) and an url with {{item}} go together"
+            )
         if raw.get("discover"):
             try:
                 re.compile(raw["discover"])
@@ -179,6 +219,7 @@ def catalogue(path: str | Path | None = None) -> list[Download]:
                 companion=str(raw.get("companion") or ""),
                 pages=str(raw.get("pages") or ""),
                 discover=str(raw.get("discover") or ""),
+                item_from=item_from,
                 manual=manual,
                 url_seen=str(raw.get("url_seen") or ""),
                 note=str(raw.get("note") or ""),
@@ -213,8 +254,12 @@ def listing(entries: Sequence[Download]) -> str:
         extra = f"  zip: {', '.join(e.extract)}" if e.extract else ""
         extra += "  + JSON metadata" if e.companion else ""
         extra += "  (Nomis API, paged)" if e.pages else ""
+        extra += "  (newest link on the landing page first)" if e.discover else ""
+        extra += "  (portal item id from its feature service)" if e.item_from else ""
         lines.append(f"{e.id:<36} {e.dataset:<36} {e.folder:<16} url: {kind}{extra}")
         lines.append(f"    {'download by hand from ' + e.landing if e.manual else e.url}")
+        if e.item_from:
+            lines.append(f"    {{item}}: serviceItemId of {e.item_from}")
     lines.append(
         f"\n{len(entries)} entries; URL sources: public = seen in public code, pattern = built "
         "from a pattern seen there, none = inferred. None could be verified from this machine."
@@ -247,15 +292,61 @@ def _reason(exc: BaseException) -> str:
     return text
 
 
+def _processing_status(body: bytes) -> str:
+    """What a 202 body says, in a few words: ArcGIS sends JSON ``{"status": "Processing",
+    ...}``; anything else is shown as its first line."""
+    text = body.decode("utf-8", "replace").strip()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if isinstance(data, dict) and str(data.get("status") or "").strip():
+        return str(data["status"]).strip()[:60]
+    first = text.splitlines()[0].strip() if text else ""
+    return first[:60] or "no body"
+
+
 class _Http:
     """GET with one policy: the first request failing for want of a network is fatal
-    (:class:`NetworkError`, exit 2); later failures belong to their entry."""
+    (:class:`NetworkError`, exit 2); later failures belong to their entry. An HTTP 202
+    ("still preparing the file") is asked again after the :class:`Backoff` pauses and,
+    if the last answer is still 202, is this entry's failure; a 202 body is never
+    returned as the file."""
 
-    def __init__(self, timeout: float) -> None:
+    def __init__(
+        self,
+        timeout: float,
+        backoff: Backoff | None = None,
+        progress: Callable[[str], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.timeout = timeout
         self.reached = False
+        self.backoff = backoff or PROCESSING_BACKOFF
+        self.progress = progress or (lambda _message: None)
+        self.sleep = sleep
 
     def get(self, url: str):
+        waits = self.backoff.waits()
+        host = urlsplit(url).netloc
+        status = ""
+        for attempt in range(len(waits) + 1):
+            resp = self._open(url)
+            if getattr(resp, "status", 200) != 202:
+                return resp
+            status = _processing_status(self.read(resp, limit=_CHUNK))
+            if attempt < len(waits):
+                self.progress(
+                    f"{host}: HTTP 202 ({status}): the server is still preparing the file; "
+                    f"asking again in {waits[attempt]:g} s (request {attempt + 2} of {len(waits) + 1})"
+                )
+                self.sleep(waits[attempt])
+        raise _Failed(
+            f"{host} was still preparing the file after {len(waits) + 1} requests over "
+            f"{sum(waits):g} s (HTTP 202, {status}); nothing saved, try again later"
+        )
+
+    def _open(self, url: str):
         req = Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
         host = urlsplit(url).netloc
         try:
@@ -273,12 +364,12 @@ class _Http:
         self.reached = True
         return resp
 
-    def read(self, resp, sink: io.BufferedWriter | None = None) -> bytes:
-        """The body (into ``sink`` when given, returning b''); a dropped connection or a
-        read timeout is this entry's failure."""
+    def read(self, resp, sink: io.BufferedWriter | None = None, limit: int | None = None) -> bytes:
+        """The body (into ``sink`` when given, returning b''; at most ``limit`` bytes when
+        given); a dropped connection or a read timeout is this entry's failure."""
         try:
             if sink is None:
-                return resp.read()
+                return resp.read() if limit is None else resp.read(limit)
             while True:
                 block = resp.read(_CHUNK)
                 if not block:
@@ -432,6 +523,7 @@ def fetch(
     progress: Callable[[str], None] = _stderr,
     catalogue_path: str | Path | None = None,
     today: date | None = None,
+    backoff: Backoff | None = None,
 ) -> FetchReport:
     """Download the catalogue's files (or those named by ``only``) into ``raw``.
 
@@ -443,6 +535,8 @@ def fetch(
     timeout : seconds allowed to each request
     progress : called with one line per step (default: stderr)
     today : the download date used when a response has no Last-Modified header
+    backoff : how often and how long to ask again after HTTP 202 (default
+        :data:`PROCESSING_BACKOFF`, read when fetch is called)
 
     Returns
     -------
@@ -457,7 +551,7 @@ def fetch(
     raw = Path(raw)
     entries = select(catalogue(catalogue_path), only)
     today = today or date.today()
-    http = _Http(timeout)
+    http = _Http(timeout, backoff or PROCESSING_BACKOFF, progress)
     raw.mkdir(parents=True, exist_ok=True)
     report = FetchReport(raw=raw)
     for entry in entries:
@@ -502,6 +596,8 @@ def _one(
     progress: Callable[[str], None],
 ) -> Outcome:
     url = rebase(entry.url, base_url)
+    if entry.item_from:
+        url = _portal_item(entry, url, http, base_url, progress)
     if entry.discover:
         url = _discover(entry, url, http, base_url, progress)
     progress(f"{entry.id}: GET {url}")
@@ -579,6 +675,31 @@ def _discover(
     # ONS pages list the newest edition first; links are relative and %2F-encoded.
     link = unquote(found[0].replace("&amp;", "&"))
     return rebase(urljoin(page, link), base_url)
+
+
+def _portal_item(
+    entry: Download, url: str, http: _Http, base_url: str | None, progress: Callable[[str], None]
+) -> str:
+    """``url`` with ``{item}`` replaced by the portal item id of the ArcGIS feature service
+    ``entry.item_from`` (its ``serviceItemId``): the ONS Open Geography Portal names its
+    lookups by service (``LAD25_LSIP25_EN_LU``) in public code, while the CSV download is
+    by item id."""
+    service = rebase(entry.item_from, base_url)
+    progress(f"{entry.id}: GET {service} (the portal item id)")
+    body = http.read(http.get(service))
+    try:
+        data = json.loads(body.decode("utf-8-sig"))
+    except ValueError:
+        data = None
+    item = data.get("serviceItemId") if isinstance(data, dict) else None
+    if not isinstance(item, str) or not _ITEM_RE.match(item):
+        said = ""
+        if isinstance(data, dict) and isinstance(data.get("error"), dict):
+            said = f": {data['error'].get('message') or data['error'].get('code')}"
+        raise _Failed(
+            f"no portal item id (serviceItemId) in the feature service description {service}{said}"
+        )
+    return url.replace("{item}", item)
 
 
 def _described(path: Path, name: str, url: str, release: str) -> _Saved:

@@ -1,12 +1,16 @@
 """``lis fetch`` against a local HTTP server on 127.0.0.1 serving hand-made files in the
 publishers' formats (never the internet): naming by release, the manifest, no overwrite,
-rejected error pages, HTTP errors, no network, --list/--only, zip members, Nomis pages."""
+rejected error pages, HTTP errors, no network, --list/--only, zip members, Nomis pages,
+the newest edition found on ONS landing pages, geography portal lookups found by their
+feature service, and HTTP 202 "Processing" answers retried with back-off."""
 
 from __future__ import annotations
 
 import csv
 import hashlib
 import io
+import json
+import re
 import shutil
 import socket
 import threading
@@ -15,7 +19,7 @@ from datetime import date
 from fnmatch import fnmatch
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import PurePosixPath
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pandas as pd
 import pytest
@@ -27,6 +31,9 @@ from lis_analysis.sources import parsers
 from tests.helpers import write_workbook
 
 LAST_MODIFIED = "Thu, 20 Jun 2024 09:30:00 GMT"  # -> release 2024-06-20
+#: Where the district productivity workbook served at the catalogue URL is saved (the
+#: June 2025 name, .xls; calamine reads the served .xlsx bytes whatever the extension).
+LAD_SAVED = "productivity/labourproductivitylad1_2024-06-20.xls"
 
 
 # --------------------------------------------------------------------------------------
@@ -37,7 +44,10 @@ LAST_MODIFIED = "Thu, 20 Jun 2024 09:30:00 GMT"  # -> release 2024-06-20
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 - http.server's name
         self.server.requests.append(self.path)
-        status, body, headers = self.server.routes.get(self.path, (404, b"Not Found", {}))
+        answer = self.server.routes.get(self.path, (404, b"Not Found", {}))
+        if isinstance(answer, list):  # answers in turn, the last one repeated
+            answer = answer.pop(0) if len(answer) > 1 else answer[0]
+        status, body, headers = answer
         self.send_response(status)
         for k, v in headers.items():
             self.send_header(k, v)
@@ -167,10 +177,10 @@ class TestDownload:
             capsys, "--raw", str(raw), "--only", "productivity_lad", "--base-url", server.base
         )
         assert rc == 0, err
-        saved = raw / "productivity" / "ladproductivity_2024-06-20.xlsx"
+        saved = raw / LAD_SAVED
         assert saved.read_bytes() == book  # byte for byte as served
-        assert files_under(raw) == ["manifest.csv", "productivity/ladproductivity_2024-06-20.xlsx"]
-        assert "saved" in out and "productivity/ladproductivity_2024-06-20.xlsx" in out
+        assert files_under(raw) == ["manifest.csv", LAD_SAVED]
+        assert "saved" in out and LAD_SAVED in out
         assert "fetch: productivity_lad: GET http://127.0.0.1:" in err  # progress on stderr
 
     def test_manifest_line(self, server, book, tmp_path, capsys):
@@ -180,7 +190,7 @@ class TestDownload:
         (line,) = manifest(raw)
         assert list(line)[:6] == ["url", "file", "release", "downloaded_at", "sha256", "bytes"]
         assert line["url"] == server.base + route(entry("productivity_lad").url)
-        assert line["file"] == "productivity/ladproductivity_2024-06-20.xlsx"
+        assert line["file"] == LAD_SAVED
         assert line["release"] == "2024-06-20"
         assert line["sha256"] == hashlib.sha256(book).hexdigest()
         assert line["bytes"] == str(len(book))
@@ -198,12 +208,12 @@ class TestDownload:
         raw = tmp_path / "raw"
         args = ("--raw", str(raw), "--only", "productivity_lad", "--base-url", server.base)
         run(capsys, *args)
-        saved = raw / "productivity" / "ladproductivity_2024-06-20.xlsx"
+        saved = raw / LAD_SAVED
         before = (saved.read_bytes(), saved.stat().st_mtime_ns)
         serve(server, "productivity_lad", book + b"changed")  # same release, other bytes
         rc, out, err = run(capsys, *args)
         assert rc == 0
-        assert "already have productivity/ladproductivity_2024-06-20.xlsx" in err
+        assert f"already have {LAD_SAVED}" in err
         assert "skipped" in out
         assert (saved.read_bytes(), saved.stat().st_mtime_ns) == before
         assert len(manifest(raw)) == 1
@@ -216,8 +226,8 @@ class TestDownload:
         serve(server, "productivity_lad", book, last_modified="Mon, 01 Jul 2024 08:00:00 GMT")
         rc, out, err = run(capsys, *args)
         assert rc == 0
-        assert "same content as productivity/ladproductivity_2024-06-20.xlsx" in err
-        assert files_under(raw / "productivity") == ["ladproductivity_2024-06-20.xlsx"]
+        assert f"same content as {LAD_SAVED}" in err
+        assert files_under(raw / "productivity") == [LAD_SAVED.split("/")[1]]
         assert len(manifest(raw)) == 1
 
     def test_without_last_modified_the_download_date_is_the_release(
@@ -229,7 +239,7 @@ class TestDownload:
             capsys, "--raw", str(raw), "--only", "productivity_lad", "--base-url", server.base
         )
         assert rc == 0
-        name = f"ladproductivity_{date.today().isoformat()}.xlsx"
+        name = f"labourproductivitylad1_{date.today().isoformat()}.xls"
         assert (raw / "productivity" / name).exists()
         assert manifest(raw)[0]["release"] == date.today().isoformat()
 
@@ -267,7 +277,7 @@ class TestFailures:
         )
         assert rc == 1
         assert "rejected" in out
-        assert "the server sent an HTML page, not the published file (.xlsx)" in out
+        assert "the server sent an HTML page, not the published file (.xls)" in out
         assert files_under(raw) == []  # no file, no temporary folder, no manifest
 
     def test_file_no_parser_reads_is_rejected(self, server, tmp_path, capsys):
@@ -277,7 +287,7 @@ class TestFailures:
             capsys, "--raw", str(raw), "--only", "productivity_lad", "--base-url", server.base
         )
         assert rc == 1
-        assert "productivity/ladproductivity_2024-06-20.xlsx: cannot read the workbook" in out
+        assert f"{LAD_SAVED}: cannot read the workbook" in out
         assert files_under(raw) == []
 
     def test_http_404_reported_others_still_saved(self, server, book, tmp_path, capsys):
@@ -297,7 +307,7 @@ class TestFailures:
         assert rc == 1
         row = next(ln for ln in out.splitlines() if ln.startswith("productivity_itl"))
         assert "failed" in row and "HTTP 404 Not Found from 127.0.0.1:" in row
-        assert files_under(raw) == ["manifest.csv", "productivity/ladproductivity_2024-06-20.xlsx"]
+        assert files_under(raw) == ["manifest.csv", LAD_SAVED]
 
     def test_no_network_is_one_line_and_exit_2(self, tmp_path, capsys):
         port = closed_port()
@@ -354,9 +364,11 @@ class TestCatalogue:
         assert "productivity_lad" not in out
 
     def test_manual_entry_prints_the_page(self, tmp_path, capsys):
-        rc, out, err = run(capsys, "--raw", str(tmp_path), "--only", "lookup_lad_ca")
+        rc, out, err = run(capsys, "--raw", str(tmp_path), "--only", "lookup_lep_names")
         assert rc == 0
-        assert "lookup_lad_ca: no direct link known; download by hand from https://geoportal" in err
+        assert (
+            "lookup_lep_names: no direct link known; download by hand from https://geoportal" in err
+        )
         assert "manual" in out
 
     def test_entries_are_valid(self):
@@ -389,6 +401,24 @@ class TestCatalogue:
                 saved = fetch_mod.released_name(n, "2026-01-02").lower()
                 assert any(fnmatch(saved, p) for p in parser.patterns), (e.id, saved, parser.name)
 
+    def test_lsip_and_ca_from_the_ons_lookups(self):
+        """Not a department's copy: the ONS portal's CSV of LAD25_LSIP25_EN_LU and
+        LAD25_CAUTH25_EN_LU, parsed by the ONS lookup parsers."""
+        for eid, service, dataset in (
+            ("lookup_lad_lsip", "LAD25_LSIP25_EN_LU", "ons_lookup_lad_lsip"),
+            ("lookup_lad_ca", "LAD25_CAUTH25_EN_LU", "ons_lookup_lad_ca"),
+        ):
+            e = entry(eid)
+            assert not e.manual and e.dataset == dataset and e.publisher.startswith("Office")
+            assert f"/rest/services/{service}/FeatureServer?f=json" in e.item_from
+            assert e.url.startswith("https://geoportal.statistics.gov.uk/api/download/v1/items/")
+            assert f"{{item}}: serviceItemId of {e.item_from}" in fetch_mod.listing([e])
+        assert not any("github" in e.url for e in fetch_mod.catalogue() if e.folder == "lookups")
+
+    def test_bres_landing_page(self):
+        for eid in ("nomis_bres_sections", "nomis_bres_divisions"):
+            assert entry(eid).landing == "https://www.nomisweb.co.uk/datasets/newbres6pub"
+
     def test_a_bad_catalogue_is_refused(self, tmp_path):
         bad = tmp_path / "downloads.yaml"
         bad.write_text(
@@ -400,6 +430,11 @@ class TestCatalogue:
             "entries:\n  - {id: x, dataset: d, publisher: p, title: t, landing: l, folder: ../up, url: u}\n"
         )
         with pytest.raises(ConfigError, match="must be a sub-folder name"):
+            fetch_mod.catalogue(bad)
+        bad.write_text(
+            "entries:\n  - {id: x, dataset: d, publisher: p, title: t, landing: l, folder: f, url: 'u/{item}/csv'}\n"
+        )
+        with pytest.raises(ConfigError, match=r"item_from .* and an url with \{item\} go together"):
             fetch_mod.catalogue(bad)
 
 
@@ -543,6 +578,237 @@ class TestZipAndPages:
         assert (line["parser"], line["rows"]) == ("nomis_api_bres", "12")
         assert "rows 5 of 12; GET next page" in err
         assert PurePosixPath(line["file"]).name == name
+
+
+# --------------------------------------------------------------------------------------
+# ONS files renamed each release: the landing page's newest link (discover)
+# --------------------------------------------------------------------------------------
+
+_REGIONS = {
+    "c": "northeast",
+    "d": "northwest",
+    "e": "yorkshireandthehumber",
+    "f": "eastmidlands",
+    "g": "westmidlands",
+    "h": "eastofengland",
+    "i": "london",
+    "j": "southeast",
+    "k": "southwest",
+}
+_GVA = "regionalgrossvalueaddedbalancedbyindustrylocalauthorities"
+#: Names each file has been published under, as seen in public code (see the comments in
+#: downloads.yaml): every one must be found by its entry's pattern and read by its parser.
+PUBLISHED_NAMES = {
+    "productivity_lad": [
+        "ladproductivity.xls",
+        "ladproductivity.xlsx",
+        "labourproductivitylocalauthorities.xls",
+        "labourproductivitylad1.xls",
+    ],
+    "productivity_itl": ["labourproductivityitls.xls", "labourproductivityitls1.xlsx"],
+    "business_demography": [
+        "businessdemographyexceltables2016v2.xls",
+        "businessdemographyexceltables2021.xlsx",
+        "businessdemographyexceltables2024.xlsx",
+    ],
+    "uk_business_counts": [
+        "ukbusinessworkbook2024.xlsx",
+        "ukbusinessworkbook2025new.xlsx",
+        "ukbusinessworkbook2026.xlsx",
+    ],
+    **{
+        f"gva_industry_tl{k}": [f"{_GVA}tl{k}{v}.xlsx", f"{_GVA}uk{k}{v}.xlsx"]
+        for k, v in _REGIONS.items()
+    },
+    "ashe_table7": ["ashetable72024provisional.zip", "ashetable72025revised.zip"],
+    "ashe_table8": ["ashetable82023provisional.zip", "ashetable82025provisional.zip"],
+}
+
+
+def ons_link(e: fetch_mod.Download, name: str, *, encoded: bool) -> str:
+    """An href as ONS landing pages print it: /file?uri=<dataset path>/<edition>/<name>,
+    the slashes sometimes %2F-encoded."""
+    folder = PurePosixPath(urlsplit(e.url).query.removeprefix("uri=")).parent
+    uri = f"{folder}/{name}"
+    return "/file?uri=" + (uri.replace("/", "%2f") if encoded else uri)
+
+
+class TestDiscover:
+    def test_every_ons_file_renamed_each_release_has_a_pattern(self):
+        renamed = {
+            "business_demography",
+            "uk_business_counts",
+            "productivity_lad",
+            "productivity_itl",
+            *(f"gva_industry_tl{k}" for k in _REGIONS),
+            "ashe_table7",
+            "ashe_table8",
+        }
+        with_pattern = {e.id for e in fetch_mod.catalogue() if e.discover}
+        assert with_pattern == renamed == set(PUBLISHED_NAMES)
+
+    @pytest.mark.parametrize("eid", sorted(PUBLISHED_NAMES))
+    def test_pattern_finds_each_published_name_and_the_parser_reads_it(self, eid):
+        e = entry(eid)
+        by_dataset = {ds: p for p in parsers() for ds in (p.dataset, *p.extra_datasets)}
+        for name in PUBLISHED_NAMES[eid]:
+            for encoded in (False, True):
+                href = ons_link(e, name, encoded=encoded)
+                page = f'<html><a href="/help">help</a><a href="{href}">xlsx (1 MB)</a></html>'
+                found = re.findall(e.discover, page)
+                assert found and unquote(found[0]) == unquote(href), (eid, name, found)
+            if not e.extract:  # zips: their members are checked in TestCatalogue
+                saved = fetch_mod.released_name(name, "2026-01-02").lower()
+                assert any(fnmatch(saved, p) for p in by_dataset[e.dataset].patterns), saved
+
+    def test_each_gva_entry_takes_its_own_region_from_the_one_page(self):
+        """One landing page lists every region (Wales, Scotland, NI too): each entry's
+        pattern picks its own region's workbook, not the first on the page."""
+        e0 = entry("gva_industry_tlc")
+        names = [f"{_GVA}tl{k}{v}.xlsx" for k, v in _REGIONS.items()]
+        names += [
+            f"{_GVA}tlwwales.xlsx",
+            f"{_GVA}tlmscotland.xlsx",
+            f"{_GVA}tlnnorthernireland.xlsx",
+        ]
+        page = "".join(f'<a href="{ons_link(e0, n, encoded=True)}">x</a>' for n in reversed(names))
+        for k, v in _REGIONS.items():
+            (link, *_) = re.findall(entry(f"gva_industry_tl{k}").discover, page)
+            assert unquote(link).endswith(f"/{_GVA}tl{k}{v}.xlsx")
+
+    def test_renamed_district_workbook_downloaded_from_the_landing_page(
+        self, server, book, tmp_path, capsys
+    ):
+        """The shipped catalogue end to end: the page links next year's name, fetch saves
+        that file under that name and parses it."""
+        e = entry("productivity_lad")
+        href = ons_link(e, "labourproductivitylad2.xlsx", encoded=True)
+        server.routes[route(e.landing)] = (200, f'<a href="{href}">xlsx</a>'.encode(), {})
+        server.routes[unquote(href)] = (200, book, {"Last-Modified": LAST_MODIFIED})
+        raw = tmp_path / "raw"
+        rc, out, err = run(
+            capsys, "--raw", str(raw), "--only", "productivity_lad", "--base-url", server.base
+        )
+        assert rc == 0, out + err
+        assert files_under(raw) == [
+            "manifest.csv",
+            "productivity/labourproductivitylad2_2024-06-20.xlsx",
+        ]
+        (line,) = manifest(raw)
+        assert line["url"] == server.base + unquote(href)
+        assert line["parser"] == "ons_productivity_lad"
+        assert server.requests == [route(e.landing), unquote(href)]
+
+
+# --------------------------------------------------------------------------------------
+# The geography portal: lookups by feature service, HTTP 202 "Processing" retried
+# --------------------------------------------------------------------------------------
+
+ITEM = "0123456789abcdef0123456789abcdef"
+PROCESSING = (
+    202,
+    b'{"processingTime":"8.716 seconds","status":"Processing","generating":{}}',
+    {"Content-Type": "application/json; charset=utf-8"},
+)
+LSIP_CSV = (
+    "\ufeffLAD25CD,LAD25NM,LSIP25CD,LSIP25NM,ObjectId\r\n"
+    'E06000016,Leicester,E69000020,"Leicester, Leicestershire and Rutland ",1\r\n'
+    'E06000017,Rutland,E69000020,"Leicester, Leicestershire and Rutland ",2\r\n'
+).encode()
+FAST = fetch_mod.Backoff(attempts=4, first=0.01, cap=0.02)
+
+
+def serve_portal(server, eid: str, answers) -> str:
+    """The feature service description (with its item id) and the CSV download route."""
+    e = entry(eid)
+    server.routes[route(e.item_from)] = (
+        200,
+        json.dumps({"currentVersion": 11.5, "serviceItemId": ITEM, "layers": []}).encode(),
+        {"Content-Type": "application/json"},
+    )
+    download = route(e.url.replace("{item}", ITEM))
+    server.routes[download] = answers
+    return download
+
+
+class TestPortalAndProcessing:
+    def test_202_then_200_saves_the_file_not_the_processing_body(self, server, tmp_path):
+        download = serve_portal(
+            server, "lookup_lad_lsip", [PROCESSING, PROCESSING, (200, LSIP_CSV, {})]
+        )
+        raw, lines = tmp_path / "raw", []
+        report = fetch_mod.fetch(
+            raw,
+            only=["lookup_lad_lsip"],
+            base_url=server.base,
+            progress=lines.append,
+            backoff=FAST,
+            today=date(2026, 1, 2),
+        )
+        assert not report.failed
+        name = "Local_Authority_District_to_Local_Skills_Improvement_Plan_Areas_(October_2025)_Lookup_in_EN_2026-01-02.csv"
+        assert files_under(raw) == ["lookups/" + name, "manifest.csv"]
+        assert (raw / "lookups" / name).read_bytes() == LSIP_CSV
+        (line,) = manifest(raw)
+        assert line["url"] == server.base + download  # the item id resolved
+        assert (line["parser"], line["rows"]) == ("ons_lookup_lad_lsip", "2")
+        assert line["sha256"] == hashlib.sha256(LSIP_CSV).hexdigest()
+        assert server.requests == [route(entry("lookup_lad_lsip").item_from)] + [download] * 3
+        waits = [ln for ln in lines if "HTTP 202 (Processing)" in ln]
+        assert len(waits) == 2 and "asking again in 0.01 s (request 2 of 4)" in waits[0]
+        assert "asking again in 0.02 s (request 3 of 4)" in waits[1]
+
+    def test_202_forever_is_one_line_and_nothing_is_saved(
+        self, server, tmp_path, capsys, monkeypatch
+    ):
+        monkeypatch.setattr(fetch_mod, "PROCESSING_BACKOFF", fetch_mod.Backoff(3, 0.01, 0.01))
+        download = serve_portal(server, "lookup_lad_ca", [PROCESSING])
+        raw = tmp_path / "raw"
+        rc, out, err = run(
+            capsys, "--raw", str(raw), "--only", "lookup_lad_ca", "--base-url", server.base
+        )
+        assert rc == 1
+        host = server.base.removeprefix("http://")
+        message = (
+            f"{host} was still preparing the file after 3 requests over 0.02 s "
+            "(HTTP 202, Processing); nothing saved, try again later"
+        )
+        (failed,) = [ln for ln in err.splitlines() if "FAILED" in ln]
+        assert failed == f"fetch: lookup_lad_ca: FAILED: {message}"
+        row = next(ln for ln in out.splitlines() if ln.startswith("lookup_lad_ca"))
+        assert "failed" in row and message in row
+        assert files_under(raw) == []  # no body, no temporary folder, no manifest
+        assert server.requests.count(download) == 3
+
+    def test_waits_double_up_to_the_cap(self, server):
+        """The back-off is what the client really sleeps between 202s."""
+        server.routes["/slow.csv"] = [PROCESSING, PROCESSING, PROCESSING, (200, b"a,b\n", {})]
+        slept = []
+        http = fetch_mod._Http(5.0, fetch_mod.Backoff(5, 0.5, 1.5), sleep=slept.append)
+        resp = http.get(server.base + "/slow.csv")
+        assert http.read(resp) == b"a,b\n"
+        assert slept == [0.5, 1.0, 1.5]
+        assert fetch_mod.Backoff().waits() == [2, 4, 8, 16, 32, 60, 60]  # about 3 minutes
+        with pytest.raises(ConfigError, match="attempts >= 1"):
+            fetch_mod.Backoff(attempts=0)
+
+    def test_no_item_id_in_the_service_description(self, server, tmp_path, capsys):
+        e = entry("lookup_lad_lsip")
+        server.routes[route(e.item_from)] = (
+            200,
+            b'{"error":{"code":400,"message":"Invalid URL","details":[]}}',
+            {},
+        )
+        raw = tmp_path / "raw"
+        rc, out, err = run(
+            capsys, "--raw", str(raw), "--only", "lookup_lad_lsip", "--base-url", server.base
+        )
+        assert rc == 1
+        assert (
+            "no portal item id (serviceItemId) in the feature service description "
+            f"{server.base}{route(e.item_from)}: Invalid URL" in out
+        )
+        assert files_under(raw) == [] and len(server.requests) == 1
 
 
 # --------------------------------------------------------------------------------------

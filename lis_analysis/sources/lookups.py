@@ -1,6 +1,6 @@
 """Geography lookups: districts to ITL, region, combined authority and LSIP; LEP names.
 
-Five published lookups, each returned as relations (:data:`~._base.LOOKUP_COLUMNS`, one
+Six published lookups, each returned as relations (:data:`~._base.LOOKUP_COLUMNS`, one
 row per child-parent pair), never as observations:
 
 - ONS Open Geography Portal "LAD (December 2024) to LAU1 to ITL3 to ITL2 to ITL1 (January
@@ -15,6 +15,10 @@ row per child-parent pair), never as observations:
 - ONS "Local Authority District to Combined Authority (May 2025) Lookup in EN"
   (``LAD25CD, LAD25NM, CAUTH25CD, CAUTH25NM, ObjectId``): ``lad_to_ca``. Districts outside
   any combined authority (all of Leicester and Leicestershire) are simply absent.
+- ONS "Local Authority District to Local Skills Improvement Plan Areas (October 2025)
+  Lookup in EN" (feature service ``LAD25_LSIP25_EN_LU``; ``LAD25CD, LAD25NM, LSIP25CD,
+  LSIP25NM, ObjectId``): ``lad_to_lsip``, the LSIP areas in force from 1 October 2025
+  (Rutland in "Leicester, Leicestershire and Rutland"). This is what ``lis fetch`` downloads.
 - DfE ``LSIP_lookup.xlsx`` (sheet ``LA Districts to LSIPs``: ``LAD23CD, LAD23NM,
   LSIP23CD, LSIP23NM, NEW LSIP GEOGRAPHY (4 london areas)``): ``lad_to_lsip``. LSIP names
   carry leading and trailing spaces (stripped). The last column, added by DfE, names the
@@ -344,6 +348,30 @@ class LadCombinedAuthorityLookup(_Lookup):
         ca = (*self._codes(path, rows, data, cols["CAUTH"], "CAUTH", None), "ca")
         df = self._relation(path, "lad_to_ca", lad, ca, data, sheet=None)
         return self._done(df, path, _release(path, str(cols["CAUTH"]["year"])))
+
+
+class LadLsipLookup(_Lookup):
+    """ONS Local Authority District to Local Skills Improvement Plan Areas lookup (England)."""
+
+    name = "ons_lookup_lad_lsip"
+    dataset = "ons_lookup_lad_lsip"
+    title = "Local Authority District to Local Skills Improvement Plan Areas Lookup in England"
+    # The portal's CSV is named after the title (Local_Authority_District_to_Local_Skills_
+    # Improvement_Plan_Areas_(October_2025)_Lookup_in_EN.csv; 2023: LAD_to_Local_skills_
+    # improvement_plan_areas_(August_2023)_Lookup_in_England.csv); the feature service is
+    # LAD25_LSIP25_EN_LU. The header sniff (LADyy and LSIPyy columns) keeps other CSVs out.
+    patterns = ("*local_skills_improvement_plan*.csv", "*lad*lsip*.csv")
+    required = ("LAD", "LSIP")
+
+    def parse(self, path: Path) -> pd.DataFrame:
+        """Relation lad_to_lsip."""
+        path = Path(path)
+        rows = read_csv_rows(path)
+        cols, data = self._table(path, rows, None)
+        lad = (*self._codes(path, rows, data, cols["LAD"], "LAD", None), "lad")
+        lsip = (*self._codes(path, rows, data, cols["LSIP"], "LSIP", None), "lsip")
+        df = self._relation(path, "lad_to_lsip", lad, lsip, data, sheet=None)
+        return self._done(df, path, _release(path, str(cols["LSIP"]["year"])))
 
 
 class LepNames(_Lookup):

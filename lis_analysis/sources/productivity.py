@@ -1,7 +1,11 @@
 """ONS Subregional productivity: labour productivity by local authority district and by ITL.
 
 Published as ``labourproductivitylocalauthorities.xls`` and ``labourproductivityitls.xls``
-(June 2024 release, data to 2022). Four title rows, the header on the fifth
+(June 2024 release, data to 2022); ONS renames them each release: the June 2025 release
+(data to 2023) is ``labourproductivitylad1.xls`` and ``labourproductivityitls1.xlsx`` in the
+same ``/current/`` folders, earlier ones ``ladproductivity.xls(x)``. The layout is unchanged
+(same sheets, header row and ``LAD_Code``/``Pounds_<year>`` columns). Four title rows, the
+header on the fifth
 (``LAD_Code, LAD_Name, Index_2004 ...`` or ``ITL_level, ITL_code, Region_name, ...``),
 footnotes below the data. Hours are average weekly hours worked in total (not per
 worker); jobs are filled jobs.
@@ -232,6 +236,7 @@ class ProductivityLAD(_ProductivityBase):
         "labourproductivitylocalauthorities*.xls*",
         "*productivity*local*authorit*.xls*",
         "ladproductivity*.xls*",
+        "labourproductivitylad*.xls*",  # June 2025: labourproductivitylad1.xls
     )
     sheets = LAD_SHEETS
     code_header = "LAD_Code"

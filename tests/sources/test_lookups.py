@@ -1,5 +1,5 @@
-"""Geography lookups (ONS LAD to ITL, region, combined authority; DfE LSIP; LEP names):
-the real files and hand-made fixtures, including next year's column names."""
+"""Geography lookups (ONS LAD to ITL, region, combined authority, LSIP; DfE LSIP; LEP
+names): the real files and hand-made fixtures, including next year's column names."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from lis_analysis.sources._base import LOOKUP_COLUMNS
 from lis_analysis.sources.lookups import (
     LadCombinedAuthorityLookup,
     LadItlLookup,
+    LadLsipLookup,
     LadRegionLookup,
     LepNames,
     LsipLookup,
@@ -271,3 +272,107 @@ class TestFixtures:
         assert err(LsipLookup(), path) == (
             f"{path}, sheet 'LA Districts to LSIPs', row 2, column C ('LSIP23CD'): 'E37000021' is not a LSIP code (looks like: lep)"
         )
+
+
+# ------------------------------------------------- ONS LSIP and CA lookups (LAD25, 2025)
+
+#: The ONS portal's CSV layout of "Local Authority District to Local Skills Improvement
+#: Plan Areas (October 2025) Lookup in EN" (feature service LAD25_LSIP25_EN_LU): BOM, CRLF,
+#: LAD25CD, LAD25NM, LSIP25CD, LSIP25NM, ObjectId; LSIP names may carry stray spaces.
+#: The rows are hand-made (codes of the right kinds, not copied from the file).
+ONS_LSIP = (
+    "LAD25CD,LAD25NM,LSIP25CD,LSIP25NM,ObjectId\n"
+    'E06000016,Leicester,E69000020,"Leicester, Leicestershire and Rutland ",1\n'
+    'E06000017,Rutland,E69000020,"Leicester, Leicestershire and Rutland ",2\n'
+    'E07000129,Blaby,E69000020,"Leicester, Leicestershire and Rutland ",3\n'
+    "E08000003,Manchester,E69000009, Greater Manchester,4\n"
+)
+ONS_LSIP_NAME = "Local_Authority_District_to_Local_Skills_Improvement_Plan_Areas_(October_2025)_Lookup_in_EN.csv"
+ONS_CA = (
+    "LAD25CD,LAD25NM,CAUTH25CD,CAUTH25NM,ObjectId\n"
+    "E08000001,Bolton,E47000001,Greater Manchester,1\n"
+    "E08000003,Manchester,E47000001,Greater Manchester,2\n"
+)
+ONS_CA_NAME = "Local_Authority_District_to_Combined_Authority_(May_2025)_Lookup_in_EN.csv"
+
+
+class TestOnsLsipAndCa:
+    @pytest.mark.parametrize(
+        "name",
+        [
+            ONS_LSIP_NAME,
+            ONS_LSIP_NAME.replace(".csv", "_2026-01-02.csv"),  # as lis fetch saves it
+            "LAD25_LSIP25_EN_LU.csv",  # named after the feature service
+        ],
+    )
+    def test_detected(self, tmp_path, name):
+        path = write_text(tmp_path / name, ONS_LSIP, bom=True, crlf=True)
+        assert isinstance(detect(path), LadLsipLookup)
+
+    def test_lad_to_lsip(self, tmp_path):
+        path = write_text(tmp_path / ONS_LSIP_NAME, ONS_LSIP, bom=True, crlf=True)
+        df = LadLsipLookup().parse(path)
+        assert list(df.columns) == LOOKUP_COLUMNS
+        assert set(df.relation) == {"lad_to_lsip"}
+        assert parents(df, "lad_to_lsip") == {
+            "E06000016": "E69000020",
+            "E06000017": "E69000020",  # Rutland joins Leicester and Leicestershire in 2025
+            "E07000129": "E69000020",
+            "E08000003": "E69000009",
+        }
+        assert set(df.parent_name) == {
+            "Leicester, Leicestershire and Rutland",
+            "Greater Manchester",
+        }  # stray spaces stripped
+        assert set(df.child_level) == {"lad"} and set(df.parent_level) == {"lsip"}
+        assert set(df.release) == {"2025-10"}  # (October_2025) in the name
+        assert list(df.row) == [1, 2, 3, 4] and df.attrs["warnings"] == []
+
+    def test_release_from_the_columns_without_a_month(self, tmp_path):
+        df = LadLsipLookup().parse(write_text(tmp_path / "LAD25_LSIP25_EN_LU.csv", ONS_LSIP))
+        assert set(df.release) == {"2025"}
+
+    def test_not_an_lsip_code(self, tmp_path):
+        text = ONS_LSIP.replace("E69000009", "E47000001")
+        path = write_text(tmp_path / ONS_LSIP_NAME, text)
+        assert err(LadLsipLookup(), path) == (
+            f"{path}, row 5, column 3 ('LSIP25CD'): 'E47000001' is not a LSIP code (looks like: ca)"
+        )
+
+    def test_two_lsips_for_one_district(self, tmp_path):
+        text = ONS_LSIP + "E06000016,Leicester,E69000009,Greater Manchester,5\n"
+        path = write_text(tmp_path / ONS_LSIP_NAME, text)
+        assert err(LadLsipLookup(), path) == (
+            f"{path}, row 6: lad_to_lsip: E06000016 maps to both E69000020 (row 2) and E69000009"
+        )
+
+    def test_lsip_columns_missing(self, tmp_path):
+        text = ONS_LSIP.replace("LSIP25CD", "LSIPCODE")
+        path = write_text(tmp_path / ONS_LSIP_NAME, text)
+        assert isinstance(detect(path), LadLsipLookup)  # claimed (LSIP25NM), then refused:
+        assert err(LadLsipLookup(), path).startswith(
+            f"{path}, row 1: expected columns LSIPyyCD and LSIPyyNM"
+        )
+
+    def test_ca_lookup_as_fetched(self, tmp_path):
+        """LAD25_CAUTH25_EN_LU under the portal's name with the fetch date appended."""
+        path = write_text(
+            tmp_path / ONS_CA_NAME.replace(".csv", "_2026-01-02.csv"), ONS_CA, bom=True, crlf=True
+        )
+        assert isinstance(detect(path), LadCombinedAuthorityLookup)
+        df = LadCombinedAuthorityLookup().parse(path)
+        assert parents(df, "lad_to_ca") == {"E08000001": "E47000001", "E08000003": "E47000001"}
+        assert set(df.release) == {"2025-05"}
+
+    def test_lsip_and_ca_files_not_claimed_by_each_other(self, tmp_path):
+        lsip = write_text(tmp_path / ONS_LSIP_NAME, ONS_LSIP)
+        ca = write_text(tmp_path / ONS_CA_NAME, ONS_CA)
+        others = (
+            LadItlLookup(),
+            LadRegionLookup(),
+            LadCombinedAuthorityLookup(),
+            LepNames(),
+            LsipLookup(),
+        )
+        assert [p.name for p in others if p.matches(lsip)] == []
+        assert [p.name for p in (*others[:2], LadLsipLookup(), *others[3:]) if p.matches(ca)] == []

@@ -40,6 +40,22 @@ class TestRealLAD:
     def test_release_read_from_contents(self, lad):
         assert set(lad.release) == {"2024-06"}
 
+    @pytest.mark.parametrize(
+        "name", ["labourproductivitylad1.xls", "labourproductivitylad1_2025-06-20.xls"]
+    )
+    def test_june_2025_name_as_xls(self, public_file, tmp_path, lad, name):
+        """ONS renamed the district workbook in June 2025 (labourproductivitylad1.xls, same
+        /current/ folder, same layout): the real .xls under that name, as published and as
+        lis fetch saves it, is read by this parser with the same figures."""
+        dst = tmp_path / name
+        dst.write_bytes(
+            public_file("productivity/labourproductivitylocalauthorities.xls").read_bytes()
+        )
+        assert isinstance(detect(dst), ProductivityLAD)
+        got = detect(dst).parse(dst)
+        assert len(got) == len(lad)
+        assert value(got, "E06000016", "gva_per_hour", 2022) == pytest.approx(35.8, abs=0.05)
+
     # Expected values: ONS Subregional productivity June 2024,
     # labourproductivitylocalauthorities.xls, printed to 1 decimal place.
     @pytest.mark.parametrize(
@@ -101,15 +117,21 @@ class TestRealITL:
         assert itl.loc[itl.geography_code == "TLB", "geography_level"].iloc[0] == "country"
 
 
-def _lad_book(tmp_path, a3_rows, name="labourproductivitylocalauthorities.xlsx"):
-    header = ["LAD_Code", "LAD_Name", "Pounds_2021", "Pounds_2022"]
+def _lad_book(
+    tmp_path,
+    a3_rows,
+    name="labourproductivitylocalauthorities.xlsx",
+    years=(2021, 2022),
+    edition="June 2024",
+):
+    header = ["LAD_Code", "LAD_Name", *(f"Pounds_{y}" for y in years)]
     title = [["Table A3: Current Price (smoothed) GVA (B) per hour worked"], [], [], []]
     good = [
-        title + [["LAD_Code", "LAD_Name", "Index_2021", "Index_2022"], ["UKX", "UK", 100, 100]],
+        title + [["LAD_Code", "LAD_Name", *(f"Index_{y}" for y in years)], ["UKX", "UK", 100, 100]],
     ][0]
     sheets = {
         "Contents": [
-            ["Reference tables published with the ONS Subregional Productivity June 2024 release"]
+            [f"Reference tables published with the ONS Subregional Productivity {edition} release"]
         ],
         "A1": good,
         "A3": title + [header] + a3_rows + [[], ["Source: Office for National Statistics"]],
@@ -122,6 +144,25 @@ def _lad_book(tmp_path, a3_rows, name="labourproductivitylocalauthorities.xlsx")
 
 
 class TestFixtures:
+    def test_june_2025_edition(self, tmp_path):
+        """The June 2025 layout (data to 2023) under its published name: A3 header
+        LAD_Code, LAD_Name, Pounds_2004..Pounds_2023 on the fifth row, UKX "United Kingdom
+        less Extra-Regio" first; the release is read from the Contents sheet."""
+        path = _lad_book(
+            tmp_path,
+            [
+                ["UKX", "United Kingdom less Extra-Regio", 39.7, 41.0],
+                ["E06000016", "Leicester", 35.05, 35.47],
+            ],
+            name="labourproductivitylad1.xlsx",
+            years=(2022, 2023),
+            edition="June 2025",
+        )
+        assert isinstance(detect(path), ProductivityLAD)
+        df = ProductivityLAD().parse(path)
+        assert value(df, "E06000016", "gva_per_hour", 2023) == 35.47
+        assert set(df.release) == {"2025-06"}
+
     def test_good_fixture(self, tmp_path):
         path = _lad_book(
             tmp_path, [["UKX", "UK", 38.1, 39.7], ["E06000016", "Leicester", 35.1, 35.8]]
