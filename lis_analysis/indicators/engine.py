@@ -302,9 +302,36 @@ class Context:
         return self.measure_series(ind.sources, areas)
 
     def _k_ratio(self, ind: Indicator, areas: list[Area]) -> pd.DataFrame:
-        num = self.measure_series(ind.numerator, areas)
-        den = self.measure_series(ind.denominator, areas)
-        return _divide(num, den, ind.scale, ind)
+        # Numerator and denominator from the same release where they can be: a share of
+        # the population must not divide one estimate's count by another estimate's total
+        # (the mid-2020 16-64 count over a Census-rebased total moved L&L's working-age
+        # share by 0.4 points). Listed pairs first, then any mix for the areas left.
+        parts = []
+        remaining = list(areas)
+        if len(ind.numerator) == len(ind.denominator) > 1:
+            for n_ref, d_ref in zip(ind.numerator, ind.denominator, strict=True):
+                if not remaining:
+                    break
+                got = _divide(
+                    self.measure_series([n_ref], remaining),
+                    self.measure_series([d_ref], remaining),
+                    ind.scale,
+                    ind,
+                )
+                if got.empty:
+                    continue
+                have = set(got.loc[got["value"].notna(), "area_code"])
+                if have:
+                    parts.append(got[got["area_code"].isin(have)])
+                    remaining = [a for a in remaining if a.code not in have]
+        if remaining:
+            num = self.measure_series(ind.numerator, remaining)
+            den = self.measure_series(ind.denominator, remaining)
+            parts.append(_divide(num, den, ind.scale, ind))
+        parts = [p for p in parts if len(p)]
+        if not parts:
+            return _empty()
+        return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
 
     def _k_share(self, ind: Indicator, areas: list[Area]) -> pd.DataFrame:
         # the parts and the total as their own selections of the measure (the total is

@@ -330,15 +330,7 @@ REFERENCES: list[Ref] = [
     Ref("rqf3_plus_share", rqf3_plus_share, 2023, 65.310392, UK, UK, 67.7, 2022, 64.562017, 0.00005,
         "indicators_els/qualifications-level-3-or-above.csv, weights MYE2 ages 16-64; UK = row K02000001"),
     Ref("working_age_share", working_age_share, 2020, 63.119834, UK, UK, 62.379632, None, None, 0.00005,
-        "ukpopestimatesmid2020on2021geography.xls 'MYE2 - Persons': Σ columns 16..64 / Σ 'All ages'",
-        known={"area": (
-            "package 62.689 = MYE2's mid-2020 16-64 count (pre-Census-2021 basis, "
-            "ons_population_mye) 673,565 / lad_pop.csv's 2020 total (Census-2021 rebased, "
-            "nomis_population_lad) 1,074,458; one release gives 673,565 / 1,067,121 = "
-            "63.120. The registry lists nomis_population_lad first for both sides; it has no "
-            "16-64 rows, so only the numerator falls back to MYE2. The UK and England cannot "
-            "be built from lad_pop.csv (April 2021 districts: no E06000063-66), so their "
-            "benchmark takes both sides from MYE2 and the area is compared on another basis")}),
+        "ukpopestimatesmid2020on2021geography.xls 'MYE2 - Persons': Σ columns 16..64 / Σ 'All ages'"),
     Ref("business_birth_rate", business_birth_rate, 2024, 10.822025, UK, UK, 11.101106, 2019, 12.990528, 0.00005,
         "businessdemographyexceltables2024.xlsx births 'Table 1.1d' / active 'Table 3.1d' (2019: 1.1a / 3.1a); UK = row K02000001"),
     Ref("business_death_rate", business_death_rate, 2024, 9.5884266, UK, UK, 9.8047410, 2019, 9.6752368, 0.00005,
