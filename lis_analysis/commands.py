@@ -100,7 +100,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     area = geo.area(params.area)
     tab = indicator_table(
         area,
-        obs=ws.observations(),
+        obs=session.observations(),
         geo=geo,
         benchmarks=params.benchmarks,
         year=years[1] if years else params.end_year,

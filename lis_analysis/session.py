@@ -87,7 +87,7 @@ def load(
     ws = use(raw, areas_file=areas_file)
     if not quiet:
         print(ws.ingest().table())
-    return ws.observations()
+    return observations()
 
 
 def current() -> Workspace:
@@ -98,7 +98,7 @@ def current() -> Workspace:
 
 
 def observations() -> pd.DataFrame:
-    """The session's tidy observations."""
+    """The session's tidy observations (the store keeps them in memory until it changes)."""
     return current().observations()
 
 
@@ -107,7 +107,7 @@ def geography() -> Geography:
     if "geo" not in _state:
         ws = current()
         areas_file = cast("str | Path | None", _state.get("areas_file"))
-        _state["geo"] = Geography.build(ws.lookups(), ws.observations(), areas_file=areas_file)
+        _state["geo"] = Geography.build(ws.lookups(), observations(), areas_file=areas_file)
     return _state["geo"]  # type: ignore[return-value]
 
 
@@ -126,5 +126,4 @@ def indicator_table(area_or_code: Area | str, **kwargs) -> pd.DataFrame:
     from . import indicators
 
     a = area_or_code if isinstance(area_or_code, Area) else area(area_or_code)
-    ws = current()
-    return indicators.table(a, obs=ws.observations(), geo=geography(), **kwargs)
+    return indicators.table(a, obs=observations(), geo=geography(), **kwargs)

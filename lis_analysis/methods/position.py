@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ._common import MethodError, as_series
 
@@ -24,7 +23,7 @@ __all__ = [
 ]
 
 #: 1 / Φ⁻¹(0.75) ≈ 1.4826: makes the median absolute deviation estimate σ for normal data.
-MAD_SCALE = float(1 / stats.norm.ppf(0.75))
+MAD_SCALE = 1.482602218505602  # 1 / Φ⁻¹(0.75), scipy.stats.norm.ppf(0.75) = 0.6744897501960817
 #: sqrt(π/2) ≈ 1.2533: makes the mean absolute deviation estimate σ for normal data.
 MEAN_AD_SCALE = math.sqrt(math.pi / 2)
 #: Fewest non-missing values for a z-score to mean anything.

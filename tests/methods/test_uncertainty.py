@@ -202,3 +202,12 @@ class TestPooledRate:
     def test_erroneous_input(self, rates, bases, se, message):
         with pytest.raises(MethodError, match=message):
             pooled_rate(rates, bases, se)
+
+
+@pytest.mark.parametrize("level", [0.5, 0.8, 0.9, 0.95, 0.975, 0.99, 0.999])
+def test_z_value_is_the_normal_quantile(level):
+    from scipy import stats
+
+    from lis_analysis.methods.uncertainty import z_value
+
+    assert z_value(level) == pytest.approx(stats.norm.ppf(0.5 + level / 2), rel=1e-14)
