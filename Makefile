@@ -55,7 +55,7 @@ test-browser: $(STAMP) ## build the demonstrator pack and the pack on ../shared'
 
 lab: $(STAMP) ## JupyterLab with a kernel that imports the package
 	$(BIN)/python -m ipykernel install --sys-prefix --name lis --display-name "LIS Evidence Suite (.venv)" >/dev/null
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab --notebook-dir=.
 
 lint: $(STAMP) ## ruff (lint and format check) and mypy on the package
 	$(BIN)/ruff check lis_analysis tests benchmarks notebooks
