@@ -42,7 +42,7 @@ test-fast: $(STAMP) ## the quick tests only (no notebooks, no browser)
 
 test-browser: $(STAMP) ## build the demonstrator pack, then open every page in headless Chromium with axe-core (installs both if missing)
 	$(BIN)/lis run
-	$(BIN)/python -m lis_analysis.browser_check reports
+	$(BIN)/python tests/browser/browser_check.py reports
 	$(BIN)/python -m pytest -m browser -q
 
 lab: $(STAMP) ## JupyterLab with a kernel that imports the package
