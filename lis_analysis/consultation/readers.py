@@ -646,9 +646,13 @@ class _CfeReader:
 
 
 def _as_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
-    if isinstance(paths, str | Path):
-        return [Path(paths)]
-    return [Path(p) for p in paths]
+    """The paths given, checked to exist (a missing folder is named as such, not taken for
+    a table without an extension)."""
+    out = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
+    for p in out:
+        if not p.exists():
+            raise InputError(p, "file or folder not found")
+    return out
 
 
 def _skip(path: Path) -> bool:

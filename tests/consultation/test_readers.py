@@ -263,3 +263,15 @@ def test_load_evidence_errors(tmp_path):
     assert str(err.value).startswith(
         f"{tmp_path / 'odd.csv'}, row 1: cannot tell what this table is"
     )
+
+
+def test_a_missing_file_or_folder_is_named(tmp_path):
+    for read in (
+        consultation.read_call_for_evidence,
+        consultation.read_consultation,
+        consultation.read_consideration_log,
+    ):
+        for missing in (tmp_path / "responses.csv", tmp_path / "submissions"):
+            with pytest.raises(InputError) as err:
+                read(missing)
+            assert str(err.value) == f"{missing}: file or folder not found"
