@@ -45,10 +45,10 @@ test-fast: $(STAMP) ## the quick tests only (no notebooks, no browser)
 
 test-browser: $(STAMP) ## build the demonstrator pack and the pack on ../shared's published files, then open every page in headless Chromium with axe-core (installs both if missing)
 	$(BIN)/lis run
-	$(BIN)/python -m lis_analysis.browser_check reports
+	$(BIN)/python tests/browser/browser_check.py reports
 	@if [ -d $(SHARED_PUBLIC) ]; then \
 	  $(BIN)/lis run --raw $(SHARED_PUBLIC) --reports $(REAL_REPORTS) && \
-	  $(BIN)/python -m lis_analysis.browser_check $(REAL_REPORTS); \
+	  $(BIN)/python tests/browser/browser_check.py $(REAL_REPORTS); \
 	elif [ -n "$$CI" ]; then echo "test-browser: $(SHARED_PUBLIC) is missing (CI needs ../shared beside the clone)" >&2; exit 1; \
 	else echo "test-browser: $(SHARED_PUBLIC) not found; the real pack is not checked"; fi
 	$(BIN)/python -m pytest -m browser -q

@@ -25,7 +25,7 @@ _LAZY_MODULES = {
     "charts",
     "indicators",
     "priorities",
-    "evidence",
+    "consultation",
     "pipeline",
     "geography",
     "store",

@@ -69,7 +69,7 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "lis_analysis.*",
 )
 #: Public modules of the package that a notebook never needs in its kernel.
-_NOT_PRELOADED = {"pipeline", "demo", "cli", "commands", "fetch", "browser_check"}
+_NOT_PRELOADED = {"pipeline", "demo", "cli", "commands", "fetch"}
 
 #: Prefix of the temporary folder holding a template's socket and its kernels' sockets.
 TEMPLATE_DIR_PREFIX = "lis-kernels-"

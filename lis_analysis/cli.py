@@ -169,11 +169,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _not_yet(verb: str, issue: int) -> int:
-    print(f"lis {verb}: not available yet (issue {issue} is not done)", file=sys.stderr)
-    return 2
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)

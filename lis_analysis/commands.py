@@ -11,11 +11,6 @@ from .config import load_params, parse_years, paths
 from .errors import LisError
 
 
-def _not_yet(verb: str, issue: int) -> int:
-    print(f"lis {verb}: not available yet (issue {issue} is not done)", file=sys.stderr)
-    return 2
-
-
 def _params(args: argparse.Namespace):
     """Validated run parameters from --params and the command-line flags (before any data)."""
     over = {}

@@ -57,9 +57,6 @@ SECTION_NAMES: dict[str, str] = {
     "T (97-98)": "Households",
 }
 
-#: Knowledge-intensive services, approximated by sections (see docs/assumptions.md).
-KNOWLEDGE_INTENSIVE: tuple[str, ...] = ("J (58-63)", "K (64-66)", "M (69-75)")
-
 
 def section_letter(label: str) -> str:
     """``'C (10-33)'`` -> ``'C'``; ``'AB (1-9)'`` -> ``'AB'``."""

@@ -1,6 +1,6 @@
 """Board-pack HTML: accessible tables for notebooks and the offline nbconvert export.
 
-Two things live here:
+Three things live here:
 
 * :func:`table` - what a notebook calls to show a DataFrame to the board: a ``<table>``
   with a ``<caption>``, ``<th scope="col">`` headers, ``<th scope="row">`` row headers,
@@ -12,6 +12,9 @@ Two things live here:
   Pages make no network request: the templates drop require.js, MathJax, mermaid and the
   widget loader that nbconvert's ``lab`` template fetches from CDNs, and images are
   embedded as data URIs. :func:`external_references` finds anything that would fetch.
+* :func:`html_table`, :func:`quotes_table` and :func:`safe_styler` - tables of respondent
+  text in which every cell is escaped (and, on request, redacted); a second renderer,
+  kept beside :func:`table` until the two are unified.
 
 Notebook metadata the templates read (``nb.metadata["lis"]``, set by the pipeline; every
 key optional; :func:`page_metadata` validates it and ``export_html`` keyword arguments
@@ -54,9 +57,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
-from .errors import ConfigError
+from .errors import ConfigError, LisError
+from .safetext import escape, redact
 
 log = logging.getLogger(__name__)
 
@@ -213,6 +218,104 @@ def table(
         out.append(f'<p class="lis-table-note">{esc(n)}</p>')
     out.append("</div>")
     return HTMLTable("".join(out), str(caption), df)
+
+
+# --------------------------------------------------------------------------------------
+# Escaped tables for respondent text
+# --------------------------------------------------------------------------------------
+# A second renderer, moved here from the consultation analysis so that the two sit side by
+# side until they are one (issue 12). Unlike table(), html_table() returns a str (pages
+# wrap it in Markdown), shows missing values as empty cells with no footnote, formats
+# every float with one format ("{:,.1f}") and integers with str(), uses "<td>" for every
+# cell (no row headers, no lis-num class, no wrapper div), escapes every cell (numbers
+# too) and can redact every cell.
+
+
+def _plain_cell(v: Any, float_format: str) -> str:
+    """A cell of :func:`html_table` as text, before escaping (missing values: empty)."""
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    if isinstance(v, bool | np.bool_):
+        return "Yes" if v else "No"
+    if isinstance(v, float | np.floating):
+        return float_format.format(v)
+    return str(v)
+
+
+def html_table(
+    df: pd.DataFrame,
+    caption: str,
+    *,
+    columns: Mapping[str, str] | Sequence[str] | None = None,
+    float_format: str = "{:,.1f}",
+    redact_personal: bool = False,
+    table_class: str = "lis-table",
+) -> str:
+    """An accessible HTML table in which every header, cell and the caption are escaped.
+
+    Parameters
+    ----------
+    df : the table
+    caption : the table's caption (required: screen readers announce it)
+    columns : which columns to show, as a list or ``{column: header}``; default all
+    float_format : format for floats
+    redact_personal : also pass every cell through :func:`lis_analysis.safetext.redact`
+
+    Returns
+    -------
+    str: ``<table>`` with ``<caption>``, ``<thead>`` (``th scope="col"``) and ``<tbody>``.
+    Missing values show as empty cells.
+    """
+    if not str(caption).strip():
+        raise LisError("html_table: a caption is required (it is what a screen reader announces)")
+    if columns is None:
+        columns = {c: str(c) for c in df.columns}
+    elif not isinstance(columns, Mapping):
+        columns = {c: str(c) for c in columns}
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise LisError(f"html_table: no column {missing[0]!r} in the table")
+    cls = re.sub(r"[^A-Za-z0-9_ -]", "", table_class)
+    parts = [f'<table class="{cls}">', f"<caption>{escape(caption)}</caption>", "<thead><tr>"]
+    parts += [f'<th scope="col">{escape(h)}</th>' for h in columns.values()]
+    parts.append("</tr></thead><tbody>")
+    for rec in df[list(columns)].itertuples(index=False, name=None):
+        cells = []
+        for v in rec:
+            text = _plain_cell(v, float_format)
+            cells.append(f"<td>{escape(redact(text) if redact_personal else text)}</td>")
+        parts.append("<tr>" + "".join(cells) + "</tr>")
+    parts.append("</tbody></table>")
+    return "\n".join(parts)
+
+
+def quotes_table(
+    quotes: pd.DataFrame,
+    caption: str = "Representative quotes by theme",
+    *,
+    columns: Mapping[str, str] | None = None,
+    redact_personal: bool = True,
+) -> str:
+    """The quotes of :func:`lis_analysis.consultation.select_quotes` as an escaped, redacted
+    HTML table.
+
+    Default columns: Theme, Quote, Respondent. Every cell is redacted (unless
+    ``redact_personal`` is False) and escaped, so markup in a response renders as text.
+    """
+    columns = columns or {"theme_label": "Theme", "quote": "Quote", "attribution": "Respondent"}
+    return html_table(quotes, caption, columns=columns, redact_personal=redact_personal)
+
+
+def safe_styler(df: pd.DataFrame, caption: str, *, precision: int = 1) -> Any:
+    """A pandas ``Styler`` for ``df`` that escapes every cell, index label and the caption
+    (a plain ``df.style`` does not escape). Use it instead of ``df.style`` for any table
+    holding respondent text."""
+    return (
+        df.style.format(escape="html", precision=precision, na_rep="")
+        .format_index(escape="html", axis=0)
+        .format_index(escape="html", axis=1)
+        .set_caption(escape(caption))
+    )
 
 
 # --------------------------------------------------------------------------------------

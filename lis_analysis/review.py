@@ -102,7 +102,7 @@ def _money(x: float) -> str:
 
 def _esc(text: Any) -> str:
     """Text from data (area names) made safe inside Markdown."""
-    from .evidence import escape_markdown
+    from .safetext import escape_markdown
 
     return escape_markdown(str(text))
 
@@ -1238,7 +1238,7 @@ class Review:
 
     @cached_property
     def _evidence(self):
-        from .evidence import load_evidence
+        from .consultation import load_evidence
 
         folder = self.evidence_folder()
         if not folder.is_dir():
@@ -1282,7 +1282,7 @@ class Review:
     def call_for_evidence(self) -> dict[str, Any] | None:
         """What respondents said, coded to foundations and themes, with representative
         quotes (escaped, personal data removed) and each claim checked against the data."""
-        from . import evidence as ev
+        from . import consultation as ev
 
         result = self._evidence_status("call_for_evidence")
         if result is None or result.data.empty:
@@ -1297,18 +1297,18 @@ class Review:
         )
         _show(
             _md(
-                ev.html_table(
+                report_html.html_table(
                     counts.reset_index(),
                     "Responses raising each foundation or Grand Challenge, by type of organisation",
                 )
             )
         )
         themes = ev.theme_counts(coded)
-        _show(_md(ev.html_table(themes.head(15), "The themes raised most often")))
+        _show(_md(report_html.html_table(themes.head(15), "The themes raised most often")))
         quotes = ev.select_quotes(coded)
         _show(
             _md(
-                ev.quotes_table(
+                report_html.quotes_table(
                     quotes, caption="Representative quotes by theme (personal details removed)"
                 )
             )
@@ -1317,7 +1317,7 @@ class Review:
         verdicts = ev.theme_verdicts(tri)
         _show(
             _md(
-                ev.html_table(
+                report_html.html_table(
                     verdicts[["theme_label", "claim", "n_respondents", "indicators", "verdict"]],
                     "What respondents claimed, and what the data says",
                 )
@@ -1336,7 +1336,7 @@ class Review:
     def consultation(self) -> dict[str, Any] | None:
         """Agreement with each draft priority (Wilson intervals, net agreement), by type of
         respondent; the themes of the comments; how each point was considered."""
-        from . import evidence as ev
+        from . import consultation as ev
 
         result = self._evidence_status("consultation")
         if result is None or result.data.empty:
@@ -1398,7 +1398,7 @@ class Review:
         )
         comments = ev.code_comments(result)
         themes = ev.theme_counts(comments)
-        _show(_md(ev.html_table(themes.head(12), "Themes of the consultation comments")))
+        _show(_md(report_html.html_table(themes.head(12), "Themes of the consultation comments")))
         out: dict[str, Any] = {"agreement": agree, "by_type": by, "comments": comments}
         log_result = getattr(self._evidence, "consideration_log", None)
         if log_result is not None:
@@ -1411,7 +1411,7 @@ class Review:
             )
             _show(
                 _md(
-                    ev.html_table(
+                    report_html.html_table(
                         rep[["point_id", "label", "n_comments", "status", "change_made"]],
                         "How each point raised was considered",
                         redact_personal=True,

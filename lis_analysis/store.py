@@ -30,7 +30,7 @@ import logging
 import os
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -694,15 +694,3 @@ def _read(processed: Path, name: str) -> pd.DataFrame:
     df = pq.read_table(path).to_pandas()
     _cache[key] = (mtime, df)
     return df
-
-
-def iter_inputs(
-    manifest: dict[str, Any], datasets: Iterable[str] | None = None
-) -> list[dict[str, Any]]:
-    """Manifest records of the inputs that feed ``datasets`` (all when None)."""
-    wanted = set(datasets) if datasets is not None else None
-    return [
-        f
-        for f in manifest.get("files", [])
-        if wanted is None or wanted & set(f.get("datasets", []))
-    ]

@@ -50,17 +50,6 @@ def parsers() -> tuple[Source, ...]:
     return tuple(found[k] for k in sorted(found))
 
 
-#: Files in a raw folder that are never data (the folder's own notes and manifests).
-IGNORED_NAMES = {
-    "readme.md",
-    "readme.txt",
-    "manifest.json",
-    "manifest.csv",
-    "demonstrator.txt",
-    ".gitkeep",
-}
-
-
 def detect(path: Path) -> Source:
     """The parser that reads ``path``.
 

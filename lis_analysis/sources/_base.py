@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -297,13 +296,6 @@ def read_csv_rows(path: str | Path) -> list[list[str]]:
         return list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         raise InputError(path, f"malformed CSV: {exc}") from None
-
-
-def looks_like_zip(path: Path) -> bool:
-    try:
-        return zipfile.is_zipfile(path)
-    except OSError:
-        return False
 
 
 # --------------------------------------------------------------------------------------

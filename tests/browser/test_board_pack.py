@@ -2,7 +2,7 @@
 
 A two-notebook pack is written with nbformat, executed with nbclient (a real kernel, so
 charts and tables reach the page through Jupyter's own display machinery), exported in
-both variants, and opened by lis_analysis.browser_check. A deliberately bad page shows
+both variants, and opened by tests/browser/browser_check.py. A deliberately bad page shows
 that the check can fail.
 """
 
@@ -18,8 +18,8 @@ import pytest
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from lis_analysis import browser_check
 from lis_analysis.report_html import export_html
+from tests.browser import browser_check
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 

@@ -20,10 +20,11 @@ package beyond the standard library and never downloads a browser. With ``instal
 (the default) a missing Chromium is installed with ``apt-get`` (root, non-interactive)
 and a missing axe-core with ``npm`` into ``.cache/node/``.
 
-Command line (``make test-browser`` calls it)::
+It is test tooling, not part of the runtime package: ``tests/browser/test_board_pack.py``
+imports it, and ``make test-browser`` runs it on the demonstrator pack::
 
-    python -m lis_analysis.browser_check reports/            # exit 1 on any failure
-    python -m lis_analysis.browser_check reports/ --no-install --json out.json
+    python tests/browser/browser_check.py reports/            # exit 1 on any failure
+    python tests/browser/browser_check.py reports/ --no-install --json out.json
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import LisError
+from lis_analysis.errors import LisError
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,7 @@ class BrowserCheckError(LisError):
 
 def _default_cache() -> Path:
     try:
-        from .config import project_root
+        from lis_analysis.config import project_root
 
         return project_root() / ".cache" / "node"
     except Exception:  # noqa: BLE001 - config is optional here
@@ -686,9 +687,9 @@ def check_reports(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m lis_analysis.browser_check REPORTS``: exit 0 when every page passes."""
+    """``python tests/browser/browser_check.py REPORTS``: exit 0 when every page passes."""
     ap = argparse.ArgumentParser(
-        prog="python -m lis_analysis.browser_check", description=__doc__.splitlines()[0]
+        prog="python tests/browser/browser_check.py", description=__doc__.splitlines()[0]
     )
     ap.add_argument(
         "reports", nargs="?", default="reports", help="reports folder (default: reports)"
