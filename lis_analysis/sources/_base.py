@@ -626,7 +626,7 @@ def check_finite(
         i, j = (int(k[0]) for k in np.nonzero(bad))
         raise InputError(
             file,
-            f"the cell holds {values[i, j]!r}, not a finite number",
+            f"the cell holds {float(values[i, j])!r}, not a finite number",
             sheet=sheet,
             row=int(row_indices[i]),
             column=int(col_indices[j]),
