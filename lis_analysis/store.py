@@ -433,7 +433,7 @@ def ingest(
     parts = _parts_dir(Path(parts_root) if parts_root else processed)
     files = list_raw_files(dirs)
     if not files:
-        raise LisError(f"no data files found in {', '.join(map(str, dirs))}")
+        raise LisError(f"no data files found in {', '.join(printable(d) for d in dirs)}")
     previous = read_manifest(processed) or {}
     prev_by_path = {f["path"]: f for f in previous.get("files", [])}
 

@@ -1172,6 +1172,13 @@ def validate(df: pd.DataFrame, path: Path, *, measures: dict[str, Measure]) -> N
             f"period {df['period'].iloc[i]!r} is out of range ({MIN_YEAR}-{max_year()})",
             **_where(df, i),
         )
+    values = df["value"].to_numpy(dtype=float, na_value=np.nan)
+    for name, col in (("value", values), ("ci_lower", None), ("ci_upper", None)):
+        col = col if col is not None else df[name].to_numpy(dtype=float, na_value=np.nan)
+        inf = np.isinf(col)
+        if inf.any():  # every parser reads numbers strictly; this is the backstop
+            i = int(np.flatnonzero(inf)[0])
+            raise InputError(path, f"{name} {col[i]!r} is not a finite number", **_where(df, i))
     codes, uniques = pd.factorize(df["measure"])
     nonneg = pd.Series(
         np.array([measures[u].nonnegative if u in measures else True for u in uniques] + [True])[

@@ -342,6 +342,7 @@ class NomisPopulationLAD(Source):
         ci = [y.col for y in ycols]
         # A row longer than the header would shift every later year; a shorter one is cut.
         check_row_widths(cells, data, len(header), file=path)
+        check_unlabelled_columns(cells, h, data, ci, first=first, file=path, sheet=None)
         values, status = parse_block(
             cells,
             data,
@@ -441,6 +442,9 @@ class PopulationMYE(Source):
         check_codes(codes, data, file=path, sheet=sheet, col=cols["Code"], header="Code")
         names = [clean_text(rows[r][cols["Name"]]) for r in data]
         block_cols = [cols["All ages"], *(age_col[a] for a in range(91))]
+        check_unlabelled_columns(
+            rows, h, data, block_cols, first=cols["All ages"], file=path, sheet=sheet
+        )
         values, status = parse_block(
             rows, data, block_cols, file=path, sheet=sheet, headers=[labels[c] for c in block_cols]
         )
