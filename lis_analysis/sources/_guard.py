@@ -28,6 +28,7 @@ where there is one, and the limit.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
 from pathlib import Path
@@ -175,8 +176,9 @@ class XlsxGuard:
                 }
                 for s in book.iter(f"{{{_NS_MAIN}}}sheet"):
                     t = target.get(s.get(f"{{{_NS_REL}}}id"), "") or ""
-                    t = t.lstrip("/")
-                    out[s.get("name", "")] = t if t.startswith("xl/") else "xl/" + t
+                    # relative to xl/ unless absolute ('/xl/worksheets/sheet1.xml')
+                    t = t.lstrip("/") if t.startswith("/") else posixpath.join("xl", t)
+                    out[s.get("name", "")] = posixpath.normpath(t)
             except (KeyError, ET.ParseError, zipfile.BadZipFile, OSError):
                 out = {}
             self._parts = out
@@ -187,12 +189,14 @@ class XlsxGuard:
         parts = self._sheet_parts()
         part = parts.get(sheet)
         if part is None or part not in self._names:
-            # Where the sheet lives is not clear: check every worksheet-like part.
-            todo = [
+            # Where the sheet lives is not clear: check every XML part that could be one.
+            todo = sorted(
                 n
                 for n in self._names
-                if n.endswith(".xml") and (n.startswith("xl/worksheets/") or "sheet" in n.lower())
-            ]
+                if n.lower().endswith(".xml")
+                and not n.startswith(("docProps/", "_rels/", "[Content_Types]"))
+                and "/_rels/" not in n
+            )
         else:
             todo = [part]
         for name in todo:
