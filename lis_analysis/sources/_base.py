@@ -440,8 +440,9 @@ def looks_like_zip(path: Path) -> bool:
 #: of three after a first group of one to three digits that does not start with 0, and
 #: no exponent). ``12,5`` (a decimal comma), ``1,2,3`` or ``0,500`` are not numbers.
 #: ``inf``, ``nan`` and the like are not numbers either.
-_PLAIN_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
-_GROUPED_NUMBER = r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?"
+#: ASCII digits only: a digit of another script (Arabic-Indic, full-width) is not read.
+_PLAIN_NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+_GROUPED_NUMBER = r"[+-]?[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?"
 _NUM_RE = re.compile(rf"^(?:{_PLAIN_NUMBER}|{_GROUPED_NUMBER})$")
 _HAS_DIGIT_RE = re.compile(r"\d")
 
@@ -695,7 +696,7 @@ class YearCol(NamedTuple):
 _YEAR_SUFFIXES = (
     (re.compile(r"^[(\[]?\s*(?:p|prov|provisional)\s*[)\]]?(?![a-z])", re.I), "p"),
     (re.compile(r"^[(\[]?\s*(?:r|rev|revised)\s*[)\]]?(?![a-z])", re.I), "r"),
-    (re.compile(r"^[(\[]\s*notes?\s*(\d+[a-z]?)\s*[)\]]", re.I), "[note {0}]"),
+    (re.compile(r"^[(\[]\s*notes?\s*([0-9]+[a-z]?)\s*[)\]]", re.I), "[note {0}]"),
 )
 
 
@@ -716,7 +717,7 @@ def year_header(text: Any, prefix: str = "") -> tuple[int, str | None] | None:
     ((2023, 'p'), (2023, '[note 5]'), None)
     """
     t = clean_text(text)
-    m = re.match(rf"^{re.escape(prefix)}((?:19|20)\d{{2}})(?:\.0+)?(?![\d.])", t, re.IGNORECASE)
+    m = re.match(rf"^{re.escape(prefix)}((?:19|20)[0-9]{{2}})(?:\.0+)?(?![0-9.])", t, re.IGNORECASE)
     if not m:
         return None
     rest = t[m.end() :].strip()

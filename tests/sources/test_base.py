@@ -38,6 +38,8 @@ NUMBERS = [
     ("12,3456", None, "groups are three digits"),
     ("1,234e5", None, "no exponent with separators"),
     ("1 234", None, "no spaces inside"),
+    ("12\u00a0345", None, "nor non-breaking ones"),
+    ("\u0661\u0662\u0663", None, "ASCII digits only (Python's float would read 123)"),
     ("inf", None, "not finite"),
     ("-inf", None, "not finite"),
     ("Infinity", None, "not finite"),
