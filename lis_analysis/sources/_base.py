@@ -512,7 +512,7 @@ def parse_number(
     that is not a number as the publishers print one (``12,5``, ``1,2,3``), and values
     that are not finite (``inf``, ``nan``, ``1e400``, or a workbook cell holding one).
     """
-    where = {"sheet": sheet, "row": row, "column": col, "header": header}
+    where: dict[str, Any] = {"sheet": sheet, "row": row, "column": col, "header": header}
     if isinstance(v, bool):
         raise InputError(file, f"unexpected boolean {v!r}", **where)
     if isinstance(v, (int, float, np.integer, np.floating)):
@@ -527,9 +527,9 @@ def parse_number(
         if blank is None:
             raise InputError(file, "empty cell where a number was expected", **where)
         return np.nan, blank
-    f = number_from_text(s)
-    if f is not None:
-        return f, None
+    number = number_from_text(s)
+    if number is not None:
+        return number, None
     markers = set(markers)
     if s in markers or s.lower() in markers:
         return np.nan, s if s in markers else s.lower()
