@@ -17,7 +17,8 @@ from typing import Any
 
 import yaml
 
-from .errors import ConfigError
+from . import _yaml
+from .errors import ConfigError, printable
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PACKAGE_DATA = PACKAGE_DIR / "data"
@@ -131,9 +132,15 @@ def _area_from_yaml(code: str, body: Any, origin: str) -> AreaSpec:
 def read_area_specs(path: Path) -> dict[str, AreaSpec]:
     """Read an areas YAML file (``areas: {CODE: {name, level, members, ...}}``)."""
     try:
-        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read areas file: {exc}".splitlines()[0]) from None
+        doc = _yaml.load(path) or {}
+    except OSError as exc:
+        raise ConfigError(
+            f"{printable(path)}: cannot read areas file ({exc.strerror or exc})"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(
+            f"{printable(path)}: cannot read areas file: {printable(_yaml.describe(exc))}"
+        ) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("areas"), dict):
         raise ConfigError(f"{path}: expected a top-level 'areas:' mapping")
     return {str(c): _area_from_yaml(str(c), b, str(path)) for c, b in doc["areas"].items()}
@@ -304,12 +311,19 @@ def load_params(path: str | Path | None = None, **overrides: Any) -> RunParams:
     if path is not None:
         origin = str(path)
         try:
-            doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+            doc = _yaml.load(path)
         except OSError as exc:
-            raise ConfigError(f"{path}: cannot read parameters file ({exc.strerror})") from None
+            raise ConfigError(
+                f"{printable(path)}: cannot read parameters file ({exc.strerror or exc})"
+            ) from None
+        except _yaml.YamlProblem as exc:
+            raise ConfigError(
+                f"{printable(path)}: cannot read parameters file: {printable(_yaml.describe(exc))}"
+            ) from None
         except yaml.YAMLError as exc:
-            first = str(exc).splitlines()[0]
-            raise ConfigError(f"{path}: not valid YAML ({first})") from None
+            raise ConfigError(
+                f"{printable(path)}: not valid YAML ({printable(_yaml.describe(exc))})"
+            ) from None
         if doc is None:
             doc = {}
         if not isinstance(doc, dict):

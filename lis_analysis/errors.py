@@ -7,7 +7,35 @@ Every error a user can cause (bad input file, bad parameter, missing data) is a
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
+
+#: Unicode categories never shown raw in a message: control characters (newline, tab,
+#: escape), format characters (bidirectional overrides, zero-width spaces) and the line
+#: and paragraph separators. A file name or cell holding one could otherwise split the
+#: one-line error, or make its second line read like a message from the tool.
+_HIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
+
+
+def printable(text: object) -> str:
+    """``text`` with every control, format or line-separator character escaped
+    (``\\n``, ``\\x1b``, ``\\u202e``), so that it prints as one unambiguous line.
+
+    Examples
+    --------
+    >>> printable("pop\\nulation.csv")
+    'pop\\\\nulation.csv'
+    """
+    s = str(text)
+    if s.isprintable():  # the common case: nothing to escape (fast)
+        return s
+    out = []
+    for ch in s:
+        if ch == " " or unicodedata.category(ch) not in _HIDDEN_CATEGORIES:
+            out.append(ch)
+        else:
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+    return "".join(out)
 
 
 def column_letter(index: int) -> str:
@@ -71,9 +99,11 @@ class InputError(LisError):
         super().__init__(self._format())
 
     def _format(self) -> str:
-        where = [self.file]
+        # Every part may come from the file (its name, a sheet name, a header cell):
+        # escaped so that the message stays on one line (see :func:`printable`).
+        where = [printable(self.file)]
         if self.sheet is not None:
-            where.append(f"sheet '{self.sheet}'")
+            where.append(f"sheet '{printable(self.sheet)}'")
         if self.row is not None:
             where.append(f"row {self.row + 1}")
         if self.column is not None:
@@ -81,11 +111,11 @@ class InputError(LisError):
             col = column_letter(self.column) if is_book else str(self.column + 1)
             label = f"column {col}"
             if self.header:
-                label += f" ('{self.header}')"
+                label += f" ('{printable(self.header)}')"
             where.append(label)
         elif self.header:
-            where.append(f"column '{self.header}'")
-        return ", ".join(where) + f": {self.problem}"
+            where.append(f"column '{printable(self.header)}'")
+        return ", ".join(where) + f": {printable(self.problem)}"
 
 
 class DataNotAvailable(LisError):

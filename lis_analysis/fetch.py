@@ -53,7 +53,7 @@ from urllib.parse import parse_qs, unquote, urljoin, urlsplit, urlunsplit
 from urllib.request import Request, urlopen
 
 from . import __version__
-from .errors import ConfigError, LisError, NetworkError
+from .errors import ConfigError, LisError, NetworkError, printable
 
 log = logging.getLogger(__name__)
 
@@ -159,11 +159,19 @@ def catalogue(path: str | Path | None = None) -> list[Download]:
     """
     import yaml
 
+    from . import _yaml
+
     path = Path(path) if path else CATALOGUE
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read the download catalogue: {exc}") from None
+        data = _yaml.load(path)
+    except OSError as exc:
+        raise ConfigError(
+            f"{printable(path)}: cannot read the download catalogue ({exc.strerror or exc})"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(
+            f"{printable(path)}: cannot read the download catalogue: {printable(_yaml.describe(exc))}"
+        ) from None
     entries = (data or {}).get("entries") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         raise ConfigError(f"{path}: no 'entries' list in the download catalogue")

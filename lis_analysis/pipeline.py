@@ -75,11 +75,11 @@ from typing import Any, Protocol
 
 import yaml
 
-from . import __version__
+from . import __version__, _yaml
 from .config import PACKAGE_DATA, PACKAGE_DIR, Paths, RunParams
 from .config import paths as default_paths
 from .demo_marker import DEMO_MARKER as _DEMO_MARKER
-from .errors import ConfigError, LisError
+from .errors import ConfigError, LisError, printable
 
 log = logging.getLogger(__name__)
 
@@ -213,11 +213,13 @@ def load_catalogue(path: str | Path) -> Catalogue:
     """
     path = Path(path)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = _yaml.load(path)
     except OSError:
-        raise ConfigError(f"{path}: notebook catalogue not found") from None
+        raise ConfigError(f"{printable(path)}: notebook catalogue not found") from None
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+        raise ConfigError(
+            f"{printable(path)}: not valid YAML ({printable(_yaml.describe(exc))})"
+        ) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("notebooks"), list):
         raise ConfigError(f"{path}: expected a top-level 'notebooks:' list")
     specs: list[NotebookSpec] = []

@@ -27,8 +27,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from . import _yaml
 from .config import PACKAGE_DATA
-from .errors import ConfigError, LisError
+from .errors import ConfigError, LisError, printable
 from .geography import UK, Area
 from .indicators.engine import Context
 from .indicators.registry import FOUNDATIONS
@@ -71,9 +72,13 @@ def load_weights(path: str | None = None) -> Weights:
     """Read the priority weights YAML (the package's ``data/weights.yaml`` by default)."""
     p = Path(path) if path else PACKAGE_DATA / "weights.yaml"
     try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{p}: cannot read weights ({str(exc).splitlines()[0]})") from None
+        doc = _yaml.load(p) or {}
+    except OSError as exc:
+        raise ConfigError(f"{printable(p)}: cannot read weights ({exc.strerror or exc})") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(
+            f"{printable(p)}: cannot read weights ({printable(_yaml.describe(exc))})"
+        ) from None
     allowed = {"foundations", "indicators", "sectors", "sensitivity"}
     unknown = set(doc) - allowed
     if unknown:

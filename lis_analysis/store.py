@@ -40,12 +40,12 @@ import pandas as pd
 
 from . import __version__
 from .demo_marker import DEMO_MARKER
-from .errors import InputError, LisError
+from .errors import InputError, LisError, printable
 
 log = logging.getLogger(__name__)
 
 #: Parser code version stamp: a part made by an older parser version is rebuilt.
-PARSER_EPOCH = 2
+PARSER_EPOCH = 3  # 3: strict numbers, year markers, size and extent limits (issue 13)
 #: A raw folder holding this file is demonstrator data; every row from it is marked demo.
 #: Names in a raw folder that are never data.
 IGNORED = {
@@ -142,22 +142,54 @@ def locked(folder: Path, name: str = ".lock", *, wait: float = 60.0) -> Iterator
 def list_raw_files(raw_dirs: Sequence[Path]) -> list[tuple[Path, Path]]:
     """``(raw folder, file)`` for every data file under the raw folders, sorted; hidden
     files, READMEs, manifests and the evidence folder are left out. A JSON file beside a
-    same-stem CSV is that CSV's metadata and is read by its parser, not on its own."""
+    same-stem CSV is that CSV's metadata and is read by its parser, not on its own.
+
+    A sub-folder that cannot be listed, or an entry that is not a readable regular file (a
+    broken link, a pipe, a file without read permission), is an error naming it: a file
+    skipped without a word is data silently missing from every page."""
     out: list[tuple[Path, Path]] = []
     for d in raw_dirs:
         d = Path(d)
         if not d.is_dir():
-            raise LisError(f"{d}: raw data folder not found")
-        for p in sorted(d.rglob("*")):
-            rel = p.relative_to(d)
-            if any(part.startswith(".") or part.lower() in IGNORED_DIRS for part in rel.parts):
+            raise LisError(f"{printable(d)}: raw data folder not found")
+        for p in sorted(_walk_raw(d)):
+            if p.name.lower() in IGNORED or p.name.startswith("~$"):
                 continue
-            if not p.is_file() or p.name.lower() in IGNORED or p.name.startswith("~$"):
-                continue
+            if not p.is_file():
+                raise LisError(
+                    f"{printable(p)}: not a regular file (a broken link, a pipe or a device); "
+                    "remove it from the raw folder"
+                )
+            if not os.access(p, os.R_OK):
+                raise LisError(f"{printable(p)}: cannot read this file (permission denied)")
             if p.suffix.lower() == ".json" and _csv_for_json(p) is not None:
                 continue
             out.append((d, p))
     return out
+
+
+def _walk_raw(folder: Path) -> list[Path]:
+    """Every entry that is not a folder under ``folder`` (following links to folders, as
+    before), leaving out hidden entries and the folders in IGNORED_DIRS; a folder that
+    cannot be listed, or a link back to a folder already walked, is an error."""
+
+    def fail(exc: OSError) -> None:
+        where = exc.filename if exc.filename is not None else folder
+        raise LisError(
+            f"{printable(where)}: cannot read this folder ({exc.strerror or exc}); "
+            "fix its permissions or move it out of the raw folder"
+        )
+
+    found: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+    for root, dirs, files in os.walk(folder, onerror=fail, followlinks=True):
+        st = os.stat(root)
+        if (st.st_dev, st.st_ino) in seen:
+            raise LisError(f"{printable(root)}: a link back to a folder already read (a loop)")
+        seen.add((st.st_dev, st.st_ino))
+        dirs[:] = sorted(x for x in dirs if not x.startswith(".") and x.lower() not in IGNORED_DIRS)
+        found.extend(Path(root) / f for f in files if not f.startswith("."))
+    return found
 
 
 def _csv_for_json(p: Path) -> Path | None:
@@ -401,7 +433,7 @@ def ingest(
     parts = _parts_dir(Path(parts_root) if parts_root else processed)
     files = list_raw_files(dirs)
     if not files:
-        raise LisError(f"no data files found in {', '.join(map(str, dirs))}")
+        raise LisError(f"no data files found in {', '.join(printable(d) for d in dirs)}")
     previous = read_manifest(processed) or {}
     prev_by_path = {f["path"]: f for f in previous.get("files", [])}
 

@@ -33,8 +33,9 @@ from typing import Any
 
 import yaml
 
+from .. import _yaml
 from ..config import PACKAGE_DATA
-from ..errors import ConfigError
+from ..errors import ConfigError, printable
 
 FOUNDATIONS = (
     "Productivity",
@@ -206,10 +207,14 @@ def load_registry(path: str | None = None) -> dict[str, Indicator]:
     """The registry (the package's ``data/indicators.yaml`` unless ``path`` is given)."""
     p = Path(path) if path else PACKAGE_DATA / "indicators.yaml"
     try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        doc = _yaml.load(p)
+    except OSError as exc:
         raise ConfigError(
-            f"{p}: cannot read the indicator registry ({str(exc).splitlines()[0]})"
+            f"{printable(p)}: cannot read the indicator registry ({exc.strerror or exc})"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(
+            f"{printable(p)}: cannot read the indicator registry ({printable(_yaml.describe(exc))})"
         ) from None
     return parse_registry(doc or {}, str(p))
 

@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from datetime import date
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from . import _guard
 
 # --------------------------------------------------------------------------------------
 # The tidy contract (DESIGN.md) plus the columns that make every number traceable
@@ -105,6 +106,10 @@ MARKERS: dict[str, str] = {
     "na": "not available",
     "n/a": "not available",
     "blank": "empty cell: the publisher printed no figure (recorded by parsers whose format allows it)",
+    # Given by a year header (``2023 (p)``, ``2023 revised``) to the numbers under it;
+    # a header's note reference is kept as printed (``[note 5]``).
+    "p": "provisional (the year's header says so)",
+    "r": "revised (the year's header says so)",
     # Nomis API OBS_STATUS codes (kept as printed; see lis_analysis/sources/nomis_api.py)
     "Q": "Nomis: value suppressed (confidentiality or reliability)",
     "P": "Nomis: provisional",
@@ -218,26 +223,57 @@ def is_geography_code(code: str) -> bool:
 def _check_readable(path: Path) -> None:
     if not path.exists():
         raise InputError(path, "file not found")
+    if not path.is_file():
+        raise InputError(path, "not a regular file (a folder, device or pipe)")
     if path.stat().st_size == 0:
         raise InputError(path, "the file is empty (0 bytes)")
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The whole file, opened read-only (raw files are never modified)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise InputError(path, f"cannot read the file ({exc.strerror or exc})") from None
 
 
 class Workbook:
     """A published .xls/.xlsx workbook opened read-only with python-calamine.
 
     Sheets are read once and cached as lists of rows (Python values; empty cells are
-    ``""``). Any failure to open (truncated, not a workbook, encrypted) is an
-    :class:`InputError` naming the file.
+    ``""``). Before calamine sees the file, its size, its zip parts and (when a sheet is
+    first read) the sheet's extent are checked against the limits in :mod:`._guard`:
+    calamine aborts the whole process on a sheet spanning a huge range, which no
+    ``except`` can catch. Any failure to open (truncated, not a workbook, encrypted, over a
+    limit) is an :class:`InputError` naming the file.
+
+    Parameters
+    ----------
+    path : the workbook
+    max_bytes : the largest file accepted (a parser's own limit; default
+        :data:`._guard.MAX_WORKBOOK_BYTES`)
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, max_bytes: int = _guard.MAX_WORKBOOK_BYTES) -> None:
         from python_calamine import CalamineWorkbook
 
         self.path = Path(path)
         _check_readable(self.path)
+        _guard.check_size(self.path, max_bytes, "a workbook")
+        data = _read_bytes(self.path)
+        kind = _guard.workbook_kind(data[:8])
+        self._guard: _guard.XlsxGuard | None = None
+        if kind == "xlsx":
+            self._guard = _guard.XlsxGuard(self.path, io.BytesIO(data))
+        elif kind == "xls":
+            _guard.check_size(self.path, _guard.MAX_XLS_BYTES, "a legacy .xls workbook")
+        else:
+            raise InputError(
+                self.path, "not an Excel workbook (neither an .xlsx zip nor a legacy .xls file)"
+            )
         try:
-            with open(self.path, "rb") as fh:  # read-only: raw files are never modified
-                self._book = CalamineWorkbook.from_filelike(io.BytesIO(fh.read()))
+            self._book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         except Exception as exc:  # calamine raises several error types
             detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise InputError(
@@ -261,24 +297,81 @@ class Workbook:
             f"sheet {names[0]!r} not found (sheets: {', '.join(self.sheet_names)})",
         )
 
+    def require_sheets(self, names: Iterable[str], what: str = "") -> dict[str, str]:
+        """Each expected sheet name -> the sheet as named in the file (ignoring case and
+        surrounding spaces); an :class:`InputError` naming every missing one otherwise
+        (a renamed sheet must not silently drop its table)."""
+        norm = {s.strip().lower(): s for s in self.sheet_names}
+        names = list(names)
+        missing = [n for n in names if n.strip().lower() not in norm]
+        if missing:
+            shown = ", ".join(repr(m) for m in missing)
+            raise InputError(
+                self.path,
+                f"expected sheet(s) {shown}{' ' + what if what else ''} not found "
+                f"(sheets: {', '.join(self.sheet_names)})"[:600],
+            )
+        return {n: norm[n.strip().lower()] for n in names}
+
+    def refuse_unknown_sheets(
+        self, known: Iterable[str] | Callable[[str], bool], expected: str
+    ) -> None:
+        """An :class:`InputError` naming the first sheet that is not one of ``known`` (names,
+        ignoring case and surrounding spaces, or a test): the publisher's workbook holds
+        these sheets only, so another name is a renamed table (``Tabel 3``) whose figures
+        would otherwise be left out without a word. ``expected`` says what is read."""
+        if callable(known):
+            test = known
+        else:
+            names = {n.strip().lower() for n in known}
+
+            def test(s: str) -> bool:
+                return s.strip().lower() in names
+
+        for s in self.sheet_names:
+            if not test(s):
+                raise InputError(
+                    self.path,
+                    f"sheet {s!r} is not one this parser reads (a renamed sheet? expected {expected}; "
+                    f"sheets: {', '.join(self.sheet_names)})"[:600],
+                )
+
+    def listed_in_contents(self, names: Iterable[str]) -> list[str]:
+        """Those of ``names`` that the workbook's own ``Contents`` sheet lists in its first
+        column (ignoring case and spaces); none when it has no such sheet. A sheet the
+        publisher lists must then be present (:meth:`require_sheets`), while a workbook
+        that never had it (an edition without that table) still reads."""
+        sheet = next((s for s in self.sheet_names if s.strip().lower() == "contents"), None)
+        if sheet is None:
+            return []
+        listed = {re.sub(r"\s+", "", clean_text(r[0])).lower() for r in self.rows(sheet) if r}
+        return [n for n in names if re.sub(r"\s+", "", n).lower() in listed]
+
     def rows(self, sheet: str) -> list[list[Any]]:
         if sheet not in self._cache:
             if sheet not in self.sheet_names:
                 raise InputError(
                     self.path, f"sheet {sheet!r} not found (sheets: {', '.join(self.sheet_names)})"
                 )
+            if self._guard is not None:
+                self._guard.check_sheet(sheet)  # before calamine allocates the sheet
             try:
                 self._cache[sheet] = self._book.get_sheet_by_name(sheet).to_python()
             except Exception as exc:
-                raise InputError(self.path, f"cannot read the sheet: {exc}", sheet=sheet) from None
+                detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                raise InputError(
+                    self.path, f"cannot read the sheet: {detail}", sheet=sheet
+                ) from None
         return self._cache[sheet]
 
 
-def read_text(path: str | Path) -> str:
-    """A text file's content, BOM removed, any line endings; a clear error if not UTF-8."""
+def read_text(path: str | Path, *, max_bytes: int = _guard.MAX_CSV_BYTES) -> str:
+    """A text file's content, BOM removed, any line endings; a clear error if not UTF-8
+    or Windows-1252, or above ``max_bytes`` (checked before reading)."""
     path = Path(path)
     _check_readable(path)
-    data = path.read_bytes()
+    _guard.check_size(path, max_bytes, "a text file of this kind")
+    data = _read_bytes(path)
     for enc in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(enc)
@@ -287,9 +380,10 @@ def read_text(path: str | Path) -> str:
     raise InputError(path, "not a text file (cannot decode as UTF-8 or Windows-1252)")
 
 
-def read_csv_rows(path: str | Path) -> list[list[str]]:
-    """All rows of a CSV file as lists of strings (BOM, CRLF and quoting handled)."""
-    text = read_text(path)
+def read_csv_rows(path: str | Path, *, max_bytes: int = _guard.MAX_CSV_BYTES) -> list[list[str]]:
+    """All rows of a CSV file as lists of strings (BOM, CRLF and quoting handled); files
+    above ``max_bytes`` are refused before they are read."""
+    text = read_text(path, max_bytes=max_bytes)
     if "\x00" in text[:4096]:
         raise InputError(path, "not a CSV text file (binary content)")
     try:
@@ -298,11 +392,51 @@ def read_csv_rows(path: str | Path) -> list[list[str]]:
         raise InputError(path, f"malformed CSV: {exc}") from None
 
 
+def check_row_widths(
+    rows: Sequence[Sequence[Any]],
+    data_rows: Iterable[int],
+    width: int,
+    *,
+    file: str | Path,
+    allow_short: bool = False,
+) -> None:
+    """Every data row has the header's ``width`` fields: a longer row would shift every
+    later column (each year's value read as the previous year's), a shorter one is
+    truncated. ``allow_short`` accepts rows that stop early (Nomis omits trailing empty
+    flag cells). The error names the file, the row and the first extra column."""
+    for r in data_rows:
+        n = len(rows[r])
+        if n > width:
+            raise InputError(
+                file,
+                f"row has {n} fields, the header {width}: one cell too many shifts every later "
+                "column (an extra comma or a broken quote?)",
+                row=r,
+                column=width,
+            )
+        if n < width and not allow_short:
+            raise InputError(
+                file,
+                f"row has {n} fields, the header {width} (truncated or malformed line)",
+                row=r,
+            )
+
+
 # --------------------------------------------------------------------------------------
 # Cells
 # --------------------------------------------------------------------------------------
 
-_NUM_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+#: A number as the publishers print it, and nothing else: digits with an optional decimal
+#: part (``1234``, ``1234.5``, ``.5``, ``5.``) and exponent (``1.2E-05``), or with
+#: thousands separators in their proper place only (``12,345``, ``1,234,567.8``: groups
+#: of three after a first group of one to three digits that does not start with 0, and
+#: no exponent). ``12,5`` (a decimal comma), ``1,2,3`` or ``0,500`` are not numbers.
+#: ``inf``, ``nan`` and the like are not numbers either.
+#: ASCII digits only: a digit of another script (Arabic-Indic, full-width) is not read.
+_PLAIN_NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+_GROUPED_NUMBER = r"[+-]?[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?"
+_NUM_RE = re.compile(rf"^(?:{_PLAIN_NUMBER}|{_GROUPED_NUMBER})$")
+_HAS_DIGIT_RE = re.compile(r"\d")
 
 
 def clean_text(v: Any) -> str:
@@ -316,6 +450,39 @@ def clean_text(v: Any) -> str:
         if v.is_integer():
             return str(int(v))
     return re.sub(r"\s+", " ", str(v)).strip()
+
+
+def number_from_text(s: str) -> float | None:
+    """The value of a number printed as text (see :data:`_NUM_RE`), or None when the text
+    is not a finite number as the publishers print one. The one place where text becomes
+    a number: every parser's cells, CSV fields and confidence limits come through here or
+    through :func:`numbers_from_texts`, which follows the same rule.
+
+    Examples
+    --------
+    >>> number_from_text("1,234,567.8"), number_from_text("12,5"), number_from_text("1e400")
+    (1234567.8, None, None)
+    """
+    if not _NUM_RE.match(s):
+        return None
+    f = float(s.replace(",", ""))
+    return f if np.isfinite(f) else None
+
+
+def number_problem(s: str) -> str:
+    """Why a non-empty text that is not a marker is not a number, in words (for errors)."""
+    t = s.strip()
+    if "," in t and _NUM_RE.match(t.replace(",", "")):
+        return (
+            f"{t[:40]!r} has a comma out of place (thousands separators are read only as "
+            "12,345 or 1,234,567.8; a decimal comma or a list is not a number)"
+        )
+    if _NUM_RE.match(t):
+        return f"{t[:40]!r} is too large: it is not a finite number"
+    low = t.lower().lstrip("+-")
+    if low in ("inf", "infinity", "nan"):
+        return f"{t[:40]!r} is not a finite number"
+    return ""
 
 
 def parse_number(
@@ -333,53 +500,55 @@ def parse_number(
 
     Numbers give ``(number, None)``; a known marker gives ``(nan, marker)``; a blank cell
     gives ``(nan, blank)`` when ``blank`` is a status to record (e.g. ``"blank"``) or raises
-    when ``blank`` is None. Anything else raises :class:`InputError` naming the cell.
+    when ``blank`` is None. Anything else raises :class:`InputError` naming the cell: text
+    that is not a number as the publishers print one (``12,5``, ``1,2,3``), and values
+    that are not finite (``inf``, ``nan``, ``1e400``, or a workbook cell holding one).
     """
+    where: dict[str, Any] = {"sheet": sheet, "row": row, "column": col, "header": header}
     if isinstance(v, bool):
-        raise InputError(
-            file, f"unexpected boolean {v!r}", sheet=sheet, row=row, column=col, header=header
-        )
+        raise InputError(file, f"unexpected boolean {v!r}", **where)
     if isinstance(v, (int, float, np.integer, np.floating)):
         f = float(v)
-        if np.isnan(f):
-            if blank is None:
-                raise InputError(
-                    file,
-                    "empty cell where a number was expected",
-                    sheet=sheet,
-                    row=row,
-                    column=col,
-                    header=header,
-                )
-            return np.nan, blank
+        if not np.isfinite(f):
+            # A workbook cell holding NaN or infinity (an empty cell is read as ""):
+            # never a published number.
+            raise InputError(file, f"the cell holds {f!r}, not a finite number", **where)
         return f, None
     s = clean_text(v)
     if s == "":
         if blank is None:
-            raise InputError(
-                file,
-                "empty cell where a number was expected",
-                sheet=sheet,
-                row=row,
-                column=col,
-                header=header,
-            )
+            raise InputError(file, "empty cell where a number was expected", **where)
         return np.nan, blank
-    t = s.replace(",", "")
-    if _NUM_RE.match(t):
-        return float(t), None
+    number = number_from_text(s)
+    if number is not None:
+        return number, None
     markers = set(markers)
     if s in markers or s.lower() in markers:
         return np.nan, s if s in markers else s.lower()
+    why = number_problem(s)
+    if why:
+        raise InputError(file, f"not a number: {why}", **where)
     known = ", ".join(sorted(markers))
     raise InputError(
-        file,
-        f"non-numeric value {s!r} is not a known marker (known: {known})",
-        sheet=sheet,
-        row=row,
-        column=col,
-        header=header,
+        file, f"non-numeric value {s[:60]!r} is not a known marker (known: {known})", **where
     )
+
+
+def numbers_from_texts(texts: Any) -> np.ndarray:
+    """:func:`number_from_text` over an array of strings at once: the value of each text
+    that is a finite number as the publishers print one, NaN for any other text (blank,
+    a marker, ``12,5``, ``inf``: the caller sends those through :func:`parse_number`,
+    which says why). Vectorised with pyarrow's regular expressions for large CSVs."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(np.asarray(texts, dtype=object).reshape(-1), type=pa.large_string())
+    arr = pc.utf8_trim_whitespace(arr)
+    ok = pc.match_substring_regex(arr, _NUM_RE.pattern)
+    plain = pc.if_else(ok, pc.replace_substring(arr, ",", ""), pa.scalar(None, pa.large_string()))
+    values = pc.cast(plain, pa.float64(), safe=False).to_numpy(zero_copy_only=False)
+    values = np.where(np.isfinite(values), values, np.nan)
+    return values.reshape(np.shape(texts))
 
 
 def parse_block(
@@ -392,10 +561,15 @@ def parse_block(
     headers: Sequence[str] | None = None,
     markers: Iterable[str] = MARKERS,
     blank: str | None = None,
+    col_status: Sequence[str | None] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Parse a rectangular block of cells to ``(values, status)`` arrays of shape
     (len(row_indices), len(col_indices)). Fast path for plain numbers; every other cell
-    goes through :func:`parse_number` (so a bad cell names its row and column)."""
+    goes through :func:`parse_number` (so a bad cell names its row and column).
+
+    ``col_status`` gives a status for the numbers of each column that carry no marker of
+    their own: a year header printed ``2023 (p)`` makes its numbers ``p`` (provisional).
+    """
     n, m = len(row_indices), len(col_indices)
     values = np.full((n, m), np.nan)
     status = np.full((n, m), None, dtype=object)
@@ -420,7 +594,37 @@ def parse_block(
                     markers=markers,
                     blank=blank,
                 )
+    check_finite(values, row_indices, col_indices, file=file, sheet=sheet, headers=headers)
+    if col_status is not None and any(col_status):
+        for j, st in enumerate(col_status):
+            if st:
+                plain = status[:, j] == None  # noqa: E711 (elementwise on an object array)
+                status[plain & ~np.isnan(values[:, j]), j] = st
     return values, status
+
+
+def check_finite(
+    values: np.ndarray,
+    row_indices: Sequence[int],
+    col_indices: Sequence[int],
+    *,
+    file: str | Path,
+    sheet: str | None,
+    headers: Sequence[str] | None = None,
+) -> None:
+    """Raise on the first infinite value of a parsed block (a workbook cell holding
+    1e400 or inf, which the fast paths take as a float), naming its cell."""
+    bad = np.isinf(values)
+    if bad.any():
+        i, j = (int(k[0]) for k in np.nonzero(bad))
+        raise InputError(
+            file,
+            f"the cell holds {float(values[i, j])!r}, not a finite number",
+            sheet=sheet,
+            row=int(row_indices[i]),
+            column=int(col_indices[j]),
+            header=headers[j] if headers is not None else None,
+        )
 
 
 def find_row(
@@ -469,22 +673,163 @@ def require_columns(
     return out
 
 
+class YearCol(NamedTuple):
+    """A year column of a wide table: its index, its year and the status its header gives
+    the column's numbers (``p`` for ``2023 (p)``, ``[note 5]`` for ``2023 [note 5]``)."""
+
+    col: int
+    year: int
+    marker: str | None = None
+
+
+#: What may follow the year in a year header, and the status it gives (``p`` provisional,
+#: ``r`` revised; a note reference is kept as printed). Matched at the start of what is
+#: left, one after another: ``2023 (p) [note 5]`` -> ``p [note 5]``.
+_YEAR_SUFFIXES = (
+    (re.compile(r"^[(\[]?\s*(?:p|prov|provisional)\s*[)\]]?(?![a-z])", re.I), "p"),
+    (re.compile(r"^[(\[]?\s*(?:r|rev|revised)\s*[)\]]?(?![a-z])", re.I), "r"),
+    (re.compile(r"^[(\[]\s*notes?\s*([0-9]+[a-z]?)\s*[)\]]", re.I), "[note {0}]"),
+)
+
+
+def year_header(text: Any, prefix: str = "") -> tuple[int, str | None] | None:
+    """``(year, marker)`` of a year header: ``2023``, ``2023.0``, ``Index_2023`` (with
+    ``prefix``), ``2023 [note 5]``, ``2023 (p)``, ``2023 (provisional)``, ``2023p``,
+    ``2023 revised``; None when the cell is not a year header at all.
+
+    Raises
+    ------
+    ValueError
+        when the cell starts with a year but what follows is not a marker this function
+        reads (``2023 (e)``): such a column must not be silently left out.
+
+    Examples
+    --------
+    >>> year_header("2023 (p)"), year_header("2023 [note 5]"), year_header("LA code")
+    ((2023, 'p'), (2023, '[note 5]'), None)
+    """
+    t = clean_text(text)
+    m = re.match(rf"^{re.escape(prefix)}((?:19|20)[0-9]{{2}})(?:\.0+)?(?![0-9.])", t, re.IGNORECASE)
+    if not m:
+        return None
+    rest = t[m.end() :].strip()
+    markers: list[str] = []
+    while rest:
+        for pat, out in _YEAR_SUFFIXES:
+            mm = pat.match(rest)
+            if mm:
+                markers.append(out.format(*(g.lower() for g in mm.groups())))
+                rest = rest[mm.end() :].strip(" ,;")
+                break
+        else:
+            raise ValueError(t)
+    return int(m.group(1)), (" ".join(dict.fromkeys(markers)) or None)
+
+
 def year_columns(
-    header: Sequence[Any], *, prefix: str = "", file: str | Path, sheet: str | None, row: int
-) -> list[tuple[int, int]]:
-    """``(column index, year)`` for header cells that are years, printed as numbers
-    (``1998.0``), text (``'1998'``) or with a prefix (``Index_2004``)."""
-    out = []
-    pat = re.compile(rf"^{re.escape(prefix)}(\d{{4}})$", re.IGNORECASE)
+    header: Sequence[Any],
+    *,
+    prefix: str = "",
+    file: str | Path,
+    sheet: str | None,
+    row: int,
+    after: int | None = None,
+) -> list[YearCol]:
+    """The year columns of a header row (:class:`YearCol`: index, year, marker), with
+    years printed as numbers (``1998.0``), text (``'1998'``), with a prefix
+    (``Index_2004``) or with a note or provisional marker (``2023 (p)``; see
+    :func:`year_header`).
+
+    ``after`` is the first column after the label columns: from there on, every non-empty
+    header cell must be a year, so that a misprinted or renamed year (``2O23``) is an
+    error naming the cell rather than a year silently left out. A year printed twice is
+    an error too.
+    """
+    out: list[YearCol] = []
     for j, h in enumerate(header):
-        m = pat.match(clean_text(h))
-        if m:
-            out.append((j, int(m.group(1))))
+        if after is not None and j < after:
+            continue  # a label column
+        try:
+            found = year_header(h, prefix)
+        except ValueError:
+            raise InputError(
+                file,
+                f"year header {clean_text(h)[:40]!r} carries a marker this parser does not read "
+                "(read: (p), (provisional), (r), (revised), [note N])",
+                sheet=sheet,
+                row=row,
+                column=j,
+            ) from None
+        if found is not None:
+            out.append(YearCol(j, *found))
+        elif after is not None and j >= after and clean_text(h):
+            raise InputError(
+                file,
+                f"unexpected column header {clean_text(h)[:40]!r} among the year columns "
+                f"(expected {prefix}YYYY)",
+                sheet=sheet,
+                row=row,
+                column=j,
+                header=clean_text(h)[:40],
+            )
     if not out:
         raise InputError(
             file, f"no year columns ({prefix}YYYY) in the header row", sheet=sheet, row=row
         )
+    seen: dict[int, int] = {}
+    for y in out:
+        if y.year in seen:
+            raise InputError(
+                file,
+                f"year {y.year} is printed twice in the header row (columns "
+                f"{_col_name(seen[y.year], sheet)} and {_col_name(y.col, sheet)})",
+                sheet=sheet,
+                row=row,
+                column=y.col,
+            )
+        seen[y.year] = y.col
     return out
+
+
+def _col_name(j: int, sheet: str | None) -> str:
+    from ..errors import column_letter
+
+    return column_letter(j) if sheet is not None else str(j + 1)
+
+
+def check_unlabelled_columns(
+    rows: Sequence[Sequence[Any]],
+    header_row: int,
+    data: Sequence[int],
+    used: Iterable[int],
+    *,
+    first: int,
+    file: str | Path,
+    sheet: str | None,
+) -> None:
+    """No numbers in a column (from ``first`` on) that the parser does not read because
+    its header cell is empty: that is a merged or missing header (two years under one
+    merged cell), and its numbers would be silently left out."""
+    used = set(used)
+    header = rows[header_row]
+    width = max((len(rows[r]) for r in data), default=0)
+    for j in range(first, width):
+        if j in used or (j < len(header) and clean_text(header[j])):
+            continue
+        for r in data:
+            line = rows[r]
+            v = line[j] if j < len(line) else ""
+            if (isinstance(v, (int, float)) and not isinstance(v, bool) and v == v) or (
+                isinstance(v, str) and v.strip() and number_from_text(clean_text(v)) is not None
+            ):
+                raise InputError(
+                    file,
+                    "numbers under an empty header cell (a merged or missing year header?): "
+                    "every column of figures needs its own header",
+                    sheet=sheet,
+                    row=r,
+                    column=j,
+                )
 
 
 def data_rows(
@@ -820,6 +1165,13 @@ def validate(df: pd.DataFrame, path: Path, *, measures: dict[str, Measure]) -> N
             f"period {df['period'].iloc[i]!r} is out of range ({MIN_YEAR}-{max_year()})",
             **_where(df, i),
         )
+    values = df["value"].to_numpy(dtype=float, na_value=np.nan)
+    for name, col in (("value", values), ("ci_lower", None), ("ci_upper", None)):
+        col = col if col is not None else df[name].to_numpy(dtype=float, na_value=np.nan)
+        inf = np.isinf(col)
+        if inf.any():  # every parser reads numbers strictly; this is the backstop
+            i = int(np.flatnonzero(inf)[0])
+            raise InputError(path, f"{name} {col[i]!r} is not a finite number", **_where(df, i))
     codes, uniques = pd.factorize(df["measure"])
     nonneg = pd.Series(
         np.array([measures[u].nonnegative if u in measures else True for u in uniques] + [True])[

@@ -69,12 +69,18 @@ from ._base import (
     Source,
     Workbook,
     check_codes,
+    check_finite,
+    check_unlabelled_columns,
     clean_text,
     find_row,
     parse_number,
     tidy,
 )
+from ._guard import MB
 from ._xlsx_styles import cell_fills
+
+#: Largest workbook read: the real ones are 0.45-0.82 MB.
+MAX_BYTES = 16 * MB
 
 #: ASHE's own markers (the key printed in every sheet). Anything else is an error.
 ASHE_MARKERS = ("x", "..", ":", "-")
@@ -281,10 +287,15 @@ class _AsheBase(Source):
                     header=label,
                 )
         found = {m for _, m in out}
+        # Every column of the published table is expected: one left out (a renamed or
+        # merged header cell) must not silently drop its figures.
         for need, text in (
             ("jobs", "Number of jobs (thousand)"),
             ("median", "Median"),
+            ("median_change", "Annual percentage change (of the median)"),
             ("mean", "Mean"),
+            ("mean_change", "Annual percentage change (of the mean)"),
+            *((f"p{p}", f"Percentiles {p}") for p in PERCENTILES),
         ):
             if f"{stem}_{need}" not in found:
                 raise InputError(
@@ -293,6 +304,11 @@ class _AsheBase(Source):
                     sheet=sheet,
                     row=h,
                 )
+        if len(found) != len(out):
+            dup = next(m for m in found if sum(1 for _, x in out if x == m) > 1)
+            raise InputError(
+                book.path, f"column {dup!r} appears twice in the header", sheet=sheet, row=h
+            )
         return out
 
     def _legend(
@@ -338,6 +354,7 @@ class _AsheBase(Source):
             data_rows.append(r)
         if not data_rows:
             raise InputError(path, "no data rows under the header", sheet=sheet, row=h)
+        check_unlabelled_columns(rows, h, data_rows, cols, first=2, file=path, sheet=sheet)
         if self._check_tail(rows, data_rows[-1] + 1, cols, path, sheet):
             unclassified.append(sheet)
         codes = [clean_text(rows[r][1]) for r in data_rows]
@@ -384,6 +401,7 @@ class _AsheBase(Source):
                 )
                 if status[i, j] == "":
                     keep[i, j] = False  # blank annual change: nothing was published
+        check_finite(values, data_rows, cols, file=path, sheet=sheet, headers=headers)
         if fills and legend:
             for i, r in enumerate(data_rows):
                 for j, c in enumerate(cols):
@@ -443,22 +461,20 @@ class _AsheBase(Source):
 
     def parse(self, path: Path) -> pd.DataFrame:
         path = Path(path)
-        book = Workbook(path)
+        book = Workbook(path, max_bytes=MAX_BYTES)
         if not book.has("All"):
             raise InputError(
                 path,
                 f"sheet 'All' not found (sheets: {', '.join(book.sheet_names)}); is this an ASHE Table {self.family} workbook?",
             )
+        # ONS publishes 'Notes' and the nine breakdown sheets only: any other sheet is a
+        # renamed breakdown ('Mael'), whose figures must not be left out without a word.
+        book.refuse_unknown_sheets(
+            ("Notes", *BREAKDOWNS), "'Notes' and the breakdowns " + ", ".join(BREAKDOWNS)
+        )
         sheets = [s for s in book.sheet_names if s.strip() in BREAKDOWNS]
         warnings: list[str] = []
         unclassified: list[str] = []
-        extra = [
-            s
-            for s in book.sheet_names
-            if s.strip() not in BREAKDOWNS and s.strip().lower() != "notes"
-        ]
-        if extra:
-            warnings.append(f"sheets not read (not an ASHE breakdown): {', '.join(extra)}")
         sub, title = self._table(book, "All")
         stem = TABLES[sub][0]
         year = self._year(book, title, "All")

@@ -54,13 +54,21 @@ from ._base import (
     Measure,
     Source,
     check_codes,
+    check_row_widths,
     clean_text,
     date_in_text,
     geography_level,
+    numbers_from_texts,
     parse_block,
     read_csv_rows,
     tidy,
 )
+from ._guard import MB
+
+#: Largest download read: the real one is 0.74 MB; every district by 2-digit division
+#: for one year and status is about 3 MB, so this allows some twenty such blocks. Reading
+#: takes about 20 times the file's size in memory.
+MAX_BYTES = 64 * MB
 
 DATASET = "nomis_bres"
 TITLE = "Business Register and Employment Survey"
@@ -135,17 +143,11 @@ def _is_broad(name: str) -> bool:
 def _parse_cells(
     path: Path, rows: list[list[str]], data: list[int], vcols: list[int], header: list[str]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Values and statuses of the value cells: numbers converted in one go, anything else
-    through :func:`parse_block` so that a bad cell is named by line and column."""
+    """Values and statuses of the value cells: numbers converted in one go (strictly, see
+    :func:`._base.number_from_text`), anything else through :func:`parse_block` so that a
+    bad cell is named by line and column."""
     cells = np.array([[rows[d][j] for j in vcols] for d in data], dtype=object)
-    flat = (
-        pd.Series(cells.reshape(-1), dtype="string").str.strip().str.replace(",", "", regex=False)
-    )
-    values = (
-        pd.to_numeric(flat, errors="coerce")
-        .to_numpy(dtype=float, na_value=np.nan)
-        .reshape(cells.shape)
-    )
+    values = numbers_from_texts(cells)
     status = np.full(cells.shape, None, dtype=object)
     for a, b in zip(*np.nonzero(np.isnan(values)), strict=True):
         v, st = parse_block(
@@ -188,7 +190,7 @@ class NomisBRES(Source):
 
     def parse(self, path: Path) -> pd.DataFrame:
         path = Path(path)
-        rows = read_csv_rows(path)
+        rows = read_csv_rows(path, max_bytes=MAX_BYTES)
         n = len(rows)
         parts: list[dict[str, np.ndarray]] = []
         industries: dict[str, str] = {}
@@ -345,6 +347,9 @@ class NomisBRES(Source):
         if not data:
             raise InputError(path, "no data lines under the header", row=h)
         last = vcols[-1]
+        # A longer line would shift every later area's value; a line may stop before its
+        # last (empty) flag cells, as Nomis writes them, but not before its last value.
+        check_row_widths(rows, data, len(header), file=path, allow_short=True)
         for d in data:
             if len(rows[d]) <= last:
                 raise InputError(

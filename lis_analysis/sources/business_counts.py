@@ -44,8 +44,24 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ._base import Measure, Source, Workbook, check_codes, clean_text, find_row, parse_block, tidy
+from ._base import (
+    Measure,
+    Source,
+    Workbook,
+    check_codes,
+    check_unlabelled_columns,
+    clean_text,
+    find_row,
+    parse_block,
+    tidy,
+)
+from ._guard import MB
 from .business_demography import release_from_text
+
+#: Largest workbook read: the real 2025 edition is 1.1 MB.
+MAX_BYTES = 32 * MB
+#: The workbook's front sheets (the tables are 'Table <n>').
+_FRONT_SHEETS = {"cover sheet", "cover", "contents", "notes", "industry definition"}
 
 _COUNT_E = "enterprises"
 _COUNT_L = "local units"
@@ -133,7 +149,20 @@ class UKBusinessCounts(Source):
 
     def parse(self, path: Path) -> pd.DataFrame:
         path = Path(path)
-        book = Workbook(path)
+        book = Workbook(path, max_bytes=MAX_BYTES)
+        # A renamed sheet must be an error, not a table left out: the workbook holds its
+        # front sheets and 'Table <n>' sheets only, and every table read that its Contents
+        # sheet lists must be present.
+        book.refuse_unknown_sheets(
+            lambda s: (
+                s.strip().lower() in _FRONT_SHEETS
+                or bool(re.fullmatch(r"table\s+\d+", s.strip(), re.IGNORECASE))
+            ),
+            "Cover sheet, Contents, Notes, Industry Definition and 'Table <n>' sheets",
+        )
+        book.require_sheets(
+            book.listed_in_contents(f"Table {n}" for n in TABLES), "(listed in the Contents sheet)"
+        )
         year, release = self._edition(book)
         parts = []
         for number, (measure, kind, words) in TABLES.items():
@@ -244,6 +273,8 @@ class UKBusinessCounts(Source):
             r += 1
         if not data_rows:
             raise InputError(path, "no data rows under the header", sheet=sheet, row=h)
+        # Columns after 'Total' are not read: they must hold no figures.
+        check_unlabelled_columns(rows, h, data_rows, cols, first=1, file=path, sheet=sheet)
         for k in range(r, len(rows)):  # only blank or footnote rows may follow
             line = rows[k]
             nums = [

@@ -62,13 +62,19 @@ from ._base import (
     Source,
     Workbook,
     check_codes,
+    check_unlabelled_columns,
     clean_text,
     date_in_text,
     find_row,
     parse_block,
     tidy,
     year_columns,
+    year_header,
 )
+from ._guard import MB
+
+#: Largest workbook read: the real 2024 edition is 0.94 MB.
+MAX_BYTES = 32 * MB
 
 #: Markers printed in these tables (``:`` = not applicable).
 BD_MARKERS = (":",)
@@ -150,6 +156,17 @@ SHEETS: dict[tuple[int, int], tuple[str, str | None, str]] = {
     (7, 3): ("years", "active_10plus", "10+ employees"),
 }
 _SHEET_RE = re.compile(r"^table\s+(\d+)\.(\d+)([a-z]?)$", re.IGNORECASE)
+#: Every sheet name of the published workbook: its front sheets and 'Table <n>[.<m>][x]'.
+_FRONT_SHEETS = {"cover", "contents", "notes", "industry definition"}
+_ANY_TABLE_RE = re.compile(r"^table\s+\d+(?:\.\d+)?[a-z]?$", re.IGNORECASE)
+
+
+def _is_year(text: str) -> bool:
+    """A header cell that is a year (``2021``, ``2023 (p)``, ``2023 [note 5]``)."""
+    try:
+        return year_header(text) is not None
+    except ValueError:
+        return True  # a year with an unread marker: year_columns names it in its error
 
 
 def release_from_text(text: str) -> str:
@@ -226,7 +243,21 @@ class BusinessDemography(Source):
 
     def parse(self, path: Path) -> pd.DataFrame:
         path = Path(path)
-        book = Workbook(path)
+        book = Workbook(path, max_bytes=MAX_BYTES)
+        # A renamed sheet must be an error, not a table left out: the workbook holds its
+        # front sheets and 'Table ...' sheets only, and every area table its Contents
+        # sheet lists must be present.
+        book.refuse_unknown_sheets(
+            lambda s: s.strip().lower() in _FRONT_SHEETS or bool(_ANY_TABLE_RE.match(s.strip())),
+            "Cover, Contents, Notes, Industry Definition and 'Table <n>.<m><letter>' sheets",
+        )
+        listed = [
+            n
+            for n in book.listed_in_contents(
+                f"Table {t}.{k}{x}" for (t, k) in SHEETS for x in ("", *"abcdefghij")
+            )
+        ]
+        book.require_sheets(listed, "(listed in the Contents sheet)")
         found: dict[str, tuple[str, str | None, str]] = {}
         for s in book.sheet_names:
             m = _SHEET_RE.match(s.strip())
@@ -307,17 +338,26 @@ class BusinessDemography(Source):
         sheet: str,
         warnings: list[str],
         headers: list[str],
+        col_status: list[str | None] | None = None,
     ):
         data_rows = data_rows_below(
             rows, h + 1, path=path, sheet=sheet, value_cols=cols, warnings=warnings
         )
         if not data_rows:
             raise InputError(path, "no data rows under the header", sheet=sheet, row=h)
+        check_unlabelled_columns(rows, h, data_rows, cols, first=2, file=path, sheet=sheet)
         codes = [clean_text(rows[r][0]) for r in data_rows]
         names = [str(rows[r][1]).strip() if len(rows[r]) > 1 else "" for r in data_rows]
         check_codes(codes, data_rows, file=path, sheet=sheet, col=0)
         values, status = parse_block(
-            rows, data_rows, cols, file=path, sheet=sheet, headers=headers, markers=BD_MARKERS
+            rows,
+            data_rows,
+            cols,
+            file=path,
+            sheet=sheet,
+            headers=headers,
+            markers=BD_MARKERS,
+            col_status=col_status,
         )
         return data_rows, codes, names, values, status
 
@@ -326,16 +366,23 @@ class BusinessDemography(Source):
     ) -> dict[str, np.ndarray]:
         h = find_row(
             rows,
-            lambda c: len(c) > 2 and not c[0] and not c[1] and bool(re.fullmatch(r"\d{4}", c[2])),
+            lambda c: len(c) > 2 and not c[0] and not c[1] and _is_year(c[2]),
             file=path,
             sheet=sheet,
             what="year header row (two blank cells, then years)",
             limit=12,
         )
-        ycols = year_columns(rows[h], file=path, sheet=sheet, row=h)
-        cols = [c for c, _ in ycols]
+        ycols = year_columns(rows[h], file=path, sheet=sheet, row=h, after=2)
+        cols = [y.col for y in ycols]
         data_rows, codes, names, values, status = self._block(
-            rows, h, cols, path, sheet, warnings, [str(y) for _, y in ycols]
+            rows,
+            h,
+            cols,
+            path,
+            sheet,
+            warnings,
+            [clean_text(rows[h][c]) for c in cols],
+            col_status=[y.marker for y in ycols],
         )
         return self._frame(
             codes,
@@ -343,7 +390,7 @@ class BusinessDemography(Source):
             data_rows,
             cols,
             [measure] * len(cols),
-            [y for _, y in ycols],
+            [y.year for y in ycols],
             values,
             status,
             sheet,

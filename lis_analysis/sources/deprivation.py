@@ -47,7 +47,20 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ._base import Measure, Source, Workbook, check_codes, clean_text, parse_block, tidy
+from ._base import (
+    Measure,
+    Source,
+    Workbook,
+    check_codes,
+    check_unlabelled_columns,
+    clean_text,
+    parse_block,
+    tidy,
+)
+from ._guard import MB
+
+#: Largest workbook read: the real File 10 workbooks are 0.23-0.26 MB.
+MAX_BYTES = 16 * MB
 
 #: Sheet -> (measure prefix, the header prefix printed before " - ", what it is)
 DOMAINS: dict[str, tuple[str, str, str]] = {
@@ -212,7 +225,10 @@ class Deprivation(Source):
 
     def parse(self, path: Path) -> pd.DataFrame:
         path = Path(path)
-        book = Workbook(path)
+        book = Workbook(path, max_bytes=MAX_BYTES)
+        # File 10 holds 'Notes' and one sheet per index and domain only: any other sheet is
+        # a renamed domain, whose figures must not be left out without a word.
+        book.refuse_unknown_sheets(("Notes", *DOMAINS), "Notes and " + ", ".join(DOMAINS))
         imd_sheet = book.find_sheet("IMD")
         year = self._edition(path, book)
         parts = [self._sheet(book, imd_sheet, "IMD")]
@@ -318,6 +334,7 @@ class Deprivation(Source):
                 )
         if not data_rows:
             raise InputError(path, "no district rows under the header", sheet=sheet, row=0)
+        check_unlabelled_columns(rows, 0, data_rows, cols, first=2, file=path, sheet=sheet)
         codes = [clean_text(rows[r][0]) for r in data_rows]
         names = [clean_text(rows[r][1]) for r in data_rows]
         check_codes(codes, data_rows, file=path, sheet=sheet, col=0, header=header[0])

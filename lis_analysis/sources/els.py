@@ -52,12 +52,20 @@ from ._base import (
     MARKERS,
     Measure,
     Source,
+    check_row_widths,
     geography_level,
     is_geography_code,
+    number_problem,
+    numbers_from_texts,
     read_csv_rows,
     read_text,
     tidy,
 )
+from ._guard import MAX_JSON_BYTES, MB
+
+#: Largest CSV read: the real ones are 3.6 MB at most (personal-wellbeing-estimates.csv)
+#: and take about 20 times their size in memory while parsed (see _guard.MAX_CSV_BYTES).
+MAX_BYTES = 64 * MB
 
 #: Markers ELS prints in ``status`` (the value is then empty).
 ELS_MARKERS = {"x": MARKERS["x"], "u": MARKERS["u"], "c": MARKERS["c"]}
@@ -325,11 +333,15 @@ def read_metadata(json_path: Path, indicators: list[str]) -> dict[str, Any]:
     one block per indicator (keyed by the CSV's ``indicator`` text).
     """
     try:
-        raw = json.loads(read_text(json_path))
+        raw = json.loads(read_text(json_path, max_bytes=MAX_JSON_BYTES))
     except json.JSONDecodeError as exc:
         raise InputError(
             json_path,
             f"the metadata JSON is not valid JSON ({exc.msg} at line {exc.lineno}); fix or remove it",
+        ) from None
+    except RecursionError:
+        raise InputError(
+            json_path, "the metadata JSON is nested too deeply to read; fix or remove it"
         ) from None
     meta = raw.get("ess-beta-metadata") if isinstance(raw, dict) else None
     if not isinstance(meta, dict):
@@ -393,7 +405,7 @@ class ExploreLocalStatistics(Source):
 
     def parse(self, path: Path) -> pd.DataFrame:
         path = Path(path)
-        rows = read_csv_rows(path)
+        rows = read_csv_rows(path, max_bytes=MAX_BYTES)
         if not rows or not any(c.strip() for c in rows[0]):
             raise InputError(path, "the file is empty (no header line)")
         header = [c.strip().lower() for c in rows[0]]
@@ -414,15 +426,10 @@ class ExploreLocalStatistics(Source):
         if not body:
             raise InputError(path, "no data rows under the header line", row=0)
         for i, r in enumerate(body, start=1):
-            if len(r) != width:
-                problem = (
-                    "blank line inside the data"
-                    if not any(c.strip() for c in r)
-                    else (
-                        f"{len(r)} fields where the header has {width} (truncated or malformed line)"
-                    )
-                )
-                raise InputError(path, problem, row=i)
+            if len(r) != width and not any(c.strip() for c in r):
+                raise InputError(path, "blank line inside the data", row=i)
+        # A longer line would shift its later fields (a value read as its unit ...).
+        check_row_widths(rows, range(1, len(body) + 1), width, file=path)
         arr = np.array(body, dtype=object)
         nrow = len(body)
         line = np.arange(1, nrow + 1)
@@ -471,10 +478,9 @@ class ExploreLocalStatistics(Source):
                 header="areacd",
             )
 
-        # Values: a number, or empty with a marker in status.
-        value = pd.to_numeric(
-            pd.Series(obs, dtype="string").str.replace(",", "", regex=False), errors="coerce"
-        ).to_numpy(dtype=float, na_value=np.nan)
+        # Values: a number (read strictly, see _base.number_from_text), or empty with a
+        # marker in status.
+        value = numbers_from_texts(obs)
         for k in map(int, np.flatnonzero(np.isnan(value) & (obs != ""))):
             s = obs[k]
             if s.lower() in ELS_MARKERS and status[k] in ("", s.lower()):
@@ -482,9 +488,12 @@ class ExploreLocalStatistics(Source):
                 status[k] = s.lower()
                 obs[k] = ""
                 continue
+            why = number_problem(s)
             raise InputError(
                 path,
-                f"non-numeric value {s!r} in 'observation' is not a marker (known: {', '.join(ELS_MARKERS)})",
+                f"not a number: {why}"
+                if why
+                else f"non-numeric value {s[:60]!r} in 'observation' is not a marker (known: {', '.join(ELS_MARKERS)})",
                 row=k + 1,
                 column=col["observation"],
                 header="observation",
@@ -513,15 +522,16 @@ class ExploreLocalStatistics(Source):
         ci = {}
         for name in ("lci_95", "uci_95"):
             raw = column(name)
-            v = pd.to_numeric(pd.Series(raw, dtype="string"), errors="coerce").to_numpy(
-                dtype=float, na_value=np.nan
-            )
+            v = numbers_from_texts(raw)
             badc = np.flatnonzero(np.isnan(v) & (raw != ""))
             if badc.size:
                 i = int(badc[0])
+                why = number_problem(raw[i])
                 raise InputError(
                     path,
-                    f"non-numeric confidence limit {raw[i]!r}",
+                    f"not a number: {why}"
+                    if why
+                    else f"non-numeric confidence limit {raw[i][:60]!r}",
                     row=i + 1,
                     column=col[name],
                     header=name,

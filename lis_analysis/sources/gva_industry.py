@@ -56,6 +56,7 @@ from ._base import (
     Source,
     Workbook,
     check_codes,
+    check_unlabelled_columns,
     clean_text,
     data_rows,
     date_in_text,
@@ -65,6 +66,10 @@ from ._base import (
     require_columns,
     year_columns,
 )
+from ._guard import MB
+
+#: Largest workbook read: the real regional workbooks are 0.45-2.2 MB (South East).
+MAX_BYTES = 32 * MB
 
 _MEASURES = [
     Measure(
@@ -277,10 +282,13 @@ class GVAIndustryLAD(Source):
             sheet=sheet,
             row=h,
         )
-        ycols = year_columns(header, file=path, sheet=sheet, row=h)
         code_col, name_col, sic_col, desc_col = (
             cols[k] for k in ("LA code", "LA name", "SIC07", "SIC07 description")
         )
+        # The label columns (ITL1 region, LA code, LA name, SIC07, description) come
+        # first; every header after them must be a year.
+        labels_end = max(cols.values()) + 1
+        ycols = year_columns(header, file=path, sheet=sheet, row=h, after=labels_end)
         data = _data_rows(rows, h + 1, code_col, file=path, sheet=sheet)
         if not data:
             raise InputError(path, "no data rows under the header", sheet=sheet, row=h)
@@ -318,7 +326,8 @@ class GVAIndustryLAD(Source):
             industries.append(code)
             if code not in descriptions:
                 descriptions[code] = text(rows[r][desc_col]) if desc_col < len(rows[r]) else ""
-        ycol_idx = [c for c, _ in ycols]
+        ycol_idx = [y.col for y in ycols]
+        check_unlabelled_columns(rows, h, data, ycol_idx, first=labels_end, file=path, sheet=sheet)
         values, status = parse_block(
             rows,
             data,
@@ -327,12 +336,13 @@ class GVAIndustryLAD(Source):
             sheet=sheet,
             headers=[clean_text(header[c]) for c in ycol_idx],
             markers=self.markers,
+            col_status=[y.marker for y in ycols],
         )
         df = melt_wide(
             codes=codes,
             names=names,
             rows=data,
-            years=[y for _, y in ycols],
+            years=[y.year for y in ycols],
             cols=ycol_idx,
             values=values,
             status=status,
@@ -347,7 +357,15 @@ class GVAIndustryLAD(Source):
     def parse(self, path: Path) -> pd.DataFrame:
         """Tidy observations from all four tables present in one regional workbook."""
         path = Path(path)
-        book = Workbook(path)
+        book = Workbook(path, max_bytes=MAX_BYTES)
+        # A renamed sheet ('Tabel 3') must be an error, not a workbook read without its
+        # current-price GVA: ONS publishes these sheets only, and every table its Contents
+        # sheet lists must be there.
+        book.refuse_unknown_sheets(
+            ("Information", "Contents", "Notes", *TABLE_SHEETS),
+            "Information, Contents, Notes and " + ", ".join(TABLE_SHEETS),
+        )
+        book.require_sheets(book.listed_in_contents(TABLE_SHEETS), "(listed in the Contents sheet)")
         sheets = [s for s in book.sheet_names if s.strip() in TABLE_SHEETS]
         if not sheets:
             raise InputError(
@@ -385,7 +403,8 @@ class GVAIndustryLAD(Source):
             warnings.append(
                 f"{latest} figures are provisional (ONS: the latest year's data are provisional)"
             )
-        flagged = out["status"].dropna()
+        # Markers without a value (a year header's 'p' or note stays on values it flags)
+        flagged = out.loc[out["value"].isna(), "status"].dropna()
         if len(flagged):
             counts = flagged.value_counts()
             warnings.append(

@@ -45,7 +45,21 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ._base import Measure, Source, Workbook, check_codes, clean_text, parse_block, tidy
+from ._base import (
+    Measure,
+    Source,
+    Workbook,
+    check_codes,
+    check_unlabelled_columns,
+    clean_text,
+    parse_block,
+    tidy,
+    year_header,
+)
+from ._guard import MB
+
+#: Largest workbook read: the real 2024 edition is 0.51 MB.
+MAX_BYTES = 16 * MB
 
 MARKERS = ("[x]",)
 
@@ -101,7 +115,10 @@ NUMBERS = {
     5: ("median", "lad"),
     6: ("lower_quartile", "lad"),
 }
-_YEAR_RE = re.compile(r"^(?:year ending sep\w* )?((?:19|20)\d{2})$", re.IGNORECASE)
+#: "Year ending Sep 2024" (the price tables) before the year itself.
+_YEAR_ENDING_RE = re.compile(r"^year ending sep\w*\s+", re.IGNORECASE)
+#: The workbook's front sheets (the tables are '1a' ... '6c').
+_FRONT_SHEETS = ("Contents", "Metadata", "Terms and Conditions")
 
 
 class HousingAffordability(Source):
@@ -119,7 +136,18 @@ class HousingAffordability(Source):
 
     def parse(self, path: Path) -> pd.DataFrame:
         path = Path(path)
-        book = Workbook(path)
+        book = Workbook(path, max_bytes=MAX_BYTES)
+        # A renamed sheet must be an error, not a table left out: the workbook holds its
+        # front sheets and the tables 1a-6c only, and every table its Contents sheet lists
+        # ("Table 5c (Median affordability ratio)") must be present.
+        book.refuse_unknown_sheets(
+            lambda s: (
+                s.strip().lower() in {f.lower() for f in _FRONT_SHEETS}
+                or bool(re.fullmatch(r"[1-6][abc]", s.strip()))
+            ),
+            "Contents, Metadata, Terms and Conditions and the tables 1a ... 6c",
+        )
+        book.require_sheets(self._listed(book), "(listed in the Contents sheet)")
         sheets = {}
         for s in book.sheet_names:
             m = re.fullmatch(r"([1-6])([abc])", s.strip())
@@ -141,6 +169,19 @@ class HousingAffordability(Source):
         out = self.finish(df, path)
         out.attrs["warnings"] = []
         return out
+
+    @staticmethod
+    def _listed(book: Workbook) -> list[str]:
+        """The tables the Contents sheet lists ('Table 1a (Median house price)' -> '1a')."""
+        sheet = next((s for s in book.sheet_names if s.strip().lower() == "contents"), None)
+        if sheet is None:
+            return []
+        out = []
+        for row in book.rows(sheet):
+            m = re.match(r"^table\s+([1-6][abc])\b", clean_text(row[0]) if row else "", re.I)
+            if m:
+                out.append(m.group(1).lower())
+        return list(dict.fromkeys(out))
 
     def _sheet(self, book: Workbook, sheet: str, number: int, letter: str) -> dict[str, np.ndarray]:
         path = book.path
@@ -166,19 +207,32 @@ class HousingAffordability(Source):
             )
         cols: list[int] = []
         years: list[int | None] = []
+        markers: list[str | None] = []
         measures: list[str] = []
         for j in range(len(need), len(header)):
             h = header[j]
             if not h:
                 continue
-            m = _YEAR_RE.match(h)
-            if m:
+            try:
+                found = year_header(_YEAR_ENDING_RE.sub("", h))
+            except ValueError:
+                raise InputError(
+                    path,
+                    f"year header {h[:40]!r} carries a marker this parser does not read "
+                    "(read: (p), (provisional), (r), (revised), [note N])",
+                    sheet=sheet,
+                    row=1,
+                    column=j,
+                ) from None
+            if found:
                 cols.append(j)
-                years.append(int(m.group(1)))
+                years.append(found[0])
+                markers.append(found[1])
                 measures.append(measure)
             elif h.lower() == "5-year average" and letter == "c":
                 cols.append(j)
                 years.append(None)  # the last year before it, set below
+                markers.append(None)
                 measures.append(f"{measure}_5yr_average")
             else:
                 raise InputError(
@@ -186,6 +240,15 @@ class HousingAffordability(Source):
                 )
         if not any(y for y in years):
             raise InputError(path, "no year columns in the header row", sheet=sheet, row=1)
+        dup = [y for y in years if y and years.count(y) > 1]
+        if dup:
+            raise InputError(
+                path,
+                f"year {dup[0]} is printed twice in the header row",
+                sheet=sheet,
+                row=1,
+                column=cols[len(years) - 1 - years[::-1].index(dup[0])],
+            )
         last = max(y for y in years if y)
         periods = [str(y) if y else f"{last - 4}-{last}" for y in years]
         years = [y or last for y in years]
@@ -210,6 +273,7 @@ class HousingAffordability(Source):
         codes = [clean_text(rows[r][code_col]) for r in data_rows]
         names = [clean_text(rows[r][name_col]) for r in data_rows]
         check_codes(codes, data_rows, file=path, sheet=sheet, col=code_col, header=header[code_col])
+        check_unlabelled_columns(rows, 1, data_rows, cols, first=len(need), file=path, sheet=sheet)
         values, status = parse_block(
             rows,
             data_rows,
@@ -218,6 +282,7 @@ class HousingAffordability(Source):
             sheet=sheet,
             headers=[header[c] for c in cols],
             markers=MARKERS,
+            col_status=markers,
         )
         n, ncol = len(data_rows), len(cols)
         return {

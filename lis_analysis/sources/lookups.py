@@ -54,11 +54,17 @@ from ._base import (
     Measure,
     Source,
     Workbook,
+    check_row_widths,
     clean_text,
     geography_level,
     lookup_frame,
     read_csv_rows,
 )
+from ._guard import MB
+
+#: Largest lookup read: the real ones are 45 KB at most (LAD to LAU1 to ITL); a lookup of
+#: every output area is about 20 MB.
+MAX_BYTES = 32 * MB
 
 #: Column prefix (as in ``LAD24CD``) -> geography level of its codes.
 PREFIX_LEVELS = {
@@ -158,6 +164,8 @@ class _Lookup(Source):
                 )
         if not data:
             raise InputError(path, "no data rows under the header", sheet=sheet, row=0)
+        if sheet is None:  # a CSV: a longer line would shift its later columns
+            check_row_widths(rows, data, len(rows[0]), file=path)
         return cols, data
 
     def _codes(
@@ -269,7 +277,7 @@ class LadItlLookup(_Lookup):
     def parse(self, path: Path) -> pd.DataFrame:
         """Relations lad_to_itl3/itl2/itl1, itl3_to_itl2 and itl2_to_itl1."""
         path = Path(path)
-        rows = read_csv_rows(path)
+        rows = read_csv_rows(path, max_bytes=MAX_BYTES)
         cols, data = self._table(path, rows, None)
         lad = (*self._codes(path, rows, data, cols["LAD"], "LAD", None), "lad")
         itl = {
@@ -322,7 +330,7 @@ class LadRegionLookup(_Lookup):
     def parse(self, path: Path) -> pd.DataFrame:
         """Relation lad_to_region."""
         path = Path(path)
-        rows = read_csv_rows(path)
+        rows = read_csv_rows(path, max_bytes=MAX_BYTES)
         cols, data = self._table(path, rows, None)
         lad = (*self._codes(path, rows, data, cols["LAD"], "LAD", None), "lad")
         rgn = (*self._codes(path, rows, data, cols["RGN"], "RGN", None), "region")
@@ -342,7 +350,7 @@ class LadCombinedAuthorityLookup(_Lookup):
     def parse(self, path: Path) -> pd.DataFrame:
         """Relation lad_to_ca."""
         path = Path(path)
-        rows = read_csv_rows(path)
+        rows = read_csv_rows(path, max_bytes=MAX_BYTES)
         cols, data = self._table(path, rows, None)
         lad = (*self._codes(path, rows, data, cols["LAD"], "LAD", None), "lad")
         ca = (*self._codes(path, rows, data, cols["CAUTH"], "CAUTH", None), "ca")
@@ -391,7 +399,7 @@ class LepNames(_Lookup):
     def parse(self, path: Path) -> pd.DataFrame:
         """Relation lep_names: child = the LEP (code, name); no parent."""
         path = Path(path)
-        rows = read_csv_rows(path)
+        rows = read_csv_rows(path, max_bytes=MAX_BYTES)
         cols, data = self._table(path, rows, None)
         codes, names = self._codes(path, rows, data, cols["LEP"], "LEP", None)
         first: dict[str, int] = {}
@@ -423,7 +431,7 @@ class LsipLookup(_Lookup):
     def parse(self, path: Path) -> pd.DataFrame:
         """Relation lad_to_lsip; the 'NEW LSIP GEOGRAPHY' column goes to attrs metadata."""
         path = Path(path)
-        book = Workbook(path)
+        book = Workbook(path, max_bytes=MAX_BYTES)
         sheet = book.find_sheet("LA Districts to LSIPs", *book.sheet_names[:1])
         rows = book.rows(sheet)
         cols, data = self._table(path, rows, sheet)

@@ -52,6 +52,8 @@ from ._base import (
     Source,
     Workbook,
     check_codes,
+    check_row_widths,
+    check_unlabelled_columns,
     clean_text,
     data_rows,
     date_in_text,
@@ -64,6 +66,13 @@ from ._base import (
     tidy,
     year_columns,
 )
+from ._guard import MB
+
+#: Largest files read. The real 'Population data' workbook is 0.1 MB, the MYE workbook
+#: 2.8 MB (a legacy .xls) and the Nomis CSV 90 KB; a download of every single year of
+#: age and both sexes for all districts is about 4 MB.
+MAX_WORKBOOK_BYTES = 16 * MB
+MAX_CSV_BYTES = 64 * MB
 
 _POPULATION = Measure(
     "population", "persons", "additive", "Usual resident population, all ages, at 30 June"
@@ -136,7 +145,7 @@ class PopulationLA(Source):
     def parse(self, path: Path) -> pd.DataFrame:
         """Tidy ``population`` observations, one per district and year."""
         path = Path(path)
-        book = Workbook(path)
+        book = Workbook(path, max_bytes=MAX_WORKBOOK_BYTES)
         sheet = book.find_sheet("Population data")
         rows = book.rows(sheet)
         h = find_row(
@@ -148,22 +157,30 @@ class PopulationLA(Source):
             limit=10,
         )
         cols = require_columns(rows[h], ["LA code", "LA name"], file=path, sheet=sheet, row=h)
-        ycols = year_columns(rows[h], file=path, sheet=sheet, row=h)
+        first = max(cols.values()) + 1  # 'ITL1 Region', 'LA code', 'LA name', then years
+        ycols = year_columns(rows[h], file=path, sheet=sheet, row=h, after=first)
         data = _data_rows(rows, h + 1, cols["LA code"], file=path, sheet=sheet)
         if not data:
             raise InputError(path, "no data rows under the header", sheet=sheet, row=h)
         codes = [clean_text(rows[r][cols["LA code"]]) for r in data]
         check_codes(codes, data, file=path, sheet=sheet, col=cols["LA code"], header="LA code")
         names = [clean_text(rows[r][cols["LA name"]]) for r in data]
-        ci = [c for c, _ in ycols]
+        ci = [y.col for y in ycols]
+        check_unlabelled_columns(rows, h, data, ci, first=first, file=path, sheet=sheet)
         values, status = parse_block(
-            rows, data, ci, file=path, sheet=sheet, headers=[clean_text(rows[h][c]) for c in ci]
+            rows,
+            data,
+            ci,
+            file=path,
+            sheet=sheet,
+            headers=[clean_text(rows[h][c]) for c in ci],
+            col_status=[y.marker for y in ycols],
         )
         df = melt_wide(
             codes=codes,
             names=names,
             rows=data,
-            years=[y for _, y in ycols],
+            years=[y.year for y in ycols],
             cols=ci,
             values=values,
             status=status,
@@ -172,7 +189,7 @@ class PopulationLA(Source):
             industry="Total",
             breakdown="All",
         )
-        latest = max(y for _, y in ycols)
+        latest = max(y.year for y in ycols)
         df["release"] = self.KNOWN_RELEASES.get(latest, np.nan)
         out = self.finish(df, path)
         notes = {}
@@ -229,7 +246,7 @@ class NomisPopulationLAD(Source):
     def parse(self, path: Path) -> pd.DataFrame:
         """Tidy observations from every block (one per age/sex selection) of the download."""
         path = Path(path)
-        rows = read_csv_rows(path)
+        rows = read_csv_rows(path, max_bytes=MAX_CSV_BYTES)
         if not any(any(c.strip() for c in r) for r in rows):
             raise InputError(path, "the file has no content (blank lines only)")
         cells = [[c.strip() for c in r] for r in rows]
@@ -299,7 +316,8 @@ class NomisPopulationLAD(Source):
             )
         code_col = next(j for j, c in enumerate(header) if c.lower() == "mnemonic")
         name_col = 0 if code_col != 0 else 1
-        ycols = year_columns(header, file=path, sheet=None, row=h)
+        first = max(code_col, name_col) + 1
+        ycols = year_columns(header, file=path, sheet=None, row=h, after=first)
         r = h + 1
         while r < len(cells) and not any(cells[r]):
             r += 1
@@ -321,22 +339,24 @@ class NomisPopulationLAD(Source):
         codes = [cells[k][code_col] for k in data]
         check_codes(codes, data, file=path, sheet=None, col=code_col, header="mnemonic")
         names = [cells[k][name_col] for k in data]
-        ci = [c for c, _ in ycols]
-        for k in data:
-            if len(cells[k]) < len(header):
-                raise InputError(
-                    path,
-                    f"row has {len(cells[k])} fields, the header {len(header)} (truncated line?)",
-                    row=k,
-                )
+        ci = [y.col for y in ycols]
+        # A row longer than the header would shift every later year; a shorter one is cut.
+        check_row_widths(cells, data, len(header), file=path)
+        check_unlabelled_columns(cells, h, data, ci, first=first, file=path, sheet=None)
         values, status = parse_block(
-            cells, data, ci, file=path, sheet=None, headers=[header[c] for c in ci]
+            cells,
+            data,
+            ci,
+            file=path,
+            sheet=None,
+            headers=[header[c] for c in ci],
+            col_status=[y.marker for y in ycols],
         )
         df = melt_wide(
             codes=codes,
             names=names,
             rows=data,
-            years=[y for _, y in ycols],
+            years=[y.year for y in ycols],
             cols=ci,
             values=values,
             status=status,
@@ -379,7 +399,7 @@ class PopulationMYE(Source):
         """``population`` and age-band populations for the MYE2 year; ``population`` for
         the other MYE4 years."""
         path = Path(path)
-        book = Workbook(path)
+        book = Workbook(path, max_bytes=MAX_WORKBOOK_BYTES)
         sheet = book.find_sheet("MYE2 - Persons", "MYE2 - All", "MYE2 Persons")
         rows = book.rows(sheet)
         title = clean_text(rows[0][0]) if rows and rows[0] else ""
@@ -422,6 +442,9 @@ class PopulationMYE(Source):
         check_codes(codes, data, file=path, sheet=sheet, col=cols["Code"], header="Code")
         names = [clean_text(rows[r][cols["Name"]]) for r in data]
         block_cols = [cols["All ages"], *(age_col[a] for a in range(91))]
+        check_unlabelled_columns(
+            rows, h, data, block_cols, first=cols["All ages"], file=path, sheet=sheet
+        )
         values, status = parse_block(
             rows, data, block_cols, file=path, sheet=sheet, headers=[labels[c] for c in block_cols]
         )
@@ -466,8 +489,14 @@ class PopulationMYE(Source):
         df["sheet"] = sheet
         df["year"] = year
         df["period"] = str(year)
-        if book.has("MYE4"):
-            mye4, w = self._mye4(book, year, dict(zip(codes, values[:, 0], strict=True)), path)
+        # MYE4 (the earlier years) is read when present; when the workbook's Contents lists
+        # it, it must be present (a renamed sheet must not drop twenty years silently).
+        book.require_sheets(book.listed_in_contents(["MYE4"]), "(listed in the Contents sheet)")
+        mye4_sheet = next((s for s in book.sheet_names if s.strip().lower() == "mye4"), None)
+        if mye4_sheet is not None:
+            mye4, w = self._mye4(
+                book, mye4_sheet, year, dict(zip(codes, values[:, 0], strict=True)), path
+            )
             df = pd.concat([df, mye4], ignore_index=True)
             warnings += w
         df["industry"] = "Total"
@@ -487,10 +516,9 @@ class PopulationMYE(Source):
         return out
 
     def _mye4(
-        self, book: Workbook, year: int, all_ages: dict[str, float], path: Path
+        self, book: Workbook, sheet: str, year: int, all_ages: dict[str, float], path: Path
     ) -> tuple[pd.DataFrame, list[str]]:
         """Totals for the MYE4 years other than ``year``; its ``year`` column checked."""
-        sheet = "MYE4"
         rows = book.rows(sheet)
         h = find_row(
             rows,
@@ -501,17 +529,27 @@ class PopulationMYE(Source):
             limit=20,
         )
         cols = require_columns(rows[h], ["Code", "Name"], file=path, sheet=sheet, row=h)
-        ycols = year_columns(rows[h], prefix="Mid-", file=path, sheet=sheet, row=h)
+        labels = [clean_text(c).lower() for c in rows[h]]
+        # Code, Name and (in the published layout) Geography, then the Mid-YYYY columns
+        first = max(*cols.values(), labels.index("geography") if "geography" in labels else 0) + 1
+        ycols = year_columns(rows[h], prefix="Mid-", file=path, sheet=sheet, row=h, after=first)
         data = _data_rows(rows, h + 1, cols["Code"], file=path, sheet=sheet)
         codes = [clean_text(rows[r][cols["Code"]]) for r in data]
         check_codes(codes, data, file=path, sheet=sheet, col=cols["Code"], header="Code")
         names = [clean_text(rows[r][cols["Name"]]) for r in data]
-        ci = [c for c, _ in ycols]
+        ci = [y.col for y in ycols]
+        check_unlabelled_columns(rows, h, data, ci, first=first, file=path, sheet=sheet)
         values, status = parse_block(
-            rows, data, ci, file=path, sheet=sheet, headers=[clean_text(rows[h][c]) for c in ci]
+            rows,
+            data,
+            ci,
+            file=path,
+            sheet=sheet,
+            headers=[clean_text(rows[h][c]) for c in ci],
+            col_status=[y.marker for y in ycols],
         )
         warnings = []
-        years = [y for _, y in ycols]
+        years = [y.year for y in ycols]
         if year in years:
             j = years.index(year)
             bad = [

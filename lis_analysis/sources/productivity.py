@@ -26,6 +26,7 @@ from ._base import (
     Source,
     Workbook,
     check_codes,
+    check_unlabelled_columns,
     clean_text,
     find_row,
     melt_wide,
@@ -35,6 +36,7 @@ from ._base import (
 from ._base import (
     data_rows as find_data_rows,
 )
+from ._guard import MB
 
 #: measure id, printed unit, aggregation, denominator, what it is
 _MEASURES = [
@@ -112,6 +114,9 @@ _MEASURES = [
 ]
 MEASURES = {m.id: m for m in _MEASURES}
 
+#: Largest workbook read: the real ones are 0.77 MB (ITL) and 0.63 MB (districts).
+MAX_BYTES = 16 * MB
+
 #: sheet -> (measure, header prefix). The ITL workbook adds the unsmoothed and CVM tables.
 LAD_SHEETS = {
     "A1": ("gva_per_hour_index", "Index_"),
@@ -171,7 +176,8 @@ class _ProductivityBase(Source):
         if self.name_header.lower() not in cleaned:
             raise InputError(book.path, f"expected column {self.name_header!r}", sheet=sheet, row=h)
         name_col = cleaned.index(self.name_header.lower())
-        ycols = year_columns(header, prefix=prefix, file=book.path, sheet=sheet, row=h)
+        first = max(code_col, name_col) + 1  # the label columns end here
+        ycols = year_columns(header, prefix=prefix, file=book.path, sheet=sheet, row=h, after=first)
         # Data rows: a code in the code column, up to the first blank one (footnotes follow).
         data_rows = find_data_rows(rows, h + 1, code_col, file=book.path, sheet=sheet)
         if not data_rows:
@@ -181,7 +187,8 @@ class _ProductivityBase(Source):
         check_codes(
             codes, data_rows, file=book.path, sheet=sheet, col=code_col, header=self.code_header
         )
-        cols = [c for c, _ in ycols]
+        cols = [y.col for y in ycols]
+        check_unlabelled_columns(rows, h, data_rows, cols, first=first, file=book.path, sheet=sheet)
         values, status = parse_block(
             rows,
             data_rows,
@@ -189,12 +196,13 @@ class _ProductivityBase(Source):
             file=book.path,
             sheet=sheet,
             headers=[clean_text(header[c]) for c in cols],
+            col_status=[y.marker for y in ycols],
         )
         return melt_wide(
             codes=codes,
             names=names,
             rows=data_rows,
-            years=[y for _, y in ycols],
+            years=[y.year for y in ycols],
             cols=cols,
             values=values,
             status=status,
@@ -205,25 +213,16 @@ class _ProductivityBase(Source):
         )
 
     def parse(self, path: Path) -> pd.DataFrame:
-        book = Workbook(path)
-        missing = [s for s in self.required_sheets if not book.has(s)]
-        if missing:
-            raise InputError(
-                path,
-                f"sheet(s) {', '.join(missing)} not found (sheets: {', '.join(book.sheet_names)})",
-            )
+        book = Workbook(path, max_bytes=MAX_BYTES)
+        # Every table is expected: a renamed sheet must not silently drop its measure.
+        found = book.require_sheets(self.sheets)
         parts = [
-            self._read_sheet(book, sheet, measure, prefix)
+            self._read_sheet(book, found[sheet], measure, prefix)
             for sheet, (measure, prefix) in self.sheets.items()
-            if book.has(sheet)
         ]
         df = pd.concat(parts, ignore_index=True)
         df["release"] = _release_from_contents(book) or np.nan
         return self.finish(df, path)
-
-    @property
-    def required_sheets(self) -> list[str]:
-        return list(LAD_SHEETS)
 
 
 class ProductivityLAD(_ProductivityBase):
@@ -253,12 +252,3 @@ class ProductivityITL(_ProductivityBase):
     sheets = ITL_SHEETS
     code_header = "ITL_code"
     name_header = "Region_name"
-
-    def _read_sheet(self, book: Workbook, sheet: str, measure: str, prefix: str) -> pd.DataFrame:
-        df = super()._read_sheet(book, sheet, measure, prefix)
-        # The ITL workbook labels the UK row 'UK' (level column) and its code 'UK'/'UKX'.
-        return df
-
-    @property
-    def required_sheets(self) -> list[str]:
-        return ["A1", "A3", "Productivity Hours", "Productivity Jobs"]

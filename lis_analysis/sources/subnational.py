@@ -43,11 +43,16 @@ from ._base import (
     Source,
     Workbook,
     check_codes,
+    check_unlabelled_columns,
     clean_text,
     geography_level,
     parse_block,
     tidy,
 )
+from ._guard import MB
+
+#: Largest workbook read: the real ninth release is 0.64 MB.
+MAX_BYTES = 32 * MB
 
 DATASET = "ons_subnational_explorer"
 POP_16_64 = "ons_population_mye:population_16_64"
@@ -265,7 +270,7 @@ class SubnationalExplorer(Source):
 
     def parse(self, path: Path) -> pd.DataFrame:
         path = Path(path)
-        book = Workbook(path)
+        book = Workbook(path, max_bytes=MAX_BYTES)
         declared = [s for s in SHEETS if book.has(s)]
         if not declared:
             raise InputError(
@@ -274,18 +279,20 @@ class SubnationalExplorer(Source):
                 f"sheets: {', '.join(book.sheet_names)}"[:400],
             )
         warnings: list[str] = []
-        missing = [s for s in SHEETS if not book.has(s)]
-        if missing:
-            warnings.append(
-                f"{len(missing)} indicator sheets of the ninth release not in this file: {', '.join(missing)}"
-            )
+        # Every declared indicator sheet must be there, and no other: a renamed sheet
+        # ('GVA per hr') would otherwise drop its indicator with a warning only. A new
+        # release that adds or drops an indicator is declared in _SHEETS first.
+        book.refuse_unknown_sheets(
+            lambda s: s in SHEETS or s in DOC_SHEETS or s in SKIPPED_SHEETS,
+            "the documentation sheets and the indicator sheets declared in subnational.py",
+        )
+        book.require_sheets(
+            [s for s in SHEETS if s not in SKIPPED_SHEETS],
+            "(indicator sheets of the ninth release)",
+        )
         for s in book.sheet_names:
             if s in SKIPPED_SHEETS:
                 warnings.append(f"sheet {s!r} skipped: {SKIPPED_SHEETS[s]}")
-            elif s not in SHEETS and s not in DOC_SHEETS:
-                warnings.append(
-                    f"sheet {s!r} skipped: not declared in subnational.py (its unit and aggregation are unknown)"
-                )
         dictionary = _dictionary(book)
         used: set[int] = set()
         parts: list[dict[str, Any]] = []
@@ -473,6 +480,7 @@ class SubnationalExplorer(Source):
             names.append(nm)
         check_codes(codes, data, file=path, sheet=sheet, col=0, header="Area Code")
         cols = [vcol] + [c for c in (lo, hi) if c is not None]
+        check_unlabelled_columns(rows, h, data, cols, first=vcol, file=path, sheet=sheet)
         values, status = parse_block(
             rows,
             data,

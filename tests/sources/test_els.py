@@ -377,7 +377,7 @@ class TestFixtures:
         path = els_file(tmp_path, line() + "E07000129,Blaby,Local Authority District,Employ")
         with pytest.raises(
             InputError,
-            match=r"row 3: 4 fields where the header has 12 \(truncated or malformed line\)",
+            match=r"row 3: row has 4 fields, the header 12 \(truncated or malformed line\)",
         ):
             ExploreLocalStatistics().parse(path)
 

@@ -194,6 +194,14 @@ TITLE4 = (
     "Table 4: Regional gross value added (balanced) by industry: local authorities by ITL1 region: "
     "TLF East Midlands, implied deflator, 2022 equals 100 [note 2]"
 )
+TITLE1 = (
+    "Table 1: Regional gross value added (balanced) by industry: local authorities by ITL1 region: "
+    "TLF East Midlands, chained volume measures index, 2022 equals 100"
+)
+TITLE2 = (
+    "Table 2: Regional gross value added (balanced) by industry: local authorities by ITL1 region: "
+    "TLF East Midlands, chained volume measures in 2022 money value, pounds million [note 1]"
+)
 HEADER = ["ITL1 region", "LA code", "LA name", "SIC07", "SIC07 description", 1998, "1999"]
 INFO = [["Regional gross value added (balanced) by industry"], ["Publication date"],
         ["These tables are part of the Regional economic activity by gross domestic product dataset published on 17 April 2025."]]  # fmt: skip
@@ -211,9 +219,21 @@ GOOD = [
 
 
 def book(tmp_path, rows=GOOD, *, header=HEADER, title=TITLE3, extra=None, name=NAME):
-    sheets = {"Information": INFO, "Table 3": [[title], header, *rows]}
+    """The four tables every regional workbook holds: Table 3 with ``rows`` under
+    ``header``, the others with Leicester's total only (``extra`` replaces any)."""
+    total = [leicester("Total", "All industries", 90, 95)]
+    sheets = {
+        "Information": INFO,
+        "Table 1": [[TITLE1], HEADER, *total],
+        "Table 2": [[TITLE2], HEADER, *total],
+        "Table 3": [[title], header, *rows],
+        "Table 4": [[TITLE4], HEADER, *total],
+    }
     sheets.update(extra or {})
     return write_workbook(tmp_path / name, sheets)
+
+
+ALL_MEASURES = {"gva_cvm_index", "gva_cvm", "gva_current", "gva_deflator"}
 
 
 def error(path):
@@ -227,7 +247,7 @@ class TestFixtures:
         path = book(tmp_path)
         assert isinstance(detect(path), GVAIndustryLAD)
         df = GVAIndustryLAD().parse(path)
-        assert len(df) == 6 and set(df.measure) == {"gva_current"}
+        assert (df.measure == "gva_current").sum() == 6 and set(df.measure) == ALL_MEASURES
         assert cell(df, "E06000016", "gva_current", 1999).value == 5200  # header '1999' as text
         assert cell(df, "E06000016", "gva_current", 1998, "41").value == 100  # SIC07 41 (a number)
         c = cell(df, "E06000016", "gva_current", 1999, "F (41-43)")
@@ -239,11 +259,12 @@ class TestFixtures:
         t4 = [[TITLE4], HEADER, leicester("Total", "All industries", 61.2, 62.0)]
         df = GVAIndustryLAD().parse(book(tmp_path, extra={"Table 4": t4}))
         assert cell(df, "E06000016", "gva_deflator", 1998).unit == "index (2022=100)"
-        assert set(df.measure) == {"gva_current", "gva_deflator"}
+        assert set(df.measure) == ALL_MEASURES
 
     def test_footnotes_below_blank_row_are_not_data(self, tmp_path):
         rows = [*GOOD, [], ["Source: Office for National Statistics"], ["Note 1: something"]]
-        assert len(GVAIndustryLAD().parse(book(tmp_path, rows))) == 6
+        df = GVAIndustryLAD().parse(book(tmp_path, rows))
+        assert (df.measure == "gva_current").sum() == 6
 
     def test_truncated(self, tmp_path):
         good = book(tmp_path)
@@ -258,7 +279,35 @@ class TestFixtures:
 
     def test_wrong_workbook(self, tmp_path):
         path = write_workbook(tmp_path / NAME, {"Sheet1": [["something else"]]})
-        assert error(path) == f"{path}: no 'Table 1'..'Table 4' sheet (sheets: Sheet1)"
+        assert error(path) == (
+            f"{path}: sheet 'Sheet1' is not one this parser reads (a renamed sheet? expected "
+            "Information, Contents, Notes and Table 1, Table 2, Table 3, Table 4; sheets: Sheet1)"
+        )
+
+    def test_renamed_table_sheet_is_an_error(self, tmp_path):
+        # 'Table 3' -> 'Tabel 3' used to drop every current-price row without a word
+        t3 = [[TITLE3], HEADER, *GOOD]
+        sheets = {"Information": INFO, "Table 1": [[TITLE1], HEADER, GOOD[0]]}
+        sheets |= {"Table 2": [[TITLE2], HEADER, GOOD[0]], "Tabel 3": t3}
+        sheets |= {"Table 4": [[TITLE4], HEADER, GOOD[0]]}
+        path = write_workbook(tmp_path / NAME, sheets)
+        assert error(path).startswith(
+            f"{path}: sheet 'Tabel 3' is not one this parser reads (a renamed sheet?"
+        )
+
+    def test_table_listed_in_contents_must_be_present(self, tmp_path):
+        contents = [["Contents"], ["Tab Name", "Description"]]
+        contents += [[f"Table {k}", "..."] for k in (1, 2, 3, 4)]
+        path = book(tmp_path, extra={"Contents": contents})
+        assert (GVAIndustryLAD().parse(path).measure == "gva_current").any()
+        sheets = {"Information": INFO, "Contents": contents}
+        sheets |= {"Table 1": [[TITLE1], HEADER, GOOD[0]], "Table 2": [[TITLE2], HEADER, GOOD[0]]}
+        sheets |= {"Table 4": [[TITLE4], HEADER, GOOD[0]]}
+        path = write_workbook(tmp_path / NAME, sheets)
+        assert error(path) == (
+            f"{path}: expected sheet(s) 'Table 3' (listed in the Contents sheet) not found "
+            "(sheets: Information, Contents, Table 1, Table 2, Table 4)"
+        )
 
     def test_unknown_table_title(self, tmp_path):
         path = book(
@@ -314,7 +363,7 @@ class TestFixtures:
 
     def test_negative_deflator(self, tmp_path):
         t4 = [[TITLE4], HEADER, leicester("Total", "All industries", -5, 62.0)]
-        path = write_workbook(tmp_path / NAME, {"Table 4": t4})
+        path = book(tmp_path, extra={"Table 4": t4})
         assert error(path).endswith(
             "sheet 'Table 4', row 3, column F: negative value -5 for gva_deflator, which cannot be negative"
         )
@@ -342,7 +391,7 @@ class TestFixtures:
     def test_same_table_twice(self, tmp_path):
         path = book(tmp_path, extra={"Table 1": [[TITLE3], HEADER, *GOOD]})
         assert error(path).endswith(
-            "sheet 'Table 1', row 1: sheets 'Table 3' and 'Table 1' both hold gva_current"
+            "sheet 'Table 3', row 1: sheets 'Table 1' and 'Table 3' both hold gva_current"
         )
 
 

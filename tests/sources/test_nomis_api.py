@@ -147,7 +147,7 @@ class TestMalformed:
     def test_truncated_line(self, fixtures, tmp_path):
         path = variant(fixtures, tmp_path, LINE3 + ',"A","Normal Value","2","12"', LINE3)
         assert error(path) == (
-            f"{path}, row 4: 10 fields where the header has 14 (truncated or malformed line)"
+            f"{path}, row 4: row has 10 fields, the header 14 (truncated or malformed line)"
         )
 
     def test_non_numeric_value(self, fixtures, tmp_path):

@@ -319,7 +319,8 @@ class TestNomisFixtures:
             tmp_path, NOMIS_HEAD.format(age="All Ages") + '"Leicester","E06000016",368922\n'
         )
         assert (
-            nomis_error(path) == f"{path}, row 9: row has 3 fields, the header 4 (truncated line?)"
+            nomis_error(path)
+            == f"{path}, row 9: row has 3 fields, the header 4 (truncated or malformed line)"
         )
 
     def test_row_outside_table(self, tmp_path):

@@ -189,7 +189,7 @@ class TestFixtures:
         path = write_workbook(tmp_path / "labourproductivitylocalauthorities.xlsx", {"A1": [["x"]]})
         with pytest.raises(
             InputError,
-            match="sheet\\(s\\) A3, B1, B3, Productivity Hours, Productivity Jobs not found",
+            match="sheet\\(s\\) 'A3', 'B1', 'B3', 'Productivity Hours', 'Productivity Jobs' not found",
         ):
             ProductivityLAD().parse(path)
 

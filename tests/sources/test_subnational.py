@@ -219,8 +219,17 @@ def book(tmp_path, *, gva=None, er=None, extra=None, dictionary_unit="Pounds", n
         "GVA per hour": gva_sheet(GOOD_GVA if gva is None else gva),
         "Employment rate": er_sheet(GOOD_ER if er is None else er),
     }
+    # Every other indicator sheet of the ninth release, with one figure for Leicester
+    for sheet in SHEETS:
+        if sheet not in sheets:
+            sheets[sheet] = other_sheet(sheet)
     sheets.update(extra or {})
-    return write_workbook(tmp_path / name, sheets)
+    return write_workbook(tmp_path / name, {k: v for k, v in sheets.items() if v is not None})
+
+
+def other_sheet(sheet):
+    head = ["Area Code", "Local Authority District", sheet, "Notes"]
+    return top(sheet, "2021") + [head, ["E06000016", "Leicester", 1.0, None]]
 
 
 class TestFixtures:
@@ -248,16 +257,23 @@ class TestFixtures:
             "1 rows with obsolete area codes kept as published (Notes 'Obsolete code since ...') in 1 sheets"
             in w
         )
-        assert any(
-            s.startswith("48 indicator sheets of the ninth release not in this file") for s in w
+        assert set(df.sheet) == set(SHEETS)
+
+    def test_undeclared_sheet_is_an_error(self, tmp_path):
+        # a sheet the parser does not know (a renamed one) used to be skipped with a warning
+        path = book(tmp_path, extra={"Rainfall": gva_sheet(GOOD_GVA)})
+        with pytest.raises(InputError) as e:
+            SubnationalExplorer().parse(path)
+        assert str(e.value).startswith(
+            f"{path}: sheet 'Rainfall' is not one this parser reads (a renamed sheet?"
         )
 
-    def test_undeclared_sheet_skipped_with_warning(self, tmp_path):
-        df = SubnationalExplorer().parse(book(tmp_path, extra={"Rainfall": gva_sheet(GOOD_GVA)}))
-        assert "Rainfall" not in set(df.sheet)
-        assert (
-            "sheet 'Rainfall' skipped: not declared in subnational.py (its unit and aggregation are unknown)"
-            in df.attrs["warnings"]
+    def test_missing_indicator_sheet_is_an_error(self, tmp_path):
+        path = book(tmp_path, extra={"Smokers": None})
+        with pytest.raises(InputError) as e:
+            SubnationalExplorer().parse(path)
+        assert str(e.value).startswith(
+            f"{path}: expected sheet(s) 'Smokers' (indicator sheets of the ninth release) not found"
         )
 
     def test_dictionary_unit_mismatch_warns(self, tmp_path):
