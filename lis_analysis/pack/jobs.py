@@ -1,12 +1,13 @@
 """What a run hands to its executor, and gets back: :class:`Job`, :class:`JobResult`, :class:`Executor`.
 
 A :class:`Job` is one notebook for one area: everything a worker needs, picklable, with
-absolute paths. :func:`lis_analysis.pack.worker.execute` turns it into a
+absolute paths. A :class:`~lis_analysis.pack.worker.Worker` turns it into a
 :class:`JobResult` in two steps that an executor may run in different places:
 
-- :func:`~lis_analysis.pack.worker.build` executes the notebook and renders its pages in
-  memory, returning :class:`~lis_analysis.pack.worker.JobOutputs` (the executed
-  notebook, the board and analyst pages and the summary, or the failed notebook);
+- :meth:`Worker.build <lis_analysis.pack.worker.Worker.build>` executes the notebook and
+  renders its pages in memory, returning :class:`~lis_analysis.pack.worker.JobOutputs`
+  (the executed notebook, the board and analyst pages and the summary, or the failed
+  notebook);
 - :func:`~lis_analysis.pack.worker.write` writes them into the reports folder.
 
 The local executors (:mod:`lis_analysis.pack.executors`) do both in the worker process,
@@ -72,13 +73,13 @@ class Executor(Protocol):
 
     :class:`~lis_analysis.pack.executors.LocalProcessExecutor` runs jobs in worker
     processes on this machine and :class:`~lis_analysis.pack.executors.InlineExecutor`
-    in this process; both call :func:`lis_analysis.pack.worker.execute`, which writes
-    the pages where the job says. A distributed executor whose workers do not share the
-    project folder submits :func:`lis_analysis.pack.worker.build` instead and, when its
-    :class:`~lis_analysis.pack.worker.JobOutputs` come back, calls
+    in this process; both call ``Worker.execute`` (build, then write), which writes the
+    pages where the job says. A distributed executor whose workers do not share the
+    project folder has each of its workers hold a ``Worker`` (spawning kernels: no
+    template socket) and run ``Worker.build`` there; when the
+    :class:`~lis_analysis.pack.worker.JobOutputs` come back, it calls
     :func:`lis_analysis.pack.worker.write` on this side and sets the future's result to
-    ``outputs.result``. Its workers start kernels with ``kernel_mode="spawn"``
-    (:func:`lis_analysis.pack.kernels.start_template` returns None there).
+    what that returns.
     """
 
     def submit(self, job: Job) -> Future[JobResult]: ...
