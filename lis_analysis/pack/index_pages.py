@@ -20,12 +20,13 @@ from typing import Any
 from .. import __version__
 from .._files import atomic_write, atomic_write_json, read_json
 from .catalogue import Catalogue, NotebookSpec
-from .export import TEMPLATES_DIR, house_css
 from .plan import DEMO_STATUS, STATE_FILE, AreaInfo, Inputs, releases
 
 
 def _index_env():
     import jinja2
+
+    from .export import TEMPLATES_DIR
 
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
@@ -91,6 +92,8 @@ def _area_page(
 
 
 def _css() -> str:
+    from .export import house_css
+
     try:
         return house_css("board")
     except OSError:

@@ -17,9 +17,11 @@ project folder (a Dask cluster) runs ``build`` remotely and ``write`` on the cli
 
 from __future__ import annotations
 
-from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 #: ``module:function`` that renders a page: the signature of
 #: :func:`lis_analysis.pack.export.render_html`.

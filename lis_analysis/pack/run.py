@@ -56,11 +56,10 @@ import secrets
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from .._files import (
@@ -78,7 +77,6 @@ from ..config import paths as default_paths
 from .catalogue import CATALOGUE_FILE, Catalogue, NotebookSpec, load_catalogue
 from .index_pages import write_area_index, write_root_index
 from .jobs import DEFAULT_RENDERER, DEFAULT_TIMEOUT, Executor, Job, JobResult
-from .kernels import kernel_environment
 from .plan import (
     LOCK_FILE,
     RUNS_DIR,
@@ -99,6 +97,9 @@ from .plan import (
     resolve_inputs,
     stale_reason,
 )
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 # --------------------------------------------------------------------------------------
 # The lock on the reports folder
@@ -441,6 +442,8 @@ def _execute(
     echo: Callable[[str], None] | None,
 ) -> None:
     """Submit the stale notebooks, collect results, keep each area's state current."""
+    from .kernels import kernel_environment  # (not on the path of a run with nothing to do)
+
     env = kernel_environment(p.root)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     own = executor is None
