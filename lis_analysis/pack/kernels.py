@@ -321,6 +321,7 @@ class TemplateClient:
     def __init__(self, socket_path: str):
         self.socket_path = socket_path
         self._lock = threading.Lock()
+        self._gone = False
 
     def spawn(
         self,
@@ -329,14 +330,24 @@ class TemplateClient:
         cwd: str | None,
         log: str | None = None,
         timeout: float = 120.0,
+        listen_timeout: float = 20.0,
     ) -> int:
-        """Fork a kernel running ``ipykernel_launcher ARGS``; returns its pid. Waits for
-        the template to finish its imports (up to ``timeout`` seconds)."""
+        """Fork a kernel running ``ipykernel_launcher ARGS``; returns its pid.
+
+        The template listens as soon as its interpreter has started (within
+        ``listen_timeout`` seconds), then imports; a request waits in its backlog until
+        the imports are done (up to ``timeout`` seconds). A template that never listens,
+        or has stopped listening, is gone: this raises at once from then on, and the
+        caller starts a kernel process instead.
+        """
+        if self._gone:
+            raise ConnectionError("kernel template is gone")
         req = (
             json.dumps({"args": list(args), "env": dict(env), "cwd": cwd, "log": log}).encode()
             + b"\n"
         )
-        deadline = time.monotonic() + timeout
+        now = time.monotonic()
+        deadline, listen_deadline = now + timeout, now + min(timeout, listen_timeout)
         with self._lock:
             while True:
                 try:
@@ -352,7 +363,8 @@ class TemplateClient:
                             data += chunk
                         return int(json.loads(data)["pid"])
                 except (FileNotFoundError, ConnectionRefusedError):
-                    if time.monotonic() > deadline:
+                    if time.monotonic() > listen_deadline:
+                        self._gone = True
                         raise
                     time.sleep(0.05)  # not listening yet
 

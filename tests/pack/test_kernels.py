@@ -40,6 +40,23 @@ def test_fork_is_available_on_linux_only():
     )
 
 
+def test_a_template_that_never_listens_is_given_up_quickly(tmp_path):
+    """A template that died before listening must not stall every kernel for minutes:
+    the client gives up after ``listen_timeout`` and at once from then on (the caller
+    then spawns the kernel)."""
+    import time
+
+    client = kernels.TemplateClient(str(tmp_path / "template.sock"))
+    t0 = time.monotonic()
+    with pytest.raises(FileNotFoundError):
+        client.spawn(["-f", "x.json"], {}, None, listen_timeout=0.3)
+    assert 0.3 <= time.monotonic() - t0 < 5
+    t0 = time.monotonic()
+    with pytest.raises(ConnectionError, match="gone"):
+        client.spawn(["-f", "x.json"], {}, None)
+    assert time.monotonic() - t0 < 0.1
+
+
 def _page_text(page: str, run_id: str) -> str:
     """A page without what differs from run to run: the run id, the times and the cell
     ids (new ones each time a notebook is read)."""
