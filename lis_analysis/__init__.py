@@ -9,7 +9,7 @@ One import gives an economist what every notebook uses::
     lis.methods.shift_share(...)                    # analytical methods
     lis.charts.benchmark_bar(tab, "gva_per_hour")   # a figure that carries its own alt text
 
-Heavy modules (methods, charts, pipeline) are imported on first use so that the ``lis``
+Heavy modules (methods, charts) are imported on first use so that the ``lis``
 command starts quickly.
 """
 
@@ -26,7 +26,6 @@ _LAZY_MODULES = {
     "indicators",
     "priorities",
     "consultation",
-    "pipeline",
     "geography",
     "store",
     "sources",

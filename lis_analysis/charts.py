@@ -42,8 +42,6 @@ import html
 import io
 import logging
 import math
-import os
-import tempfile
 import textwrap
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -236,17 +234,9 @@ class Chart:
 
     def save(self, path: str | Path) -> Path:
         """Write the PNG atomically to ``path`` and return it."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(self.png)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return path
+        from ._files import atomic_write
+
+        return atomic_write(path, self.png)
 
 
 def _figure(width_px: int = WIDTH_PX, height_px: int = 450) -> Figure:

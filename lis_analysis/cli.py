@@ -2,7 +2,9 @@
 
 Every user error (bad input file, bad parameter, unknown area) is printed as one line
 on stderr with exit code 2; nothing prints a traceback unless ``--debug`` is given.
-Heavy imports happen inside the commands so that ``lis --help`` is instant.
+This module only parses the command line; what each verb does is in
+:mod:`lis_analysis.pack.commands`. Heavy imports happen inside the commands so that
+``lis --help`` is instant.
 """
 
 from __future__ import annotations
@@ -180,7 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        from . import commands
+        from .pack import commands
 
         return int(getattr(commands, f"cmd_{args.verb}")(args) or 0)
     except LisError as exc:

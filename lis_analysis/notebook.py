@@ -1,4 +1,4 @@
-"""What an evidence notebook calls to talk to the pipeline: its summary, its provenance.
+"""What an evidence notebook calls to talk to ``lis run``: its summary, its provenance.
 
 A notebook reports its headline finding and its strengths and weaknesses with
 :func:`summary`; the pipeline (``lis run``) reads it from the executed notebook and puts
@@ -17,7 +17,9 @@ The protocol, for anyone reading executed notebooks:
   (the project root) in its environment; outside the pipeline they are absent and
   :func:`provenance` describes an interactive session.
 
-This module imports only the standard library (IPython when displaying).
+This module runs in the notebook's kernel: it imports only the standard library, the
+bottom-layer file utilities (:mod:`lis_analysis._files`) and IPython when displaying, never
+the orchestrator (:mod:`lis_analysis.pack`).
 """
 
 from __future__ import annotations
@@ -137,7 +139,7 @@ def provenance() -> dict[str, Any]:
             "demo": bool(record.get("demo")),
             "interactive": False,
         }
-    from .pipeline import git_commit
+    from ._files import git_commit
 
     return {
         "run_id": None,

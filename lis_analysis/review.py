@@ -131,7 +131,7 @@ class Review:
         import hashlib
         import json
 
-        from .pipeline import code_hash
+        from ._files import code_hash
 
         files = sorted(
             (f.get("content_sha256") or f.get("sha256", ""))
@@ -152,7 +152,7 @@ class Review:
         needs it (a lock keeps the others waiting), read from disk by the rest."""
         import pickle
 
-        from .store import atomic_write_bytes, locked
+        from ._files import atomic_write_bytes, locked
 
         folder = self.ws.processed / "cache"
         path = folder / f"{name}-{self._cache_key}.pkl"

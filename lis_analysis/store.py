@@ -22,15 +22,10 @@ data, while the parsed parts are shared.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import hashlib
 import json
 import logging
-import os
-import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +34,21 @@ from typing import Any
 import pandas as pd
 
 from . import __version__
+from ._files import (
+    IGNORED,
+    IGNORED_DIRS,
+    atomic_path,
+    atomic_write_bytes,
+    atomic_write_text,
+    companions,
+    content_hash,
+    is_demo_folder,
+    list_raw_files,
+    locked,
+    processed_dir_for,
+    sha256_file,
+    stat_stamp,
+)
 from .demo_marker import DEMO_MARKER
 from .errors import InputError, LisError, printable
 
@@ -46,199 +56,19 @@ log = logging.getLogger(__name__)
 
 #: Parser code version stamp: a part made by an older parser version is rebuilt.
 PARSER_EPOCH = 3  # 3: strict numbers, year markers, size and extent limits (issue 13)
-#: A raw folder holding this file is demonstrator data; every row from it is marked demo.
-#: Names in a raw folder that are never data.
-IGNORED = {
-    "readme.md",
-    "readme.txt",
-    "manifest.json",
-    "manifest.csv",
-    DEMO_MARKER.lower(),
-    ".gitkeep",
-    "sha256sums",
-    "provenance.md",
-}
-#: Sub-folders of a raw folder that hold something other than published statistics.
-IGNORED_DIRS = {"evidence", "_tmp", ".git"}
 
 
 # --------------------------------------------------------------------------------------
-# Files and hashes
+# Files and hashes: the package's one writer, lock, hasher and raw-folder listing live in
+# lis_analysis._files (standard library only, so that `lis run` can use them without
+# pandas); they are the store's rules and are importable from here.
 # --------------------------------------------------------------------------------------
-
-
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    """sha256 of a file, read in chunks (read-only)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while True:
-            block = fh.read(chunk)
-            if not block:
-                break
-            h.update(block)
-    return h.hexdigest()
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def atomic_write_parquet(df: pd.DataFrame, path: Path) -> None:
     """Write a DataFrame as parquet atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         df.to_parquet(tmp, index=False, compression="zstd")
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-@contextlib.contextmanager
-def locked(folder: Path, name: str = ".lock", *, wait: float = 60.0) -> Iterator[None]:
-    """An exclusive lock on ``folder/name``; waits up to ``wait`` seconds, then fails with a
-    clear message (another ``lis`` command is writing the same outputs)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    fh = open(folder / name, "a+")  # noqa: SIM115 (held open for the lock's lifetime)
-    deadline = time.monotonic() + wait
-    try:
-        while True:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise LisError(
-                        f"{folder}: another lis command is writing here (lock {name}); "
-                        "wait for it to finish and try again"
-                    ) from None
-                time.sleep(0.1)
-        yield
-    finally:
-        with contextlib.suppress(OSError):
-            fcntl.flock(fh, fcntl.LOCK_UN)
-        fh.close()
-
-
-def list_raw_files(raw_dirs: Sequence[Path]) -> list[tuple[Path, Path]]:
-    """``(raw folder, file)`` for every data file under the raw folders, sorted; hidden
-    files, READMEs, manifests and the evidence folder are left out. A JSON file beside a
-    same-stem CSV is that CSV's metadata and is read by its parser, not on its own.
-
-    A sub-folder that cannot be listed, or an entry that is not a readable regular file (a
-    broken link, a pipe, a file without read permission), is an error naming it: a file
-    skipped without a word is data silently missing from every page."""
-    out: list[tuple[Path, Path]] = []
-    for d in raw_dirs:
-        d = Path(d)
-        if not d.is_dir():
-            raise LisError(f"{printable(d)}: raw data folder not found")
-        for p in sorted(_walk_raw(d)):
-            if p.name.lower() in IGNORED or p.name.startswith("~$"):
-                continue
-            if not p.is_file():
-                raise LisError(
-                    f"{printable(p)}: not a regular file (a broken link, a pipe or a device); "
-                    "remove it from the raw folder"
-                )
-            if not os.access(p, os.R_OK):
-                raise LisError(f"{printable(p)}: cannot read this file (permission denied)")
-            if p.suffix.lower() == ".json" and _csv_for_json(p) is not None:
-                continue
-            out.append((d, p))
-    return out
-
-
-def _walk_raw(folder: Path) -> list[Path]:
-    """Every entry that is not a folder under ``folder`` (following links to folders, as
-    before), leaving out hidden entries and the folders in IGNORED_DIRS; a folder that
-    cannot be listed, or a link back to a folder already walked, is an error."""
-
-    def fail(exc: OSError) -> None:
-        where = exc.filename if exc.filename is not None else folder
-        raise LisError(
-            f"{printable(where)}: cannot read this folder ({exc.strerror or exc}); "
-            "fix its permissions or move it out of the raw folder"
-        )
-
-    found: list[Path] = []
-    seen: set[tuple[int, int]] = set()
-    for root, dirs, files in os.walk(folder, onerror=fail, followlinks=True):
-        st = os.stat(root)
-        if (st.st_dev, st.st_ino) in seen:
-            raise LisError(f"{printable(root)}: a link back to a folder already read (a loop)")
-        seen.add((st.st_dev, st.st_ino))
-        dirs[:] = sorted(x for x in dirs if not x.startswith(".") and x.lower() not in IGNORED_DIRS)
-        found.extend(Path(root) / f for f in files if not f.startswith("."))
-    return found
-
-
-def _csv_for_json(p: Path) -> Path | None:
-    """The CSV a JSON file describes: ``x.json``, ``x.csv-metadata.json`` or ``x.csvw.json``
-    beside ``x.csv`` (ONS publishes all three forms)."""
-    name = p.name
-    for suffix in (".csv-metadata.json", ".csvw.json", ".json"):
-        if name.lower().endswith(suffix):
-            csv = p.with_name(name[: -len(suffix)] + ".csv")
-            return csv if csv.exists() else None
-    return None
-
-
-def companions(path: Path) -> list[Path]:
-    """Metadata files read together with ``path`` (JSON beside a CSV), so that a changed
-    companion re-ingests the file."""
-    if path.suffix.lower() != ".csv":
-        return []
-    stem = path.name[:-4]
-    return sorted(
-        q
-        for q in (path.with_name(stem + s) for s in (".json", ".csv-metadata.json", ".csvw.json"))
-        if q.exists()
-    )
-
-
-def content_hash(path: Path) -> str:
-    """sha256 of a file, or of the file and its companions (see :func:`companions`)."""
-    comp = companions(path)
-    if not comp:
-        return sha256_file(path)
-    h = hashlib.sha256(sha256_file(path).encode())
-    for c in comp:
-        h.update(c.name.encode())
-        h.update(sha256_file(c).encode())
-    return h.hexdigest()
-
-
-def stat_stamp(path: Path) -> str:
-    """Size and nanosecond modification time of a file and its companions."""
-    parts = []
-    for q in (path, *companions(path)):
-        st = q.stat()
-        parts.append(f"{q.name}:{st.st_size}:{st.st_mtime_ns}")
-    return "|".join(parts)
-
-
-def is_demo_folder(folder: Path) -> bool:
-    return (Path(folder) / DEMO_MARKER).exists()
 
 
 # --------------------------------------------------------------------------------------
@@ -381,22 +211,6 @@ def _parse_one(raw_dir: Path, path: Path, sha: str, parts: Path) -> tuple[FileRe
         metadata=metadata,
     )
     return rec, df
-
-
-def _label_for(raw_dirs: Sequence[Path]) -> str:
-    h = hashlib.sha256("\n".join(str(Path(d).resolve()) for d in raw_dirs).encode()).hexdigest()[
-        :10
-    ]
-    demo = all(is_demo_folder(d) for d in raw_dirs)
-    return f"{'demo' if demo else 'raw'}-{h}"
-
-
-def processed_dir_for(raw_dirs: Sequence[Path], processed_root: Path, default_raw: Path) -> Path:
-    """Where the store for this set of raw folders lives (see module docstring)."""
-    dirs = [Path(d).resolve() for d in raw_dirs]
-    if dirs == [Path(default_raw).resolve()]:
-        return Path(processed_root)
-    return Path(processed_root) / "sets" / _label_for(dirs)
 
 
 def ingest(
@@ -609,16 +423,8 @@ def _combine(records: list[FileRecord], parts: Path, processed: Path) -> None:
 def _atomic_write_table(table, path: Path) -> None:
     import pyarrow.parquet as pq
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         pq.write_table(table, tmp, compression="zstd")
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def _key_codes(table, columns: Sequence[str]):
@@ -726,3 +532,30 @@ def _read(processed: Path, name: str) -> pd.DataFrame:
     df = pq.read_table(path).to_pandas()
     _cache[key] = (mtime, df)
     return df
+
+
+__all__ = [
+    # the store
+    "PARSER_EPOCH",
+    "FileRecord",
+    "IngestReport",
+    "atomic_write_parquet",
+    "ingest",
+    "read_lookups",
+    "read_manifest",
+    "read_observations",
+    # its file rules (defined in lis_analysis._files)
+    "DEMO_MARKER",
+    "IGNORED",
+    "IGNORED_DIRS",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "companions",
+    "content_hash",
+    "is_demo_folder",
+    "list_raw_files",
+    "locked",
+    "processed_dir_for",
+    "sha256_file",
+    "stat_stamp",
+]

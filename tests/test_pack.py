@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from lis_analysis.cli import main
-from lis_analysis.report_html import external_references
+from lis_analysis.pack.export import external_references
 
 pytestmark = pytest.mark.slow
 

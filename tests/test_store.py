@@ -186,11 +186,13 @@ def test_same_release_twice_is_an_error(raw, tmp_path):
 
 def test_second_ingest_is_fast_path(raw, tmp_path, monkeypatch):
     """Unchanged files are not even re-hashed when size and mtime match the manifest."""
-    import lis_analysis.store as store
+    from lis_analysis import _files
 
     processed = tmp_path / "processed"
     ingest([raw], processed)
     calls = []
-    monkeypatch.setattr(store, "sha256_file", lambda p, *a, **k: calls.append(p) or "x")
+    monkeypatch.setattr(_files, "sha256_file", lambda p, *a, **k: calls.append(p) or "x")
     ingest([raw], processed)
     assert calls == []
+    _files.content_hash(next(raw.rglob("*.xlsx")))  # the spy sees the store's hasher
+    assert len(calls) == 1

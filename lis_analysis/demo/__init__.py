@@ -16,7 +16,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ..demo_marker import is_current, marker_tail
+from ..demo_marker import DEMO_MARKER, is_current, marker_tail
 from .world import LABEL
 
 __all__ = ["write_demo", "is_current", "LABEL"]
@@ -33,7 +33,6 @@ def write_demo(out: str | Path) -> list[Path]:
     list of Path
         the files written (data files, the marker and a README).
     """
-    from ..store import DEMO_MARKER
     from .build import build_all
 
     out = Path(out)

@@ -18,7 +18,7 @@ import pytest
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from lis_analysis.report_html import export_html
+from lis_analysis.pack.export import export_html
 from tests.browser import browser_check
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]

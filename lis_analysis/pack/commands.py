@@ -1,4 +1,10 @@
-"""What each ``lis`` verb does (argument parsing is in cli.py)."""
+"""What each ``lis`` verb does (argument parsing is in :mod:`lis_analysis.cli`).
+
+The commands live with the pack because ``run`` and ``watch`` are the pack; the others
+(demo, fetch, ingest, areas, indicators) call the layers below it. Each returns the
+command's exit code; a :class:`~lis_analysis.errors.LisError` is turned into one line and
+exit code 2 by the cli.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,8 @@ import json
 import sys
 from pathlib import Path
 
-from .config import load_params, parse_years, paths
-from .errors import LisError
+from ..config import load_params, parse_years, paths
+from ..errors import LisError
 
 
 def _params(args: argparse.Namespace):
@@ -26,7 +32,7 @@ def _params(args: argparse.Namespace):
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .demo import write_demo
+    from ..demo import write_demo
 
     out = Path(args.out) if args.out else paths().demo_raw
     written = write_demo(out)
@@ -35,7 +41,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .workspace import workspace
+    from ..workspace import workspace
 
     ws = workspace(args.raw)
     if args.processed:
@@ -50,8 +56,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_areas(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from .geography import Geography
-    from .workspace import workspace
+    from ..geography import Geography
+    from ..workspace import workspace
 
     ws = workspace(args.raw)
     ws.ingest()
@@ -86,9 +92,9 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     years = parse_years(args.years) if getattr(args, "years", None) else None
     import pandas as pd
 
-    from . import session
-    from .indicators import TABLE_COLUMNS, TABLE_EXTRA
-    from .indicators import table as indicator_table
+    from .. import session
+    from ..indicators import TABLE_COLUMNS, TABLE_EXTRA
+    from ..indicators import table as indicator_table
 
     ws = session.use(list(params.raw) or None, areas_file=params.areas_file)
     geo = session.geography()
@@ -151,7 +157,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
             + text
         )
     if args.out:
-        from .store import atomic_write_text
+        from .._files import atomic_write_text
 
         atomic_write_text(Path(args.out), text if text.endswith("\n") else text + "\n")
         print(f"wrote {len(out)} rows ({out['indicator_id'].nunique()} indicators) to {args.out}")
@@ -166,7 +172,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     """Download the catalogue's files into the raw folder (see lis_analysis/fetch.py):
     exit 0 when everything was saved or already there, 1 when a file failed or was
     rejected, 2 without a network (NetworkError) or with a bad --only/catalogue."""
-    from . import fetch as fetch_mod
+    from .. import fetch as fetch_mod
 
     if args.list:
         print(fetch_mod.listing(fetch_mod.select(fetch_mod.catalogue(), args.only)))
@@ -181,7 +187,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 def _run_params(args: argparse.Namespace):
     """Run parameters for run/watch: --area may name several areas (A,B or all-lsips), so
-    it is validated code by code by the pipeline rather than as the parameters' area."""
+    it is validated code by code by the run rather than as the parameters' area."""
     params = _params(argparse.Namespace(**{**vars(args), "area": None}))
     if args.jobs is not None and args.jobs < 1:
         raise LisError(f"--jobs must be 1 or more, not {args.jobs}")
@@ -189,7 +195,8 @@ def _run_params(args: argparse.Namespace):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .pipeline import parse_areas, run
+    from .plan import parse_areas
+    from .run import run
 
     params = _run_params(args)
     summary = run(
@@ -207,7 +214,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    from .pipeline import parse_areas, watch
+    from .plan import parse_areas
+    from .watch import watch
 
     params = _run_params(args)
     if args.interval <= 0:

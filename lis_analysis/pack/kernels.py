@@ -1,36 +1,46 @@
-"""Kernels for the pipeline: this virtual environment's Python, started fast by forking.
+"""Kernels for ``lis run``: this virtual environment's Python, started fast by forking.
 
 Every notebook gets a fresh kernel (its own process, empty namespace), always running
 ``sys.executable``, i.e. this ``.venv``'s Python: the kernel spec is built here, so a
 user-level ``python3`` kernel spec pointing at another Python is never used.
 
-Two ways to start a kernel (:func:`kernel_manager_class`):
+Two ways to start a kernel (:func:`kernel_manager_class`), chosen per run by
+:func:`start_template`:
 
-``fork`` (default)
+``fork`` (the default where it is available: Linux)
     A run starts one *kernel template* (:class:`KernelTemplate`): a small process that
     imports the heavy libraries once (numpy, pandas, matplotlib, statsmodels, ipykernel,
-    ``lis_analysis``) and then waits on a Unix socket. A kernel is a ``fork()`` of the
-    template that runs ipykernel exactly as ``python -m ipykernel_launcher -f FILE``
-    would, with the kernel manager's environment and working directory, in its own
-    session. The notebook's namespace is as empty as in a spawned kernel; what is saved
-    is the interpreter start and ~2 s of imports per notebook (TOOLCHAIN.md). The template
-    is single-threaded and never creates a ZeroMQ context, so forking it is safe.
-    CPython re-seeds ``random`` after a fork; numpy's global generator is re-seeded here
-    so that kernels do not share random streams.
+    ``lis_analysis``), calls the pack's warm-up functions (:func:`warm_data`: the
+    store's tables and the areas) and then waits on a Unix socket. A kernel is a
+    ``fork()`` of the template that runs ipykernel exactly as
+    ``python -m ipykernel_launcher -f FILE`` would, with the kernel manager's environment
+    and working directory, in its own session. The notebook's namespace is as empty as in
+    a spawned kernel; what is saved is the interpreter start and ~2 s of imports per
+    notebook (TOOLCHAIN.md). The template is single-threaded and never creates a ZeroMQ
+    context, so forking it is safe. CPython re-seeds ``random`` after a fork; numpy's
+    global generator is re-seeded here so that kernels do not share random streams.
 
 ``spawn``
-    The ordinary ``subprocess`` launch of ``sys.executable -m ipykernel_launcher``
-    (``LIS_KERNEL_MODE=spawn``, ``kernel_mode="spawn"``, or when the template is gone).
+    The ordinary ``subprocess`` launch of ``sys.executable -m ipykernel_launcher``.
+
+**The switch**: ``LIS_KERNEL_MODE=spawn`` in the environment, or ``kernel_mode="spawn"``
+for :func:`lis_analysis.pack.run.run`, starts plain kernels; ``fork`` (or nothing) asks
+for the template. Fork mode needs ``os.fork``, ``os.pidfd_open`` and Unix sockets, and is
+not used on macOS (forking a process that has loaded system frameworks is unsafe there),
+so on macOS, Windows and anywhere :func:`fork_available` is false, kernels are spawned
+whatever the switch says; a kernel is also spawned when the template has gone. Both
+build the same pages (tests/pack/test_run.py); fork is faster.
 
 The template exits when its owner does (end of file on its stdin); kernels exit when the
 template does (ipykernel's parent poller: ``JPY_PARENT_PID`` is the template).
 
-``python -m lis_analysis._kernels SOCKET [MODULE ...]`` serves as a template.
+``python -m lis_analysis.pack.kernels SOCKET [MODULE ...]`` serves as a template.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import importlib
 import json
@@ -45,8 +55,10 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
+
+from ..errors import ConfigError
 
 #: Modules a kernel template imports before forking (missing ones are skipped): the
 #: parts of ipykernel each kernel would otherwise import at start-up (its debugger alone
@@ -69,7 +81,11 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "lis_analysis.*",
 )
 #: Public modules of the package that a notebook never needs in its kernel.
-_NOT_PRELOADED = {"pipeline", "demo", "cli", "commands", "fetch"}
+_NOT_PRELOADED = {"pack", "demo", "cli", "fetch"}
+
+#: The environment variable that chooses how kernels start (``fork`` or ``spawn``).
+MODE_ENV = "LIS_KERNEL_MODE"
+MODES = ("fork", "spawn")
 
 #: Prefix of the temporary folder holding a template's socket and its kernels' sockets.
 TEMPLATE_DIR_PREFIX = "lis-kernels-"
@@ -277,7 +293,7 @@ class KernelTemplate:
         self._dir = tempfile.mkdtemp(prefix=TEMPLATE_DIR_PREFIX)
         self.socket_path = os.path.join(self._dir, "template.sock")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "lis_analysis._kernels", self.socket_path, *preload],
+            [sys.executable, "-m", "lis_analysis.pack.kernels", self.socket_path, *preload],
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -305,6 +321,7 @@ class TemplateClient:
     def __init__(self, socket_path: str):
         self.socket_path = socket_path
         self._lock = threading.Lock()
+        self._gone = False
 
     def spawn(
         self,
@@ -313,14 +330,24 @@ class TemplateClient:
         cwd: str | None,
         log: str | None = None,
         timeout: float = 120.0,
+        listen_timeout: float = 20.0,
     ) -> int:
-        """Fork a kernel running ``ipykernel_launcher ARGS``; returns its pid. Waits for
-        the template to finish its imports (up to ``timeout`` seconds)."""
+        """Fork a kernel running ``ipykernel_launcher ARGS``; returns its pid.
+
+        The template listens as soon as its interpreter has started (within
+        ``listen_timeout`` seconds), then imports; a request waits in its backlog until
+        the imports are done (up to ``timeout`` seconds). A template that never listens,
+        or has stopped listening, is gone: this raises at once from then on, and the
+        caller starts a kernel process instead.
+        """
+        if self._gone:
+            raise ConnectionError("kernel template is gone")
         req = (
             json.dumps({"args": list(args), "env": dict(env), "cwd": cwd, "log": log}).encode()
             + b"\n"
         )
-        deadline = time.monotonic() + timeout
+        now = time.monotonic()
+        deadline, listen_deadline = now + timeout, now + min(timeout, listen_timeout)
         with self._lock:
             while True:
                 try:
@@ -336,7 +363,8 @@ class TemplateClient:
                             data += chunk
                         return int(json.loads(data)["pid"])
                 except (FileNotFoundError, ConnectionRefusedError):
-                    if time.monotonic() > deadline:
+                    if time.monotonic() > listen_deadline:
+                        self._gone = True
                         raise
                     time.sleep(0.05)  # not listening yet
 
@@ -391,7 +419,10 @@ class _ForkedProcess:
         self.send_signal(signal.SIGTERM)
 
 
+@functools.cache
 def _provisioner_class():
+    """The provisioner that forks kernels (built once: it subclasses jupyter_client's);
+    :func:`kernel_manager_class` binds a template and a log file to a subclass of it."""
     from jupyter_client.provisioning import LocalProvisioner
 
     class ForkProvisioner(LocalProvisioner):  # type: ignore[misc, valid-type]
@@ -423,10 +454,7 @@ def _provisioner_class():
     return ForkProvisioner
 
 
-_FORK_PROVISIONER: Any = None
-_CLIENT: Any = None
-
-
+@functools.cache
 def _client_class():
     """An ``AsyncKernelClient`` that notices a new kernel is ready without idling.
 
@@ -481,7 +509,6 @@ def kernel_manager_class(
     """The ``AsyncKernelManager`` subclass that nbclient/papermill should use: this
     environment's Python, forked from ``template`` when given, spawned otherwise, with
     ``env`` as the kernel's whole environment (default: this process's)."""
-    global _FORK_PROVISIONER
     from jupyter_client.kernelspec import KernelSpec
     from jupyter_client.manager import AsyncKernelManager
 
@@ -492,20 +519,23 @@ def kernel_manager_class(
         env={"MPLBACKEND": INLINE_BACKEND},
         metadata={"debugger": False},
     )
-    if template is not None and _FORK_PROVISIONER is None:
-        _FORK_PROVISIONER = _provisioner_class()
-    global _CLIENT
-    if _CLIENT is None:
-        _CLIENT = _client_class()
-    provisioner = _FORK_PROVISIONER
-    client = _CLIENT
+    provisioner = (
+        type(
+            "BoundForkProvisioner",
+            (_provisioner_class(),),
+            {"template": template, "log_path": log_path},
+        )
+        if template is not None
+        else None
+    )
+    client = _client_class()
 
     class LisKernelManager(AsyncKernelManager):  # type: ignore[misc, valid-type]
         def __init__(self, **kw: Any):
             # Unix sockets, not TCP: no port can be taken by a kernel another worker starts
             # at the same moment (jupyter_client picks TCP ports before the kernel binds
             # them), and nothing listens on the network. Each kernel gets its own prefix.
-            if "transport" not in kw:
+            if "transport" not in kw and os.name == "posix":  # (Windows: TCP, the default)
                 kw["transport"] = "ipc"
                 # (in the template's folder, removed with it, when there is one)
                 base = os.path.dirname(template.socket_path) if template else tempfile.gettempdir()
@@ -523,9 +553,7 @@ def kernel_manager_class(
 
         async def _async_pre_start_kernel(self, **kw: Any):  # type: ignore[override]
             kw["env"] = {**(env if env is not None else os.environ), "MPLBACKEND": INLINE_BACKEND}
-            if template is not None and self.provisioner is None:
-                provisioner.template = template
-                provisioner.log_path = log_path
+            if provisioner is not None and self.provisioner is None:
                 self.kernel_id = self.kernel_id or str(uuid.uuid4())
                 self.provisioner = provisioner(
                     kernel_id=self.kernel_id, kernel_spec=spec, parent=self
@@ -539,8 +567,83 @@ def kernel_manager_class(
     return LisKernelManager
 
 
+# --------------------------------------------------------------------------------------
+# The run's choice, the kernels' environment and the default warm-up
+# --------------------------------------------------------------------------------------
+
+
+def fork_available() -> bool:
+    """Whether kernels can be forked from a template here (Linux: ``os.fork``,
+    ``os.pidfd_open`` and Unix sockets; never macOS or Windows)."""
+    return (
+        hasattr(os, "fork")
+        and hasattr(os, "pidfd_open")
+        and hasattr(socket, "AF_UNIX")
+        and sys.platform.startswith("linux")
+    )
+
+
+def kernel_mode(requested: str | None = None) -> str:
+    """``fork`` or ``spawn``: ``requested``, else ``$LIS_KERNEL_MODE``, else ``fork``;
+    ``spawn`` wherever :func:`fork_available` is false.
+
+    Raises
+    ------
+    ConfigError
+        for anything but ``fork`` or ``spawn``.
+    """
+    mode = (requested or os.environ.get(MODE_ENV) or "fork").strip().lower()
+    if mode not in MODES:
+        raise ConfigError(f"kernel mode must be 'fork' or 'spawn', not {mode!r}")
+    return mode if fork_available() else "spawn"
+
+
+def start_template(
+    env: Mapping[str, str],
+    mode: str | None = None,
+    warm: Sequence[tuple[str, dict[str, Any]]] = (),
+) -> KernelTemplate | None:
+    """Start the run's kernel template in ``fork`` mode (see :func:`kernel_mode`), or
+    return None (kernels are spawned). ``warm``: calls the template makes before it
+    forks (``[("module:function", {kwargs}), ...]``, see :func:`_warm`)."""
+    if kernel_mode(mode) != "fork":
+        return None
+    return KernelTemplate({**os.environ, **env}, warm=warm)
+
+
+def template_client(template_socket: str | None) -> TemplateClient | None:
+    """A client for the run's kernel template (None: spawn kernels)."""
+    return TemplateClient(template_socket) if template_socket else None
+
+
+def kernel_environment(root: os.PathLike[str] | str) -> dict[str, str]:
+    """Environment for workers and kernels of the project at ``root``: matplotlib,
+    IPython and Jupyter state inside the project (as the Makefile sets) unless already
+    set. (Each job adds ``LIS_HOME``, so that an executor can serve several projects.)"""
+    env = {"PYDEVD_DISABLE_FILE_VALIDATION": "1", "JUPYTER_PLATFORM_DIRS": "1"}
+    for var, sub in (
+        ("MPLCONFIGDIR", "matplotlib"),
+        ("IPYTHONDIR", "ipython"),
+        ("JUPYTER_CONFIG_DIR", "jupyter"),
+    ):
+        env[var] = os.environ.get(var) or os.path.join(root, ".cache", sub)
+    return env
+
+
+def warm_data(raw: Sequence[str], areas: Sequence[str] = ()) -> None:
+    """The default warm-up of the kernel template (``warm:`` in ``pack.yaml``): load the
+    store's observations and lookups for ``raw`` into memory, so that every notebook's
+    ``lis.use(raw)`` / ``lis.review.open`` finds them already read."""
+    from .. import session
+
+    ws = session.use(list(raw) or None)
+    ws.observations()
+    ws.lookups()
+    session.geography()
+
+
 def main(argv: Sequence[str]) -> int:
-    """``python -m lis_analysis._kernels SOCKET [MODULE ...]``: serve as a template."""
+    """``python -m lis_analysis.pack.kernels SOCKET [MODULE ...]``: serve as a template."""
     return _serve(argv[0], argv[1:] or DEFAULT_PRELOAD)
 
 

@@ -1,0 +1,467 @@
+"""Files, the one way the package handles them: standard library only, on every platform.
+
+Everything that writes, locks, hashes or lists files goes through here, so there is one
+implementation of each and the pack's "nothing changed" path can use them without
+importing pandas:
+
+- **writing**: :func:`atomic_write` (bytes or text), :func:`atomic_write_json`, and
+  :func:`atomic_path` for writers that need a file name (parquet): the data goes to a
+  temporary file in the same folder, which then replaces the target (``os.replace``), so
+  a reader never sees half a file and an interrupted write leaves the old one;
+- **locking**: :func:`locked`, an exclusive lock on a file in a folder (``fcntl.flock`` on
+  POSIX, ``msvcrt.locking`` on Windows, imported when first needed), which waits up to a
+  timeout and then fails with a clear :class:`LockBusy` naming the holder;
+- **hashing**: :func:`sha256_file`; :func:`content_hash`, the hash of a raw file *with its
+  companions* (an Explore Local Statistics CSV's JSON metadata is part of the CSV: a
+  change to the JSON alone is a change to the file); :func:`stat_stamp`, sizes and times
+  that say whether a remembered hash still holds; :func:`sha256_json` for cache keys;
+  :func:`code_hash` for the package's own code; :func:`git_commit`;
+- **the raw folders**, as the store reads them: :func:`list_raw_files` (which files are
+  data: not READMEs, manifests, hidden files, the evidence folder, or the metadata of a
+  CSV), :func:`is_demo_folder` and :func:`processed_dir_for` (where their store lives).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .demo_marker import DEMO_MARKER
+from .errors import LisError, printable
+
+log = logging.getLogger(__name__)
+
+#: The package folder: what :func:`code_hash` covers and where :func:`git_commit` starts.
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+# --------------------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """A temporary file beside ``path`` for a writer that needs a file name; when the
+    block ends without an error it replaces ``path``, otherwise it is removed.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
+    >>> with atomic_path(target) as tmp:
+    ...     _ = tmp.write_text("done")
+    >>> target.read_text()
+    'done'
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; outputs are there to be read
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes | str, *, fsync: bool = False) -> Path:
+    """Write ``data`` (text is written as UTF-8, newlines as given) to ``path`` atomically.
+
+    ``fsync=True`` also flushes the data to disk before the rename (the store's manifest);
+    pages and records, which a run rebuilds, do without.
+    """
+    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        fh.write(raw)
+        if fsync:
+            fh.flush()
+            os.fsync(fh.fileno())
+    return Path(path)
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+    """:func:`atomic_write` for bytes, flushed to disk (the store's and caches' files)."""
+    return atomic_write(path, data, fsync=True)
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
+    """:func:`atomic_write` for text (UTF-8), flushed to disk."""
+    return atomic_write(path, text, fsync=True)
+
+
+def atomic_write_json(path: str | os.PathLike[str], obj: Any) -> Path:
+    """``obj`` as indented JSON (anything unusual as its ``str``), written atomically."""
+    return atomic_write(path, json.dumps(obj, indent=1, default=str) + "\n")
+
+
+def read_json(path: str | os.PathLike[str]) -> Any:
+    """The JSON in ``path``, or None when it is missing or not JSON."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+# --------------------------------------------------------------------------------------
+# Locking
+# --------------------------------------------------------------------------------------
+
+#: Where the Windows lock sits: one byte far past the text naming the holder, so that the
+#: text stays readable while the byte is locked (``msvcrt`` locks are mandatory).
+_WINDOWS_LOCK_OFFSET = 1 << 30
+
+
+class LockBusy(LisError):
+    """Another process holds the lock (its ``holder`` text says who, when it could be read)."""
+
+    def __init__(self, message: str, holder: str = "") -> None:
+        super().__init__(message)
+        self.holder = holder
+
+
+def _lock_functions():
+    """``(try_lock, unlock)`` for this platform: ``fcntl`` where it exists, else
+    ``msvcrt`` (Windows), else None (no locking available: a warning, no lock)."""
+    try:
+        import fcntl
+    except ImportError:
+        fcntl = None  # type: ignore[assignment]
+    if fcntl is not None:
+
+        def try_lock(fh: Any) -> bool:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            return True
+
+        def unlock(fh: Any) -> None:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+        return try_lock, unlock
+    try:
+        import msvcrt
+    except ImportError:
+        return None
+
+    def try_lock_windows(fh: Any) -> bool:
+        fh.seek(_WINDOWS_LOCK_OFFSET)
+        try:
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        except OSError:
+            return False
+        return True
+
+    def unlock_windows(fh: Any) -> None:
+        fh.seek(_WINDOWS_LOCK_OFFSET)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
+
+    return try_lock_windows, unlock_windows
+
+
+@contextlib.contextmanager
+def locked(
+    folder: str | os.PathLike[str], name: str = ".lock", *, wait: float = 60.0
+) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder/name`` for the block.
+
+    While it holds the lock, the lock file says who does (``pid N, started HH:MM:SS``).
+
+    Parameters
+    ----------
+    folder : the folder whose outputs the lock protects (created if missing)
+    name : the lock file's name
+    wait : seconds to wait for another holder to finish; 0 refuses at once
+
+    Raises
+    ------
+    LockBusy
+        when the lock is still held after ``wait`` seconds, naming the folder, the lock
+        and its holder.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    functions = _lock_functions()
+    fh = open(folder / name, "a+b")  # noqa: SIM115 (held open for the lock's lifetime)
+    try:
+        if functions is None:
+            log.warning("no file locking on this platform: %s is not protected", folder / name)
+            yield
+            return
+        try_lock, unlock = functions
+        deadline = time.monotonic() + wait
+        while not try_lock(fh):
+            if time.monotonic() >= deadline:
+                fh.seek(0)
+                holder = fh.read(200).decode("utf-8", "replace").strip() or "another process"
+                raise LockBusy(
+                    f"{folder}: another lis command is writing here (lock {name}, {holder}); "
+                    "wait for it to finish and try again",
+                    holder,
+                )
+            time.sleep(0.1)
+        try:
+            fh.seek(0)
+            fh.truncate()
+            fh.write(f"pid {os.getpid()}, started {datetime.now():%H:%M:%S}".encode())
+            fh.flush()
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                unlock(fh)
+    finally:
+        fh.close()
+
+
+# --------------------------------------------------------------------------------------
+# Hashing
+# --------------------------------------------------------------------------------------
+
+
+def sha256_file(path: str | os.PathLike[str], chunk: int = 1 << 20) -> str:
+    """sha256 of a file, read in chunks (read-only)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def sha256_json(obj: Any) -> str:
+    """sha256 of a JSON-able value (keys sorted): a cache key."""
+    return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()
+
+
+#: What a CSV's metadata is called beside it (ONS publishes all three forms).
+_METADATA_SUFFIXES = (".csv-metadata.json", ".csvw.json", ".json")
+
+
+def companions(path: str | os.PathLike[str]) -> list[Path]:
+    """Metadata files read together with ``path``: ``x.json``, ``x.csv-metadata.json`` or
+    ``x.csvw.json`` beside ``x.csv``. They are part of the file: a change to one of them
+    alone is a change to ``x.csv`` (see :func:`content_hash`)."""
+    path = Path(path)
+    if path.suffix.lower() != ".csv":
+        return []
+    stem = path.name[:-4]
+    return sorted(q for q in (path.with_name(stem + s) for s in _METADATA_SUFFIXES) if q.exists())
+
+
+def _csv_for_json(p: Path) -> Path | None:
+    """The CSV a JSON file describes (the inverse of :func:`companions`), if it exists."""
+    name = p.name
+    for suffix in _METADATA_SUFFIXES:
+        if name.lower().endswith(suffix):
+            csv = p.with_name(name[: -len(suffix)] + ".csv")
+            return csv if csv.exists() else None
+    return None
+
+
+def content_hash(path: str | os.PathLike[str]) -> str:
+    """sha256 of a raw file with its companions: the file's own sha256 when it has none,
+    else a hash of its sha256 and each companion's name and sha256."""
+    comp = companions(path)
+    if not comp:
+        return sha256_file(path)
+    h = hashlib.sha256(sha256_file(path).encode())
+    for c in comp:
+        h.update(c.name.encode())
+        h.update(sha256_file(c).encode())
+    return h.hexdigest()
+
+
+def stat_stamp(path: str | os.PathLike[str]) -> str:
+    """Size and nanosecond modification time of a file and its companions: while it is
+    unchanged, a remembered :func:`content_hash` still holds."""
+    parts = []
+    for q in (Path(path), *companions(path)):
+        st = q.stat()
+        parts.append(f"{q.name}:{st.st_size}:{st.st_mtime_ns}")
+    return "|".join(parts)
+
+
+def code_hash(extra: Sequence[str | os.PathLike[str]] = ()) -> str:
+    """sha256 over every file of the package (code, YAML, templates) and of the ``extra``
+    folders (``docs/``), by relative path and content."""
+    h = hashlib.sha256()
+    for base in (PACKAGE_DIR, *map(Path, extra)):
+        if not base.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__pycache__")))
+            for fname in sorted(filenames):
+                if fname.startswith(".") or fname.endswith((".pyc", ".pyo")):
+                    continue
+                fp = Path(dirpath) / fname
+                h.update(fp.relative_to(base.parent).as_posix().encode() + b"\0")
+                h.update(fp.read_bytes())
+                h.update(b"\0")
+    return h.hexdigest()
+
+
+def git_commit(start: str | os.PathLike[str] | None = None) -> str | None:
+    """The commit checked out in the repository holding ``start`` (default: this
+    package), read from ``.git`` without running git; None outside a repository."""
+    here = Path(start or PACKAGE_DIR).resolve()
+    for folder in (here, *here.parents):
+        dotgit = folder / ".git"
+        if dotgit.is_file():  # a worktree: "gitdir: PATH"
+            text = dotgit.read_text(encoding="utf-8").strip()
+            if text.startswith("gitdir:"):
+                dotgit = (folder / text.split(":", 1)[1].strip()).resolve()
+        if not dotgit.is_dir():
+            continue
+        try:
+            head = (dotgit / "HEAD").read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+        if not head.startswith("ref:"):
+            return head or None
+        ref = head.split(":", 1)[1].strip()
+        common = dotgit
+        with contextlib.suppress(OSError):
+            common = (dotgit / (dotgit / "commondir").read_text().strip()).resolve()
+        for base in (dotgit, common):
+            with contextlib.suppress(OSError):
+                return (base / ref).read_text(encoding="utf-8").strip()
+        for base in (dotgit, common):
+            with contextlib.suppress(OSError):
+                for line in (base / "packed-refs").read_text(encoding="utf-8").splitlines():
+                    if line.endswith(" " + ref):
+                        return line.split()[0]
+        return None
+    return None
+
+
+# --------------------------------------------------------------------------------------
+# The raw folders, as the store reads them
+# --------------------------------------------------------------------------------------
+
+#: Names in a raw folder that are never data.
+IGNORED = {
+    "readme.md",
+    "readme.txt",
+    "manifest.json",
+    "manifest.csv",
+    DEMO_MARKER.lower(),
+    ".gitkeep",
+    "sha256sums",
+    "provenance.md",
+}
+#: Sub-folders of a raw folder that hold something other than published statistics.
+IGNORED_DIRS = {"evidence", "_tmp", ".git"}
+
+
+def list_raw_files(raw_dirs: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, Path]]:
+    """``(raw folder, file)`` for every data file under the raw folders, sorted; hidden
+    files, READMEs, manifests and the evidence folder are left out. A JSON file beside a
+    same-stem CSV is that CSV's metadata (:func:`companions`) and is read by its parser,
+    not on its own.
+
+    Raises
+    ------
+    LisError
+        when a folder does not exist; when a sub-folder cannot be listed, or an entry is
+        not a readable regular file (a broken link, a pipe, a file without read
+        permission): a file skipped without a word is data silently missing from every
+        page.
+    """
+    out: list[tuple[Path, Path]] = []
+    for d in map(Path, raw_dirs):
+        if not d.is_dir():
+            raise LisError(f"{printable(d)}: raw data folder not found")
+        for p in sorted(_walk_raw(d)):
+            if p.name.lower() in IGNORED or p.name.startswith("~$"):
+                continue
+            if not p.is_file():
+                raise LisError(
+                    f"{printable(p)}: not a regular file (a broken link, a pipe or a device); "
+                    "remove it from the raw folder"
+                )
+            if not os.access(p, os.R_OK):
+                raise LisError(f"{printable(p)}: cannot read this file (permission denied)")
+            if p.suffix.lower() == ".json" and _csv_for_json(p) is not None:
+                continue
+            out.append((d, p))
+    return out
+
+
+def _walk_raw(folder: Path) -> list[Path]:
+    """Every entry that is not a folder under ``folder`` (following links to folders),
+    leaving out hidden entries and the folders in IGNORED_DIRS; a folder that cannot be
+    listed, or a link back to a folder already walked, is an error."""
+
+    def fail(exc: OSError) -> None:
+        where = exc.filename if exc.filename is not None else folder
+        raise LisError(
+            f"{printable(where)}: cannot read this folder ({exc.strerror or exc}); "
+            "fix its permissions or move it out of the raw folder"
+        )
+
+    found: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+    for root, dirs, files in os.walk(folder, onerror=fail, followlinks=True):
+        st = os.stat(root)
+        if (st.st_dev, st.st_ino) in seen:
+            raise LisError(f"{printable(root)}: a link back to a folder already read (a loop)")
+        seen.add((st.st_dev, st.st_ino))
+        dirs[:] = sorted(x for x in dirs if not x.startswith(".") and x.lower() not in IGNORED_DIRS)
+        found.extend(Path(root) / f for f in files if not f.startswith("."))
+    return found
+
+
+def is_demo_folder(folder: str | os.PathLike[str]) -> bool:
+    """Whether ``folder`` holds the demonstrator's marker file (synthetic data)."""
+    return (Path(folder) / DEMO_MARKER).exists()
+
+
+def processed_dir_for(
+    raw_dirs: Sequence[str | os.PathLike[str]],
+    processed_root: str | os.PathLike[str],
+    default_raw: str | os.PathLike[str],
+) -> Path:
+    """Where the store of this set of raw folders lives: ``processed_root`` itself for
+    the default raw folder, else ``processed_root/sets/<demo|raw>-<hash of the folders>``,
+    so that switching between sets of raw folders never mixes or thrashes their data."""
+    dirs = [Path(d).resolve() for d in raw_dirs]
+    if dirs == [Path(default_raw).resolve()]:
+        return Path(processed_root)
+    h = hashlib.sha256("\n".join(str(d) for d in dirs).encode()).hexdigest()[:10]
+    kind = "demo" if all(is_demo_folder(d) for d in dirs) else "raw"
+    return Path(processed_root) / "sets" / f"{kind}-{h}"
+
+
+__all__ = [
+    "IGNORED",
+    "IGNORED_DIRS",
+    "LockBusy",
+    "atomic_path",
+    "atomic_write",
+    "atomic_write_bytes",
+    "atomic_write_json",
+    "atomic_write_text",
+    "code_hash",
+    "companions",
+    "content_hash",
+    "git_commit",
+    "is_demo_folder",
+    "list_raw_files",
+    "locked",
+    "processed_dir_for",
+    "read_json",
+    "sha256_file",
+    "sha256_json",
+    "stat_stamp",
+]

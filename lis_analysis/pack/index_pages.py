@@ -1,0 +1,183 @@
+"""The pack's index pages: one per area (a card per notebook), and ``reports/index.html``.
+
+An area's ``index.html`` shows each notebook's card: its title and description, the
+headline and the strengths and weaknesses it reported (:func:`lis_analysis.notebook.summary`,
+kept in the area's ``pack.json``), links to its board and analyst pages, its status and
+the releases it read. ``reports/index.html`` is that page when the folder holds one area,
+else a list of the areas. Both use ``templates/pack_index.html.j2`` and the pages'
+stylesheet, and are written atomically.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from .._files import atomic_write, atomic_write_json, read_json
+from .catalogue import Catalogue, NotebookSpec
+from .plan import DEMO_STATUS, STATE_FILE, AreaInfo, Inputs, releases
+
+
+def _index_env():
+    import jinja2
+
+    from .export import TEMPLATES_DIR
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _card(
+    spec: NotebookSpec, entry: Mapping[str, Any] | None, prefix: str, inputs: Inputs
+) -> dict[str, Any]:
+    entry = entry or {}
+    summary = entry.get("summary") or {}
+    built = entry.get("run_id") is not None
+    return {
+        "name": spec.name,
+        "title": spec.title,
+        "description": spec.description,
+        "status": entry.get("status") or "not built",
+        "built": built,
+        "error": entry.get("error"),
+        "headline": summary.get("headline"),
+        "strengths": summary.get("strengths") or [],
+        "weaknesses": summary.get("weaknesses") or [],
+        "neutral": summary.get("neutral") or [],
+        "board_href": f"{prefix}{spec.name}.html",
+        "analyst_href": f"{prefix}{spec.name}.analyst.html",
+        "releases": [] if inputs.demo else releases(inputs.records_for(spec)),
+        "run_id": entry.get("run_id"),
+        "built_at": entry.get("built"),
+    }
+
+
+def _area_page(
+    reports: Path,
+    area: AreaInfo,
+    cat: Catalogue,
+    state: Mapping[str, Any],
+    inputs: Inputs,
+    prefix: str,
+) -> str:
+    entries = state.get("notebooks") or {}
+    cards = [_card(s, entries.get(s.name), prefix, inputs) for s in cat.notebooks]
+    run_ids = sorted({c["run_id"] for c in cards if c["run_id"]})
+    return (
+        _index_env()
+        .get_template("pack_index.html.j2")
+        .render(
+            kind="pack",
+            title=f"{area.name}: {cat.title}",
+            area=area,
+            cards=cards,
+            demo=inputs.demo,
+            demo_status=DEMO_STATUS,
+            releases=[] if inputs.demo else releases(inputs.manifest.get("files", [])),
+            run_ids=run_ids,
+            updated=state.get("updated"),
+            package_version=__version__,
+            css=_css(),
+        )
+    )
+
+
+def _css() -> str:
+    from .export import house_css
+
+    try:
+        return house_css("board")
+    except OSError:
+        return ""
+
+
+def write_area_index(
+    reports: Path,
+    area: AreaInfo,
+    cat: Catalogue,
+    state: dict[str, Any],
+    inputs: Inputs,
+    *,
+    force: bool,
+) -> None:
+    path = reports / area.code / "index.html"
+    if force or not path.exists():
+        state.setdefault("area", dataclasses.asdict(area))
+        state["demo"] = inputs.demo
+        state["pack_title"] = f"{area.name}: {cat.title}"
+        atomic_write(path, _area_page(reports, area, cat, state, inputs, ""))
+        state_path = reports / area.code / STATE_FILE
+        if state.get("notebooks") or not state_path.exists():
+            atomic_write_json(state_path, state)
+
+
+def write_root_index(reports: Path, cat: Catalogue, *, rewrite: bool) -> None:
+    """``reports/index.html``: the pack itself when the folder holds one area, else a
+    list of the areas (each with its data status and a link to its pack)."""
+    path = reports / "index.html"
+    if path.exists() and not rewrite:
+        return
+    packs = []
+    for state_path in sorted(reports.glob(f"*/{STATE_FILE}")):
+        state = read_json(state_path) or {}
+        if state.get("area"):
+            packs.append(state)
+    if not packs:
+        return
+    if len(packs) == 1:
+        area_dir = reports / packs[0]["area"]["code"]
+        page = (area_dir / "index.html").read_text(encoding="utf-8")
+        code = packs[0]["area"]["code"]
+        atomic_write(path, _rebase_links(page, f"{code}/"))
+        return
+    areas = []
+    for st in packs:
+        nbs = st.get("notebooks") or {}
+        areas.append(
+            {
+                "code": st["area"]["code"],
+                "name": st["area"]["name"],
+                "level": st["area"].get("level", ""),
+                "href": f"{st['area']['code']}/index.html",
+                "demo": bool(st.get("demo")),
+                "built": sum(1 for e in nbs.values() if e.get("run_id")),
+                "failed": sum(1 for e in nbs.values() if e.get("status") == "failed"),
+                "total": len(cat.notebooks),
+                "updated": st.get("updated"),
+            }
+        )
+    page = (
+        _index_env()
+        .get_template("pack_index.html.j2")
+        .render(
+            kind="areas",
+            title=cat.title,
+            areas=areas,
+            demo=any(a["demo"] for a in areas),
+            demo_status=DEMO_STATUS,
+            package_version=__version__,
+            css=_css(),
+        )
+    )
+    atomic_write(path, page)
+
+
+def _rebase_links(page: str, prefix: str) -> str:
+    """Prefix the pack-relative links of an area index so it works from ``reports/``."""
+    return re.sub(
+        r'href="(?!https?:|#|/|mailto:)([^"]+)"',
+        lambda m: f'href="{html.escape(prefix, quote=True)}{m.group(1)}"',
+        page,
+    )
+
+
+__all__ = ["write_area_index", "write_root_index"]

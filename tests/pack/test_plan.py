@@ -1,0 +1,143 @@
+"""What a run reads and what it re-runs: the store's listing, content hashes with
+companions, remembered hashes, areas and the reasons a notebook is stale."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lis_analysis import _files, store
+from lis_analysis.config import Paths, RunParams
+from lis_analysis.pack import plan
+from lis_analysis.pack.plan import FileHashes, parse_areas, resolve_inputs, stale_reason
+from tests.pack.project import els_meta, write_raw
+
+
+def test_the_pack_lists_and_places_raw_files_with_the_stores_own_functions():
+    """One listing, one store folder rule: the pack imports the store's (standard
+    library only, in lis_analysis._files), it does not mirror them."""
+    assert plan.list_raw_files is store.list_raw_files is _files.list_raw_files
+    assert plan.processed_dir_for is store.processed_dir_for is _files.processed_dir_for
+    assert plan.is_demo_folder is store.is_demo_folder
+    assert plan.content_hash is store.content_hash
+
+
+def test_listing_leaves_out_metadata_readmes_hidden_files_and_evidence(tmp_path):
+    raw = tmp_path / "raw"
+    write_raw(raw)  # employment-rate.csv + .json, gigabit-capable-broadband.csv + .json
+    (raw / "README.md").write_text("notes")
+    (raw / "evidence").mkdir()
+    (raw / "evidence" / "x.csv").write_text("a")
+    (raw / ".hidden.csv").write_text("a")
+    (raw / "sub").mkdir()
+    (raw / "sub" / "lookup.csv").write_text("a,b\n")
+    (raw / "sub" / "lookup.csv-metadata.json").write_text("{}")  # the CSVW form
+    (raw / "sub" / "other.csvw.json").write_text("{}")  # no other.csv: a file of its own
+    files = [f.relative_to(raw).as_posix() for _, f in store.list_raw_files([raw])]
+    assert files == [
+        "employment-rate.csv",
+        "gigabit-capable-broadband.csv",
+        "sub/lookup.csv",
+        "sub/other.csvw.json",
+    ]
+
+
+def test_store_folder_for_each_set_of_raw_folders(tmp_path):
+    p = Paths.under(tmp_path)
+    write_raw(p.raw)
+    other = tmp_path / "other"
+    write_raw(other)
+    (other / store.DEMO_MARKER).write_text("demo")
+    assert store.processed_dir_for([p.raw], p.processed, p.raw) == p.processed
+    demo = store.processed_dir_for([other], p.processed, p.raw)
+    both = store.processed_dir_for([p.raw, other], p.processed, p.raw)
+    assert demo.parent == both.parent == p.processed / "sets"
+    assert demo.name.startswith("demo-") and both.name.startswith("raw-")
+
+
+def test_parse_areas():
+    assert parse_areas("E37000021, E06000016,E37000021") == ["E37000021", "E06000016"]
+    assert parse_areas(["A1", "B2,C3"]) == ["A1", "B2", "C3"]
+    assert parse_areas(None) == []
+
+
+def test_a_change_to_an_els_json_alone_is_a_change_to_its_csv(tmp_path, monkeypatch):
+    """An ELS CSV is read with its JSON metadata (the release date comes from it): a new
+    JSON beside an unchanged CSV must re-ingest that file and name its datasets."""
+    monkeypatch.setenv("LIS_HOME", str(tmp_path))
+    p = Paths.under(tmp_path)
+    write_raw(p.raw)
+    hashes = FileHashes(tmp_path / "hashes.json")
+    first = resolve_inputs(RunParams(), p, hashes)
+    assert first.manifest["files"] and not first.demo
+    assert resolve_inputs(RunParams(), p, hashes).changes == ()
+    csv = p.raw / "employment-rate.csv"
+    before = csv.read_bytes()
+    (p.raw / "employment-rate.json").write_text(els_meta("Employment rate", "17/04/2025"))
+    after = resolve_inputs(RunParams(), p, hashes)
+    assert csv.read_bytes() == before
+    assert [(c.path, c.change, c.datasets) for c in after.changes] == [
+        (str(csv), "changed", ("els_employment_rate",))
+    ]
+    emp = next(f for f in after.manifest["files"] if f["name"] == "employment-rate.csv")
+    assert emp["release"] == "2025-04-17"
+
+
+def test_remembered_hashes_are_not_recomputed_until_a_companion_changes(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    write_raw(raw)
+    csv = raw / "employment-rate.csv"
+    calls: list = []
+    real = plan.content_hash
+    monkeypatch.setattr(plan, "content_hash", lambda path: calls.append(path) or real(path))
+    FileHashes(tmp_path / "h.json").content_sha256(csv)
+    hashes = FileHashes(tmp_path / "h.json")
+    first = hashes.content_sha256(csv)
+    assert len(calls) == 2  # the first object did not save; this one computes again
+    hashes.save()
+    again = FileHashes(tmp_path / "h.json")
+    assert again.content_sha256(csv) == first and len(calls) == 2
+    meta = raw / "employment-rate.json"
+    meta.write_text(meta.read_text().replace("16/04/2024", "16/04/2025"))
+    assert again.content_sha256(csv) != first and len(calls) == 3
+    assert json.loads((tmp_path / "h.json").read_text())  # saved as JSON
+
+
+PARTS = {"source": "s1", "inputs": "i1", "code": "c1"}
+
+
+@pytest.mark.parametrize(
+    ("old", "parts", "outputs_exist", "force", "reason"),
+    [
+        (None, PARTS, False, False, "first run"),
+        ({"status": "ok", "parts": PARTS}, PARTS, True, False, None),
+        ({"status": "ok", "parts": PARTS}, PARTS, False, False, "outputs missing"),
+        ({"status": "ok", "parts": PARTS}, PARTS, True, True, "--force"),
+        (
+            {"status": "ok", "parts": PARTS},
+            {**PARTS, "inputs": "i2"},
+            True,
+            False,
+            "inputs changed",
+        ),
+        (
+            {"status": "ok", "parts": PARTS},
+            {**PARTS, "source": "s2", "code": "c2"},
+            True,
+            False,
+            "package code changed, notebook changed",
+        ),
+        (
+            {"status": "failed", "parts": PARTS, "failed_parts": PARTS},
+            PARTS,
+            True,
+            False,
+            "failed last time",
+        ),
+        ({"status": "failed", "failed_parts": PARTS}, PARTS, False, False, "failed last time"),
+        ({"status": "failed", "failed_parts": {"x": "1"}}, PARTS, False, False, "first run"),
+    ],
+)
+def test_stale_reason(old, parts, outputs_exist, force, reason):
+    assert stale_reason(old, parts, outputs_exist, force) == reason
