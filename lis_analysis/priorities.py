@@ -315,7 +315,7 @@ def sector_inputs(
     GVA share growth). Columns: industry, name, gva, share, lq, growth, productivity."""
     from .indicators.registry import Ref
     from .industries import GVA_SECTIONS, SECTION_NAMES
-    from .methods import location_quotients
+    from .methods import cagr_array, location_quotients
 
     ctx = ctx or Context(obs, geo)
     uk = ctx.section_benchmark(Ref("ons_gva_industry_lad", "gva_current"))
@@ -335,9 +335,7 @@ def sector_inputs(
     )
     growth = pd.Series(np.nan, index=lq.index)
     if last in g.columns and (last - years) in g.columns:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = g[last] / g[last - years]
-            growth = ((ratio.where(ratio > 0)) ** (1 / years) - 1) * 100
+        growth = pd.Series(cagr_array(g[last - years], g[last], years) * 100, index=g.index)
     # Sector productivity relative to the UK's same sector, from BRES employment if loaded.
     prod = pd.Series(np.nan, index=lq.index)
     e = ctx.aggregated(Ref("nomis_bres", "employment", breakdown="Employment"), [area, uk])

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -29,9 +30,12 @@ from ._common import (
 
 log = logging.getLogger(__name__)
 
+ArrayLike: TypeAlias = np.ndarray | pd.Series | list
+
 __all__ = [
     "location_quotients",
     "krugman_index",
+    "krugman_indices",
     "shift_share",
     "esteban_marquillas",
     "productivity_gap_decomposition",
@@ -170,6 +174,94 @@ def krugman_index(area: pd.Series, benchmark: pd.Series, *, dropna: bool = False
     at = _total(a, None, "the area total", m)
     bt = _total(b, None, "the benchmark total", m)
     return float((a / at - b / bt).abs().sum())
+
+
+def krugman_indices(
+    area: ArrayLike,
+    period: ArrayLike,
+    industry: ArrayLike,
+    value: ArrayLike,
+    *,
+    benchmark: Any,
+    complete: int | None = None,
+) -> pd.DataFrame:
+    """Krugman specialisation index of many areas and periods at once (long input).
+
+    The vectorised form of :func:`krugman_index`, for the indicator engine (every area
+    and year of a national panel in one pass): for each (area, period),
+    ``K = Σ_i |s_ai − s_bi|`` over the industries the benchmark has in that period, with
+    shares taken within each (area, period). Where :func:`krugman_index` raises, this
+    gives NaN: an industry missing on either side, or a zero total.
+
+    Parameters
+    ----------
+    area, period, industry : array-like
+        One entry per row: the area's label, the period (e.g. year) and the industry.
+    value : array-like of float
+        The row's employment or GVA (NaN for a suppressed cell).
+    benchmark : label
+        The ``area`` label of the benchmark's rows.
+    complete : int, optional
+        How many industries an index needs (e.g. all 18 sections); fewer counted gives
+        NaN. Default: no minimum.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (area, period) that shares a (period, industry) with the benchmark,
+        in order of first appearance: ``area, period, krugman, n_industries, first_row``
+        (the position of the group's first row such an industry, for its labels).
+        ``attrs["group"]`` gives each input row's position in this table (-1 for
+        none), so that callers can summarise other columns by the same groups.
+
+    Examples
+    --------
+    >>> k = krugman_indices(["A", "A", "UK", "UK"], [2022] * 4, ["x", "y", "x", "y"],
+    ...                     [25.0, 75.0, 50.0, 50.0], benchmark="UK")
+    >>> k[["area", "period", "krugman"]]
+      area  period  krugman
+    0    A    2022      0.5
+    1   UK    2022      0.0
+    >>> krugman_index(pd.Series({"x": 25.0, "y": 75.0}), pd.Series({"x": 50.0, "y": 50.0}))
+    0.5
+    """
+    area = np.asarray(area, dtype=object)
+    a_code, a_u = pd.factorize(area)
+    y_code, y_u = pd.factorize(np.asarray(period))
+    i_code, i_u = pd.factorize(np.asarray(industry, dtype=object))
+    v = np.asarray(value, dtype=float)
+    ay = a_code * len(y_u) + y_code
+    n_ay = len(a_u) * len(y_u)
+    tot = np.bincount(ay, weights=np.nan_to_num(v), minlength=n_ay)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = v / tot[ay]
+    base_share = np.full((len(y_u), len(i_u)), np.nan)
+    has_base = np.zeros((len(y_u), len(i_u)), dtype=bool)
+    is_base = np.asarray(a_u == benchmark)[a_code]
+    base_share[y_code[is_base], i_code[is_base]] = share[is_base]
+    has_base[y_code[is_base], i_code[is_base]] = True
+    keep = has_base[y_code, i_code]  # (period, industry) the benchmark has
+    d = np.abs(share - base_share[y_code, i_code])
+    counted = keep & np.isfinite(d)
+    val = np.bincount(ay[counted], weights=d[counted], minlength=n_ay)
+    n = np.bincount(ay[counted], minlength=n_ay)
+    groups = np.unique(ay[keep])
+    first = np.full(n_ay, -1, dtype=np.int64)
+    rows = np.flatnonzero(keep)
+    first[ay[rows[::-1]]] = rows[::-1]
+    position = np.full(n_ay, -1, dtype=np.int64)
+    position[groups] = np.arange(len(groups))
+    out = pd.DataFrame(
+        {
+            "area": pd.Series(np.asarray(a_u, dtype=object)[groups // len(y_u)], dtype=object),
+            "period": np.asarray(y_u)[groups % len(y_u)],
+            "krugman": np.where(n[groups] < max(complete or 0, 1), np.nan, val[groups]),
+            "n_industries": n[groups],
+            "first_row": first[groups],
+        }
+    )
+    out.attrs["group"] = position[ay]
+    return out
 
 
 # --------------------------------------------------------------------------------------

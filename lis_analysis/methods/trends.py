@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "cagr",
+    "cagr_array",
     "cagr_between",
     "newey_west_maxlags",
     "TrendResult",
@@ -45,6 +46,42 @@ MIN_POINTS = 5
 # --------------------------------------------------------------------------------------
 # Growth
 # --------------------------------------------------------------------------------------
+
+
+def cagr_array(
+    start_value: np.ndarray | pd.Series | float,
+    end_value: np.ndarray | pd.Series | float,
+    years: np.ndarray | pd.Series | float,
+) -> np.ndarray:
+    """Compound annual growth rate of many series at once: :func:`cagr` vectorised.
+
+    ``(end / start) ** (1 / years) − 1`` element by element; NaN where :func:`cagr`
+    would refuse (a start value missing, zero or negative, an end value missing or
+    negative, or ``years <= 0``). The indicator engine and the sector scores use it.
+
+    Parameters
+    ----------
+    start_value, end_value : array-like
+        Levels at the start and end (same units and prices).
+    years : array-like or float
+        Years between them.
+
+    Returns
+    -------
+    numpy.ndarray
+        The rates as fractions a year (at least one-dimensional).
+
+    Examples
+    --------
+    >>> cagr_array([100.0, 0.0, 100.0], [121.0, 50.0, 0.0], 2)
+    array([ 0.1,  nan, -1. ])
+    """
+    s = np.atleast_1d(np.asarray(start_value, dtype="float64"))
+    e = np.atleast_1d(np.asarray(end_value, dtype="float64"))
+    n = np.asarray(years, dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ok = (s > 0) & (e >= 0) & (n > 0)
+        return np.where(ok, (e / s) ** (1.0 / n) - 1, np.nan)
 
 
 def cagr(start_value: float, end_value: float, years: float) -> float:
@@ -67,6 +104,11 @@ def cagr(start_value: float, end_value: float, years: float) -> float:
     MethodError
         A start value that is missing, zero or negative (growth from it is undefined),
         a negative or missing end value, or ``years <= 0``.
+
+    Examples
+    --------
+    >>> round(cagr(29968.0, 33342.0, 1), 4)  # L&L GVA, 2022 to 2023 (current prices)
+    0.1126
     """
     m = "cagr"
     for what, v in (("start value", start_value), ("end value", end_value)):
@@ -84,7 +126,7 @@ def cagr(start_value: float, end_value: float, years: float) -> float:
         raise MethodError(f"{m}: the end value {e:g} is negative; CAGR is undefined")
     if not n > 0:
         raise MethodError(f"{m}: the number of years must be positive, got {years!r}")
-    return (e / s) ** (1 / n) - 1
+    return float(cagr_array(s, e, n)[0])
 
 
 def cagr_between(values: pd.Series | pd.DataFrame, start: int, end: int) -> pd.DataFrame:
@@ -134,7 +176,7 @@ def cagr_between(values: pd.Series | pd.DataFrame, start: int, end: int) -> pd.D
             "years": n,
             "start_value": s,
             "end_value": e,
-            "cagr": (e / s) ** (1 / n) - 1,
+            "cagr": cagr_array(s, e, n),
         },
         index=panel.index,
     )
