@@ -81,6 +81,15 @@ class Area:
     region : the English region holding all its districts (None if they straddle regions)
     source : where the definition came from (a lookup file or a YAML file)
     aliases : other codes for the same set of districts (an LEP and its LSIP)
+    note : a remark printed with the area (from the YAML)
+
+    Examples
+    --------
+    >>> a = Area("MYAREA01", "Charnwood and Melton", "custom", ("E07000130", "E07000133"))
+    >>> a
+    Area(MYAREA01 'Charnwood and Melton', custom, 2 districts)
+    >>> a.codes
+    ('MYAREA01',)
     """
 
     code: str
@@ -893,7 +902,7 @@ def aggregate(
     Examples
     --------
     >>> import pandas as pd
-    >>> from lis_analysis.sources import tidy
+    >>> from lis_analysis.sources._base import tidy
     >>> obs = tidy(dataset="ons_productivity_lad", measure="hours_weekly",
     ...            geography_code=["E07000129", "E07000130"], geography_name=["Blaby", "Charnwood"],
     ...            year=2022, period="2022", value=[100.0, 300.0])

@@ -65,9 +65,12 @@ TABLE_COLUMNS = [
     "polarity",
     "source",
 ]
-#: Columns after the DESIGN.md ones: what a reader needs to trust a row.
+#: Columns after the DESIGN.md ones: what a reader needs to trust a row. ``foundation`` is
+#: one of the five Foundations of Productivity (empty for headline productivity, which is
+#: not one); ``group`` is what the pages show it under (``Productivity`` or the foundation).
 TABLE_EXTRA = [
     "indicator_name",
+    "group",
     "benchmark_name",
     "benchmark_kind",
     "year",
@@ -884,6 +887,7 @@ def _table_rows(
                 "polarity": ind.polarity,
                 "source": str(cur["source"]),
                 "indicator_name": ind.name,
+                "group": ind.group,
                 "benchmark_name": bname,
                 "benchmark_kind": kind,
                 "year": y,
@@ -920,9 +924,7 @@ def _why_missing(ctx: Context, ind: Indicator, area: Area) -> str:
         ("its numerator: ", ind.numerator),
         ("its denominator: ", ind.denominator),
     ):
-        if group and not any(
-            len(ctx.agg.measures.slice(r.dataset, r.measure)) for r in group
-        ):
+        if group and not any(len(ctx.agg.measures.slice(r.dataset, r.measure)) for r in group):
             absent.append(role + ", ".join(sorted({r.dataset for r in group})))
     if absent:
         return f"{ind.name}: no data loaded for {'; '.join(absent)}"
