@@ -159,7 +159,7 @@ def assess(
     with no polarity (size, structure) are reported but always neutral.
     """
     from .indicators.engine import table as indicator_table
-    from .methods import InsufficientData, classify_position, robust_z_scores, trend
+    from .methods import InsufficientData, classify_position, index_gap, robust_z_scores, trend
 
     ctx = ctx or Context(obs, geo)
     tab = (
@@ -198,11 +198,8 @@ def assess(
                 if ind.unit.startswith("%"):
                     own = own.loc[common] - ukv.loc[common]
                 else:
-                    own = (
-                        (own.loc[common] / ukv.loc[common] * 100)
-                        .replace([np.inf, -np.inf], np.nan)
-                        .dropna()
-                    )
+                    rel = index_gap(own.loc[common], ukv.loc[common])[0]
+                    own = pd.Series(rel, index=common).dropna()
         slope = tsig = None
         direction = "unknown"
         try:
@@ -240,9 +237,7 @@ def assess(
                 "value": float(first["value"]),
                 "unit": ind.unit,
                 "uk_value": uk_value,
-                "index_uk": 100 * first["value"] / uk_value
-                if uk_value and uk_value > 0
-                else np.nan,
+                "index_uk": float(index_gap(first["value"], uk_value)[0][0]),
                 "significant_uk": sig,
                 "peer_median": med,
                 "z": z,
@@ -333,7 +328,7 @@ def sector_inputs(
     GVA share growth). Columns: industry, name, gva, share, lq, growth, productivity."""
     from .indicators.registry import Ref
     from .industries import GVA_SECTIONS, SECTION_NAMES
-    from .methods import cagr_array, location_quotients
+    from .methods import cagr_array, index_gap, location_quotients
 
     ctx = ctx or Context(obs, geo)
     uk = ctx.section_benchmark(Ref("ons_gva_industry_lad", "gva_current"))
@@ -366,7 +361,10 @@ def sector_inputs(
         )
         eb = gva_sections_from_letters(e[e["area_code"] == uk.code].set_index("industry")["value"])
         with np.errstate(divide="ignore", invalid="ignore"):
-            prod = ((a / ea) / (b / eb) * 100).reindex(lq.index)
+            own_per_job, uk_per_job = (a / ea).align(b / eb)
+            prod = pd.Series(
+                index_gap(own_per_job, uk_per_job)[0], index=own_per_job.index
+            ).reindex(lq.index)
     out = pd.DataFrame(
         {
             "industry": lq.index,
