@@ -97,6 +97,18 @@ def test_every_entry_point_is_documented_with_an_example():
             assert "Parameters" in doc and "Returns" in doc, f"{name} lacks numpydoc sections"
 
 
+def test_every_method_has_an_example():
+    import lis_analysis.methods as methods
+
+    missing = [
+        n
+        for n in methods.__all__
+        if inspect.isfunction(getattr(methods, n))
+        and ">>>" not in (getattr(methods, n).__doc__ or "")
+    ]
+    assert not missing, f"methods without an example: {missing}"
+
+
 def test_the_face_alone_holds_session_state():
     # no module-level mutable state in the modules that used to keep it
     import lis_analysis.geography as geography

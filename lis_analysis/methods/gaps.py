@@ -187,6 +187,12 @@ def productivity_output_gap(
     ------
     MethodError
         Neither or both hours given; a missing or negative input.
+
+    Examples
+    --------
+    >>> g = productivity_output_gap(34.75, 39.70, weekly_hours=32.0)
+    >>> round(g.gap_per_hour, 2), g.annual_hours, round(g.output_to_close, 1)
+    (-4.95, 1664.0, 8236.8)
     """
     m = "productivity_output_gap"
     p = finite(productivity, "productivity", m)
@@ -307,6 +313,19 @@ def gva_per_head_decomposition(
     ``jobs_per_employed_resident`` carries net commuting. Employed residents may
     include people outside the working-age band; the "employment rate" factor is then
     a ratio, not the published rate. The identity holds whatever the definitions.
+
+    Examples
+    --------
+    >>> area = {"gva": 30e9, "hours": 1.0e9, "jobs": 0.6e6, "employed_residents": 0.55e6,
+    ...         "working_age_population": 0.7e6, "population": 1.1e6}
+    >>> uk = {"gva": 2200e9, "hours": 55e9, "jobs": 35e6, "employed_residents": 33e6,
+    ...       "working_age_population": 42e6, "population": 67e6}
+    >>> d = gva_per_head_decomposition(area, uk)
+    >>> d["factor"].tolist()[:2], round(float(d["share_of_log_gap"].iloc[0]), 2)
+    (['productivity', 'hours_per_job'], 1.55)
+    >>> c = d["log_contribution"]
+    >>> bool(abs(c.iloc[:-1].sum() - c.iloc[-1]) < 1e-9)  # the five terms add up to the gap
+    True
     """
     m = "gva_per_head_decomposition"
     periods = isinstance(area, pd.DataFrame) or isinstance(benchmark, pd.DataFrame)

@@ -95,6 +95,13 @@ def location_quotients(
     ------
     MethodError
         A total is zero, negative or missing; an input has duplicate industries or text.
+
+    Examples
+    --------
+    >>> lq = location_quotients(pd.Series({"Manufacturing": 30.0, "Services": 70.0}),
+    ...                         pd.Series({"Manufacturing": 10.0, "Services": 90.0}))
+    >>> lq["lq"].round(3).to_dict()
+    {'Manufacturing': 3.0, 'Services': 0.778}
     """
     m = "location_quotients"
     a = as_series(area, "area", m)
@@ -153,6 +160,11 @@ def krugman_index(area: pd.Series, benchmark: pd.Series, *, dropna: bool = False
     ------
     MethodError
         Missing industries (unless ``dropna``), negative values, or a zero total.
+
+    Examples
+    --------
+    >>> krugman_index(pd.Series({"x": 25.0, "y": 75.0}), pd.Series({"x": 50.0, "y": 50.0}))
+    0.5
     """
     m = "krugman_index"
     a = as_series(area, "area", m)
@@ -369,6 +381,14 @@ def shift_share(
     -----
     ``competitive`` is computed as the residual form, so an industry new to the area
     (``e0 = 0``) has its whole change there. Dunn (1960); Stevens and Moore (1980).
+
+    Examples
+    --------
+    >>> area = pd.DataFrame({2015: [100.0, 200.0], 2020: [110.0, 260.0]}, index=["Mfg", "Services"])
+    >>> uk = pd.DataFrame({2015: [1000.0, 3000.0], 2020: [1050.0, 3600.0]}, index=["Mfg", "Services"])
+    >>> ss = shift_share(area, uk, 2015, 2020)
+    >>> ss.loc["Total", ["national_share", "industry_mix", "competitive"]].round(2).tolist()
+    [48.75, -3.75, 25.0]
     """
     m = "shift_share"
     f, dropped = _shift_share_inputs(area, benchmark, start, end, dropna, m)
@@ -457,6 +477,14 @@ def esteban_marquillas(
     An industry the area has in neither year contributes 0 to both terms (``r`` is
     taken equal to ``g``). Esteban-Marquillas, J.M. (1972) "A reinterpretation of
     shift-share analysis", *Regional and Urban Economics* 2(3), 249-255.
+
+    Examples
+    --------
+    >>> area = pd.DataFrame({2015: [100.0, 200.0], 2020: [110.0, 260.0]}, index=["Mfg", "Services"])
+    >>> uk = pd.DataFrame({2015: [1000.0, 3000.0], 2020: [1050.0, 3600.0]}, index=["Mfg", "Services"])
+    >>> em = esteban_marquillas(area, uk, 2015, 2020)
+    >>> em.loc["Total", ["homothetic_competitive", "allocation"]].round(2).tolist()
+    [26.25, -1.25]
     """
     m = "esteban_marquillas"
     ss = shift_share(area, benchmark, start, end, dropna=dropna)
@@ -632,6 +660,14 @@ def productivity_gap_decomposition(
     holds regardless. This is the shift-share of productivity levels of Esteban, J.
     (2000) "Regional convergence in Europe and the industry mix: a shift-share
     analysis", *Regional Science and Urban Economics* 30(3), 353-364.
+
+    Examples
+    --------
+    >>> d = productivity_gap_decomposition(
+    ...     pd.Series({"Mfg": 60.0, "Services": 40.0}), pd.Series({"Mfg": 1.0, "Services": 1.0}),
+    ...     pd.Series({"Mfg": 70.0, "Services": 90.0}), pd.Series({"Mfg": 1.0, "Services": 2.0}))
+    >>> [round(x, 3) for x in (d.gap, d.mix, d.within, d.interaction)]
+    [-3.333, 4.167, -6.667, -0.833]
     """
     m = "productivity_gap_decomposition"
     f, dropped = _productivity_frame(
@@ -751,6 +787,14 @@ def mix_adjusted_productivity_index(
     Beatty, C. and Fothergill, S. (2020) *Productivity in the Sheffield City Region*,
     CRESR, Sheffield Hallam University, adjust GVA per job for industry mix (and also
     occupation and hours; only the industry adjustment is made here).
+
+    Examples
+    --------
+    >>> m = mix_adjusted_productivity_index(
+    ...     pd.Series({"Mfg": 60.0, "Services": 40.0}), pd.Series({"Mfg": 1.0, "Services": 1.0}),
+    ...     pd.Series({"Mfg": 70.0, "Services": 90.0}), pd.Series({"Mfg": 1.0, "Services": 2.0}))
+    >>> round(m.unadjusted_index, 2), round(m.index, 2), round(m.structure_index, 2)
+    (93.75, 86.96, 107.81)
     """
     d = productivity_gap_decomposition(
         area_output, area_labour, benchmark_output, benchmark_labour, dropna=dropna

@@ -151,6 +151,12 @@ def cagr_between(values: pd.Series | pd.DataFrame, start: int, end: int) -> pd.D
     MethodError
         A year absent, or any row whose CAGR is undefined (see :func:`cagr`); the
         message names the rows.
+
+    Examples
+    --------
+    >>> cagr_between(pd.Series({2015: 100.0, 2020: 121.0}, name="L&L"), 2015, 2020)["cagr"].round(5)
+    L&L    0.03886
+    Name: cagr, dtype: float64
     """
     m = "cagr_between"
     if isinstance(values, pd.Series) and values.index.nlevels == 1:
@@ -192,6 +198,11 @@ def newey_west_maxlags(n: int) -> int:
     """Newey and West's (1994) rule of thumb for the HAC lag length: ⌊4 (n/100)^(2/9)⌋.
 
     For 5-27 annual points it gives 2 (3 from n = 28).
+
+    Examples
+    --------
+    >>> newey_west_maxlags(20), newey_west_maxlags(100)
+    (2, 4)
     """
     return int(math.floor(4 * (n / 100) ** (2 / 9)))
 
@@ -317,6 +328,12 @@ def trend(
     factor n/(n − 2) (``use_correction=True``) and t(n − 2) inference. The kernel
     assumes equally spaced observations; when years are missing in the middle the
     points are treated as consecutive, and ``note`` says so.
+
+    Examples
+    --------
+    >>> t = trend(pd.Series([30.1, 30.8, 31.2, 31.9, 32.5, 33.0, 33.8], index=range(2016, 2023)))
+    >>> round(t.slope, 3), t.significant, t.maxlags
+    (0.6, True, 2)
     """
     m = "trend"
     if not isinstance(values, pd.Series):
@@ -471,6 +488,14 @@ def beta_convergence(
     Raises
     ------
     InsufficientData, MethodError
+
+    Examples
+    --------
+    >>> levels = pd.DataFrame({y: [20 + 3 * i + (y - 2010) * (0.5 - 0.08 * i) for i in range(6)]
+    ...                        for y in range(2010, 2021)}, index=list("ABCDEF"))
+    >>> b = beta_convergence(levels, 2010, 2020)
+    >>> b.converging, b.significant, round(b.half_life, 1)
+    (True, True, 16.2)
     """
     m = "beta_convergence"
     if end <= start:
@@ -608,6 +633,14 @@ def sigma_convergence(
     ------
     InsufficientData
         Fewer than two areas in a year.
+
+    Examples
+    --------
+    >>> levels = pd.DataFrame({y: [20 + 3 * i + (y - 2010) * (0.5 - 0.08 * i) for i in range(6)]
+    ...                        for y in range(2010, 2021)}, index=list("ABCDEF"))
+    >>> s = sigma_convergence(levels)
+    >>> s.converging, s.by_year["sd_log"].round(3).iloc[[0, -1]].tolist()
+    (True, [0.209, 0.136])
     """
     m = "sigma_convergence"
     panel = as_wide_panel(levels, "levels", m).sort_index(axis=1)
