@@ -119,6 +119,13 @@ class Geography:
     areas_by_code: dict[str, Area]
     names: dict[str, str]
     warnings: list[str] = field(default_factory=list)
+    #: areas by their set of districts, and each area's equivalents (see :meth:`equivalents`)
+    _by_members: dict[frozenset[str], list[str]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    _equiv: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     # ---------------------------------------------------------------- construction
     @classmethod
@@ -303,12 +310,11 @@ class Geography:
     def equivalents(self, area: Area) -> tuple[str, ...]:
         """Codes of other areas made of exactly the same districts (Leicester the district
         and ITL3 TLF21; an LEP and its LSIP), whose published figures are this area's."""
-        if not hasattr(self, "_by_members"):
+        if self._by_members is None:
             index: dict[frozenset[str], list[str]] = {}
             for a in self.areas_by_code.values():
                 index.setdefault(frozenset(a.members), []).append(a.code)
             self._by_members = index
-            self._equiv: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
         if area.level in ("uk", "country", "gb", "ew"):
             return ()  # a nation is never "the same" as a set of districts that happens to match
         key = (area.code, area.members)
