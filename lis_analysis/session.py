@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .api import DEMO_NOTICE, session
+from .api import session
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,26 +21,26 @@ if TYPE_CHECKING:
     from .geography import Geography
     from .workspace import Workspace
 
-__all__ = ["DEMO_NOTICE", "current", "geography", "observations", "use"]
+__all__ = ["current", "geography", "observations", "use"]
 
 
 def use(
     raw: Sequence[str | Path] | str | Path | None = None, *, areas_file: str | Path | None = None
 ) -> Workspace:
-    """``lis.session().use``."""
+    """``lis_analysis.api.session().use``."""
     return session().use(raw, areas_file=areas_file)
 
 
 def current() -> Workspace:
-    """``lis.session().workspace``."""
+    """``lis_analysis.api.session().workspace``."""
     return session().workspace
 
 
 def observations() -> pd.DataFrame:
-    """``lis.session().observations()``."""
+    """``lis_analysis.api.session().observations()``."""
     return session().observations()
 
 
 def geography() -> Geography:
-    """``lis.session().geography``."""
+    """``lis_analysis.api.session().geography``."""
     return session().geography
