@@ -505,7 +505,8 @@ def indicator_label(indicator_id: str, table: pd.DataFrame | None = None) -> str
                 if len(vals):
                     return str(vals.iloc[0])
     try:  # the registry is optional here: charts must work on any table
-        from . import indicators as _ind
+        # (not ``from . import indicators``: ``lis.indicators`` is the face's function)
+        from .indicators import registry as _ind
 
         for getter in ("get", "get_indicator", "indicator"):
             fn = getattr(_ind, getter, None)
@@ -1699,7 +1700,9 @@ def strengths_chart(
     names = df[ncol].astype(str)
     if ncol == "indicator_id":
         names = names.map(_humanise)
-    if "foundation" in df.columns:
+    if "group" in df.columns:  # headline productivity or the foundation
+        names = names + " (" + df["group"].astype(str) + ")"
+    elif "foundation" in df.columns:
         names = names + " (" + df["foundation"].astype(str) + ")"
     df["_name"] = names
     if "classification" in df.columns:

@@ -22,6 +22,8 @@ from .errors import ConfigError, printable
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PACKAGE_DATA = PACKAGE_DIR / "data"
+#: The indicator registry (parsed by ``lis_analysis.indicators.registry``).
+INDICATORS_FILE = PACKAGE_DATA / "indicators.yaml"
 
 
 def project_root() -> Path:
@@ -175,6 +177,17 @@ class RunParams:
     neighbour_characteristics : indicator ids used to find statistical neighbours
     evidence : folder of call-for-evidence and consultation responses
     areas_file : an extra areas YAML with user-defined areas
+    weights_file : the priority weights YAML (default: the package's ``data/weights.yaml``)
+
+    Examples
+    --------
+    >>> p = RunParams(area="E37000021", start_year=2010, benchmarks=("uk", "region"))
+    >>> p.area, p.end_year, p.to_dict()["benchmarks"]
+    ('E37000021', None, ['uk', 'region'])
+    >>> RunParams(start_year=2020, end_year=2010)
+    Traceback (most recent call last):
+    ...
+    lis_analysis.errors.ConfigError: start_year 2020 is after end_year 2010
     """
 
     area: str = DEFAULT_AREA
@@ -218,9 +231,7 @@ class RunParams:
                 f"price_basis must be one of {', '.join(PRICE_BASES)}, not {self.price_basis!r}"
             )
         if self.neighbour_characteristics:
-            from .indicators.registry import load_registry
-
-            bad_ids = [c for c in self.neighbour_characteristics if c not in load_registry()]
+            bad_ids = [c for c in self.neighbour_characteristics if c not in indicator_ids()]
             if bad_ids:
                 raise ConfigError(
                     f"unknown neighbour characteristic(s) {', '.join(bad_ids)} (use indicator ids, e.g. gva_per_head)"
@@ -238,6 +249,19 @@ class RunParams:
         """Plain types only (lists, str, int, None), as papermill and YAML want them."""
         out = dataclasses.asdict(self)
         return {k: list(v) if isinstance(v, tuple) else v for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def indicator_ids() -> frozenset[str]:
+    """The ids the indicator registry declares: enough to check run parameters before any
+    data is read, without importing the indicators layer (which depends on this one)."""
+    try:
+        doc = yaml.safe_load(INDICATORS_FILE.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(
+            f"{INDICATORS_FILE}: cannot read the indicator registry ({exc})"
+        ) from None
+    return frozenset(str(k) for k in (doc.get("indicators") or {}))
 
 
 def parse_years(text: str) -> tuple[int | None, int | None]:

@@ -158,16 +158,16 @@ def provenance() -> dict[str, Any]:
 def banner(demo: bool | None = None) -> None:
     """Show the demonstrator warning in the notebook when its data is synthetic.
 
-    ``demo=None`` asks the session's data (``lis.use``) whether it is the demonstrator.
+    ``demo=None`` asks the session's data (``lis.load``) whether it is the demonstrator.
     Under ``lis run`` it shows nothing: the exported pages carry their own banner (from
     the notebook metadata), on every page.
     """
     if os.environ.get(ENV_RUN_RECORD):
         return  # under lis run: the exported pages carry the banner themselves
     if demo is None:
-        from .session import current
+        from .api import session
 
-        demo = current().demo
+        demo = session().demo
     if not demo:
         return
     from IPython.display import Markdown, display

@@ -220,7 +220,7 @@ class Review:
 
     def indicators_of(self, foundation: str) -> list[str]:
         """Indicator ids of a foundation, in registry order."""
-        return [i.id for i in self.registry.values() if i.foundation == foundation]
+        return [i.id for i in self.registry.values() if i.group == foundation]
 
     # ------------------------------------------------------------------ page pieces
     @shows
@@ -569,7 +569,7 @@ class Review:
         the labels written in words and a table with the reasons."""
         a = self.assessment
         if foundation:
-            a = a[a["foundation"] == foundation]
+            a = a[a["group"] == foundation]
         scored = a[a["z"].notna()]
         if len(scored):
             _show(
@@ -606,7 +606,7 @@ class Review:
 
         a = self.assessment
         if foundation:
-            a = a[a["foundation"] == foundation]
+            a = a[a["group"] == foundation]
         head_id = headline_indicator or (a["indicator_id"].iloc[0] if len(a) else None)
         headline = (
             self.sentence(head_id)
@@ -1112,11 +1112,11 @@ class Review:
         w = load_weights(self.params.weights_file)
         fs = foundation_scores(self.assessment, w)
         sens = foundation_sensitivity(self.assessment, w)
-        merged = fs.merge(sens.summary, left_on="foundation", right_on="item")
+        merged = fs.merge(sens.summary, left_on="group", right_on="item")
         top = merged.iloc[0]
         _show(
             _md(
-                f"The foundation most in need of attention is **{top['foundation']}** (score {top['score']:+.2f}; weakest indicator "
+                f"The foundation most in need of attention is **{top['group']}** (score {top['score']:+.2f}; weakest indicator "
                 f"{_lower(self.registry[top['weakest']].name)}). It keeps first place in {100 * top['stability']:.0f}% of "
                 f"{sens.draws:,} redraws of the weights."
             )
@@ -1134,7 +1134,7 @@ class Review:
         tab = merged[
             [
                 "priority_rank",
-                "foundation",
+                "group",
                 "score",
                 "n_indicators",
                 "median_rank",
@@ -1430,10 +1430,10 @@ class Review:
     @shows
     def registry_table(self) -> pd.DataFrame:
         """Every indicator: foundation, unit, polarity, sources, how it aggregates, caveat."""
-        from .indicators import registry
+        from .indicators import registry_table
 
-        reg = registry()
-        show = reg[["name", "foundation", "unit", "polarity", "datasets", "aggregation", "caveat"]]
+        reg = registry_table()
+        show = reg[["name", "group", "unit", "polarity", "datasets", "aggregation", "caveat"]]
         show.columns = [
             "Indicator",
             "Foundation",

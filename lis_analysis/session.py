@@ -1,129 +1,46 @@
-"""The working session behind ``import lis_analysis as lis``: which data, which areas.
+"""Transitional: the session now lives in the face (:mod:`lis_analysis.api`), which alone
+holds session state.
 
-``lis.load(raw=...)`` makes those folders the session's data: ``lis.area``, ``lis.areas``,
-``lis.indicators`` and the notebook page object (``lis.review.open``) then compute on them
-without passing paths around. A later call with no ``raw`` keeps the session's folders;
-only when no folder was ever given (and ``data/raw`` holds nothing) does the session use
-the demonstrator, and then it says so once: its figures are synthetic.
-Nothing here is needed by the pipeline, which passes everything explicitly.
+Kept only so that modules other branches are moving (``review.py`` into ``pages/``;
+``commands.py``, ``pipeline.py`` and ``notebook.py`` into ``pack/``) still import while
+those branches merge. Each function forwards to ``lis_analysis.api.session()``; once
+nothing imports this module, delete it.
 """
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from .api import session
 
-from .geography import Area, Geography
-from .workspace import Workspace, workspace
+if TYPE_CHECKING:
+    import pandas as pd
 
-_state: dict[str, object] = {}
-#: Printed once per session when the session's data is the synthetic demonstrator.
-DEMO_NOTICE = (
-    "lis: no published files were given or found in data/raw, so this session uses the "
-    "synthetic demonstrator data: its figures are invented, not official statistics. "
-    'Load published files with lis.load(raw=["path/to/files"]).'
-)
+    from .geography import Geography
+    from .workspace import Workspace
+
+__all__ = ["current", "geography", "observations", "use"]
 
 
 def use(
     raw: Sequence[str | Path] | str | Path | None = None, *, areas_file: str | Path | None = None
 ) -> Workspace:
-    """Choose the raw folders (and an optional user areas YAML) for this session; ingest
-    what changed. Returns the :class:`~lis_analysis.workspace.Workspace`.
-
-    With no ``raw`` the folders already chosen for the session are kept (so
-    ``lis.review.open(area)`` after ``lis.load(raw=[...])`` computes on what was loaded);
-    a session that never chose folders takes ``data/raw``, else the demonstrator.
-    """
-    chosen = _state.get("ws")
-    if not raw and isinstance(chosen, Workspace):
-        ws = chosen
-        areas_file = areas_file if areas_file is not None else _state.get("areas_file")  # type: ignore[assignment]
-    else:
-        ws = workspace(raw)
-    report = ws.ingest()
-    same = _state.get("ws") == ws and _state.get("areas_file") == areas_file and not report.changed
-    if not same:  # keep what is already loaded (a kernel forked from a warm template)
-        announced = _state.get("announced")
-        _state.clear()
-        _state["ws"] = ws
-        _state["areas_file"] = areas_file
-        if announced:
-            _state["announced"] = announced
-    if ws.demo and not _state.get("announced"):
-        _state["announced"] = True
-        # Under ``lis run`` every exported page carries its own demonstrator banner.
-        if not os.environ.get("LIS_RUN_RECORD"):
-            print(DEMO_NOTICE, file=sys.stderr)
-    return ws
-
-
-def load(
-    raw: Sequence[str | Path] | str | Path | None = None,
-    *,
-    areas_file: str | Path | None = None,
-    quiet: bool = True,
-) -> pd.DataFrame:
-    """Make ``raw`` the session's data (ingesting whatever changed) and return its tidy
-    observations.
-
-    Parameters
-    ----------
-    raw : folders of published files; default: the session's folders, else ``data/raw``,
-        else the demonstrator (and the session then says its figures are synthetic)
-    areas_file : an optional YAML file of your own areas (see docs/areas.md)
-    quiet : when False, print the ingest report (file, parser, rows, warnings)
-
-    Returns
-    -------
-    pandas.DataFrame
-        one row per published number (columns in ``lis_analysis.sources.TIDY_COLUMNS``).
-    """
-    ws = use(raw, areas_file=areas_file)
-    if not quiet:
-        print(ws.ingest().table())
-    return observations()
+    """``lis_analysis.api.session().use``."""
+    return session().use(raw, areas_file=areas_file)
 
 
 def current() -> Workspace:
-    """The session's workspace (the default raw folders if none was chosen)."""
-    if "ws" not in _state:
-        use(None)
-    return _state["ws"]  # type: ignore[return-value]
+    """``lis_analysis.api.session().workspace``."""
+    return session().workspace
 
 
 def observations() -> pd.DataFrame:
-    """The session's tidy observations (the store keeps them in memory until it changes)."""
-    return current().observations()
+    """``lis_analysis.api.session().observations()``."""
+    return session().observations()
 
 
 def geography() -> Geography:
-    """Every area the session's data knows (lookups + package and user YAML)."""
-    if "geo" not in _state:
-        ws = current()
-        areas_file = cast("str | Path | None", _state.get("areas_file"))
-        _state["geo"] = Geography.build(ws.lookups(), observations(), areas_file=areas_file)
-    return _state["geo"]  # type: ignore[return-value]
-
-
-def area(code: str) -> Area:
-    """The area with this code: an LEP, LSIP, ITL region, region, district or user area."""
-    return geography().area(code)
-
-
-def areas(level: str | None = None) -> pd.DataFrame:
-    """A table of the areas known: code, name, level, districts, members, source."""
-    return geography().table(level)
-
-
-def indicator_table(area_or_code: Area | str, **kwargs) -> pd.DataFrame:
-    """The indicator table for an area against its benchmarks (see ``lis.indicators``)."""
-    from . import indicators
-
-    a = area_or_code if isinstance(area_or_code, Area) else area(area_or_code)
-    return indicators.table(a, obs=observations(), geo=geography(), **kwargs)
+    """``lis_analysis.api.session().geography``."""
+    return session().geography

@@ -113,7 +113,7 @@ def test_pack_declares_every_dataset_a_page_reads(name):
 
     reg = load_registry()
     foundations, extra = SHOWS[name]
-    ids = [i for i, ind in reg.items() if ind.foundation in foundations] + extra
+    ids = [i for i, ind in reg.items() if ind.group in foundations] + extra
     ids += [
         i for i, ind in reg.items() if ind.neighbour_characteristic
     ]  # neighbours' median is shown
