@@ -8,6 +8,7 @@ One import gives an economist what every notebook uses::
     tab = lis.indicators(ll)                        # the indicator table against benchmarks
     lis.methods.shift_share(...)                    # analytical methods
     lis.charts.benchmark_bar(tab, "gva_per_hour")   # a figure that carries its own alt text
+    pg = lis.page("E37000021")                       # the page object a notebook uses
 
 Heavy modules (methods, charts, pipeline) are imported on first use so that the ``lis``
 command starts quickly.
@@ -22,7 +23,8 @@ __version__ = "0.1.0"
 
 _LAZY_MODULES = {
     "methods",
-    "charts",
+    "analyses",
+    "pages",
     "indicators",
     "priorities",
     "consultation",
@@ -34,9 +36,10 @@ _LAZY_MODULES = {
     "demo",
     "report_html",
     "notebook",
-    "review",
     "industries",
 }
+#: Modules the face offers under a shorter name (``lis.charts`` is lis_analysis.pages.charts).
+_MOVED_MODULES = {"charts": "pages.charts"}
 _LAZY_ATTRS = {
     "load": ("session", "load"),
     "workspace": ("workspace", "workspace"),
@@ -51,14 +54,17 @@ _LAZY_ATTRS = {
     "RunParams": ("config", "RunParams"),
     "load_params": ("config", "load_params"),
     "LisError": ("errors", "LisError"),
+    "page": ("session", "page"),
 }
 
-__all__ = sorted([*_LAZY_MODULES, *_LAZY_ATTRS, "__version__"])
+__all__ = sorted([*_LAZY_MODULES, *_MOVED_MODULES, *_LAZY_ATTRS, "__version__"])
 
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY_MODULES:
         return importlib.import_module(f"{__name__}.{name}")
+    if name in _MOVED_MODULES:
+        return importlib.import_module(f"{__name__}.{_MOVED_MODULES[name]}")
     if name in _LAZY_ATTRS:
         mod, attr = _LAZY_ATTRS[name]
         return getattr(importlib.import_module(f"{__name__}.{mod}"), attr)

@@ -63,6 +63,7 @@ import json
 import logging
 import os
 import secrets
+import shutil
 import sys
 import tempfile
 import time
@@ -111,7 +112,9 @@ class NotebookSpec:
     name : file stem (``notebooks/<name>.py``, a jupytext py:percent file)
     title : page title and card title
     description : one sentence for the index card
-    datasets : dataset ids it reads (the ``dataset`` column of the store); ``"*"`` = all
+    datasets : dataset ids it reads (the ``dataset`` column of the store); ``"*"`` = all.
+        Derived from the indicators and analyses the notebook shows
+        (:mod:`lis_analysis.pages.reads`) unless ``pack.yaml`` gives them
     evidence : whether it reads the call-for-evidence / consultation folder
     timeout : seconds allowed per cell (default 600)
     """
@@ -186,7 +189,7 @@ class Catalogue:
 _SPEC_KEYS = {"name", "title", "description", "datasets", "evidence", "timeout"}
 
 
-def load_catalogue(path: str | Path) -> Catalogue:
+def load_catalogue(path: str | Path, *, cache_dir: Path | None = None) -> Catalogue:
     """Read and validate ``notebooks/pack.yaml``.
 
     Schema::
@@ -197,9 +200,14 @@ def load_catalogue(path: str | Path) -> Catalogue:
           - name: 00_overview                         # notebooks/00_overview.py
             title: Productivity overview
             description: The headline productivity gap, its parts and its trend.
-            datasets: [ons_productivity_lad, ...]     # or ["*"] for every input
+            datasets: [ons_productivity_lad, ...]     # optional; ["*"] for every input
             evidence: false                           # reads the evidence folder
             timeout: 600                              # optional, seconds per cell
+
+    Without ``datasets``, a notebook's datasets are those of the indicators and analyses
+    its page shows (:func:`lis_analysis.pages.reads.notebook_datasets`), worked out once
+    per state of the package code and the notebook and kept in ``cache_dir``
+    (default ``.cache/lis`` of the project).
 
     ``warm`` names functions the kernel template calls once per run, before any kernel
     starts, as ``f(raw=[folders], areas=[codes])``: whatever they load into memory (the
@@ -221,6 +229,7 @@ def load_catalogue(path: str | Path) -> Catalogue:
     if not isinstance(doc, dict) or not isinstance(doc.get("notebooks"), list):
         raise ConfigError(f"{path}: expected a top-level 'notebooks:' list")
     specs: list[NotebookSpec] = []
+    derive: list[str] = []
     for i, body in enumerate(doc["notebooks"], start=1):
         where = f"{path}: notebooks[{i}]"
         if not isinstance(body, dict) or "name" not in body:
@@ -234,7 +243,10 @@ def load_catalogue(path: str | Path) -> Catalogue:
             )
         if not name.replace("_", "").replace("-", "").isalnum():
             raise ConfigError(f"{where}: a name may hold only letters, digits, '_' and '-'")
-        datasets = body.get("datasets") or []
+        datasets = body.get("datasets")
+        if datasets is None:
+            derive.append(name)
+            datasets = []
         if isinstance(datasets, str):
             datasets = [datasets]
         if not isinstance(datasets, list) or not all(isinstance(d, str) and d for d in datasets):
@@ -274,7 +286,40 @@ def load_catalogue(path: str | Path) -> Catalogue:
         warm = [warm]
     if not isinstance(warm, list) or not all(isinstance(w, str) and ":" in w for w in warm):
         raise ConfigError(f"{path}: 'warm' must be a list of module:function names")
+    if derive:
+        found = derived_datasets(path.parent, derive, cache_dir)
+        specs = [
+            dataclasses.replace(s, datasets=found[s.name]) if s.name in found else s for s in specs
+        ]
     return Catalogue(path=path, title=title, notebooks=tuple(specs), warm=tuple(warm))
+
+
+def derived_datasets(
+    folder: Path, names: Sequence[str], cache_dir: Path | None = None
+) -> dict[str, tuple[str, ...]]:
+    """``{name: datasets}`` for the notebooks ``folder/<name>.py``, from the indicators and
+    analyses their pages show (:func:`lis_analysis.pages.reads.notebook_datasets`).
+
+    Working them out loads the registry and the parsers' declarations (about a second),
+    so the result is kept in ``cache_dir`` keyed by the package code and the notebooks'
+    sources: a run that changes neither reads it back. A notebook with no ``.py`` file
+    is left out (the run reports it)."""
+    sources = {n: folder / f"{n}.py" for n in names if (folder / f"{n}.py").is_file()}
+    if not sources:
+        return {}
+    cache = cache_dir or default_paths().root / ".cache" / "lis"
+    key = _sha256_json([code_hash(), sorted((n, _sha256_path(f)) for n, f in sources.items())])[:20]
+    cached = _read_json(cache / f"reads-{key}.json")
+    if isinstance(cached, dict) and set(cached) == set(sources):
+        return {n: tuple(v) for n, v in cached.items()}
+    from .pages.reads import notebook_datasets
+
+    found = {n: notebook_datasets(f) for n, f in sources.items()}
+    with contextlib.suppress(OSError):  # a read-only project only loses the shortcut
+        _write_json(cache / f"reads-{key}.json", {n: list(v) for n, v in found.items()})
+        for old in sorted(cache.glob("reads-*.json"), key=lambda f: f.stat().st_mtime)[:-8]:
+            old.unlink()
+    return found
 
 
 # --------------------------------------------------------------------------------------
@@ -555,18 +600,11 @@ def resolve_inputs(
 
 
 def evidence_folder(given: str | Path | None, raw_dirs: Sequence[Path], p: Paths) -> Path:
-    """The call-for-evidence and consultation folder, as ``lis_analysis.review`` finds it:
-    the one given (unless it is the missing default), else the ``evidence`` folder of a
-    raw folder (the demonstrator has one), else ``data/raw/evidence``."""
-    default = p.evidence.resolve()
-    if given:
-        path = Path(given).expanduser().resolve()
-        if path.is_dir() or path != default:
-            return path
-    for d in raw_dirs:
-        if (Path(d) / "evidence").is_dir():
-            return (Path(d) / "evidence").resolve()
-    return default
+    """The call-for-evidence and consultation folder, as the page finds it
+    (:func:`lis_analysis.config.evidence_folder`)."""
+    from .config import evidence_folder as find
+
+    return find(given, raw_dirs, p)
 
 
 def evidence_files(folder: Path | None, hashes: FileHashes) -> list[dict[str, str]]:
@@ -1283,6 +1321,11 @@ def _execute(
 ) -> None:
     """Submit the stale notebooks, collect results, keep each area's state current."""
     env = kernel_environment(p)
+    # The run's folder for the results its pages share (an area's indicator table and
+    # assessment): kernels forked from the template inherit them in memory; spawned
+    # kernels find them here. Owned by this run, removed when it ends.
+    shared = p.root / ".cache" / "results" / str(record["run_id"])
+    env["LIS_RESULT_CACHE"] = str(shared)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     own = executor is None
     if executor is None:
@@ -1384,6 +1427,7 @@ def _execute(
                     "LIS_RUN_RECORD": str(record_path),
                     "LIS_NOTEBOOK": spec.name,
                     "LIS_AREA": area.code,
+                    "LIS_RESULT_CACHE": str(shared),
                 },
                 metadata=metadata,
                 nav_board=nav_board,
@@ -1409,6 +1453,7 @@ def _execute(
             bar.close()
         if own:
             executor.shutdown()
+        shutil.rmtree(shared, ignore_errors=True)
 
 
 def _record_result(
@@ -1743,6 +1788,7 @@ __all__ = [
     "code_hash",
     "describe_refresh",
     "git_commit",
+    "derived_datasets",
     "load_catalogue",
     "parse_areas",
     "raw_files",

@@ -1,7 +1,7 @@
 """The working session behind ``import lis_analysis as lis``: which data, which areas.
 
 ``lis.load(raw=...)`` makes those folders the session's data: ``lis.area``, ``lis.areas``,
-``lis.indicators`` and the notebook page object (``lis.review.open``) then compute on them
+``lis.indicators`` and the notebook page object (``lis.page``) then compute on them
 without passing paths around. A later call with no ``raw`` keeps the session's folders;
 only when no folder was ever given (and ``data/raw`` holds nothing) does the session use
 the demonstrator, and then it says so once: its figures are synthetic.
@@ -14,12 +14,16 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 
 from .geography import Area, Geography
 from .workspace import Workspace, workspace
+
+if TYPE_CHECKING:
+    from .indicators.engine import Context
+    from .pages import Page, ResultCache
 
 _state: dict[str, object] = {}
 #: Printed once per session when the session's data is the synthetic demonstrator.
@@ -37,7 +41,7 @@ def use(
     what changed. Returns the :class:`~lis_analysis.workspace.Workspace`.
 
     With no ``raw`` the folders already chosen for the session are kept (so
-    ``lis.review.open(area)`` after ``lis.load(raw=[...])`` computes on what was loaded);
+    ``lis.page(area)`` after ``lis.load(raw=[...])`` computes on what was loaded);
     a session that never chose folders takes ``data/raw``, else the demonstrator.
     """
     chosen = _state.get("ws")
@@ -127,3 +131,94 @@ def indicator_table(area_or_code: Area | str, **kwargs) -> pd.DataFrame:
 
     a = area_or_code if isinstance(area_or_code, Area) else area(area_or_code)
     return indicators.table(a, obs=observations(), geo=geography(), **kwargs)
+
+
+def context() -> Context:
+    """The session's indicator context: its observations and areas, with the indicators
+    computed so far (kept for the session, so pages and analyses share them)."""
+    if "ctx" not in _state:
+        from .indicators.engine import Context
+
+        _state["ctx"] = Context(observations(), geography())
+    return _state["ctx"]  # type: ignore[return-value]
+
+
+def results() -> ResultCache:
+    """The session's cache of the results every page shares (an area's indicator table
+    and assessment). Under ``lis run`` with spawned kernels the pipeline names a folder
+    for the run (``LIS_RESULT_CACHE``) so that kernels share them on disk."""
+    if "results" not in _state:
+        from .pages import ENV_FOLDER, ResultCache
+
+        _state["results"] = ResultCache(os.environ.get(ENV_FOLDER) or None)
+    return _state["results"]  # type: ignore[return-value]
+
+
+def page(
+    area: str | None = None,
+    *,
+    raw: Sequence[str] | None = None,
+    params_file: str | None = None,
+    areas_file: str | None = None,
+    evidence: str | None = None,
+) -> Page:
+    """Open the evidence page of an area, as a notebook does.
+
+    Validates the parameters, makes ``raw`` the session's data (ingesting what changed)
+    and returns the :class:`~lis_analysis.pages.Page` whose methods show the page's
+    parts and return what they showed. In JupyterLab on demonstrator data it first shows
+    that the figures are synthetic.
+
+    Parameters
+    ----------
+    area : the area code (default: the run parameters' area, Leicester and Leicestershire)
+    raw : folders of published files (default: the session's, else ``data/raw``, else
+        the demonstrator)
+    params_file : run parameters YAML (years, benchmarks, neighbours, weights)
+    areas_file : a YAML file of your own areas
+    evidence : the call-for-evidence and consultation folder
+
+    Returns
+    -------
+    Page
+
+    Raises
+    ------
+    LisError
+        one line, for an unknown area or bad parameters.
+    """
+    from .config import evidence_folder, load_params
+    from .pages import Page
+
+    params = load_params(
+        params_file,
+        **({"area": area} if area else {}),
+        raw=list(raw) if raw else None,
+        areas_file=areas_file,
+        evidence=evidence,
+    )
+    ws = use(list(params.raw) or None, areas_file=params.areas_file)
+    return Page.open(
+        geography().area(params.area),
+        params=params,
+        ctx=context(),
+        manifest=ws.manifest(),
+        demo=ws.demo,
+        cache=results(),
+        evidence_folder=evidence_folder(params.evidence, ws.raw_dirs, ws.paths),
+    )
+
+
+def warm_pages(raw: Sequence[str] = (), areas: Sequence[str] = ()) -> None:
+    """Pipeline warm-up (``warm:`` in notebooks/pack.yaml): compute each area's indicator
+    table and assessment in the kernel template, before it forks the notebooks' kernels,
+    so that every kernel inherits them in the session's cache."""
+    from .config import DEFAULT_AREA
+    from .errors import LisError
+
+    for code in list(areas) or [DEFAULT_AREA]:
+        try:
+            pg = page(code, raw=list(raw) or None)
+        except LisError:
+            continue  # the notebook reports it
+        _ = (pg.table, pg.assessment)

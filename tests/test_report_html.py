@@ -1,4 +1,5 @@
-"""Board-pack HTML: accessible tables, offline pages, metadata-driven banner and footer.
+"""Board-pack HTML: offline pages, metadata-driven banner and footer (the tables on them are
+lis_analysis.pages.tables, tested in tests/pages/test_tables.py).
 
 Notebooks are built here with nbformat and given the outputs IPython's own display
 formatter produces for a chart and a table, so the export is tested without a kernel
@@ -16,15 +17,15 @@ import pytest
 from IPython.core.formatters import DisplayFormatter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from lis_analysis import charts
 from lis_analysis.errors import ConfigError
+from lis_analysis.pages import charts
+from lis_analysis.pages.tables import table
 from lis_analysis.report_html import (
     DEMO_BANNER,
     export_html,
     external_references,
     page_metadata,
     render_html,
-    table,
 )
 
 LL = "Leicester and Leicestershire"
@@ -150,35 +151,6 @@ NAV = [
     ("Productivity", "00_overview.html"),
     ("People", "11_people.html"),
 ]
-
-
-def test_table_is_accessible_and_formats_numbers():
-    df = pd.DataFrame(
-        {
-            "Area": ["A & B", "C"],
-            "Jobs": [1234567, 89],
-            "Rate (%)": [12.345, None],
-            "Significant": [True, False],
-            "Year": [2022, 2023],
-        }
-    )
-    markup = table(df, "Jobs and rates, 2022", notes="Source: ONS.").to_html()
-    assert "<caption>Jobs and rates, 2022</caption>" in markup
-    assert markup.count('<th scope="col"') == 5
-    assert '<th scope="row">A &amp; B</th>' in markup
-    assert ">1,234,567<" in markup and ">12.35<" in markup and ">2022<" in markup
-    assert ">[x]<" in markup and "[x] = not available." in markup and "nan" not in markup.lower()
-    assert ">Yes<" in markup and ">No<" in markup
-    assert "Source: ONS." in markup
-    assert "<td>0</td>" not in markup  # a missing value is never shown as zero
-
-
-def test_table_needs_a_caption_and_hides_the_index():
-    df = pd.DataFrame({"x": [1.5]}, index=["row label"])
-    with pytest.raises(ValueError, match="caption"):
-        table(df, " ")
-    assert "row label" not in table(df, "x").to_html()
-    assert "row label" in table(df, "x", index=True).to_html()
 
 
 def test_board_page_is_offline_accessible_and_has_no_code(chart, tmp_path):
