@@ -112,7 +112,12 @@ def _analysis(name: str, body: Any, where: str) -> Analysis:
                 f"{where}: measure {role!r} needs 'dataset' and 'measure' "
                 "(and optionally 'industry', 'breakdown')"
             )
-        measures[str(role)] = Ref(**{k: str(v) for k, v in ref.items()})
+        measures[str(role)] = Ref(
+            dataset=str(ref["dataset"]),
+            measure=str(ref["measure"]),
+            industry=str(ref.get("industry", "Total")),
+            breakdown=str(ref.get("breakdown", "All")),
+        )
     datasets = body.get("datasets")
     if datasets not in (None, ALL):
         raise ConfigError(f"{where}: 'datasets' may only be 'all'")
@@ -167,6 +172,30 @@ def load_caveats(path: str | None = None) -> dict[str, Caveat]:
     return out
 
 
+#: What docs/assumptions.md says before the entries (it is generated: ``make docs``).
+_DOC_HEAD = """# Assumptions and caveats log
+
+Each entry is written once, in `lis_analysis/data/caveats.yaml`, and cited by id: the
+indicators cite the entries that apply to them (`caveats:` in
+`lis_analysis/data/indicators.yaml`) and so do the analyses a page can show
+(`lis_analysis/data/analyses.yaml`); every page prints, under "Caveats", the entries of
+the indicators and analyses it shows. This file is generated from the YAML (`make docs`)
+and a test fails when it is out of date: edit the YAML, not this file. Add new entries at
+the end; never renumber.
+"""
+
+
+def caveats_markdown(path: str | None = None) -> str:
+    """docs/assumptions.md, written from the caveats log (``make docs``)."""
+    import textwrap
+
+    parts = [_DOC_HEAD]
+    for c in load_caveats(path).values():
+        body = "\n".join(textwrap.wrap(c.text, 95, break_on_hyphens=False))
+        parts.append(f"## {c.id} {c.title}\n{body}\n")
+    return "\n".join(parts)
+
+
 def caveat_ids_sorted(ids: set[str] | list[str] | tuple[str, ...]) -> list[str]:
     """Caveat ids in the log's order (A2 before A10); unknown ids raise ``ConfigError``."""
     log = load_caveats()
@@ -187,6 +216,7 @@ __all__ = [
     "Caveat",
     "analysis",
     "caveat_ids_sorted",
+    "caveats_markdown",
     "load_analyses",
     "load_caveats",
 ]

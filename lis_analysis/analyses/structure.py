@@ -39,12 +39,10 @@ def sections(ctx: Context, ref: Ref, areas: list[Area]) -> pd.DataFrame:
     return agg[agg["industry"].isin(GVA_SECTIONS)]
 
 
-def _benchmark(ctx: Context, ref: Ref, what: str) -> Area:
+def _benchmark(ctx: Context, ref: Ref) -> Area:
     b = ctx.section_benchmark(ref)
     if b is None:
-        raise DataNotAvailable(
-            f"{what} needs {ref.dataset}:{ref.measure} by industry for the UK or England"
-        )
+        raise DataNotAvailable(f"it needs {ref.label} by industry for the UK or England")
     return b
 
 
@@ -71,11 +69,11 @@ def industry_structure(area: Area, ctx: Context, *, year: int | None = None) -> 
         No GVA by industry for a benchmark or for the area.
     """
     ref = analysis("industry_structure").measure("gva")
-    b = _benchmark(ctx, ref, "Industry structure")
+    b = _benchmark(ctx, ref)
     sec = sections(ctx, ref, [area, b])
     own = sec[(sec["area_code"] == area.code) & sec["value"].notna()] if len(sec) else sec
     if own.empty:
-        raise DataNotAvailable(f"Industry structure needs GVA by industry for {area.name}")
+        raise DataNotAvailable(f"it needs GVA by industry for {area.name}")
     y = int(own["year"].max()) if year is None else int(year)
     cur = sec[(sec["year"] == y) & sec["value"].notna()]
     a = cur[cur["area_code"] == area.code].set_index("industry")["value"]
@@ -107,10 +105,10 @@ def shift_share(area: Area, ctx: Context, *, years: int = 10) -> pd.DataFrame:
         The two years cannot be compared (from the method).
     """
     ref = analysis("shift_share").measure("gva")
-    b = _benchmark(ctx, ref, "Shift-share")
+    b = _benchmark(ctx, ref)
     sec = sections(ctx, ref, [area, b])
     if sec.empty or not (sec["area_code"] == area.code).any():
-        raise DataNotAvailable("Shift-share needs chained-volume GVA by industry")
+        raise DataNotAvailable("it needs chained-volume GVA by industry")
     end = int(sec.loc[sec["area_code"] == area.code, "year"].max())
     start = end - years
     long = sec[sec["year"].isin([start, end])][["area_code", "industry", "year", "value"]]
@@ -146,12 +144,12 @@ def sector_productivity(area: Area, ctx: Context) -> pd.DataFrame:
     """
     spec = analysis("sector_productivity")
     gva_ref, emp_ref = spec.measure("gva"), spec.measure("employment")
-    b = _benchmark(ctx, gva_ref, "The sector decomposition")
+    b = _benchmark(ctx, gva_ref)
     emp = ctx.aggregated(emp_ref, [area, b])
     if emp.empty or not (emp["area_code"] == area.code).any():
         raise DataNotAvailable(
-            "The sector decomposition needs employment by industry for the area's districts "
-            "(BRES at district level), which is not in the data loaded"
+            "it needs employment by industry for the area's districts (BRES at district "
+            "level), which is not in the data loaded"
         )
     emp = emp[emp["breakdown"] == emp_ref.breakdown]
     sec = sections(ctx, gva_ref, [area, b])

@@ -432,7 +432,8 @@ def no_indicator(area_name: str) -> str:
 
 
 def not_computed(what: str, reason: str) -> str:
-    """'<What> could not be computed: <reason>.' (an analysis the data cannot support)."""
+    """'<What> could not be computed: <reason>.' (an analysis the data cannot support;
+    ``what`` is its title in ``data/analyses.yaml``)."""
     return _end(f"{_capital(what)} could not be computed: {reason.rstrip('.')}")
 
 
@@ -673,11 +674,18 @@ def not_scored(what: str, reason: str) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def no_responses_md(kind: str, folder: str) -> str:
-    """Where to put responses when none were found (Markdown: the folder as code)."""
-    return (
-        f"No {kind.replace('_', ' ')} responses were found in `{folder}`. Put the responses there "
-        "(CSV or XLSX, or Markdown submissions; see docs/evidence.md) and run `lis run` again."
+def no_responses_sentence(kind: str, folder: str, *, markdown: bool = False) -> str:
+    """Where to put responses when none were found (the folder as code in Markdown)."""
+    return _render(
+        [
+            f"No {kind.replace('_', ' ')} responses were found in ",
+            ("code", folder),
+            ". Put the responses there (CSV or XLSX, or Markdown submissions; see "
+            "docs/evidence.md) and run ",
+            ("code", "lis run"),
+            " again.",
+        ],
+        markdown,
     )
 
 

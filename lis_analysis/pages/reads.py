@@ -119,7 +119,7 @@ def notebook_reads(source: str | Path) -> Reads:
         name = node.func.attr
         method = getattr(Page, name, None)
         spec = getattr(method, "reads", None)
-        if not isinstance(spec, MethodReads):
+        if method is None or not isinstance(spec, MethodReads):
             unreadable.append(f"{name}: not a page method that says what it reads")
             continue
         try:

@@ -376,8 +376,12 @@ def test_sector_priorities_sentence_and_not_scored():
 
 
 def test_evidence_sentences():
-    assert prose.no_responses_md("call_for_evidence", "data/raw/evidence").startswith(
-        "No call for evidence responses were found in `data/raw/evidence`."
+    assert prose.no_responses_sentence("call_for_evidence", "data/raw/evidence") == (
+        "No call for evidence responses were found in data/raw/evidence. Put the responses "
+        "there (CSV or XLSX, or Markdown submissions; see docs/evidence.md) and run lis run again."
+    )
+    assert prose.no_responses_sentence("consultation", "a_b", markdown=True).startswith(
+        "No consultation responses were found in `a_b`\\. Put the responses there"
     )
     assert prose.call_for_evidence_sentence(145, 70) == (
         "145 responses from 70 respondents were coded to the Foundations of Productivity and "
