@@ -988,7 +988,7 @@ class RunSummary:
 def warm_data(raw: Sequence[str], areas: Sequence[str] = ()) -> None:
     """The default warm-up of the kernel template (see :func:`load_catalogue`): load the
     store's observations and lookups for ``raw`` into memory, so that every notebook's
-    ``lis.use(raw)`` / ``lis.review.open`` finds them already read."""
+    ``lis.use(raw)`` / ``lis.page`` finds them already read."""
     from . import session
 
     ws = session.use(list(raw) or None)
