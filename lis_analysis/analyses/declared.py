@@ -10,6 +10,7 @@ their caveats from here, and the pack works out which datasets a notebook reads 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -209,14 +210,102 @@ def caveat_ids_sorted(ids: set[str] | list[str] | tuple[str, ...]) -> list[str]:
     return sorted(set(ids), key=order.__getitem__)
 
 
+# --------------------------------------------------------------------------------------
+# What the declared indicators and analyses read
+# --------------------------------------------------------------------------------------
+
+#: The datasets of something that reads every published file.
+EVERYTHING = "*"
+
+
+def _measure_datasets(dataset: str, measure: str) -> set[str]:
+    """The dataset of a published measure and of the measure it is pooled with (a rate's
+    population weights, a ratio's denominator), as its parser declares them."""
+    from ..sources import measure as declared
+
+    out = {dataset}
+    try:
+        den = declared(dataset, measure).denominator
+    except KeyError:
+        return out
+    if den:
+        out.add(den.split(":", 1)[0] if ":" in den else dataset)
+    return out
+
+
+def indicator_datasets(ids: Iterable[str]) -> set[str]:
+    """Every dataset the indicators read: their measures, the measures those are pooled
+    with, and the same for the indicators they are built from (``of``, ``minus``)."""
+    from ..indicators.registry import load_registry
+
+    registry = load_registry()
+    out: set[str] = set()
+    seen: set[str] = set()
+    todo = list(ids)
+    while todo:
+        iid = todo.pop()
+        if iid in seen or iid not in registry:
+            continue
+        seen.add(iid)
+        ind = registry[iid]
+        for ref in (*ind.sources, *ind.numerator, *ind.denominator):
+            out |= _measure_datasets(ref.dataset, ref.measure)
+        todo += [i for i in (ind.of, ind.minus) if i]
+    return out
+
+
+def datasets_of(
+    indicators: Iterable[str],
+    analyses: Iterable[str] = (),
+    *,
+    neighbour_characteristics: Iterable[str] = (),
+) -> tuple[str, ...]:
+    """The datasets behind some indicators and analyses, sorted; ``("*",)`` for every
+    dataset.
+
+    Parameters
+    ----------
+    indicators : registry ids (``"*"`` among them: every indicator)
+    analyses : names of ``data/analyses.yaml``: their declared indicators and measures
+        count, and their statistical neighbours' characteristics where they compare
+        with neighbours
+    neighbour_characteristics : indicator ids the neighbours are found on (default: those
+        the registry flags ``neighbour_characteristic``)
+    """
+    from ..indicators.registry import load_registry
+
+    ids = set(indicators)
+    if EVERYTHING in ids:
+        return (EVERYTHING,)
+    declared = load_analyses()
+    datasets: set[str] = set()
+    for name in analyses:
+        a = declared[name]
+        if a.all_datasets or a.indicators == ALL:
+            return (EVERYTHING,)
+        if isinstance(a.indicators, dict):
+            ids |= set(a.indicators.values())
+        for ref in a.measures.values():
+            datasets |= _measure_datasets(ref.dataset, ref.measure)
+        if a.neighbours:
+            chars = list(neighbour_characteristics) or [
+                i.id for i in load_registry().values() if i.neighbour_characteristic
+            ]
+            ids |= set(chars)
+    return tuple(sorted(datasets | indicator_datasets(ids)))
+
+
 __all__ = [
     "ALL",
+    "EVERYTHING",
     "GIVEN",
     "Analysis",
     "Caveat",
     "analysis",
     "caveat_ids_sorted",
     "caveats_markdown",
+    "datasets_of",
+    "indicator_datasets",
     "load_analyses",
     "load_caveats",
 ]

@@ -5,7 +5,7 @@ charts, tables) and returns what it showed; the wrapper records the result and t
 analysis shown (for the page's caveats) and returns it marked as shown, so that in
 JupyterLab it does not display a second time as the value of the cell that made it
 (:class:`ShownFrame`, :class:`ShownDict`). The decorator's arguments say what the
-method reads, in terms of its own parameters (:class:`~.reads.MethodReads`): the pack
+method reads, in terms of its own parameters (:class:`MethodReads`): the pack
 derives a notebook's datasets from them.
 """
 
@@ -13,17 +13,40 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
 from ..safetext import escape_markdown
-from .reads import MethodReads
 
 if TYPE_CHECKING:
     from .base import PageBase
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class MethodReads:
+    """What a page method reads, in terms of its own parameters (set by ``@shows``).
+
+    Attributes
+    ----------
+    analysis : the ``data/analyses.yaml`` entry it shows (None: it reads no data)
+    indicators : parameters holding indicator ids (one id or a list), always read
+    given : a parameter holding a list of ids that replaces the foundation's
+    foundation : a parameter holding a foundation: its indicators are read
+    all_when_none : with neither ids nor a foundation, it reads every indicator
+    with_index : it also reads each indicator's index against the UK (kind ``index``)
+    """
+
+    analysis: str | None = None
+    indicators: tuple[str, ...] = ()
+    given: str | None = None
+    foundation: str | None = None
+    all_when_none: bool = False
+    with_index: bool = False
+
 
 # --------------------------------------------------------------------------------------
 # What a method returns: shown once
@@ -142,4 +165,4 @@ def _say(sentence: str) -> None:
     _show(_md(escape_markdown(sentence)))
 
 
-__all__ = ["ShownDict", "ShownFrame", "shows"]
+__all__ = ["MethodReads", "ShownDict", "ShownFrame", "shows"]

@@ -32,7 +32,7 @@ import pandas as pd
 
 from .. import analyses
 from ..analyses.declared import analysis as declared_analysis
-from ..analyses.declared import caveat_ids_sorted, load_caveats
+from ..analyses.declared import caveat_ids_sorted, indicator_datasets, load_caveats
 from ..geography import UK, Area
 from ..safetext import escape_markdown
 from . import charts, prose
@@ -74,8 +74,6 @@ class Page(EconomySections, StrategySections):
         return shown
 
     def _datasets_of(self, ids: Iterable[str]) -> set[str]:
-        from .reads import indicator_datasets
-
         return indicator_datasets(ids)
 
     @shows()

@@ -22,33 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-#: What :func:`notebook_reads` returns for a page that reads every published file.
-EVERYTHING = "*"
+from ..analyses.declared import EVERYTHING, datasets_of, indicator_datasets
+from .display import MethodReads
 
 #: The face function a notebook opens its page with (``pg = lis.page(area, ...)``).
 OPENERS = {"page"}
-
-
-@dataclass(frozen=True)
-class MethodReads:
-    """What a page method reads, in terms of its own parameters (set by ``@shows``).
-
-    Attributes
-    ----------
-    analysis : the ``data/analyses.yaml`` entry it shows (None: it reads no data)
-    indicators : parameters holding indicator ids (one id or a list), always read
-    given : a parameter holding a list of ids that replaces the foundation's
-    foundation : a parameter holding a foundation: its indicators are read
-    all_when_none : with neither ids nor a foundation, it reads every indicator
-    with_index : it also reads each indicator's index against the UK (kind ``index``)
-    """
-
-    analysis: str | None = None
-    indicators: tuple[str, ...] = ()
-    given: str | None = None
-    foundation: str | None = None
-    all_when_none: bool = False
-    with_index: bool = False
 
 
 @dataclass(frozen=True)
@@ -154,75 +132,17 @@ def notebook_reads(source: str | Path) -> Reads:
     return Reads(frozenset(indicators), frozenset(analyses), tuple(unreadable))
 
 
-def _measure_datasets(dataset: str, measure: str) -> set[str]:
-    """The dataset of a published measure and of the measure it is pooled with (a rate's
-    population weights, a ratio's denominator), as its parser declares them."""
-    from ..sources import measure as declared
-
-    out = {dataset}
-    try:
-        den = declared(dataset, measure).denominator
-    except KeyError:
-        return out
-    if den:
-        out.add(den.split(":", 1)[0] if ":" in den else dataset)
-    return out
-
-
-def indicator_datasets(ids: Iterable[str]) -> set[str]:
-    """Every dataset the indicators read: their measures, the measures those are pooled
-    with, and the same for the indicators they are built from (``of``, ``minus``)."""
-    from ..indicators.registry import load_registry
-
-    registry = load_registry()
-    out: set[str] = set()
-    seen: set[str] = set()
-    todo = list(ids)
-    while todo:
-        iid = todo.pop()
-        if iid in seen or iid not in registry:
-            continue
-        seen.add(iid)
-        ind = registry[iid]
-        for ref in (*ind.sources, *ind.numerator, *ind.denominator):
-            out |= _measure_datasets(ref.dataset, ref.measure)
-        todo += [i for i in (ind.of, ind.minus) if i]
-    return out
-
-
 def datasets_read(
     reads: Reads, *, neighbour_characteristics: Iterable[str] = ()
 ) -> tuple[str, ...]:
-    """The datasets behind what a page shows, sorted; ``("*",)`` for every dataset.
-
-    Parameters
-    ----------
-    reads : from :func:`notebook_reads`
-    neighbour_characteristics : indicator ids the statistical neighbours are found on
-        (default: those the registry flags ``neighbour_characteristic``)
-    """
-    from ..analyses.declared import ALL, load_analyses
-    from ..indicators.registry import load_registry
-
+    """The datasets behind what a page shows, sorted; ``("*",)`` for every dataset
+    (:func:`lis_analysis.analyses.declared.datasets_of` of the page's indicators and
+    analyses; a call the derivation could not read means every dataset)."""
     if reads.everything:
         return (EVERYTHING,)
-    declared = load_analyses()
-    ids = set(reads.indicators)
-    datasets: set[str] = set()
-    for name in reads.analyses:
-        a = declared[name]
-        if a.all_datasets or a.indicators == ALL:
-            return (EVERYTHING,)
-        if isinstance(a.indicators, dict):
-            ids |= set(a.indicators.values())
-        for ref in a.measures.values():
-            datasets |= _measure_datasets(ref.dataset, ref.measure)
-        if a.neighbours:
-            chars = list(neighbour_characteristics) or [
-                i.id for i in load_registry().values() if i.neighbour_characteristic
-            ]
-            ids |= set(chars)
-    return tuple(sorted(datasets | indicator_datasets(ids)))
+    return datasets_of(
+        reads.indicators, reads.analyses, neighbour_characteristics=neighbour_characteristics
+    )
 
 
 def notebook_datasets(source: str | Path) -> tuple[str, ...]:
