@@ -187,8 +187,20 @@ def page(
     LisError
         one line, for an unknown area or bad parameters.
     """
-    from .config import evidence_folder, load_params
     from .pages import Page
+
+    return Page.open(**_page_parts(area, raw, params_file, areas_file, evidence))
+
+
+def _page_parts(
+    area: str | None,
+    raw: Sequence[str] | None,
+    params_file: str | None,
+    areas_file: str | None,
+    evidence: str | None,
+) -> dict:
+    """What a :class:`~lis_analysis.pages.Page` is built from, in this session."""
+    from .config import evidence_folder, load_params
 
     params = load_params(
         params_file,
@@ -198,15 +210,15 @@ def page(
         evidence=evidence,
     )
     ws = use(list(params.raw) or None, areas_file=params.areas_file)
-    return Page.open(
-        geography().area(params.area),
-        params=params,
-        ctx=context(),
-        manifest=ws.manifest(),
-        demo=ws.demo,
-        cache=results(),
-        evidence_folder=evidence_folder(params.evidence, ws.raw_dirs, ws.paths),
-    )
+    return {
+        "area": geography().area(params.area),
+        "params": params,
+        "ctx": context(),
+        "manifest": ws.manifest(),
+        "demo": ws.demo,
+        "cache": results(),
+        "evidence_folder": evidence_folder(params.evidence, ws.raw_dirs, ws.paths),
+    }
 
 
 def warm_pages(raw: Sequence[str] = (), areas: Sequence[str] = ()) -> None:
@@ -216,9 +228,11 @@ def warm_pages(raw: Sequence[str] = (), areas: Sequence[str] = ()) -> None:
     from .config import DEFAULT_AREA
     from .errors import LisError
 
+    from .pages import Page
+
     for code in list(areas) or [DEFAULT_AREA]:
         try:
-            pg = page(code, raw=list(raw) or None)
+            pg = Page(**_page_parts(code, list(raw) or None, None, None, None))
         except LisError:
             continue  # the notebook reports it
         _ = (pg.table, pg.assessment)
