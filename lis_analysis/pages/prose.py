@@ -689,6 +689,11 @@ def no_responses_sentence(kind: str, folder: str, *, markdown: bool = False) -> 
     )
 
 
+def no_responses_headline(kind: str) -> str:
+    """The index card's headline of a page that found no responses."""
+    return f"No {kind.replace('_', ' ')} responses were found."
+
+
 def call_for_evidence_sentence(
     n_responses: int, n_respondents: int, *, markdown: bool = False
 ) -> str:

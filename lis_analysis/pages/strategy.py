@@ -156,7 +156,7 @@ class StrategySections(PageBase):
         result = getattr(bundle, kind, None) if bundle is not None else None
         if result is None:
             said = (kind, str(self.evidence_folder))
-            self._lead = self._lead or prose.no_responses_sentence(*said)
+            self._lead = self._lead or prose.no_responses_headline(kind)
             _show(_md(prose.no_responses_sentence(*said, markdown=True)))
             return None
         counts = pd.DataFrame(

@@ -380,6 +380,9 @@ def test_evidence_sentences():
         "No call for evidence responses were found in data/raw/evidence. Put the responses "
         "there (CSV or XLSX, or Markdown submissions; see docs/evidence.md) and run lis run again."
     )
+    assert prose.no_responses_headline("call_for_evidence") == (
+        "No call for evidence responses were found."
+    )
     assert prose.no_responses_sentence("consultation", "a_b", markdown=True).startswith(
         "No consultation responses were found in `a_b`\\. Put the responses there"
     )
