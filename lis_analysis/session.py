@@ -227,7 +227,6 @@ def warm_pages(raw: Sequence[str] = (), areas: Sequence[str] = ()) -> None:
     so that every kernel inherits them in the session's cache."""
     from .config import DEFAULT_AREA
     from .errors import LisError
-
     from .pages import Page
 
     for code in list(areas) or [DEFAULT_AREA]:

@@ -29,7 +29,16 @@ CAVEATS_FILE = PACKAGE_DATA / "caveats.yaml"
 GIVEN = "given"  # the ids the notebook passes to the page method
 ALL = "all"  # every indicator of the registry
 
-_KEYS = {"title", "indicators", "measures", "evidence", "datasets", "neighbours", "caveats"}
+_KEYS = {
+    "title",
+    "indicators",
+    "measures",
+    "evidence",
+    "datasets",
+    "neighbours",
+    "trend_charts",
+    "caveats",
+}
 _REF_KEYS = {"dataset", "measure", "industry", "breakdown"}
 
 
@@ -46,6 +55,7 @@ class Analysis:
     evidence : it reads the call-for-evidence and consultation folder
     all_datasets : it reads every published file
     neighbours : it compares with statistical neighbours (so it reads their characteristics)
+    trend_charts : indicators without a polarity (sizes) that still get a trend chart
     caveats : ids of ``data/caveats.yaml``
     """
 
@@ -56,6 +66,7 @@ class Analysis:
     evidence: bool = False
     all_datasets: bool = False
     neighbours: bool = False
+    trend_charts: tuple[str, ...] = ()
     caveats: tuple[str, ...] = ()
 
     def indicator(self, role: str) -> str:
@@ -130,6 +141,7 @@ def _analysis(name: str, body: Any, where: str) -> Analysis:
         evidence=bool(body.get("evidence", False)),
         all_datasets=datasets == ALL,
         neighbours=bool(body.get("neighbours", False)),
+        trend_charts=tuple(str(x) for x in body.get("trend_charts", ()) or ()),
         caveats=_ids(body.get("caveats"), where),
     )
 
@@ -157,6 +169,8 @@ class Caveat:
     id: str
     title: str
     text: str
+    #: printed on every page made from the demonstrator data
+    demonstrator: bool = False
 
 
 @lru_cache(maxsize=4)
@@ -167,8 +181,14 @@ def load_caveats(path: str | None = None) -> dict[str, Caveat]:
     for cid, body in _load_yaml(p, "caveats").items():
         if not isinstance(body, dict) or not body.get("title") or not body.get("text"):
             raise ConfigError(f"{p}: caveat {cid} needs a 'title' and a 'text'")
+        unknown = set(body) - {"title", "text", "demonstrator"}
+        if unknown:
+            raise ConfigError(f"{p}: caveat {cid}: unknown key(s) {', '.join(sorted(unknown))}")
         out[str(cid)] = Caveat(
-            str(cid), " ".join(str(body["title"]).split()), " ".join(str(body["text"]).split())
+            str(cid),
+            " ".join(str(body["title"]).split()),
+            " ".join(str(body["text"]).split()),
+            demonstrator=bool(body.get("demonstrator", False)),
         )
     return out
 

@@ -98,7 +98,7 @@ class EconomySections(PageBase):
         return dec
 
     @shows("trend_and_convergence", indicators=("indicator_id",), with_index=True)
-    def trend_and_convergence(self, indicator_id: str = "gva_per_hour") -> dict[str, Any]:
+    def trend_and_convergence(self, indicator_id: str) -> dict[str, Any]:
         """Is the gap to the UK closing (trend of the index with Newey-West intervals), and
         are the peer areas converging (β and σ convergence)?"""
         ind = self.registry[indicator_id]

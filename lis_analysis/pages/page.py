@@ -245,7 +245,7 @@ class Page(EconomySections, StrategySections):
         # or population, or for structure and spread measures, whose tables say enough).
         if (
             trend
-            and not (ind.polarity == "neutral" and ind.id != "gva_total")
+            and (ind.polarity != "neutral" or ind.id in declared_analysis("findings").trend_charts)
             and ind.kind not in ("spread", "specialisation")
         ):
             s = self.series(indicator_id)
@@ -496,7 +496,7 @@ class Page(EconomySections, StrategySections):
         for iid in self.indicators_shown:
             ids |= set(getattr(self.registry[iid], "caveats", ()))
         if self.demo:
-            ids.add("A13")
+            ids |= {c.id for c in load_caveats().values() if c.demonstrator}
         return caveat_ids_sorted(ids)
 
     @shows()

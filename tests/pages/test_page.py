@@ -85,7 +85,7 @@ def test_the_analyses_return_the_frames_of_lis_analysis_analyses(page, shown):
     assert sp.iloc[0]["gap"] == pytest.approx(
         sp.iloc[0]["mix"] + sp.iloc[0]["within"] + sp.iloc[0]["interaction"]
     )
-    out = page.trend_and_convergence()
+    out = page.trend_and_convergence("gva_per_hour")
     assert isinstance(out, ShownDict) and {"series", "trend"} <= set(out)
     assert page.analyses_shown == [
         "productivity_gap", "gva_per_head_decomposition", "industry_structure",

@@ -60,8 +60,8 @@ def test_an_analysis_reads_what_analyses_yaml_declares():
     r = notebook_reads(OPEN + "pg.sector_productivity()\n")
     assert datasets_read(r) == ("nomis_bres", "ons_gva_industry_lad")
     # a trend reads the indicator, and its index against the UK
-    r = notebook_reads(OPEN + "pg.trend_and_convergence()\n")
-    assert r.indicators == {"gva_per_hour", "gva_per_hour_index"}  # the method's default
+    r = notebook_reads(OPEN + 'pg.trend_and_convergence("gva_per_hour")\n')
+    assert r.indicators == {"gva_per_hour", "gva_per_hour_index"}
 
 
 def test_what_cannot_be_read_means_everything():
