@@ -9,6 +9,7 @@ One import gives an economist what every notebook uses (documented in
     tab = lis.indicators(ll)                        # the indicator table against benchmarks
     lis.methods.shift_share(...)                    # analytical methods
     lis.charts.benchmark_bar(tab, "gva_per_hour")   # a figure that carries its own alt text
+    pg = lis.page("E37000021")                       # the page object a notebook uses
 
 ``dir(lis)`` lists that face and nothing else. The package's modules stay importable as
 ``lis_analysis.<module>`` for its own use (the pipeline, the command, tests); they are not
@@ -27,6 +28,7 @@ __all__ = [
     "Area",
     "RunParams",
     "aggregate",
+    "analyses",
     "area",
     "areas",
     "charts",
@@ -48,10 +50,14 @@ importlib.import_module(f"{__name__}.indicators")
 del globals()["indicators"]
 
 
+#: Modules of the face, by the name analysts use (``lis.charts`` is lis_analysis.pages.charts).
+_MODULES = {"methods": "methods", "charts": "pages.charts", "analyses": "analyses"}
+
+
 def __getattr__(name: str) -> Any:
     if name in __all__:
-        if name in ("methods", "charts"):
-            value = importlib.import_module(f"{__name__}.{name}")
+        if name in _MODULES:
+            value = importlib.import_module(f"{__name__}.{_MODULES[name]}")
         else:
             value = getattr(importlib.import_module(f"{__name__}.api"), name)
         globals()[name] = value  # later look-ups skip this function

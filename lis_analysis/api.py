@@ -9,15 +9,15 @@ One import gives everything a notebook or a JupyterLab session uses::
     lis.indicator_series("gva_per_hour", [ll])      # one indicator, any areas, every year
     lis.aggregate(ll, "ons_gva_industry_lad", "gva_current")  # a published measure for an area
     lis.registry()                                  # every indicator, as declared
-    rv = lis.page("E37000021")                      # the page object the notebooks use
+    pg = lis.page("E37000021")                      # the page object the notebooks use
     lis.methods.location_quotients(...)             # every method, documented with numpydoc
     lis.charts.benchmark_bar(tab, "gva_per_hour")   # a figure that carries its own alt text
 
 This module alone holds session state: one :class:`Session` (which folders of published
 files, their observations, the areas, and the aggregator that keeps the measures'
-indexes), reached with :func:`session` (``lis_analysis.api.session()``; not a name of
-the face, because ``lis_analysis.session`` is still a module while other branches
-move off it). Everything else in the package takes what it needs as arguments. ``lis.load(raw=...)`` makes those folders the session's data, and
+indexes), reached with :func:`session` (``lis_analysis.api.session()``; the package's own
+commands use it, analysts need not). Everything else in the package takes what it needs
+as arguments. ``lis.load(raw=...)`` makes those folders the session's data, and
 every later call computes on them; a session never given folders uses ``data/raw``,
 else the synthetic demonstrator, and then says once that its figures are invented.
 
@@ -27,7 +27,6 @@ demonstrator.
 
 from __future__ import annotations
 
-import inspect
 import logging
 import os
 import sys
@@ -43,6 +42,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .indicators.engine import Context
+    from .pages import Page
+    from .pages.cache import ResultCache
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,8 @@ class Session:
         self._obs: pd.DataFrame | None = None
         self._geo: Geography | None = None
         self._aggregator: Aggregator | None = None
+        self._context: Context | None = None
+        self._results: ResultCache | None = None
         self._announced = False
 
     # ------------------------------------------------------------------ choosing data
@@ -123,7 +126,8 @@ class Session:
         same = self._ws == ws and self.areas_file == areas_file and not report.changed
         if not same:  # keep what is already loaded (a kernel forked from a warm template)
             self._ws, self.areas_file = ws, areas_file
-            self._obs = self._geo = self._aggregator = None
+            self._obs = self._geo = self._aggregator = self._context = None
+            self._results = None
         if ws.demo and not self._announced:
             self._announced = True
             # Under ``lis run`` every exported page carries its own demonstrator banner.
@@ -182,6 +186,23 @@ class Session:
         from .indicators.engine import Context
 
         return Context.on(self.aggregator)
+
+    def shared_context(self) -> Context:
+        """The session's own indicator context: the indicators computed so far, kept for
+        the session so that pages and analyses share them."""
+        if self._context is None:
+            self._context = self.context()
+        return self._context
+
+    def results(self) -> ResultCache:
+        """The session's cache of the results every page shares (an area's indicator
+        table and assessment). Under ``lis run`` with spawned kernels the run names a
+        folder (``LIS_RESULT_CACHE``) so that its kernels share them on disk."""
+        if self._results is None:
+            from .pages.cache import ENV_FOLDER, ResultCache
+
+            self._results = ResultCache(os.environ.get(ENV_FOLDER) or None)
+        return self._results
 
     def area(self, code: str | Area) -> Area:
         """The area with this code (an :class:`Area` is returned as it is)."""
@@ -539,34 +560,22 @@ def aggregate(
 # --------------------------------------------------------------------------------------
 
 
-def _page_opener() -> Any:
-    """The page opener of whichever page layer is installed: ``lis_analysis.pages.open``,
-    else (before the pages package) ``lis_analysis.review.open``."""
-    import importlib
-
-    try:
-        return importlib.import_module("lis_analysis.pages").open
-    except ModuleNotFoundError as exc:
-        if exc.name != "lis_analysis.pages":
-            raise
-    return importlib.import_module("lis_analysis.review").open
-
-
 def page(
-    area: str,
+    area: str | None = None,
     *,
     raw: Sequence[str] | None = None,
     params_file: str | None = None,
     areas_file: str | None = None,
     evidence: str | None = None,
-) -> Any:
+    banner: bool = True,
+) -> Page:
     """Open the page of an area: the object every notebook of the board pack calls
     (header, findings, charts, strengths and weaknesses, caveats, provenance).
 
     Parameters
     ----------
-    area : str
-        The area's code.
+    area : str, optional
+        The area's code; default: the run parameters' area (Leicester and Leicestershire).
     raw : sequence of str, optional
         Folders of published files; default: those of ``params_file``, else the
         session's (``lis.load``), else ``data/raw`` or the demonstrator.
@@ -577,12 +586,15 @@ def page(
         Your own areas YAML; default: the session's.
     evidence : str, optional
         Folder of call-for-evidence and consultation responses.
+    banner : bool, default True
+        In JupyterLab on demonstrator data, first show that the figures are synthetic
+        (under ``lis run`` the exported pages carry their own banner).
 
     Returns
     -------
     Page
-        The page object (``lis_analysis.pages.Page``; ``review.Review`` before it). Each
-        of its methods shows its part and returns what it showed.
+        The page object (:class:`lis_analysis.pages.Page`). Each of its methods shows
+        its part and returns what it showed.
 
     Raises
     ------
@@ -592,10 +604,13 @@ def page(
     Examples
     --------
     >>> import lis_analysis as lis
-    >>> rv = lis.page("E37000021")
-    >>> rv.area.name, rv.demo
+    >>> pg = lis.page("E37000021", banner=False)  # (the banner would show in JupyterLab)
+    >>> pg.area.name, pg.demo
     ('Leicester and Leicestershire', True)
     """
+    from .config import evidence_folder
+    from .pages import Page
+
     s = _SESSION
     if not raw and s.chosen:
         from_file = load_params(params_file).raw if params_file else ()
@@ -603,23 +618,31 @@ def page(
             raw = [str(d) for d in s.workspace.raw_dirs]
     if areas_file is None and s.areas_file is not None:
         areas_file = str(s.areas_file)
-    opener = _page_opener()
-    kwargs: dict[str, Any] = {
-        "raw": raw,
-        "params_file": params_file,
-        "areas_file": areas_file,
-        "evidence": evidence,
-    }
-    if "aggregator" in inspect.signature(opener).parameters:
-        s.use(raw, areas_file=areas_file)
-        kwargs["aggregator"] = s.aggregator  # the session's indexes: a warm page
-    return opener(area, **kwargs)
+    params = load_params(
+        params_file,
+        **({"area": area} if area else {}),
+        raw=list(raw) if raw else None,
+        areas_file=areas_file,
+        evidence=evidence,
+    )
+    ws = s.use(list(params.raw) or None, areas_file=params.areas_file)
+    return (Page.open if banner else Page)(
+        s.area(params.area),
+        params=params,
+        ctx=s.shared_context(),
+        manifest=ws.manifest(),
+        demo=ws.demo,
+        cache=s.results(),
+        evidence_folder=evidence_folder(params.evidence, ws.raw_dirs, ws.paths),
+    )
 
 
 def __getattr__(name: str) -> Any:
-    # ``lis.methods`` and ``lis.charts`` are modules of the face, imported on first use
-    if name in ("methods", "charts"):
+    # ``lis.methods``, ``lis.charts`` and ``lis.analyses`` are modules of the face,
+    # imported on first use
+    modules = {"methods": "methods", "charts": "pages.charts", "analyses": "analyses"}
+    if name in modules:
         import importlib
 
-        return importlib.import_module(f"lis_analysis.{name}")
+        return importlib.import_module(f"lis_analysis.{modules[name]}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

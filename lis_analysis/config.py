@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -355,3 +356,21 @@ def load_params(path: str | Path | None = None, **overrides: Any) -> RunParams:
         values.update(doc)
     values.update({k: v for k, v in overrides.items() if v is not None})
     return make_params(values, origin)
+
+
+def evidence_folder(
+    given: str | Path | None, raw_dirs: Sequence[str | Path], p: Paths | None = None
+) -> Path:
+    """The call-for-evidence and consultation folder: the one given (unless it is the
+    default and missing), else the ``evidence`` folder of a raw folder (the demonstrator
+    has one), else ``data/raw/evidence``. The pipeline hashes the folder this returns and
+    the page reads it, so the two always agree."""
+    default = (p or paths()).evidence.resolve()
+    if given:
+        path = Path(given).expanduser().resolve()
+        if path.is_dir() or path != default:
+            return path
+    for d in raw_dirs:
+        if (Path(d) / "evidence").is_dir():
+            return (Path(d) / "evidence").resolve()
+    return default

@@ -331,23 +331,18 @@ def sector_inputs(
     growth over ``years`` years (chained volume, % a year) and productivity (GVA per
     filled job in the sector relative to the UK's sector, when employment is known; else
     GVA share growth). Columns: industry, name, gva, share, lq, growth, productivity."""
+    from .analyses import industry_structure
     from .indicators.registry import Ref
     from .industries import GVA_SECTIONS, SECTION_NAMES
-    from .methods import cagr_array, index_gap, location_quotients
+    from .methods import cagr_array, index_gap
 
     ctx = ctx or Context(obs, geo)
-    uk = ctx.section_benchmark(Ref("ons_gva_industry_lad", "gva_current"))
-    if uk is None:
-        raise LisError("sector priorities need GVA by industry for the UK or England")
-    cur = ctx.aggregated(Ref("ons_gva_industry_lad", "gva_current"), [area, uk])
+    # the one computation of sector location quotients (GVA by section against the nation)
+    structure = industry_structure(area, ctx)
+    uk, last = structure.attrs["benchmark"], structure.attrs["year"]
+    lq = structure.set_index("industry")
+    a, b = lq["area_value"].dropna(), lq["benchmark_value"].dropna()
     cvm = ctx.aggregated(Ref("ons_gva_industry_lad", "gva_cvm"), [area])
-    if cur.empty:
-        raise LisError("sector priorities need GVA by industry (ons_gva_industry_lad)")
-    cur = cur[cur["industry"].isin(GVA_SECTIONS) & cur["value"].notna()]
-    last = int(cur[cur["area_code"] == area.code]["year"].max())
-    a = cur[(cur["area_code"] == area.code) & (cur["year"] == last)].set_index("industry")["value"]
-    b = cur[(cur["area_code"] == uk.code) & (cur["year"] == last)].set_index("industry")["value"]
-    lq = location_quotients(a, b)
     g = cvm[cvm["industry"].isin(GVA_SECTIONS)].pivot_table(
         index="industry", columns="year", values="value"
     )

@@ -46,9 +46,9 @@ def test_readme_session_block_runs_on_the_real_files(public, fresh_session, monk
     gph = series[series.benchmark_code == "K02000001"].set_index("year")["value"]
     assert gph.index.min() <= 2005 and gph.loc[2022] == pytest.approx(uk.value)
     assert "alt" in ns["chart"].to_html()
-    # the page object opened afterwards without folders computes on what was loaded
-    rv = ns["lis"].page("E37000021")
-    assert rv.demo is False and not rv.table["demo"].any()
+    # the notebook face opened afterwards without folders computes on what was loaded
+    pg = ns["lis"].page("E37000021")
+    assert pg.demo is False and not pg.table["demo"].any()
     assert "synthetic demonstrator" not in capsys.readouterr().err
 
 

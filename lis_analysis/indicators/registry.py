@@ -90,6 +90,8 @@ class Indicator:
     price_basis: str = ""
     decimals: int = 1
     caveat: str = ""
+    #: ids of the assumptions and caveats log (data/caveats.yaml) that apply to it
+    caveats: tuple[str, ...] = ()
     origin: str = "real"
     aggregation: str = ""
     neighbour_characteristic: bool = False
@@ -180,6 +182,7 @@ def parse_registry(doc: dict[str, Any], origin: str) -> dict[str, Indicator]:
             price_basis=str(body.get("price_basis", "")),
             decimals=int(body.get("decimals", 1)),
             caveat=" ".join(str(body.get("caveat", "")).split()),
+            caveats=tuple(str(x) for x in body.get("caveats", ()) or ()),
             origin=str(body.get("origin", "real")),
             aggregation=" ".join(str(body.get("aggregation", "")).split()),
             neighbour_characteristic=bool(body.get("neighbour_characteristic", False)),

@@ -643,6 +643,22 @@ def warm_data(raw: Sequence[str], areas: Sequence[str] = ()) -> None:
     _ = s.aggregator  # the areas, and the observations split by measure and indexed
 
 
+def warm_pages(raw: Sequence[str] = (), areas: Sequence[str] = ()) -> None:
+    """The pages' warm-up (``warm:`` in ``pack.yaml``): compute each area's indicator
+    table and assessment in the kernel template, before it forks the notebooks' kernels,
+    so that every kernel inherits them in the session's result cache."""
+    from ..api import page
+    from ..config import DEFAULT_AREA
+    from ..errors import LisError
+
+    for code in list(areas) or [DEFAULT_AREA]:
+        try:
+            pg = page(code, raw=list(raw) or None, banner=False)
+        except LisError:
+            continue  # the notebook reports it
+        _ = (pg.table, pg.assessment)
+
+
 def main(argv: Sequence[str]) -> int:
     """``python -m lis_analysis.pack.kernels SOCKET [MODULE ...]``: serve as a template."""
     return _serve(argv[0], argv[1:] or DEFAULT_PRELOAD)
