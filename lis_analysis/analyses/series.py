@@ -91,7 +91,7 @@ def indicator_series(
     end_year: int | None = None,
 ) -> pd.DataFrame:
     """An indicator over time for the area, the UK and its region (the input of
-    :func:`lis_analysis.charts.trend`).
+    :func:`lis_analysis.pages.charts.trend`).
 
     Parameters
     ----------

@@ -146,7 +146,7 @@ class PageBase:
 
     def indicators_of(self, foundation: str) -> list[str]:
         """Indicator ids of a foundation, in registry order."""
-        return [i.id for i in self.registry.values() if i.foundation == foundation]
+        return [i.id for i in self.registry.values() if i.group == foundation]
 
     def peer_word(self) -> str:
         """What the peers are called: 'LSIP areas', 'ITL3 regions' ..."""

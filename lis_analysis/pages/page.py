@@ -364,7 +364,7 @@ class Page(EconomySections, StrategySections):
         the labels written in words, and a table with the reasons."""
         a = self.assessment
         if foundation:
-            a = a[a["foundation"] == foundation]
+            a = a[a["group"] == foundation]
         self.indicators_assessed += list(a["indicator_id"])
         scored = a[a["z"].notna()]
         if len(scored):
@@ -408,7 +408,7 @@ class Page(EconomySections, StrategySections):
 
         a = self.assessment
         if foundation:
-            a = a[a["foundation"] == foundation]
+            a = a[a["group"] == foundation]
         else:
             shown = set(self.indicators_assessed) | set(self.indicators_shown)
             a = a[a["indicator_id"].isin(shown)]
@@ -438,14 +438,14 @@ class Page(EconomySections, StrategySections):
     # ------------------------------------------------------------------ sources and methods
     @shows("registry_table")
     def registry_table(self) -> pd.DataFrame:
-        """Every indicator: foundation, unit, polarity, datasets, how it aggregates, caveat."""
-        from ..indicators import registry
+        """Every indicator: group (headline productivity or its foundation), unit, polarity, datasets, how it aggregates, caveat."""
+        from ..indicators.registry import registry_table
 
-        reg = registry()
+        reg = registry_table()
         show = pd.DataFrame(
             {
                 "Indicator": reg["name"],
-                "Foundation": reg["foundation"],
+                "Group": reg["group"],
                 "Unit": reg["unit"],
                 "Higher is": reg["polarity"].map(
                     {"higher": "better", "lower": "worse", "neutral": "neither"}

@@ -120,7 +120,7 @@ def notebook_reads(source: str | Path) -> Reads:
         if chosen:
             ids += chosen
         elif foundation is not None:
-            ids += [i.id for i in registry.values() if i.foundation == foundation]
+            ids += [i.id for i in registry.values() if i.group == foundation]
         elif spec.all_when_none and not ids:
             indicators.add(EVERYTHING)
         if spec.with_index:

@@ -30,10 +30,10 @@ class StrategySections(PageBase):
         w = load_weights(self.params.weights_file)
         fs = foundation_scores(self.assessment, w)
         sens = foundation_sensitivity(self.assessment, w)
-        merged = fs.merge(sens.summary, left_on="foundation", right_on="item")
+        merged = fs.merge(sens.summary, left_on="group", right_on="item")
         top = merged.iloc[0]
         said = {
-            "foundation": top["foundation"],
+            "foundation": top["group"],
             "score": top["score"],
             "weakest": self.registry[top["weakest"]].name,
             "stability": top["stability"],
@@ -54,7 +54,7 @@ class StrategySections(PageBase):
         tab = merged[
             [
                 "priority_rank",
-                "foundation",
+                "group",
                 "score",
                 "n_indicators",
                 "median_rank",

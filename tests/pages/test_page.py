@@ -141,7 +141,7 @@ def test_summary_reports_the_headline_and_the_foundations_findings(page, shown):
     out = page.summary("Productivity", headline_indicator="gva_per_hour")
     assert isinstance(out, ShownDict)
     assert out["headline"] == page.sentence("gva_per_hour")
-    a = page.assessment[page.assessment["foundation"] == "Productivity"]
+    a = page.assessment[page.assessment["group"] == "Productivity"]
     strengths = a.loc[a["classification"] == "strength", "indicator_id"]
     assert out["strengths"] == [page.short(i) for i in strengths]
     (payload,) = [o for o in shown if isinstance(o, dict)]

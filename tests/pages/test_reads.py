@@ -135,7 +135,7 @@ def test_every_call_in_the_packs_notebooks_is_understood(path):
 
 
 def test_the_pack_reads_each_notebooks_datasets_from_the_derivation(tmp_path):
-    from lis_analysis.pipeline import load_catalogue
+    from lis_analysis.pack.catalogue import load_catalogue
 
     cat = load_catalogue(NOTEBOOKS / "pack.yaml", cache_dir=tmp_path)
     got = {s.name: s.datasets for s in cat.notebooks}
