@@ -727,3 +727,24 @@ class TestFixtures:
             tmp_path / "employment-rate.csv", "code,name,value\nE06000016,Leicester,1\n"
         )
         assert not ExploreLocalStatistics().matches(path)
+
+
+def test_docs_table_is_in_step_with_the_declarations():
+    """docs/sources/els.md lists every declared indicator with its measure, aggregation and
+    reason, as the declarations file says (the table is generated from it)."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "sources" / "els.md").read_text(
+        encoding="utf-8"
+    )
+    rows = [line for line in doc.splitlines() if line.startswith("| `") and line.count("|") == 7]
+    listed = {}
+    for line in rows:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        listed[cells[2].strip("`")] = cells
+    want = {d.measure.id: (fam.stem, d) for fam in FAMILIES for d in fam.indicators.values()}
+    assert set(listed) == set(want)
+    for mid, (stem, d) in want.items():
+        cells = listed[mid]
+        assert cells[0] == f"`{stem}`" and cells[1] == d.label, mid
+        assert cells[4].startswith(d.measure.aggregation) and cells[5] == d.measure.why, mid

@@ -221,3 +221,36 @@ def test_every_declared_family_has_a_real_file():
     from lis_analysis.sources.els import FAMILIES
 
     assert sorted(fam.stem for fam in FAMILIES) == sorted(_id(f) for f in FILES)
+
+
+@pytest.mark.shared
+def test_both_folders_ingest_together(shared_file, tmp_path, capsys, monkeypatch):
+    """``lis ingest --raw <public ELS folder> --raw <els folder>``: every file is stored,
+    and the manifest names each file's own publisher, table and release (what the Sources
+    page lists), with the per-measure facts the pages cite."""
+    from lis_analysis.cli import main
+    from lis_analysis.store import read_manifest, read_observations
+
+    monkeypatch.setenv("LIS_HOME", str(tmp_path / "home"))
+    public = shared_file("public/indicators_els/employment-rate.csv").parent
+    els = shared_file("els/apprenticeships.csv").parent
+    processed = tmp_path / "processed"
+    args = ["ingest", "--raw", str(public), "--raw", str(els), "--processed", str(processed)]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert f"37 files, {sum(f.rows for f in FILES):,} observations of published data" in out
+    files = {f["name"]: f for f in read_manifest(processed)["files"]}
+    assert len(files) == 37
+    for f in FILES:
+        rec = files[f.path.rsplit("/", 1)[-1]]
+        assert (rec["publisher"], rec["release"], rec["rows"]) == (f.publisher, f.release, f.rows)
+        assert rec["title"].startswith("Explore Local Statistics: ")
+    assert files["apprenticeships.csv"]["title"] == "Explore Local Statistics: Apprenticeships"
+    assert files["claimant-count.csv"]["title"] == "Explore Local Statistics: Claimant Count"
+    cc = files["claimant-count.csv"]["metadata"]["els_claimant_count"]["measures"][
+        "claimant_rate_16_64"
+    ]
+    assert cc["official_statistics_in_development"] and cc["approximate"]
+    assert cc["caveats"].startswith("Proportions of people claiming are the number of claimants")
+    obs = read_observations(processed)
+    assert obs.dataset.nunique() == 37 and len(obs) == sum(f.rows for f in FILES)
