@@ -58,7 +58,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -259,7 +258,8 @@ def load_declarations(path: str | Path | None = None) -> tuple[ElsFamily, ...]:
     """The ELS declarations (the package's ``data/els_measures.yaml`` unless ``path``)."""
     p = Path(path) if path else DECLARATIONS
     try:
-        doc = _yaml.load(p)
+        # read whenever the parsers load (each ingest worker): libyaml's parser where installed
+        doc = _yaml.load(p, fast=True)
     except OSError as exc:
         raise ConfigError(
             f"{printable(p)}: cannot read the ELS declarations ({exc.strerror or exc})"
@@ -525,25 +525,32 @@ class ExploreLocalStatistics(Source):
                 raise InputError(path, "blank line inside the data", row=i)
         # A longer line would shift its later fields (a value read as its unit ...).
         check_row_widths(rows, range(1, len(body) + 1), width, file=path)
-        arr = np.array(body, dtype=object)
         nrow = len(body)
         line = np.arange(1, nrow + 1)
+        # Each column as integer codes into its distinct texts, stripped: the files repeat a
+        # few codes, names, periods and labels thousands of times, so each text is handled
+        # once (and handed to the tidy frame as a dictionary).
+        by_column = list(zip(*body, strict=True))
+        coded = {
+            name: _coded(by_column[col[name]]) if name in col else Coded(np.zeros(nrow, int), [""])
+            for name in HEADER
+            if name != "measure"
+        }
 
         def column(name: str) -> np.ndarray:
-            if name not in col:
-                return np.full(nrow, "", dtype=object)
-            return np.array([s.strip() for s in arr[:, col[name]]], dtype=object)
+            c = coded[name]
+            return np.asarray(c.uniques, dtype=object)[c.codes]
 
-        codes, names, indicators = column("areacd"), column("areanm"), column("indicator")
-        periods, obs, status = column("period"), column("observation"), column("status")
-        notes, printed_units = column("notes"), column("unit")
+        # Texts are materialised only where each row is needed (values and markers); the
+        # other columns stay codes.
+        obs, status = column("observation"), column("status")
+        area = coded["areacd"]
 
         # Which family: the declared labels name it (all of one family); a file with no
         # declared label is a family the suite does not use yet, named after the file.
-        ind_codes, found_arr = pd.factorize(indicators)
-        found = [str(x) for x in found_arr]
+        ind_codes, found = coded["indicator"].codes, [str(x) for x in coded["indicator"].uniques]
         if "" in found:
-            i = int(np.flatnonzero(indicators == "")[0])
+            i = int(np.flatnonzero(ind_codes == found.index(""))[0])
             raise InputError(
                 path,
                 "empty indicator name",
@@ -592,17 +599,20 @@ class ExploreLocalStatistics(Source):
             )
         blocks: dict[str, dict[str, Any]] = meta_json.get("indicators", {})
 
+        # What the unit column prints for each label: {label: {text: rows}}.
+        printed_units = _printed_by_label(ind_codes, found, coded["unit"])
+
         # One measure per label: the declaration, or one made from what the files say.
         measures: dict[str, Measure] = {}
         label_measure: dict[str, Measure] = {}
         taken = {d.measure.id for d in known.values()}
-        for k, label in enumerate(found):
+        for label in found:
             decl = known.get(label)
             if decl is not None:
                 m = decl.measure
             else:
-                printed = printed_units[ind_codes == k]
-                unit = unit_from_csv(Counter(printed).most_common(1)[0][0]) if len(printed) else ""
+                printed = printed_units.get(label) or {"": 0}
+                unit = unit_from_csv(max(printed, key=lambda t: printed[t]))
                 mid = base = _slug(label)
                 n = 2
                 while mid in taken:
@@ -641,17 +651,17 @@ class ExploreLocalStatistics(Source):
         # figure printed twice for one area under two geography labels (Greater Manchester
         # as a combined authority and as an ITL2 region).
         keep = np.ones(nrow, dtype=bool)
-        no_code = codes == NO_CODE
+        no_code = np.isin(area.codes, [i for i, u in enumerate(area.uniques) if u == NO_CODE])
         if no_code.any():
             keep &= ~no_code
-            nm = sorted(set(names[no_code]))
+            nm = sorted(set(column("areanm")[no_code]))
             warnings.append(
                 f"{int(no_code.sum()):,} rows for {len(nm)} areas printed without a code "
                 f"(areacd {NO_CODE!r}) left out, as areas are matched by code: "
                 + "; ".join(nm[:6])
                 + (" ..." if len(nm) > 6 else "")
             )
-        key = pd.DataFrame({"c": codes, "i": ind_codes, "p": periods})
+        key = pd.DataFrame({"c": area.codes, "i": ind_codes, "p": coded["period"].codes})
         dup = key.duplicated(keep=False).to_numpy() & keep
         if dup.any():
             geo = column("geography")
@@ -673,23 +683,23 @@ class ExploreLocalStatistics(Source):
                 warnings.append(
                     f"{len(drop):,} figures printed twice with the same value for the same "
                     f"area under different geography labels ({' and '.join(labels)}; "
-                    f"{', '.join(sorted(set(codes[drop]))[:6])}) kept once"
+                    f"{', '.join(sorted(set(column('areacd')[drop]))[:6])}) kept once"
                 )
         if not keep.all():
             sel = np.flatnonzero(keep)
             if not sel.size:
                 raise InputError(path, "no rows with an area code (every areacd is 'na')")
-            codes, names, periods, obs, status, notes = (
-                a[sel] for a in (codes, names, periods, obs, status, notes)
-            )
-            ind_codes, line, arr = ind_codes[sel], line[sel], arr[sel]
-            printed_units = printed_units[sel]
+            coded = {name: Coded(c.codes[sel], c.uniques) for name, c in coded.items()}
+            obs, status = column("observation"), column("status")
+            area = coded["areacd"]
+            ind_codes, line = ind_codes[sel], line[sel]
             nrow = len(sel)
 
         # Codes
-        bad_codes = {c for c in set(codes) if not is_geography_code(c)}
+        bad_codes = [i for i in np.unique(area.codes) if not is_geography_code(area.uniques[i])]
         if bad_codes:
-            k = int(np.flatnonzero([c in bad_codes for c in codes])[0])
+            codes = column("areacd")
+            k = int(np.flatnonzero(np.isin(area.codes, bad_codes))[0])
             raise InputError(
                 path,
                 f"unknown geography code {codes[k]!r}",
@@ -718,7 +728,8 @@ class ExploreLocalStatistics(Source):
                 column=col["observation"],
                 header="observation",
             )
-        status_out = np.array([st or None for st in status], dtype=object)
+        status_out = status.copy()
+        status_out[status == ""] = None
         unknown = [s for s in set(status) if s and s not in ELS_MARKERS]
         if unknown:
             i = int(np.flatnonzero(status == sorted(unknown)[0])[0])
@@ -734,7 +745,7 @@ class ExploreLocalStatistics(Source):
         empty = (obs == "") & (status == "")
         if empty.any():
             status_out[empty] = BLANK
-            nm = sorted(set(names[empty]))
+            nm = sorted(set(column("areanm")[empty]))
             warnings.append(
                 f"{int(empty.sum()):,} observations printed empty with no status marker, "
                 f"kept as missing with status {BLANK!r}: "
@@ -761,10 +772,11 @@ class ExploreLocalStatistics(Source):
             ci[name] = v
 
         # Periods
-        uniq = {p: period_year(p) for p in set(periods)}
+        period_codes = coded["period"]
+        uniq = {p: period_year(p) for p in period_codes.uniques}
         for p, y in uniq.items():
-            if y is None:
-                i = int(np.flatnonzero(periods == p)[0])
+            if y is None and (column("period") == p).any():
+                i = int(np.flatnonzero(column("period") == p)[0])
                 raise InputError(
                     path,
                     f"period {p!r} is not an ISO 8601 date or interval (e.g. 2023-01-01/P1Y)",
@@ -772,23 +784,27 @@ class ExploreLocalStatistics(Source):
                     column=col["period"],
                     header="period",
                 )
-        years = np.array([uniq[p] for p in periods])
+        years = np.array(
+            [uniq[p] if uniq[p] is not None else -1 for p in period_codes.uniques], dtype=np.int64
+        )[period_codes.codes]
 
         # 'UK less Extra-Regio' has a K99 code the code-based level cannot place; ONS
         # labels it an ITL1-level total, i.e. the UK benchmark of the productivity tables.
-        levels = {c: ("uk" if c == "K99000002" else geography_level(c)) for c in set(codes)}
-        level = np.array([levels[c] for c in codes], dtype=object)
+        level = Coded(
+            area.codes,
+            ["uk" if c == "K99000002" else geography_level(c) for c in area.uniques],
+        )
 
         df = tidy(
             dataset=dataset,
             measure=Coded(ind_codes, [label_measure[x].id for x in found]),
             unit=Coded(ind_codes, [label_measure[x].unit for x in found]),
-            geography_code=codes,
-            geography_name=names,
+            geography_code=area,
+            geography_name=coded["areanm"],
             geography_level=level,
             industry="Total",
             breakdown="All",
-            period=periods,
+            period=period_codes,
             year=years,
             value=value,
             status=status_out,
@@ -797,8 +813,8 @@ class ExploreLocalStatistics(Source):
             row=line,
             col=col["observation"],
         )
-        warnings += _note_warnings(codes, value, notes)
-        warnings += _unit_warnings(known, found, ind_codes, printed_units, "unit" in col)
+        warnings += _note_warnings(area, value, coded["notes"])
+        warnings += _unit_warnings(known, found, printed_units, "unit" in col)
 
         publishers = meta_json.get("source_organisations") or [PUBLISHER]
         title = _family_title(stem, meta_json, found)
@@ -839,7 +855,12 @@ class ExploreLocalStatistics(Source):
         metadata["official_statistics_in_development"] = any(
             r["official_statistics_in_development"] for r in metadata["measures"].values()
         )
-        metadata["notes"] = dict(Counter(n for n in notes if n))
+        note_counts = np.bincount(coded["notes"].codes, minlength=len(coded["notes"].uniques))
+        metadata["notes"] = {
+            str(t): int(n)
+            for t, n in zip(coded["notes"].uniques, note_counts, strict=True)
+            if t and n
+        }
         df["release"] = release or np.nan
         df = self.finish(df, path, measures=measures)
         df.attrs["warnings"] = warnings
@@ -847,6 +868,14 @@ class ExploreLocalStatistics(Source):
         df.attrs["publisher"] = metadata["publisher"]
         df.attrs["title"] = title
         return df
+
+
+def _coded(values: tuple[str, ...]) -> Coded:
+    """A CSV column as integer codes into its distinct values, each stripped of surrounding
+    whitespace (two values that differ only in spaces become one)."""
+    raw_codes, raw = pd.factorize(np.asarray(values, dtype=object))
+    codes, uniques = pd.factorize(np.array([str(u).strip() for u in raw] or [""], dtype=object))
+    return Coded(codes[raw_codes] if len(raw_codes) else raw_codes, list(uniques))
 
 
 def _family_title(stem: str, meta: dict[str, Any], labels: list[str]) -> str:
@@ -862,37 +891,51 @@ def _family_title(stem: str, meta: dict[str, Any], labels: list[str]) -> str:
     return f"Explore Local Statistics: {name}"
 
 
-def _note_warnings(codes: np.ndarray, value: np.ndarray, notes: np.ndarray) -> list[str]:
+def _note_warnings(area: Coded, value: np.ndarray, notes: Coded) -> list[str]:
     """One-line warnings: obsolete codes kept, unreliable values kept, other notes attached
-    to values."""
+    to values (each distinct note text classified once)."""
     out: list[str] = []
-    low = np.array([n.lower() for n in notes], dtype=object)
-    obsolete = np.array([n.startswith("obsolete code") for n in low], dtype=bool)
+    low = [str(t).lower() for t in notes.uniques]
+    obsolete = np.array([t.startswith("obsolete code") for t in low])[notes.codes]
     if obsolete.any():
-        oc = sorted(set(codes[obsolete]))
+        oc = sorted({str(area.uniques[i]) for i in np.unique(area.codes[obsolete])})
         shown = ", ".join(oc[:6]) + (" ..." if len(oc) > 6 else "")
         out.append(
             f"{int(obsolete.sum()):,} rows for {len(oc)} obsolete area codes kept as published "
             f"(notes 'Obsolete code since ...'; not part of current districts): {shown}"
         )
-    unreliable_note = np.array(["unreliable" in n for n in low], dtype=bool)
+    unreliable_note = np.array(["unreliable" in t for t in low])[notes.codes]
     unreliable = unreliable_note & ~np.isnan(value)
     if unreliable.any():
         out.append(
             f"{int(unreliable.sum()):,} values kept although ONS notes them as unreliable "
             "(small sample, no confidence interval published)"
         )
-    other = ~obsolete & ~unreliable_note & (notes != "") & ~np.isnan(value)
-    for text, n in Counter(notes[other]).most_common():
-        out.append(f"{n:,} values noted: {text[:160]!r}")
+    blank = np.array([t == "" for t in low])[notes.codes]
+    other = ~obsolete & ~unreliable_note & ~blank & ~np.isnan(value)
+    if other.any():
+        counts = np.bincount(notes.codes[other], minlength=len(notes.uniques))
+        for k in sorted(map(int, np.flatnonzero(counts)), key=lambda k: (-counts[k], k)):
+            out.append(f"{int(counts[k]):,} values noted: {str(notes.uniques[k])[:160]!r}")
+    return out
+
+
+def _printed_by_label(
+    ind_codes: np.ndarray, labels: list[str], units: Coded
+) -> dict[str, dict[str, int]]:
+    """{indicator label: {unit text as printed: rows}}."""
+    m = max(len(units.uniques), 1)
+    combo, counts = np.unique(ind_codes.astype(np.int64) * m + units.codes, return_counts=True)
+    out: dict[str, dict[str, int]] = {}
+    for c, n in zip(combo, counts, strict=True):
+        out.setdefault(labels[int(c) // m], {})[str(units.uniques[int(c) % m])] = int(n)
     return out
 
 
 def _unit_warnings(
     known: dict[str, ElsIndicator],
     found: list[str],
-    ind_codes: np.ndarray,
-    printed_units: np.ndarray,
+    printed_units: dict[str, dict[str, int]],
     has_unit_column: bool,
 ) -> list[str]:
     """A declared unit the CSV misprints (as declared), or a printed unit that is not the
@@ -900,11 +943,11 @@ def _unit_warnings(
     out: list[str] = []
     if not has_unit_column:
         return out
-    for k, label in enumerate(found):
+    for label in found:
         decl = known.get(label)
-        if decl is None:
+        if decl is None or label not in printed_units:
             continue
-        printed = sorted(set(printed_units[ind_codes == k]))
+        printed = sorted(printed_units[label])
         m = decl.measure
         if decl.unit_misprinted:
             out.append(
