@@ -13,12 +13,15 @@ from pathlib import Path
 
 DEMO_MARKER = "DEMONSTRATOR.txt"
 _GENERATOR = Path(__file__).resolve().parent / "demo"
+#: Data the generator writes from: the ELS declarations (measure ids, printed units).
+_GENERATOR_DATA = (Path(__file__).resolve().parent / "data" / "els_measures.yaml",)
 
 
 def fingerprint() -> str:
-    """A hash of the demonstrator's generator code: it changes when the data would."""
+    """A hash of the demonstrator's generator code and the data it writes from: it
+    changes when the data would."""
     h = hashlib.sha256()
-    for f in sorted(_GENERATOR.glob("*.py")):
+    for f in [*sorted(_GENERATOR.glob("*.py")), *_GENERATOR_DATA]:
         h.update(f.name.encode())
         h.update(f.read_bytes())
     return h.hexdigest()[:16]

@@ -175,6 +175,10 @@ def _parse_one(raw_dir: Path, path: Path, sha: str, parts: Path) -> tuple[FileRe
     df = source.parse(path)
     warnings = [str(w) for w in df.attrs.get("warnings", [])]
     metadata = dict(df.attrs.get("metadata", {}) or {})
+    # A parser that reads several publishers' files (ELS: the JSON's source organisation)
+    # names this file's publisher and table itself.
+    publisher = str(df.attrs.get("publisher") or getattr(source, "publisher", ""))
+    title = str(df.attrs.get("title") or getattr(source, "title", ""))
     demo = is_demo_folder(raw_dir)
     if source.kind == "observations":
         df = df.copy()
@@ -202,8 +206,8 @@ def _parse_one(raw_dir: Path, path: Path, sha: str, parts: Path) -> tuple[FileRe
         parser=source.name,
         kind=source.kind,
         datasets=datasets,
-        publisher=getattr(source, "publisher", ""),
-        title=getattr(source, "title", ""),
+        publisher=publisher,
+        title=title,
         release=release,
         rows=len(df),
         demo=demo,

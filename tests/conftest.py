@@ -44,6 +44,24 @@ def public_file():
 
 
 @pytest.fixture(scope="session")
+def shared_file():
+    """``shared_file("els/apprenticeships.csv")`` -> its path in ../shared/data (the
+    published files: ``public/``, ``els/``, ``reference/``)."""
+
+    def get(rel: str) -> Path:
+        _public_or_skip()
+        path = PUBLIC.parent / rel
+        if not path.exists():
+            reason = f"expected published file {rel} in {PUBLIC.parent}"
+            if os.environ.get("CI"):
+                pytest.fail(reason)
+            pytest.skip(reason)
+        return path
+
+    return get
+
+
+@pytest.fixture(scope="session")
 def fixtures() -> Path:
     """The folder of hand-made fixtures in the published formats."""
     return FIXTURES

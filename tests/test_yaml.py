@@ -106,3 +106,35 @@ def test_params_and_areas_files_name_the_file_in_one_line(tmp_path):
         read_area_specs(areas)
     assert str(e.value).startswith(f"{areas}: cannot read areas file: line 2: YAML aliases")
     assert "\n" not in str(e.value)
+
+
+@pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML without libyaml")
+def test_fast_path_reads_the_same_and_refuses_the_same(tmp_path, monkeypatch):
+    """``fast=True`` (libyaml's parser, the same rules checked on its events) gives the same
+    documents and the same refusals, with their lines."""
+    for p in sorted(PACKAGE_DATA.glob("*.yaml")):
+        assert _yaml.load(p, fast=True) == _yaml.load(p), p
+    with pytest.raises(_yaml.YamlProblem) as e:
+        _yaml.load("bomb.yaml", text=BOMB, fast=True)
+    assert _yaml.describe(e.value) == (
+        "line 2: YAML aliases (*a) are not allowed: write the value out in full"
+    )
+    with pytest.raises(_yaml.YamlProblem, match=r"aliases \(\*base\)"):
+        _yaml.load("x", text="base: &base {a: 1}\nother:\n  <<: *base\n", fast=True)
+    for text in ("a: " + "[" * 100 + "]" * 100, "a: " + "{b: " * 60 + "1" + "}" * 60):
+        with pytest.raises(_yaml.YamlProblem, match="nested more than 32 levels deep"):
+            _yaml.load("x", text=text, fast=True)
+    # the depth counted as the composer counts it: 31 lists around a scalar read, 32 do not
+    ok, deep = "[" * 31 + "1" + "]" * 31, "[" * 32 + "1" + "]" * 32
+    assert _yaml.load("x", text=ok, fast=True) == _yaml.load("x", text=ok)
+    for fast in (False, True):
+        with pytest.raises(_yaml.YamlProblem, match="nested more than 32"):
+            _yaml.load("x", text=deep, fast=fast)
+    with pytest.raises(_yaml.YamlProblem, match="binary content"):
+        _yaml.load("x", text="x\x00y", fast=True)
+    monkeypatch.setattr(_yaml, "MAX_NODES", 50)
+    with pytest.raises(_yaml.YamlProblem, match="more than 50 values"):
+        _yaml.load("x", text="a: [" + ", ".join(["1"] * 60) + "]", fast=True)
+    with pytest.raises(yaml.YAMLError) as e:
+        _yaml.load("x", text="a: [1, 2\nb: 3\n", fast=True)
+    assert _yaml.describe(e.value).startswith("line ")

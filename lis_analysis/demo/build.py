@@ -16,7 +16,16 @@ import numpy as np
 import pandas as pd
 
 from ..sources._base import TIDY_COLUMNS, geography_level
-from .world import ENGLAND, UK, UKX, World, rng, world
+from .world import (
+    ENGLAND,
+    LEICESTERSHIRE,
+    LEICESTERSHIRE_DISTRICTS,
+    UK,
+    UKX,
+    World,
+    rng,
+    world,
+)
 
 #: Letters of the BRES sections each GVA section label stands for, with their shares.
 _BRES_SPLIT = {"AB (1-9)": {"A": 0.85, "B": 0.15}, "DE (35-39)": {"D": 0.4, "E": 0.6}}
@@ -265,7 +274,8 @@ def _aps(w: World, years: range, base: np.ndarray, spread: float, name: str) -> 
     f = pd.DataFrame(rows, columns=["code", "year", "value", "se", "wa"])
     f["var"] = f["se"] ** 2
     out = [f.assign(name=f["code"].map(_names(w)))]
-    for code, nm, members in _geo_levels(w):
+    county = (*LEICESTERSHIRE, list(LEICESTERSHIRE_DISTRICTS))  # ELS prints the county too
+    for code, nm, members in [*_geo_levels(w), county]:
         sub = f[f["code"].isin(members)]
         wsum = sub.groupby("year")["wa"].transform("sum")
         wt = sub["wa"] / wsum
@@ -289,7 +299,8 @@ def _aps(w: World, years: range, base: np.ndarray, spread: float, name: str) -> 
 
 def els_obs(w: World) -> dict[str, pd.DataFrame]:
     """Explore Local Statistics datasets: APS rates with intervals, gigabit coverage, BERD
-    and exports (regions / ITL), residence pay."""
+    and exports (regions / ITL), with Leicestershire county beside its districts where ELS
+    prints it; and every further declared family (:mod:`.els_families`)."""
     d = w.districts
     rel = d["relative_productivity"].to_numpy()
     lab = w.labour[w.labour["year"] == max(w.years)].set_index("code").loc[d["code"]]
@@ -335,7 +346,17 @@ def els_obs(w: World) -> dict[str, pd.DataFrame]:
             gig.append((code, y, round(start + (end - start) * (y - 2019) / 7, 1)))
     gf = pd.DataFrame(gig, columns=["code", "year", "value"])
     gf["wt"] = gf["code"].map(lab["hours_weekly"])
+    county = gf[gf["code"].isin(LEICESTERSHIRE_DISTRICTS)]
+    county = (
+        county.assign(_wv=county["value"] * county["wt"])
+        .groupby("year", as_index=False)[["_wv", "wt"]]
+        .sum()
+    )
+    county = county.assign(
+        value=county["_wv"] / county["wt"], code=LEICESTERSHIRE[0], name=LEICESTERSHIRE[1]
+    )
     gf = _with_benchmarks(w, gf, "value", "mean", weight="wt")
+    gf = pd.concat([gf, county[["code", "name", "year", "value"]]], ignore_index=True)
     gf["value"] = gf["value"].round(1)
     out["els_gigabit_capable_broadband"] = frame(gf, "gigabit_coverage", "{y}-01-01", ci=False)
 
@@ -369,6 +390,11 @@ def els_obs(w: World) -> dict[str, pd.DataFrame]:
         ex.append((UK[0], UK[1], y, round(sum(gva.loc[(m, y)] * intensity[m] for m in d["code"]))))
     xf = pd.DataFrame(ex, columns=["code", "name", "year", "value"])
     out["els_total_value_of_uk_exports"] = frame(xf, "exports_total", ci=False)
+
+    # The families beyond the first ten (issue 14), in the shape of the published files.
+    from .els_families import els_families_obs
+
+    out.update(els_families_obs(w))
     return out
 
 

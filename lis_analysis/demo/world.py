@@ -46,6 +46,10 @@ REAL_DISTRICTS = [
     ("E06000017", "Rutland", 41_000, 0.95, 0.85, "TLF22"),
 ]
 LL_CODES = tuple(c for c, *_ in REAL_DISTRICTS[:8])
+#: Leicestershire county (upper tier): the seven L&L districts other than Leicester. ONS
+#: prints it beside its districts in many tables (ELS: "County or Unitary Authority").
+LEICESTERSHIRE = ("E10000018", "Leicestershire")
+LEICESTERSHIRE_DISTRICTS = tuple(c for c in LL_CODES if c != "E06000016")
 
 _PREFIX = [
     "Quill",

@@ -76,8 +76,8 @@ def all_measures() -> dict[tuple[str, str], Measure]:
     """Every declared measure, keyed by (dataset, measure id)."""
     out: dict[tuple[str, str], Measure] = {}
     for p in parsers():
-        for ds in (p.dataset, *p.extra_datasets):
-            for mid, m in p.measures.items():
+        for ds, measures in p.declared().items():
+            for mid, m in measures.items():
                 out[(ds, mid)] = m
     return out
 
@@ -87,6 +87,12 @@ def measure(dataset: str, measure_id: str) -> Measure:
     try:
         return all_measures()[(dataset, measure_id)]
     except KeyError:
+        hint = (
+            " (an Explore Local Statistics indicator is declared in "
+            "lis_analysis/data/els_measures.yaml)"
+            if dataset.startswith("els_")
+            else ""
+        )
         raise KeyError(
-            f"measure {measure_id!r} of dataset {dataset!r} is not declared by any parser"
+            f"measure {measure_id!r} of dataset {dataset!r} is not declared by any parser{hint}"
         ) from None

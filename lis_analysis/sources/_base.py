@@ -147,6 +147,11 @@ class Measure:
         denominator, never the mean of the districts' ratios.
     nonnegative : a negative value is an input error
     description : one line for humans
+    approximate : for ``ratio``/``survey_rate``: the ``denominator`` stands in for the
+        publisher's own base (another age band, vintage or population), so an area's
+        figure built with it is approximate and must be labelled so
+    base : the publisher's own base (or coverage), in words, for pages to cite
+    why : why the measure aggregates the way it does, in one line, for pages to cite
     """
 
     id: str
@@ -155,6 +160,9 @@ class Measure:
     description: str = ""
     denominator: str | None = None
     nonnegative: bool = True
+    approximate: bool = False
+    base: str = ""
+    why: str = ""
 
     def __post_init__(self) -> None:
         if self.aggregation in ("ratio", "survey_rate") and not self.denominator:
@@ -1091,9 +1099,25 @@ class Source:
         """The release this file belongs to (override when the file says so)."""
         return ""
 
-    def finish(self, df: pd.DataFrame, path: Path, *, code_col: int | None = None) -> pd.DataFrame:
+    def declared(self) -> dict[str, dict[str, Measure]]:
+        """The measures this parser can emit, by dataset id (every dataset it names, with
+        :attr:`measures`, unless the parser knows which measure belongs to which)."""
+        return {ds: dict(self.measures) for ds in (self.dataset, *self.extra_datasets)}
+
+    def finish(
+        self,
+        df: pd.DataFrame,
+        path: Path,
+        *,
+        code_col: int | None = None,
+        measures: dict[str, Measure] | None = None,
+    ) -> pd.DataFrame:
         """Fill the constant columns and validate: empty output, undeclared measures,
-        periods out of range, negative values where none is possible, duplicate keys."""
+        periods out of range, negative values where none is possible, duplicate keys.
+
+        ``measures`` replaces :attr:`measures` for this file (a parser that reads families
+        it has no declaration for gives each its own, see :mod:`.els`)."""
+        measures = self.measures if measures is None else measures
         if df.empty:
             raise InputError(path, "no data rows found (empty table or footer only)")
         df = df.copy()
@@ -1111,13 +1135,11 @@ class Source:
             levels = {c: geography_level(c) for c in codes.unique()}
             df.loc[missing_level, "geography_level"] = codes.map(levels)
         for mid in df["measure"].unique():
-            if mid not in self.measures:
+            if mid not in measures:
                 raise AssertionError(f"parser {self.name} emitted undeclared measure {mid!r}")
-        units = _map_unique(
-            df["measure"], lambda m: self.measures[m].unit if m in self.measures else None
-        )
+        units = _map_unique(df["measure"], lambda m: measures[m].unit if m in measures else None)
         df["unit"] = df["unit"].fillna(units)
-        validate(df, path, measures=self.measures)
+        validate(df, path, measures=measures)
         return coerce(df)
 
 

@@ -99,7 +99,9 @@ def test_json_says_synthetic(tmp_path):
         tmp_path / "gigabit-capable-broadband.csv",
     )
     doc = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-    assert LABEL in doc["_note"] and LABEL in doc["ess-beta-metadata"]["shared"]["sourceOrg"]
+    # one indicator: one block, as ONS publishes such a family
+    assert LABEL in doc["_note"] and LABEL in doc["ess-beta-metadata"]["sourceOrg"]
+    assert "shared" not in doc["ess-beta-metadata"]
     back = ExploreLocalStatistics().parse(path)
     assert set(back.period) == {"2026-01-01"} and set(back.dataset) == {
         "els_gigabit_capable_broadband"
@@ -139,3 +141,93 @@ def test_one_dataset_per_file(tmp_path):
         write_els(obs(["employment_rate_16_64", "gva_per_hour"]), tmp_path / "x.csv")
     with pytest.raises(ValueError, match="not ELS measures: population"):
         write_els(obs(["population"]), tmp_path / "x.csv")
+
+
+# --------------------------------------------------------------------------------------
+# Every family the demonstrator writes (the first ten and the 27 of issue 14)
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_els():
+    """dataset -> the demonstrator's observations of that ELS family."""
+    from lis_analysis.demo.build import els_obs
+    from lis_analysis.demo.world import world
+
+    return els_obs(world())
+
+
+def test_the_demonstrator_writes_every_declared_family(demo_els):
+    from lis_analysis.sources.els import FAMILIES
+
+    written = set(demo_els)
+    assert written <= {fam.id for fam in FAMILIES}
+    # the first ten carried what the indicators used; every family added since is written
+    added = {fam.id for fam in FAMILIES} - {
+        "els_gross_value_added", "els_gross_median_weekly_pay", "els_business_demography",
+        "els_housing_affordability_ratio",
+    }  # fmt: skip
+    assert added <= written, sorted(added - written)
+    assert len(written) == 33
+
+
+def test_every_demonstrator_family_parses_back(demo_els, tmp_path):
+    from lis_analysis.sources.els import FAMILIES
+
+    by_id = {fam.id: fam for fam in FAMILIES}
+    shapes = set()
+    for ds, src in demo_els.items():
+        path = write_els(src, tmp_path / els_file_name(ds))
+        back = ExploreLocalStatistics().parse(path)
+        assert set(back.dataset) == {ds}
+        assert len(back) == len(src), ds
+        assert set(back.measure) == set(src.measure) <= set(by_id[ds].measures()), ds
+        # values, markers and intervals as written (the writer prints full precision)
+        got = back.set_index(["measure", "geography_code", "period"]).sort_index()
+        want = (
+            src.assign(period=src["period"].astype(str))
+            .set_index(["measure", "geography_code", "period"])
+            .sort_index()
+        )
+        np.testing.assert_allclose(got.value, want.value.astype(float), equal_nan=True)
+        np.testing.assert_allclose(got.ci_lower, want.ci_lower.astype(float), equal_nan=True)
+        assert (got.status.isna() == want.status.isna()).all(), ds
+        # no warning other than the misprinted unit ONS itself prints
+        assert not [w for w in back.attrs["warnings"] if "misstates" not in w], ds
+        meta = back.attrs["metadata"][ds]
+        assert meta["declared"] and LABEL in meta["publisher"]
+        shapes.add(meta["json_shape"])
+        # Leicestershire county is printed beside its districts where ELS prints it
+        if ds not in ("els_foreign_direct_investment", "els_research_and_development_public_funded",
+                      "els_research_and_development_business", "els_total_value_of_uk_exports"):  # fmt: skip
+            assert "E10000018" in set(back.geography_code), ds
+    assert shapes == {"single", "shared"}  # both JSON shapes are represented
+
+
+def test_demonstrator_values_are_plausible(demo_els):
+    """A few checks that the synthetic figures look like the published ones."""
+
+    def latest(ds, measure, code):
+        f = demo_els[ds]
+        f = f[(f.measure == measure) & (f.geography_code == code)]
+        return float(f.sort_values("period").value.iloc[-1])
+
+    lei, county, eng = "E06000016", "E10000018", "E92000001"
+    assert (
+        0
+        < latest("els_claimant_count", "claimant_rate_16_64", county)
+        < latest("els_claimant_count", "claimant_rate_16_64", lei)
+        < 10
+    )
+    assert 40 < latest("els_healthy_life_expectancy", "hle_male", lei) < 75
+    assert 0 <= latest("els_personal_wellbeing_estimates", "wellbeing_anxiety", eng) <= 10
+    assert (
+        10_000
+        < latest("els_gross_disposable_household_income_per_head", "gdhi_per_head", eng)
+        < 40_000
+    )
+    f = demo_els["els_net_additions_to_the_housing_stock"]
+    assert (f.value < 0).sum() == 1  # net additions can be negative, as published
+    fdi = demo_els["els_foreign_direct_investment"]
+    assert set(fdi.status.dropna()) == {"c"} and fdi.geography_code.str.startswith("TL").any()
+    assert not fdi.geography_code.isin([lei, county]).any()  # published above districts only

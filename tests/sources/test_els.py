@@ -1,5 +1,6 @@
-"""ONS Explore Local Statistics parser against the ten real ELS CSV/JSON pairs and
-hand-made fixtures in the same layout."""
+"""The ONS Explore Local Statistics reader: the ten ELS CSV/JSON pairs in
+../shared/data/public in detail, the declarations file, and hand-made fixtures in the same
+layout (every real file, with reference values, is in test_els_files.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,16 @@ import math
 
 import pytest
 
-from lis_analysis.errors import InputError
+from lis_analysis.errors import ConfigError, InputError
 from lis_analysis.sources import all_measures, detect
-from lis_analysis.sources.els import DATASETS, ExploreLocalStatistics, period_year
+from lis_analysis.sources.els import (
+    FAMILIES,
+    ExploreLocalStatistics,
+    load_declarations,
+    parse_declarations,
+    period_year,
+    unit_from_csv,
+)
 from tests.helpers import write_text
 
 ELS = "indicators_els/"
@@ -205,10 +213,10 @@ class TestRealFiles:
             s.startswith("258 values kept although ONS notes them as unreliable")
             for s in els["qualifications-none-gb"].attrs["warnings"]
         )
-        assert any(
-            "the unit column says '%' but the figure is a ratio"
-            for s in els["housing-affordability-ratio"].attrs["warnings"]
-        )
+        assert els["housing-affordability-ratio"].attrs["warnings"] == [
+            "Housing affordability ratio (residence-based): the unit column says '%', which "
+            "misstates the figure; stored with unit 'ratio'"
+        ]
         # Obsolete codes are kept (their history is published data).
         bd = els["business-demography"]
         assert (bd.geography_code == "E07000004").any()
@@ -230,8 +238,8 @@ class TestRealFiles:
 
 
 def test_declarations():
-    ids = [ds.id for ds in DATASETS]
-    assert len(ids) == 10 == len(set(ids))
+    ids = [fam.id for fam in FAMILIES]
+    assert len(ids) == 37 == len(set(ids))
     m = all_measures()
     assert (
         m[("els_employment_rate", "employment_rate_16_64")].denominator
@@ -243,6 +251,88 @@ def test_declarations():
         == "not_aggregable"
     )
     assert m[("els_total_value_of_uk_exports", "exports_total")].aggregation == "additive"
+    # Each measure is declared under its own family only (not under every ELS dataset).
+    assert ("els_employment_rate", "gva_per_hour") not in m
+    # A rate whose weights stand in for the publisher's base says so.
+    ghg = m[("els_greenhouse_gas_emissions", "ghg_emissions_per_head")]
+    assert (ghg.aggregation, ghg.denominator, ghg.approximate, ghg.unit) == (
+        "ratio",
+        "ons_population_la:population",
+        False,
+        "tCO2e per head",
+    )
+    cc = m[("els_claimant_count", "claimant_rate_16_64")]
+    assert cc.approximate and "mid-2023" in cc.base and cc.why
+    # Net additions can be negative (demolitions); a rate cannot.
+    assert not m[
+        ("els_net_additions_to_the_housing_stock", "net_additional_dwellings_per_1000")
+    ].nonnegative
+    assert m[("els_claimant_count", "claimant_rate_16_64")].nonnegative
+
+
+def test_every_declaration_is_complete_and_its_denominator_declared():
+    m = all_measures()
+    for fam in FAMILIES:
+        for label, d in fam.indicators.items():
+            assert d.measure.why and d.measure.description, label
+            if d.measure.denominator:
+                ref = d.measure.denominator
+                ds, mid = ref.split(":", 1) if ":" in ref else (fam.id, ref)
+                assert (ds, mid) in m, (label, ref)
+
+
+@pytest.mark.parametrize(
+    "entry,message",
+    [
+        ({"measure": "x", "unit": "percent", "aggregation": "ratio", "description": "d", "why": "w"},
+         "a ratio needs a denominator"),
+        ({"measure": "x", "unit": "percent", "aggregation": "mean", "description": "d", "why": "w"},
+         "aggregation 'mean' is not one of"),
+        ({"measure": "x", "unit": "percent", "aggregation": "additive", "description": "d"},
+         "missing 'why'"),
+        ({"measure": "X-1", "unit": "percent", "aggregation": "additive", "description": "d", "why": "w"},
+         "measure id 'X-1' must be lower case"),
+        ({"measure": "x", "unit": "percent", "aggregation": "additive", "description": "d", "why": "w",
+          "denominator": "ons_population_la:population"},
+         "only a ratio or survey_rate has a denominator"),
+        ({"measure": "x", "unit": "percent", "aggregation": "additive", "description": "d", "why": "w",
+          "weight": "y"},
+         "unknown field 'weight'"),
+    ],
+)  # fmt: skip
+def test_bad_declarations_are_refused(entry, message):
+    with pytest.raises(ConfigError, match=r"decl\.yaml: fam: 'Label': " + message):
+        parse_declarations({"families": {"fam": {"Label": entry}}}, "decl.yaml")
+
+
+def test_duplicate_measure_ids_are_refused():
+    e = {
+        "measure": "x",
+        "unit": "percent",
+        "aggregation": "additive",
+        "description": "d",
+        "why": "w",
+    }
+    with pytest.raises(ConfigError, match="measure id 'x' is also declared for a"):
+        parse_declarations({"families": {"a": {"A": e}, "b": {"B": e}}}, "decl.yaml")
+
+
+def test_declarations_file_errors(tmp_path):
+    bad = tmp_path / "els.yaml"
+    bad.write_text("families:\n  a: &x {}\n  b: *x\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="cannot read the ELS declarations .*aliases"):
+        load_declarations(bad)
+    with pytest.raises(ConfigError, match="cannot read the ELS declarations"):
+        load_declarations(tmp_path / "missing.yaml")
+
+
+@pytest.mark.parametrize(
+    "printed,unit",
+    [("%", "percent"), ("Percentage", "percent"), ("£", "GBP"), ("£ million", "GBP million"),
+     ("Rate per 100,000 population", "Rate per 100,000 population"), ("  mins ", "mins")],
+)  # fmt: skip
+def test_unit_from_csv(printed, unit):
+    assert unit_from_csv(printed) == unit
 
 
 @pytest.mark.parametrize(
@@ -325,10 +415,72 @@ class TestFixtures:
         assert ExploreLocalStatistics().parse(path).value.tolist() == [65.1]
 
     def test_flat_json_shape(self, tmp_path):
-        flat = '{"ess-beta-metadata": {"label": "Employment rate", "sourceDate": "01/02/2024", "sourceOrg": "ONS", "caveats": "c"}}'
+        flat = (
+            '{"ess-beta-metadata": {"label": "Employment rate", "sourceDate": "01/02/2024",'
+            ' "sourceOrg": "ONS", "caveats": "c", "experimentalStatistic": "T",'
+            ' "decimalPlaces": "1", "suffix": "%", "prefix": "None"}}'
+        )
         df = ExploreLocalStatistics().parse(els_file(tmp_path, line(), json=flat))
         assert set(df.release) == {"2024-02-01"}
-        assert df.attrs["metadata"]["els_employment_rate"]["indicators"][ER]["caveats"] == "c"
+        meta = df.attrs["metadata"]["els_employment_rate"]
+        assert meta["json_shape"] == "single"
+        ind = meta["indicators"][ER]
+        assert (ind["caveats"], ind["decimal_places"], ind["suffix"], ind["prefix"]) == (
+            "c",
+            1,
+            "%",
+            None,
+        )
+        assert (
+            ind["official_statistics_in_development"] and meta["official_statistics_in_development"]
+        )
+        assert df.attrs["publisher"] == "ONS"
+
+    def test_shared_json_shape(self, tmp_path):
+        shared = (
+            '{"ess-beta-metadata": {"shared": {"sourceDate": "16/04/2024", "sourceOrg":'
+            ' "Office for National Statistics|Northern Ireland Statistics and Research Agency",'
+            ' "experimentalStatistic": "F", "decimalPlaces": "1", "caveats": "shared caveat"},'
+            ' "Employment rate": {"label": "Employment rate (GB)", "experimentalStatistic": "T"},'
+            ' "Economically inactive": {"label": "Inactivity", "caveats": "own caveat", "decimalPlaces": "0"}}}'
+        )
+        body = line() + line(ind="Economically inactive", obs="28.1")
+        df = ExploreLocalStatistics().parse(els_file(tmp_path, body, json=shared))
+        meta = df.attrs["metadata"]["els_employment_rate"]
+        assert meta["json_shape"] == "shared"
+        er, ina = (
+            meta["measures"]["employment_rate_16_64"],
+            meta["measures"]["economic_inactivity_rate_16_64"],
+        )
+        assert (
+            er["label"],
+            er["caveats"],
+            er["decimal_places"],
+            er["official_statistics_in_development"],
+        ) == ("Employment rate (GB)", "shared caveat", 1, True)
+        assert (
+            ina["label"],
+            ina["caveats"],
+            ina["decimal_places"],
+            ina["official_statistics_in_development"],
+        ) == ("Inactivity", "own caveat", 0, False)
+        assert (
+            er["aggregation"] == "survey_rate"
+            and er["approximate"]
+            and er["release"] == "2024-04-16"
+        )
+        assert df.attrs["publisher"] == (
+            "Office for National Statistics; Northern Ireland Statistics and Research Agency"
+        )
+        assert df.attrs["warnings"] == []
+
+    def test_shared_json_without_a_block_for_an_indicator(self, tmp_path):
+        body = line() + line(ind="Economically inactive", obs="28.1")
+        df = ExploreLocalStatistics().parse(els_file(tmp_path, body))  # JSON: Employment rate only
+        assert df.attrs["warnings"] == [
+            "employment-rate.json has no block for indicator(s) 'Economically inactive': their "
+            "label, caveats and 'in development' flag are unknown"
+        ]
 
     def test_without_json_still_parses_with_warning(self, tmp_path):
         df = ExploreLocalStatistics().parse(els_file(tmp_path, line(), json=None))
@@ -405,12 +557,53 @@ class TestFixtures:
                 els_file(tmp_path, line(obs="", lci="", uci="", status="z"))
             )
 
-    def test_empty_value_without_marker(self, tmp_path):
-        with pytest.raises(
-            InputError,
-            match=r"row 2, column 6 \('observation'\): empty observation with no status marker",
-        ):
-            ExploreLocalStatistics().parse(els_file(tmp_path, line(obs="", lci="", uci="")))
+    def test_empty_value_without_marker_is_blank_not_zero(self, tmp_path):
+        # first-time-buyer-mortgage-sales.csv prints Isles of Scilly with no value and no
+        # marker (lines 3878-3889): kept as missing, status 'blank', with a warning.
+        body = line() + line(code="E06000053", name="Isles of Scilly", obs="", lci="", uci="")
+        df = ExploreLocalStatistics().parse(els_file(tmp_path, body))
+        r = one(df, "E06000053", "employment_rate_16_64", 2023)
+        assert r.status == "blank" and math.isnan(r.value)
+        assert df.attrs["warnings"] == [
+            "1 observations printed empty with no status marker, kept as missing with status "
+            "'blank': Isles of Scilly"
+        ]
+
+    def test_area_without_a_code_left_out_with_warning(self, tmp_path):
+        # foreign-direct-investment.csv prints three Scottish city regions with areacd 'na'.
+        body = line() + line(code="na", name="Glasgow City Region")
+        df = ExploreLocalStatistics().parse(els_file(tmp_path, body))
+        assert df.geography_code.tolist() == ["E06000016"] and df.row.tolist() == [1]
+        assert df.attrs["warnings"] == [
+            "1 rows for 1 areas printed without a code (areacd 'na') left out, as areas are "
+            "matched by code: Glasgow City Region"
+        ]
+        with pytest.raises(InputError, match="no rows with an area code"):
+            ExploreLocalStatistics().parse(els_file(tmp_path, line(code="na", name="X")))
+
+    def test_same_figure_under_two_geography_labels_kept_once(self, tmp_path):
+        # engagement-with-culture-and-heritage.csv prints Greater Manchester (E47000001) as a
+        # combined authority (line 26) and again as an ITL2 region (line 314), same figures.
+        ca = "E47000001,Greater Manchester,Combined Authority or City Region,Employment rate,2023-01-01/P1Y,88,Percentage,%,87,89,,\n"
+        body = ca + line() + ca.replace("Combined Authority or City Region", "ITL Level 2")
+        df = ExploreLocalStatistics().parse(els_file(tmp_path, body))
+        gm = df[df.geography_code == "E47000001"]
+        assert len(df) == 2 and gm.row.tolist() == [1] and gm.value.tolist() == [88.0]
+        assert df.attrs["warnings"] == [
+            "1 figures printed twice with the same value for the same area under different "
+            "geography labels (Combined Authority or City Region and ITL Level 2; E47000001) kept once"
+        ]
+        # different figures for the same area and period stay an error
+        with pytest.raises(InputError, match="duplicate entry for E47000001"):
+            ExploreLocalStatistics().parse(
+                els_file(
+                    tmp_path,
+                    ca
+                    + ca.replace(",88,", ",87,").replace(
+                        "Combined Authority or City Region", "ITL Level 2"
+                    ),
+                )
+            )
 
     def test_unknown_geography_code(self, tmp_path):
         with pytest.raises(
@@ -447,12 +640,68 @@ class TestFixtures:
         ):
             ExploreLocalStatistics().parse(els_file(tmp_path, line(obs="-3")))
 
-    def test_unknown_indicator(self, tmp_path):
-        with pytest.raises(
-            InputError,
-            match=r"row 2, column 4 \('indicator'\): indicator 'Population density' is not one the ELS parser knows",
-        ):
-            ExploreLocalStatistics().parse(els_file(tmp_path, line(ind="Population density")))
+    def test_unknown_family_ingests_with_a_warning(self, tmp_path):
+        """A family the suite has no declaration for is stored, not refused."""
+        meta = (
+            '{"ess-beta-metadata": {"label": "Population density", "subtitle": "People per km2",'
+            ' "sourceDate": "01/07/2025", "sourceOrg": "Office for National Statistics",'
+            ' "experimentalStatistic": "T", "caveats": "Land area excludes water.",'
+            ' "decimalPlaces": "0"}}'
+        )
+        body = (
+            "E06000016,Leicester,County or Unitary Authority,Population density,2024-01-01/P1Y,5000,Persons per square kilometre,People per km2,,,,\n"
+            "E07000129,Blaby,Local Authority District,Population density,2024-01-01/P1Y,,Persons per square kilometre,People per km2,,,x,\n"
+        )
+        path = els_file(tmp_path, body, name="population-density.csv", json=meta)
+        assert isinstance(detect(path), ExploreLocalStatistics)
+        df = ExploreLocalStatistics().parse(path)
+        assert set(df.dataset) == {"els_population_density"}
+        assert set(df.measure) == {"population_density"} and set(df.unit) == {"People per km2"}
+        assert one(df, "E06000016", "population_density", 2024).value == 5000
+        assert one(df, "E07000129", "population_density", 2024).status == "x"
+        assert set(df.release) == {"2025-07-01"}
+        assert df.attrs["warnings"] == [
+            "ELS family 'population-density' is not declared in els_measures.yaml: its 1 "
+            "indicator(s) are stored as dataset els_population_density (not aggregable, units "
+            "as printed) but not used by any indicator: 'Population density' -> population_density"
+        ]
+        m = df.attrs["metadata"]["els_population_density"]
+        assert not m["declared"] and m["official_statistics_in_development"]
+        assert m["measures"]["population_density"]["aggregation"] == "not_aggregable"
+        assert m["measures"]["population_density"]["caveats"] == "Land area excludes water."
+        assert df.attrs["publisher"] == "Office for National Statistics"
+        assert df.attrs["title"] == "Explore Local Statistics: Population density"
+
+    def test_unknown_indicator_of_a_declared_family(self, tmp_path):
+        df = ExploreLocalStatistics().parse(
+            els_file(tmp_path, line() + line(ind="Unemployment rate", obs="4.1"))
+        )
+        assert set(df.dataset) == {"els_employment_rate"}
+        assert set(df.measure) == {"employment_rate_16_64", "unemployment_rate"}
+        assert df.attrs["warnings"] == [
+            "employment-rate.json has no block for indicator(s) 'Unemployment rate': their "
+            "label, caveats and 'in development' flag are unknown",
+            "indicator(s) not declared for employment-rate in els_measures.yaml, stored as "
+            "els_employment_rate (not aggregable, unit as printed) and not used by any "
+            "indicator: 'Unemployment rate' -> unemployment_rate",
+        ]
+
+    def test_unknown_family_may_be_negative(self, tmp_path):
+        body = "E06000016,Leicester,County or Unitary Authority,Net migration,2024-01-01/P1Y,-120,Persons,Persons,,,,\n"
+        df = ExploreLocalStatistics().parse(
+            els_file(tmp_path, body, name="net-migration.csv", json=None)
+        )
+        assert df.value.tolist() == [-120.0] and set(df.release) == {""}
+
+    def test_printed_unit_changed_is_a_warning(self, tmp_path):
+        text = line().replace("Percentage,%", "Rate per 1,000,Rate per 1,000")
+        df = ExploreLocalStatistics().parse(
+            els_file(tmp_path, text.replace("Rate per 1,000", '"Rate per 1,000"'))
+        )
+        assert df.attrs["warnings"] == [
+            "Employment rate: the unit column says 'Rate per 1,000' where els_measures.yaml "
+            "expects 'percent' (has the family changed its unit?); stored with unit 'percent'"
+        ]
 
     def test_mixed_datasets(self, tmp_path):
         path = els_file(
@@ -478,3 +727,24 @@ class TestFixtures:
             tmp_path / "employment-rate.csv", "code,name,value\nE06000016,Leicester,1\n"
         )
         assert not ExploreLocalStatistics().matches(path)
+
+
+def test_docs_table_is_in_step_with_the_declarations():
+    """docs/sources/els.md lists every declared indicator with its measure, aggregation and
+    reason, as the declarations file says (the table is generated from it)."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "sources" / "els.md").read_text(
+        encoding="utf-8"
+    )
+    rows = [line for line in doc.splitlines() if line.startswith("| `") and line.count("|") == 7]
+    listed = {}
+    for line in rows:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        listed[cells[2].strip("`")] = cells
+    want = {d.measure.id: (fam.stem, d) for fam in FAMILIES for d in fam.indicators.values()}
+    assert set(listed) == set(want)
+    for mid, (stem, d) in want.items():
+        cells = listed[mid]
+        assert cells[0] == f"`{stem}`" and cells[1] == d.label, mid
+        assert cells[4].startswith(d.measure.aggregation) and cells[5] == d.measure.why, mid
