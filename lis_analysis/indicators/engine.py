@@ -814,7 +814,11 @@ def _table_rows(
     )
     n_peers = int(len(peer_vals) - 1) if area.code in peer_vals else 0
     comparators: list[tuple[str, str, str, float, float, float, str]] = []
-    for kind, b in bm.fixed:
+    # A spread between districts is compared only with areas of the same kind (the peers'
+    # median): a nation's or a region's spread is between hundreds or dozens of districts
+    # (England's GVA per head spread is the City of London's figure), no comparison.
+    fixed = [] if ind.kind == "spread" else bm.fixed
+    for kind, b in fixed:
         if b.code in same.index:
             r = same.loc[b.code]
             comparators.append(

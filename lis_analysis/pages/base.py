@@ -69,6 +69,8 @@ class PageBase:
         self.results: dict[str, Any] = {}
         #: indicator ids whose strengths and weaknesses the page showed
         self.indicators_assessed: list[str] = []
+        #: caveats of the publishers' flags on figures the page showed (caveats.yaml markers)
+        self.flag_caveats: set[str] = set()
         self._lead: str | None = None
 
     @classmethod
@@ -145,8 +147,15 @@ class PageBase:
         return self.geo.area(r) if r and r in self.geo else None
 
     def indicators_of(self, foundation: str) -> list[str]:
-        """Indicator ids of a foundation, in registry order."""
-        return [i.id for i in self.registry.values() if i.foundation == foundation]
+        """Indicator ids of a group (a foundation, or headline productivity), in registry
+        order."""
+        return [i.id for i in self.registry.values() if i.group == foundation]
+
+    def reading(self, indicator_id: str) -> pd.Series | None:
+        """The indicator's row of the assessment (its reading against the nation), or None."""
+        a = self.assessment
+        hit = a[a["indicator_id"] == indicator_id]
+        return None if hit.empty else hit.iloc[0]
 
     def peer_word(self) -> str:
         """What the peers are called: 'LSIP areas', 'ITL3 regions' ..."""

@@ -87,14 +87,18 @@ class EconomySections(PageBase):
                 "relative": "Ratio (area ÷ benchmark)",
             }
         )
-        _show(
-            table(
-                tab,
-                f"GVA per head decomposition, {y}",
-                decimals=3,
-                notes=prose.DECOMPOSITION_NOTE,
+        jobs = dec[dec["factor"] == "jobs_per_employed_resident"]
+        notes = [prose.DECOMPOSITION_NOTE]
+        if len(jobs):
+            notes.append(
+                prose.jobs_per_resident_note(
+                    area_name=self.area.name,
+                    benchmark_name=bname,
+                    area_ratio=float(jobs.iloc[0]["area"]),
+                    benchmark_ratio=float(jobs.iloc[0]["benchmark"]),
+                )
             )
-        )
+        _show(table(tab, f"GVA per head decomposition, {y}", decimals=3, notes=notes))
         return dec
 
     @shows("trend_and_convergence", indicators=("indicator_id",), with_index=True)
@@ -111,20 +115,24 @@ class EconomySections(PageBase):
                 start_year=self.params.start_year,
                 end_year=self.params.end_year,
             )
-            own = series[series["area_code"] == self.area.code]
             out["series"], out["trend"] = series, t
-            _say(
-                prose.gap_trend_sentence(
-                    start=int(own["year"].min()),
-                    end=int(own["year"].max()),
-                    area_name=self.area.name,
-                    indicator_name=ind.name,
-                    slope=t.slope,
-                    ci_lower=t.ci_lower,
-                    ci_upper=t.ci_upper,
-                    significant=t.significant,
+            # one story: the direction of travel is the reading's (the Newey-West trend of
+            # the gap over its named period), the same words as the finding's
+            a = self.reading(indicator_id)
+            said = ""
+            if a is not None and pd.notna(a["trend_start"]):
+                said = prose.trend_sentence(
+                    tag=a["trend"] if isinstance(a["trend"], str) else None,
+                    benchmark_name=a["benchmark_name"],
+                    start=int(a["trend_start"]),
+                    end=int(a["trend_end"]),
+                    change=a["trend_change"],
+                    from_year=None if pd.isna(a["trend_from"]) else int(a["trend_from"]),
+                    slope=float(a["trend_slope"]),
+                    units=str(a["gap_units"]),
+                    significant=a["trend_significant"],
                 )
-            )
+            _say(said or prose.no_trend("fewer than five years against the nation"))
             _show(
                 charts.trend(
                     series,

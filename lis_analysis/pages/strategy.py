@@ -18,69 +18,138 @@ from .display import _md, _say, _show, shows
 from .tables import quotes_table, table
 
 
+def _or_none(x: Any) -> float | None:
+    return None if x is None or pd.isna(x) else float(x)
+
+
 class StrategySections(PageBase):
     """Priorities and the voice of respondents (part of :class:`~.page.Page`)."""
 
     @shows("foundation_priorities")
     def foundation_priorities(self) -> pd.DataFrame:
-        """Foundations ranked by need (weighted mean z of their indicators) and how stable
-        that ranking is under redraws of the weights."""
-        from ..priorities import foundation_scores, foundation_sensitivity, load_weights
+        """The five Foundations of Productivity ranked by need, from their weaknesses
+        (:func:`lis_analysis.priorities.foundation_scores`), with how often each keeps
+        its rank when the thresholds, the indicator set and the weights move. Headline
+        productivity, the outcome the foundations drive, is read first and not ranked."""
+        from ..indicators.registry import HEADLINE
+        from ..priorities import (
+            ASSESSED,
+            foundation_scores,
+            foundation_sensitivity,
+            load_readings,
+            load_weights,
+        )
 
         w = load_weights(self.params.weights_file)
-        fs = foundation_scores(self.assessment, w)
-        sens = foundation_sensitivity(self.assessment, w)
-        merged = fs.merge(sens.summary, left_on="foundation", right_on="item")
-        top = merged.iloc[0]
-        said = {
-            "foundation": top["foundation"],
-            "score": top["score"],
-            "weakest": self.registry[top["weakest"]].name,
-            "stability": top["stability"],
-            "draws": sens.draws,
-        }
-        self._lead = self._lead or prose.foundation_priorities_sentence(**said)
-        _show(_md(prose.foundation_priorities_sentence(**said, markdown=True)))
-        draws = sens.ranks.melt(
-            var_name="priority", value_name="rank", ignore_index=False
-        ).reset_index(names="draw")
-        _show(
-            charts.rank_distribution(
-                draws,
-                title=f"Foundations ranked by need, {self.area.name}: {sens.draws:,} weight draws",
-                source=f"Weights: {Path(w.source).name}; Dirichlet concentration {w.concentration:g}",
+        rd = load_readings()
+        a = self.assessment
+        head = a[(a["group"] == HEADLINE) & a["classification"].isin(ASSESSED)]
+        if len(head):
+            _say(
+                prose.headline_sentence(
+                    [(r.indicator_name, r.classification, list(r.tags)) for r in head.itertuples()]
+                )
             )
+        fs = foundation_scores(a, w, rd)
+        try:
+            sens = foundation_sensitivity(a, w, rd)
+        except LisError:
+            sens = None
+        merged = fs.merge(
+            sens.summary if sens is not None else pd.DataFrame(columns=["item"]),
+            left_on="group",
+            right_on="item",
+            how="left",
         )
-        tab = merged[
-            [
-                "priority_rank",
-                "foundation",
-                "score",
-                "n_indicators",
-                "median_rank",
-                "p05_rank",
-                "p95_rank",
-                "stability",
-            ]
-        ].copy()
-        tab["stability"] *= 100
-        tab.columns = [
-            "Rank",
-            "Foundation",
-            "Score (z)",
-            "Indicators",
-            "Median rank",
-            "5th percentile rank",
-            "95th percentile rank",
-            "Rank stable in (% of draws)",
-        ]
+        for c in ("stability_weights", "stability_thresholds", "stability_leave_one_out", "stability"):
+            if c not in merged.columns:
+                merged[c] = float("nan")
+        ranked = merged[(merged["status"] == "assessed") & (merged["need"] > 0)]
+        if len(ranked):
+            top = ranked.iloc[0]
+            said = prose.foundation_priorities_sentence(
+                foundation=str(top["group"]),
+                need=float(top["weighted_need"]),
+                weaknesses=list(top["weaknesses"]),
+                stability=_or_none(top["stability"]),
+                stability_thresholds=_or_none(top["stability_thresholds"]),
+                stability_leave_one_out=_or_none(top["stability_leave_one_out"]),
+                draws=sens.draws if sens is not None else 0,
+                markdown=True,
+            )
+            self._lead = self._lead or prose.foundation_priorities_sentence(
+                foundation=str(top["group"]),
+                need=float(top["weighted_need"]),
+                weaknesses=list(top["weaknesses"]),
+                stability=None,
+                stability_thresholds=None,
+                stability_leave_one_out=None,
+                draws=0,
+            )
+            _show(_md(said))
+        else:
+            _say(prose.no_foundation_in_need(self.area.name))
+        if sens is not None and len(ranked) > 1:
+            draws = (
+                sens.ranks[list(ranked["group"])]
+                .melt(var_name="priority", value_name="rank", ignore_index=False)
+                .reset_index(names="draw")
+                .dropna(subset=["rank"])
+            )
+            _show(
+                charts.rank_distribution(
+                    draws,
+                    title=f"Foundations ranked by need, {self.area.name}: {sens.draws:,} draws of weights, thresholds and indicators",
+                    source=f"Weights: {Path(w.source).name}; thresholds: {Path(rd.source).name}",
+                )
+            )
+        tab = pd.DataFrame(
+            {
+                "Rank": [
+                    str(int(r.priority_rank)) if r.status == "assessed" and r.need > 0 else "–"
+                    for r in merged.itertuples()
+                ],
+                "Foundation": merged["group"],
+                "Reading": [
+                    prose.foundation_reading(r.status, int(r.n_assessed), list(r.weaknesses))
+                    for r in merged.itertuples()
+                ],
+                "Need (thresholds)": merged["weighted_need"],
+                "Keeps its rank: weights (%)": 100 * merged["stability_weights"],
+                "thresholds (%)": 100 * merged["stability_thresholds"],
+                "leaving one indicator out (%)": 100
+                * merged["stability_leave_one_out"],
+                "all together (%)": 100 * merged["stability"],
+            }
+        )
         _show(
             table(
                 tab,
-                "Foundations by need: declared weights and sensitivity",
-                decimals={"Score (z)": 2, "Rank stable in (% of draws)": 0, "Median rank": 1},
+                "Foundations by need, and how often each keeps its rank",
+                decimals={
+                    "Need (thresholds)": 2,
+                    "Keeps its rank: weights (%)": 0,
+                    "thresholds (%)": 0,
+                    "leaving one indicator out (%)": 0,
+                    "all together (%)": 0,
+                },
+                notes=prose.foundation_need_note(
+                    draws=sens.draws if sens is not None else 0,
+                    factors=rd.materiality_factors,
+                ),
             )
         )
+        if sens is not None and len(sens.scenarios):
+            sc = sens.scenarios.rename(columns={"scenario": "Scenario"})
+            _show(
+                table(
+                    sc,
+                    "Rank of each foundation when the thresholds move and when each indicator is left out",
+                    decimals=0,
+                    notes="A blank rank: the foundation has no indicator left to read.",
+                )
+            )
+        merged.attrs["sensitivity"] = sens
         return merged
 
     @shows("sector_priorities")
