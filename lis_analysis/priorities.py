@@ -52,6 +52,10 @@ class Weights:
     draws: int
     seed: int
     source: str
+    #: industries under this share of the area's GVA (%) are not scored as opportunities
+    min_share: float = 1.0
+    #: the share (%) at which an industry keeps half of its distance from the reference
+    half_share: float = 2.0
 
 
 def _positive(d: Mapping, where: str) -> dict[str, float]:
@@ -79,7 +83,7 @@ def load_weights(path: str | None = None) -> Weights:
         raise ConfigError(
             f"{printable(p)}: cannot read weights ({printable(_yaml.describe(exc))})"
         ) from None
-    allowed = {"groups", "indicators", "sectors", "sensitivity"}
+    allowed = {"groups", "indicators", "sectors", "sector_size", "sensitivity"}
     if (
         "foundations" in doc and "groups" not in doc
     ):  # older files: the same weights under their old name
@@ -101,6 +105,11 @@ def load_weights(path: str | None = None) -> Weights:
         raise ConfigError(
             f"{p}: unknown sector criteria {', '.join(sorted(bad))} (use {', '.join(SECTOR_CRITERIA)})"
         )
+    size = doc.get("sector_size", {}) or {}
+    bad = set(size) - {"min_share", "half_share"}
+    if bad:
+        raise ConfigError(f"{p}: sector_size: unknown key(s) {', '.join(sorted(bad))} (use min_share, half_share)")
+    size_v = _positive(size, f"{p}: sector_size")
     sens = doc.get("sensitivity", {}) or {}
     draws = int(sens.get("draws", 1000))
     if draws < 1000:
@@ -113,6 +122,8 @@ def load_weights(path: str | None = None) -> Weights:
         draws=draws,
         seed=int(sens.get("seed", 2019)),
         source=str(p),
+        min_share=size_v.get("min_share", 1.0),
+        half_share=size_v.get("half_share", 2.0) or 2.0,
     )
 
 
@@ -841,57 +852,21 @@ def foundation_scores(
 def sector_inputs(
     area: Area, *, obs: pd.DataFrame, geo, ctx: Context | None = None, years: int = 5
 ) -> pd.DataFrame:
-    """For each SIC section: GVA share, location quotient against the UK (GVA), real GVA
-    growth over ``years`` years (chained volume, % a year) and productivity (GVA per
-    filled job in the sector relative to the UK's sector, when employment is known; else
-    GVA share growth). Columns: industry, name, gva, share, lq, growth, productivity."""
-    from .analyses import industry_structure
-    from .indicators.registry import Ref
-    from .industries import GVA_SECTIONS, SECTION_NAMES
-    from .methods import cagr_array, index_gap
+    """The criteria of the sector opportunity score for each industry at the finest level
+    published (:func:`lis_analysis.analyses.sectors.sector_profile`): ``industry, name,
+    gva, share`` (% of GVA less imputed rent), ``lq`` (against the named nation),
+    ``growth`` and ``national_growth`` (real, % a year over ``years`` years),
+    ``productivity`` (GVA per job, nation's same industry = 100; NaN without BRES) and
+    ``where`` (the districts it sits in). ``attrs`` as the profile's."""
+    from .analyses.sectors import sector_profile
 
     ctx = ctx or Context(obs, geo)
-    # the one computation of sector location quotients (GVA by section against the nation)
-    structure = industry_structure(area, ctx)
-    uk, last = structure.attrs["benchmark"], structure.attrs["year"]
-    lq = structure.set_index("industry")
-    a, b = lq["area_value"].dropna(), lq["benchmark_value"].dropna()
-    cvm = ctx.aggregated(Ref("ons_gva_industry_lad", "gva_cvm"), [area])
-    g = cvm[cvm["industry"].isin(GVA_SECTIONS)].pivot_table(
-        index="industry", columns="year", values="value"
-    )
-    growth = pd.Series(np.nan, index=lq.index)
-    if last in g.columns and (last - years) in g.columns:
-        growth = pd.Series(cagr_array(g[last - years], g[last], years) * 100, index=g.index)
-    # Sector productivity relative to the UK's same sector, from BRES employment if loaded.
-    prod = pd.Series(np.nan, index=lq.index)
-    e = ctx.aggregated(Ref("nomis_bres", "employment", breakdown="Employment"), [area, uk])
-    if len(e):
-        from .industries import gva_sections_from_letters
-
-        e = e[(e["breakdown"] == "Employment") & (e["year"] == e["year"].max())]
-        ea = gva_sections_from_letters(
-            e[e["area_code"] == area.code].set_index("industry")["value"]
-        )
-        eb = gva_sections_from_letters(e[e["area_code"] == uk.code].set_index("industry")["value"])
-        with np.errstate(divide="ignore", invalid="ignore"):
-            own_per_job, uk_per_job = (a / ea).align(b / eb)
-            prod = pd.Series(
-                index_gap(own_per_job, uk_per_job)[0], index=own_per_job.index
-            ).reindex(lq.index)
-    out = pd.DataFrame(
-        {
-            "industry": lq.index,
-            "name": [SECTION_NAMES.get(i, i) for i in lq.index],
-            "gva": lq["area_value"].to_numpy(),
-            "share": lq["area_share"].to_numpy() * 100,
-            "lq": lq["lq"].to_numpy(),
-            "growth": growth.reindex(lq.index).to_numpy(),
-            "productivity": prod.reindex(lq.index).to_numpy(),
-        }
-    )
-    out.attrs["year"] = last
-    out.attrs["growth_years"] = f"{last - years}-{last}"
+    prof = sector_profile(area, ctx, growth_years=years)
+    out = prof[
+        ["industry", "name", "gva", "share", "lq", "growth", "national_growth", "productivity", "where"]
+    ].copy()
+    out.attrs.update(prof.attrs)
+    out.attrs["growth_years"] = prof.attrs["growth_period"]
     return out
 
 
@@ -904,31 +879,62 @@ def _zcols(df: pd.DataFrame, cols: Sequence[str]) -> pd.DataFrame:
     return z
 
 
+def shrink(
+    value: pd.Series, toward: pd.Series | float, share: pd.Series, half_share: float
+) -> pd.Series:
+    """Pull a small industry's figure toward its reference: ``toward + w (value −
+    toward)`` with ``w = share / (share + half_share)``, so an industry of ``half_share``
+    % of the area's GVA keeps half of its distance from the reference and a large one
+    nearly all of it. A location quotient is pulled toward 1, a growth rate toward the
+    same industry's national rate, a productivity index toward 100: a tiny industry
+    cannot top the ranking on a volatile ratio alone."""
+    w = share / (share + half_share)
+    return toward + w * (value - toward)
+
+
 def sector_scores(
-    inputs: pd.DataFrame, weights: Weights | None = None, *, min_share: float = 1.0
+    inputs: pd.DataFrame,
+    weights: Weights | None = None,
+    *,
+    min_share: float | None = None,
+    half_share: float | None = None,
 ) -> pd.DataFrame:
-    """Score each sector as an opportunity: Σ_c w_c · z_c over the criteria (LQ, growth,
-    productivity) that have data, each z-scored across sectors. Sectors under
-    ``min_share`` % of the area's GVA are left out (too small to be a priority).
+    """Score each industry as an opportunity: Σ_c w_c · z_c over the criteria (LQ, real
+    growth, productivity) that have data for three or more industries, each shrunk toward
+    its reference by the industry's size (:func:`shrink`: LQ toward 1, growth toward the
+    same industry nationally, productivity toward 100) and z-scored across industries.
+    Industries under ``min_share`` % of the area's GVA are left out (``weights.yaml``:
+    ``sector_size``).
 
     Returns
     -------
     pandas.DataFrame
-        the inputs plus ``z_<criterion>``, ``score`` and ``rank`` (1 = strongest opportunity).
+        the inputs plus ``<criterion>_shrunk``, ``z_<criterion>``, ``score`` and ``rank``
+        (1 = strongest opportunity); ``attrs``: ``criteria``, ``weights``, ``min_share``,
+        ``half_share``.
     """
     w = weights or load_weights()
-    d = inputs[inputs["share"] >= min_share].reset_index(drop=True)
-    crit = [c for c in SECTOR_CRITERIA if d[c].notna().sum() >= 3]
+    floor = w.min_share if min_share is None else min_share
+    half = w.half_share if half_share is None else half_share
+    d = inputs[inputs["share"] >= floor].reset_index(drop=True)
+    crit = [c for c in SECTOR_CRITERIA if c in d and d[c].notna().sum() >= 3]
     if not crit:
-        raise LisError("sector scores need at least one criterion with data for three sectors")
-    z = _zcols(d, crit).fillna(0.0)
+        raise LisError("sector scores need at least one criterion with data for three industries")
+    toward = {
+        "lq": 1.0,
+        "growth": d["national_growth"] if "national_growth" in d else d["growth"].median(),
+        "productivity": 100.0,
+    }
+    for c in crit:
+        d[f"{c}_shrunk"] = shrink(d[c].astype(float), toward[c], d["share"], half)
+    z = _zcols(d, [f"{c}_shrunk" for c in crit]).fillna(0.0)
+    z.columns = crit
     wv = _normalise(w.sectors, crit)
     d = d.assign(**{f"z_{c}": z[c] for c in crit})
     d["score"] = (z[crit] * wv).sum(axis=1)
     d["rank"] = d["score"].rank(ascending=False, method="min").astype(int)
     d.attrs.update(inputs.attrs)
-    d.attrs["criteria"] = crit
-    d.attrs["weights"] = wv.to_dict()
+    d.attrs.update(criteria=crit, weights=wv.to_dict(), min_share=floor, half_share=half)
     return d.sort_values("rank").reset_index(drop=True)
 
 

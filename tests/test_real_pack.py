@@ -85,6 +85,15 @@ def test_sources_page_lists_published_files(real_pack: Path):
     for name in (
         "labourproductivitylocalauthorities.xls",
         "businessdemographyexceltables2024.xlsx",
-        "Business_Register_and_Employment_Survey.csv",
     ):
         assert name in text
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_file_with_no_row_for_the_area_is_never_listed_as_its_source(real_pack: Path, name):
+    # the BRES file holds 15 combined authorities and nothing for Leicester and
+    # Leicestershire, its districts, its region or the nations: no page of the area may
+    # list it (in its sources table, its provenance or its footer)
+    text = _text((real_pack / "E37000021" / f"{name}.html").read_text(encoding="utf-8"))
+    assert "Business_Register_and_Employment_Survey.csv" not in text
+    assert "Business Register and Employment Survey" not in text

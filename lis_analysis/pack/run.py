@@ -311,7 +311,9 @@ def run(
             pdict = area_params.to_dict()
             pdict["params_file"] = pfile
             for spec in selected:
-                records = inputs.records_for(spec)
+                records = inputs.records_for(
+                    spec, area_table.get(area.code, {}).get("files_without_rows", ())
+                )
                 parts = cache_parts(
                     spec,
                     source_sha=source_sha[spec.name],
@@ -526,7 +528,9 @@ def _execute(
                 "parameters": pdict,
                 "inputs": nb_record["inputs"],
                 "index_href": "index.html",
-                "data_status": inputs.data_status(spec),
+                "data_status": inputs.data_status(
+                    spec, area_table.get(area.code, {}).get("files_without_rows", ())
+                ),
                 "cache_key": sha256_json(parts),
             }
             job = Job(

@@ -142,6 +142,22 @@ class PageBase:
         )
 
     @cached_property
+    def files_with_rows(self) -> set[str]:
+        """Names of the observation files with a row for the area, one of its districts,
+        its region or the nations: what the page can have read (a file of combined
+        authorities, for an area that is not one, is not among them)."""
+        from ..geography import ENGLAND, UK
+
+        obs = self.ctx.obs
+        if obs is None or not len(obs):
+            return set()
+        reach = {self.area.code, *self.area.members, *self.area.aliases, UK, ENGLAND, "UKX"}
+        if self.area.region:
+            reach.add(self.area.region)
+        hit = obs["geography_code"].isin(list(reach)).to_numpy(dtype=bool)
+        return {str(x) for x in pd.unique(obs["source_file"].to_numpy(dtype=object)[hit])}
+
+    @cached_property
     def region(self) -> Area | None:
         r = self.area.region
         return self.geo.area(r) if r and r in self.geo else None

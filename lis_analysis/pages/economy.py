@@ -177,9 +177,12 @@ class EconomySections(PageBase):
             self._not_computed("industry_structure", exc)
             return None
         y, b, bname = lq.attrs["year"], lq.attrs["benchmark"], lq.attrs["benchmark_name"]
-        if b.code.endswith("-complete"):
+        if "-complete" in b.code:
             _say(prose.industry_benchmark_note(b.name))
-        top = lq.sort_values("lq", ascending=False).head(3)
+        # the specialisms a strategy builds on: a large LQ on an industry under 1% of the
+        # area's GVA is left out of the sentence (the table shows every industry)
+        big = lq[lq["area_share"] >= 0.01]
+        top = (big if len(big) else lq).sort_values("lq", ascending=False).head(3)
         self._lead_sentence(
             prose.specialisation_sentence(
                 year=y,
@@ -217,8 +220,10 @@ class EconomySections(PageBase):
 
     @shows("shift_share")
     def shift_share(self, years: int = 10) -> pd.DataFrame | None:
-        """Shift-share of real GVA growth by section over ``years`` years: national growth,
-        industry mix and the area's own (competitive) effect."""
+        """Shift-share of real GVA growth by industry (the finest level published, every
+        industry included) over ``years`` years: national growth, industry mix, the area's
+        own (competitive) effect, and the published total's change that its industries'
+        chained-volume changes do not add up to."""
         try:
             ss = analyses.shift_share(self.area, self.ctx, years=years)
         except (DataNotAvailable, MethodError) as exc:
@@ -236,6 +241,7 @@ class EconomySections(PageBase):
                 national=tot["national_share"],
                 mix=tot["industry_mix"],
                 competitive=tot["competitive"],
+                not_additive=tot["not_additive"],
             )
         )
         _show(
@@ -243,20 +249,22 @@ class EconomySections(PageBase):
                 pd.DataFrame(
                     {
                         "component": [
-                            f"{bname.capitalize()} growth",
+                            f"{prose.capital(bname)} growth",
                             "Industry mix",
                             "Local (competitive) effect",
+                            "Not additive (chained volume)",
                         ],
                         "contribution": [
                             tot["national_share"],
                             tot["industry_mix"],
                             tot["competitive"],
+                            tot["not_additive"],
                         ],
                     }
                 ),
                 title=f"Shift-share of real GVA change, {self.area.name}, {start}-{end}",
                 unit="£m",
-                total_label="Actual change",
+                total_label="Published change",
                 source="ONS regional GVA by industry, chained volume measures",
                 decimals=0,
             )
@@ -266,11 +274,18 @@ class EconomySections(PageBase):
             {
                 "Industry": body["industry_name"],
                 "Actual change (£m)": body["actual_change"],
-                f"{bname.capitalize()} growth (£m)": body["national_share"],
+                f"{prose.capital(bname)} growth (£m)": body["national_share"],
                 "Industry mix (£m)": body["industry_mix"],
                 "Competitive (£m)": body["competitive"],
             }
         ).reset_index(drop=True)
+        tab.loc[len(tab)] = [
+            "Total (published)",
+            tot["actual_change"],
+            tot["national_share"],
+            tot["industry_mix"],
+            tot["competitive"],
+        ]
         _show(
             table(
                 tab,

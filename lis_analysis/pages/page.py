@@ -26,6 +26,7 @@ datasets a notebook reads (:mod:`.reads`) and the page which caveats apply.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -82,18 +83,22 @@ class Page(EconomySections, StrategySections):
     ) -> pd.DataFrame:
         """A table of the published files behind the page: publisher, title, files,
         release, figures read; those of a foundation's indicators, or of ``datasets``,
-        or every file."""
+        or every file; never a file with no row for the area, its districts, its region
+        or the nations."""
         wanted: set[str] | None = None
         if datasets is not None:
             wanted = set(datasets)
         elif foundation is not None:
             wanted = self._datasets_of(self.indicators_of(foundation))
         groups: dict[tuple[str, str], list[dict]] = {}
+        have = self.files_with_rows
         for f in self.manifest.get("files", []):
             if f.get("kind") != "observations":
                 continue
             if wanted is not None and not wanted & set(f.get("datasets", [])):
                 continue
+            if Path(str(f.get("name", ""))).name not in have:
+                continue  # no row for this area, its districts, region or nation
             groups.setdefault((f.get("publisher", ""), f.get("title", "")), []).append(f)
         df = pd.DataFrame(
             [
@@ -610,9 +615,9 @@ class Page(EconomySections, StrategySections):
     @shows("registry_table")
     def registry_table(self) -> pd.DataFrame:
         """Every indicator: foundation, unit, polarity, datasets, how it aggregates, caveat."""
-        from ..indicators import registry
+        from ..indicators.registry import registry_table
 
-        reg = registry()
+        reg = registry_table()
         show = pd.DataFrame(
             {
                 "Indicator": reg["name"],

@@ -791,6 +791,11 @@ def specialisation_sentence(
     )
 
 
+def capital(text: str) -> str:
+    """The text with its first letter capitalised ('the UK' -> 'The UK')."""
+    return _capital(text)
+
+
 def shift_share_sentence(
     *,
     area_name: str,
@@ -801,20 +806,31 @@ def shift_share_sentence(
     national: float,
     mix: float,
     competitive: float,
+    not_additive: float = 0.0,
 ) -> str:
-    """The change in real GVA split into the nation's growth, industry mix and local
-    performance (£m)."""
-    return (
-        f"Real GVA in {area_name} changed by £{actual:,.0f}m from {start} to {end}. Had it "
-        f"grown at {benchmark_name}'s rate it would have changed by £{national:,.0f}m; its "
-        f"industry mix added £{mix:,.0f}m and local performance "
-        f"{'added' if competitive >= 0 else 'subtracted'} £{abs(competitive):,.0f}m."
+    """The change in real GVA (the published total) split into the nation's growth,
+    industry mix, local performance and the part its industries' chained-volume changes
+    do not add up to (£m)."""
+    text = (
+        f"Real GVA in {area_name} changed by £{actual:,.0f}m from {start} to {end} (the "
+        f"published total). Had every industry grown at {benchmark_name}'s overall rate it "
+        f"would have changed by £{national:,.0f}m; its industry mix "
+        f"{'added' if mix >= 0 else 'subtracted'} £{abs(mix):,.0f}m and local performance "
+        f"{'added' if competitive >= 0 else 'subtracted'} £{abs(competitive):,.0f}m"
     )
+    if round(not_additive):
+        text += (
+            f"; the other £{not_additive:,.0f}m is the published total's change that its "
+            "industries' chained-volume changes do not add up to"
+        )
+    return text + "."
 
 
 #: Note under the shift-share table.
 SHIFT_SHARE_NOTE = (
-    "Components sum to the actual change. Chained-volume components are not strictly additive (A7)."
+    "Every industry is included, owner-occupiers' imputed rental too; with the row "
+    "'Not additive (chained volume)' the rows sum to the published total change. "
+    "Chained-volume figures are not additive (A7)."
 )
 
 
@@ -937,8 +953,11 @@ def sector_priorities_sentence(
     kendall_tau: float,
 ) -> str:
     """The leading sector opportunities: ``top`` holds (name, LQ, real growth % a year or NaN)."""
+    words = {"lq": "specialisation", "growth": "real growth", "productivity": "productivity"}
     return (
-        f"On {', '.join(criteria)} together, the leading sector opportunities for {area_name} are "
+        f"On {list_words([words.get(c, c) for c in criteria])} together, each shrunk toward "
+        f"the national figure for small industries, the leading sector opportunities for "
+        f"{area_name} are "
         + "; ".join(
             f"{lower_name(name)} (LQ {lq:.2f}"
             + ("" if pd.isna(growth) else f", real growth {growth:+.1f}% a year")
@@ -948,6 +967,112 @@ def sector_priorities_sentence(
         + f". Median Kendall's τ between the declared ranking and {draws:,} redrawn ones: "
         f"{kendall_tau:.2f}."
     )
+
+
+def sector_score_note(*, min_share: float, half_share: float) -> str:
+    """Note under the sector opportunity scores."""
+    return (
+        f"Industries under {min_share:g}% of the area's GVA are not scored. Each criterion "
+        "is shrunk toward its reference by the industry's size before it is standardised "
+        f"(share ÷ (share + {half_share:g}%) of its distance is kept: LQ toward 1, growth "
+        "toward the same industry nationally, productivity toward 100), so a very small "
+        "industry cannot lead on a volatile ratio alone (docs/priorities.md)."
+    )
+
+
+def specialisms_sentence(
+    *,
+    area_name: str,
+    year: int,
+    level: str,
+    benchmark_name: str,
+    top: Iterable[tuple[str, str, float, float, str | None]],
+) -> str:
+    """The area's largest specialisms at the finest level published: ``top`` holds (name,
+    SIC label, LQ, share of GVA %, the most specialised district or None)."""
+    items = [
+        f"{lower_name(name)} (SIC {code}; LQ {lq:.2f}, {share:.1f}% of GVA"
+        + (f"; most specialised in {where}" if where else "")
+        + ")"
+        for name, code, lq, share, where in top
+    ]
+    if not items:
+        return (
+            f"At the finest industry level published ({level}), {area_name} has no "
+            f"industry with a location quotient of 1.25 or more and 1% of its GVA in {year}."
+        )
+    return (
+        f"At the finest industry level published ({level}), {area_name}'s largest "
+        f"specialisms in {year}, against {benchmark_name}, are {list_words(items)}."
+    )
+
+
+def specialisms_note(
+    *, benchmark_name: str, growth_period: str, growth_benchmark: str | None, employment: bool
+) -> str:
+    """Note under the specialisms table."""
+    text = (
+        f"Location quotient: the industry's share of the area's GVA over its share of "
+        f"{benchmark_name}'s (current prices; owner-occupiers' imputed rental left out). "
+        f"Real growth: compound annual growth of chained-volume GVA, {growth_period}, "
+        f"against the same industry in {growth_benchmark or 'the nation'}. Districts listed "
+        "where their own LQ is 1.25 or more."
+    )
+    if not employment:
+        text += (
+            " Productivity by industry needs employment by industry for the area's districts "
+            "(BRES), which is not in the data loaded."
+        )
+    return text
+
+
+def is8_sentence(
+    *,
+    area_name: str,
+    year: int,
+    measured: Sequence[tuple[str, str, float, float]],
+    not_measurable: Sequence[str],
+) -> str:
+    """The Industrial Strategy's sectors in one sentence: ``measured`` holds (sector,
+    reading, LQ, share %); ``not_measurable`` the sectors SIC data cannot measure here."""
+    parts = [
+        f"{name}: {reading}"
+        + ("" if reading.startswith("partly") else f" (LQ {lq:.2f}, {share:.1f}% of GVA)")
+        for name, reading, lq, share in measured
+    ]
+    text = f"In {year}, measured from the industry groups published for its districts: " + (
+        "; ".join(parts) if parts else "none of the sectors"
+    )
+    text += "."
+    if not_measurable:
+        text += (
+            f" {list_words(list(not_measurable))} cannot be measured from these SIC data "
+            "(no SIC code captures them, or their codes are small parts of larger groups): "
+            "this says nothing about their strength in " + area_name + "."
+        )
+    return text
+
+
+def is8_notes(
+    *,
+    benchmark_name: str,
+    overlaps: Mapping[str, Sequence[str]],
+    edition: str,
+    published: str,
+    growth_period: str,
+) -> list[str]:
+    """Notes under the IS-8 table."""
+    notes = [
+        f"Sectors as defined by DBT's Industrial Strategy Sector Definitions List "
+        f"({published}), {edition} codes; each measured by the published industry groups "
+        "at least half of whose divisions are in its definition ('Measured as' says what "
+        f"they add and leave out). Location quotients against {benchmark_name}; real "
+        f"growth {growth_period}.",
+        "Sectors overlap and are never summed: no total is given.",
+    ]
+    for group, names in overlaps.items():
+        notes.append(f"{group} counts in {list_words(list(names))}.")
+    return notes
 
 
 def not_scored(what: str, reason: str) -> str:

@@ -11,11 +11,17 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import LisError
+from ..errors import DataNotAvailable, LisError
 from . import charts, prose
 from .base import PageBase
 from .display import _md, _say, _show, shows
 from .tables import quotes_table, table
+
+
+def _first_district(where: str) -> str | None:
+    """The most specialised district of a 'where' cell ('Melton 18.25 (25%); ...')."""
+    first = str(where or "").split(";")[0].strip()
+    return first.rsplit(" ", 2)[0] if first else None
 
 
 def _or_none(x: Any) -> float | None:
@@ -152,16 +158,83 @@ class StrategySections(PageBase):
         merged.attrs["sensitivity"] = sens
         return merged
 
+    @shows("sector_specialisms")
+    def sector_specialisms(self) -> pd.DataFrame | None:
+        """The area's specialisms at the finest industry level published (2-digit groups
+        where ONS publishes them): location quotient against a named nation, share of the
+        area's GVA, real growth against the same industry nationally, productivity where
+        employment is loaded, and the districts each sits in."""
+        from ..analyses.sectors import sector_profile, specialisms
+
+        try:
+            prof = sector_profile(self.area, self.ctx)
+        except DataNotAvailable as exc:
+            self._not_computed("sector_specialisms", exc)
+            return None
+        spec = specialisms(prof)
+        bname = prof.attrs["benchmark_name"]
+        self._lead_sentence(
+            prose.specialisms_sentence(
+                area_name=self.area.name,
+                year=prof.attrs["year"],
+                level=prof.attrs["level"],
+                benchmark_name=bname,
+                top=[
+                    (r.name, r.industry, r.lq, r.share, _first_district(r.where))
+                    for r in spec.head(4).itertuples()
+                ],
+            )
+        )
+        tab = pd.DataFrame(
+            {
+                "Industry": spec["name"],
+                "SIC 2007": spec["industry"],
+                "GVA (£m)": spec["gva"],
+                "Share of GVA (%)": spec["share"],
+                "Location quotient": spec["lq"],
+                "Real growth (% a year)": spec["growth"],
+                "Same industry nationally (% a year)": spec["national_growth"],
+                "Productivity (nation = 100)": spec["productivity"],
+                "Where in the area (district LQ, share of the area's GVA in it)": spec["where"],
+            }
+        )
+        if tab["Productivity (nation = 100)"].isna().all():
+            tab = tab.drop(columns="Productivity (nation = 100)")
+        _show(
+            table(
+                tab,
+                f"Sector specialisms of {self.area.name}, {prof.attrs['year']}: location quotient of "
+                f"at least {spec.attrs['min_lq']:g} and at least {spec.attrs['min_share']:g}% of GVA",
+                decimals={
+                    "GVA (£m)": 0,
+                    "Share of GVA (%)": 1,
+                    "Location quotient": 2,
+                    "Real growth (% a year)": 1,
+                    "Same industry nationally (% a year)": 1,
+                    "Productivity (nation = 100)": 0,
+                },
+                notes=prose.specialisms_note(
+                    benchmark_name=bname,
+                    growth_period=prof.attrs["growth_period"],
+                    growth_benchmark=prof.attrs["growth_benchmark_name"],
+                    employment=prof.attrs["employment_year"] is not None,
+                ),
+            )
+        )
+        return prof
+
     @shows("sector_priorities")
     def sector_priorities(self) -> pd.DataFrame | None:
-        """Sectors scored as opportunities (LQ × growth × productivity) with sensitivity."""
+        """Industries scored as opportunities (location quotient, real growth, productivity
+        where loaded, each shrunk toward its reference by the industry's size) with the
+        sensitivity of the ranking to the weights."""
         from ..priorities import load_weights, sector_inputs, sector_scores, sensitivity
 
         w = load_weights(self.params.weights_file)
         try:
             inputs = sector_inputs(self.area, obs=self.ctx.obs, geo=self.geo, ctx=self.ctx)
             sc = sector_scores(inputs, w)
-        except LisError as exc:
+        except (LisError, DataNotAvailable) as exc:
             _say(prose.not_scored("sector priorities", str(exc)))
             return None
         crit = sc.attrs["criteria"]
@@ -172,7 +245,7 @@ class StrategySections(PageBase):
             concentration=w.concentration,
             seed=w.seed,
         )
-        self._lead_sentence(
+        _say(
             prose.sector_priorities_sentence(
                 area_name=self.area.name,
                 criteria=crit,
@@ -181,34 +254,116 @@ class StrategySections(PageBase):
                 kendall_tau=sens.kendall_tau_median,
             )
         )
-        draws = sens.ranks.melt(
-            var_name="priority", value_name="rank", ignore_index=False
-        ).reset_index(names="draw")
+        top = sc.head(12)
+        draws = (
+            sens.ranks[list(top["name"])]
+            .melt(var_name="priority", value_name="rank", ignore_index=False)
+            .reset_index(names="draw")
+        )
         _show(
             charts.rank_distribution(
                 draws,
                 title=f"Sector opportunities, {self.area.name}: rank across {sens.draws:,} weight draws",
-                source="LQ, real GVA growth and relative productivity by section",
+                source="Location quotient, real growth and productivity by industry (finest level published)",
             )
         )
-        tab = sc[["rank", "name", "share", "lq", "growth", "productivity", "score"]].copy()
+        tab = sc[["rank", "name", "industry", "share", "lq", "growth", "national_growth", "score"]].copy()
         tab.columns = [
             "Rank",
             "Industry",
+            "SIC 2007",
             "Share of GVA (%)",
             "Location quotient",
             "Real growth (% a year)",
-            "Productivity (UK = 100)",
+            "Same industry nationally (% a year)",
             "Score",
         ]
         _show(
             table(
                 tab,
                 f"Sector opportunity scores, {self.area.name}",
-                decimals={"Location quotient": 2, "Score": 2},
+                decimals={"Location quotient": 2, "Score": 2, "Share of GVA (%)": 1,
+                          "Real growth (% a year)": 1, "Same industry nationally (% a year)": 1},  # fmt: skip
+                notes=prose.sector_score_note(
+                    min_share=sc.attrs["min_share"], half_share=sc.attrs["half_share"]
+                ),
             )
         )
         return sc
+
+    @shows("is8_sectors")
+    def is8_sectors(self) -> pd.DataFrame | None:
+        """Sector strengths for a Local Growth Plan: the area in the Industrial Strategy's
+        eight growth-driving sectors (and the foundational industries) from SIC 2007
+        codes, each measured from the finest industry groups loaded, with the
+        approximation stated; sectors SIC cannot measure are said to be so, never weak."""
+        from ..analyses.sectors import is8_profile
+
+        try:
+            prof = is8_profile(self.area, self.ctx)
+        except DataNotAvailable as exc:
+            self._not_computed("is8_sectors", exc)
+            return None
+        sectors = prof[prof["tier"] == "growth-driving sector"]
+        _say(
+            prose.is8_sentence(
+                area_name=self.area.name,
+                year=prof.attrs["year"],
+                measured=[
+                    (r.sector, r.reading, r.lq, r.share)
+                    for r in sectors.itertuples()
+                    if r.status == "measured"
+                ],
+                not_measurable=[r.sector for r in sectors.itertuples() if r.status != "measured"],
+            )
+        )
+        show = pd.DataFrame(
+            {
+                "Sector": prof["sector"],
+                "Tier": prof["tier"],
+                "How well SIC captures it (DBT)": prof["coverage"],
+                "Reading": prof["reading"],
+                "GVA (£m)": prof["gva"],
+                "Share of GVA (%)": prof["share"],
+                "Location quotient": prof["lq"],
+                "Real growth (% a year)": prof["growth"],
+                "Same industries nationally (% a year)": prof["national_growth"],
+                "Productivity (nation = 100)": prof["productivity"],
+                "Measured as": prof["approximation"],
+            }
+        )
+        if show["Productivity (nation = 100)"].isna().all():
+            show = show.drop(columns="Productivity (nation = 100)")
+        _show(
+            table(
+                show,
+                f"The Industrial Strategy's sectors in {self.area.name}, {prof.attrs['year']} ({prof.attrs['edition']} codes)",
+                decimals={
+                    "GVA (£m)": 0,
+                    "Share of GVA (%)": 1,
+                    "Location quotient": 2,
+                    "Real growth (% a year)": 1,
+                    "Same industries nationally (% a year)": 1,
+                    "Productivity (nation = 100)": 0,
+                },
+                notes=prose.is8_notes(
+                    benchmark_name=prof.attrs["benchmark_name"],
+                    overlaps=prof.attrs["overlaps"],
+                    edition=prof.attrs["edition"],
+                    published=prof.attrs["published"],
+                    growth_period=prof.attrs["growth_period"],
+                ),
+            )
+        )
+        fr = prof.attrs["frontier"]
+        if len(fr):
+            _show(
+                table(
+                    fr.rename(columns=lambda c: c[:1].upper() + c[1:]),
+                    "Frontier industries of the growth-driving sectors: can SIC data measure them?",
+                )
+            )
+        return prof
 
     # ------------------------------------------------------------------ evidence
     @cached_property

@@ -469,19 +469,23 @@ def test_industry_sentences():
 
 def test_shift_share_sentence_says_added_or_subtracted():
     s = prose.shift_share_sentence(
-        area_name=LL, start=2013, end=2023, benchmark_name="the UK", actual=1967.2,
-        national=1561.0, mix=-5.8, competitive=411.0,
+        area_name=LL, start=2013, end=2023, benchmark_name="England", actual=4096.0,
+        national=3744.2, mix=-186.1, competitive=-89.1, not_additive=627.0,
     )  # fmt: skip
     assert s == (
-        f"Real GVA in {LL} changed by £1,967m from 2013 to 2023. Had it grown at the UK's "
-        "rate it would have changed by £1,561m; its industry mix added £-6m and local "
-        "performance added £411m."
+        f"Real GVA in {LL} changed by £4,096m from 2013 to 2023 (the published total). Had "
+        "every industry grown at England's overall rate it would have changed by £3,744m; "
+        "its industry mix subtracted £186m and local performance subtracted £89m; the other "
+        "£627m is the published total's change that its industries' chained-volume changes "
+        "do not add up to."
     )
-    assert "local performance subtracted £25m." in prose.shift_share_sentence(
-        area_name=LL, start=1, end=2, benchmark_name="England", actual=0, national=12.5,
-        mix=12.5, competitive=-25.0,
+    s = prose.shift_share_sentence(
+        area_name=LL, start=1, end=2, benchmark_name="the UK", actual=25.0, national=12.5,
+        mix=12.5, competitive=0.0,
     )  # fmt: skip
-    assert "(A7)" in prose.SHIFT_SHARE_NOTE
+    assert s.endswith("its industry mix added £12m and local performance added £0m.")
+    assert "(A7)" in prose.SHIFT_SHARE_NOTE and "published total" in prose.SHIFT_SHARE_NOTE
+    assert prose.capital("the UK") == "The UK"
 
 
 def test_sector_productivity_sentence():
@@ -550,16 +554,65 @@ def test_foundation_reading_is_never_neutral():
 def test_sector_priorities_sentence_and_not_scored():
     s = prose.sector_priorities_sentence(
         area_name=LL, criteria=["lq", "growth"], draws=1000, kendall_tau=0.812,
-        top=[("Manufacturing", 1.43, 0.6), ("Education", 1.22, math.nan)],
+        top=[("Warehousing, postal and courier", 2.45, 4.79), ("Education", 1.22, math.nan)],
     )  # fmt: skip
     assert s == (
-        f"On lq, growth together, the leading sector opportunities for {LL} are "
-        "manufacturing (LQ 1.43, real growth +0.6% a year); education (LQ 1.22). Median "
+        "On specialisation and real growth together, each shrunk toward the national figure "
+        f"for small industries, the leading sector opportunities for {LL} are warehousing, "
+        "postal and courier (LQ 2.45, real growth +4.8% a year); education (LQ 1.22). Median "
         "Kendall's τ between the declared ranking and 1,000 redrawn ones: 0.81."
     )
     assert prose.not_scored("sector priorities", "no GVA by industry") == (
         "Sector priorities not scored: no GVA by industry."
     )
+    note = prose.sector_score_note(min_share=1.0, half_share=2.0)
+    assert "under 1% of the area's GVA are not scored" in note and "share + 2%" in note
+
+
+def test_specialisms_sentence_and_note():
+    s = prose.specialisms_sentence(
+        area_name=LL, year=2023, level="36 industries", benchmark_name="England (excluding 4 districts)",
+        top=[("Food, drink, textiles and clothing manufacturing", "CA-CB (10-15)", 3.211, 5.56, "Melton"),
+             ("Warehousing, postal and courier", "52-53", 2.45, 4.88, None)],
+    )  # fmt: skip
+    assert s == (
+        f"At the finest industry level published (36 industries), {LL}'s largest specialisms "
+        "in 2023, against England (excluding 4 districts), are food, drink, textiles and "
+        "clothing manufacturing (SIC CA-CB (10-15); LQ 3.21, 5.6% of GVA; most specialised in "
+        "Melton) and warehousing, postal and courier (SIC 52-53; LQ 2.45, 4.9% of GVA)."
+    )
+    none = prose.specialisms_sentence(area_name=LL, year=2023, level="18 SIC sections",
+                                      benchmark_name="the UK", top=[])  # fmt: skip
+    assert none.endswith("has no industry with a location quotient of 1.25 or more and 1% of its GVA in 2023.")
+    note = prose.specialisms_note(benchmark_name="England (excluding 4 districts)",
+                                  growth_period="2018-2023", growth_benchmark="England (excluding 5 districts)",
+                                  employment=False)  # fmt: skip
+    assert "imputed rental left out" in note and "2018-2023" in note and "(BRES)" in note
+    assert "(BRES)" not in prose.specialisms_note(benchmark_name="the UK", growth_period="x",
+                                                  growth_benchmark=None, employment=True)  # fmt: skip
+
+
+def test_is8_sentence_never_calls_an_unmeasurable_sector_weak():
+    s = prose.is8_sentence(
+        area_name=LL, year=2023,
+        measured=[("Financial Services", "under-represented", 0.441, 4.5),
+                  ("Creative Industries", "partly measured: too little of the definition to judge", 0.11, 0.19)],
+        not_measurable=["Clean Energy Industries", "Defence"],
+    )  # fmt: skip
+    assert s == (
+        "In 2023, measured from the industry groups published for its districts: Financial "
+        "Services: under-represented (LQ 0.44, 4.5% of GVA); Creative Industries: partly "
+        "measured: too little of the definition to judge. Clean Energy Industries and Defence "
+        "cannot be measured from these SIC data (no SIC code captures them, or their codes "
+        f"are small parts of larger groups): this says nothing about their strength in {LL}."
+    )
+    assert "weak" not in s
+    notes = prose.is8_notes(benchmark_name="England", overlaps={"58-60": ["Creative Industries",
+                            "Digital and Technologies"]}, edition="SIC 2007", published="2025-06-23",
+                            growth_period="2018-2023")  # fmt: skip
+    assert notes[1] == "Sectors overlap and are never summed: no total is given."
+    assert notes[2] == "58-60 counts in Creative Industries and Digital and Technologies."
+    assert "SIC 2007" in notes[0] and "2025-06-23" in notes[0]
 
 
 # ---------------------------------------------------------------------------------- evidence
