@@ -345,9 +345,12 @@ def _benchmark_row(
 
 
 def _benchmark_words(row: pd.Series) -> str:
+    """The benchmark as a sentence names it: 'the UK', 'England', 'the median of 36
+    peer areas'."""
     if row["benchmark_kind"] == "uk" and str(row["benchmark_code"]) == UK:
         return "the UK"
-    return str(row["benchmark_name"])
+    name = str(row["benchmark_name"])
+    return f"the {name}" if name.startswith("median of") else name
 
 
 def _flagged(ctx: Context, ind, members: Sequence[str], year: int) -> list[str]:

@@ -68,14 +68,16 @@ def _values(frame: pd.DataFrame, code: str, year: int) -> pd.Series:
     return f.set_index("industry")["value"].astype(float)
 
 
-def _where(district_lqs: dict[str, float], shares: dict[str, float], min_lq: float = 1.25) -> str:
-    """Where a specialism sits: the districts with a location quotient of at least
-    ``min_lq`` in it, most specialised first, with their LQ and their share of the area's
-    GVA in the industry ('North West Leicestershire 3.10 (41%)')."""
+def _where(
+    district_lqs: dict[str, float], shares: dict[str, float], min_lq: float = 1.25, most: int = 3
+) -> str:
+    """Where a specialism sits: the (at most ``most``) districts with a location quotient
+    of at least ``min_lq`` in it, most specialised first, with their LQ and their share of
+    the area's GVA in the industry ('North West Leicestershire 9.45 (58%)')."""
     hits = sorted(
         ((d, lq) for d, lq in district_lqs.items() if np.isfinite(lq) and lq >= min_lq),
         key=lambda x: -x[1],
-    )
+    )[:most]
     return "; ".join(f"{d} {lq:.2f} ({100 * shares.get(d, np.nan):.0f}%)" for d, lq in hits)
 
 
@@ -309,9 +311,9 @@ def is8_profile(
         ``national_growth`` (% a year), ``productivity`` (nation = 100) and ``reading``
         ("specialism" at an LQ of ``specialism_lq`` or more and 1% of GVA,
         "under-represented" at ``under_lq`` or less, "about the national share"
-        otherwise, "(approximate)" unless the groups are exactly the definition; when the
-        groups leave out more of the definition's codes than they hold, no reading:
-        :data:`PARTLY`). ``attrs``: ``edition``, ``published``, ``year``, ``growth_period``,
+        otherwise, with ``exact`` saying whether the groups are exactly the definition;
+        when the groups leave out more of the definition's codes than they hold, no
+        reading: :data:`PARTLY`). ``attrs``: ``edition``, ``published``, ``year``, ``growth_period``,
         ``benchmark_name``, ``overlaps`` (groups counted in more than one sector),
         ``frontier`` (a table of the frontier industries and whether each is measurable).
     """
@@ -402,7 +404,7 @@ def is8_profile(
                     else "under-represented"
                     if lq <= under_lq
                     else "about the national share"
-                ) + ("" if m.exact else " (approximate)")
+                )
         rows.append(rec)
     out = pd.DataFrame(rows, columns=IS8_COLUMNS)
     frontier = []

@@ -167,6 +167,15 @@ class PageBase:
         order."""
         return [i.id for i in self.registry.values() if i.group == foundation]
 
+    def repeats(self, indicator_id: str) -> bool:
+        """Whether the indicator restates another (weight 0 in the weights file, as the
+        index of GVA per hour restates GVA per hour): listed in full tables, left out of
+        the headline and the summary lists, so the same finding is not said twice."""
+        from ..priorities import load_weights
+
+        w = load_weights(self.params.weights_file)
+        return float(w.indicators.get(indicator_id, 1.0)) == 0.0
+
     def reading(self, indicator_id: str) -> pd.Series | None:
         """The indicator's row of the assessment (its reading against the nation), or None."""
         a = self.assessment

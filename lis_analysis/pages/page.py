@@ -287,7 +287,7 @@ class Page(EconomySections, StrategySections):
         markers = flag_markers()
         ind = self.registry[indicator_id]
         members = list(self.area.members) or [self.area.code]
-        found: dict[str, tuple[set[str], set[int]]] = {}
+        found: dict[str, dict[str, set[int]]] = {}
         for r in (*ind.sources, *ind.numerator, *ind.denominator):
             sl = self.ctx.agg.measures.slice(r.dataset, r.measure)
             if sl.empty:
@@ -296,16 +296,14 @@ class Page(EconomySections, StrategySections):
             f = sl[st.isin(list(markers)) & sl["geography_code"].isin(members)]
             if years is not None:
                 f = f[f["year"].isin(list(years))]
-            for marker, g in f.groupby(f["status"].astype(object)):
-                cid = markers[str(marker)]
-                codes, ys = found.setdefault(cid, (set(), set()))
-                codes |= set(g["geography_code"])
-                ys |= {int(y) for y in g["year"]}
+            for (marker, code), g in f.groupby([f["status"].astype(object), f["geography_code"].astype(object)]):
+                years_of = found.setdefault(markers[str(marker)], {}).setdefault(str(code), set())
+                years_of |= {int(y) for y in g["year"]}
         out = []
-        for cid, (codes, ys) in found.items():
+        for cid, by_code in found.items():
             self.flag_caveats.add(cid)
-            names = [self.geo.name(c) for c in members if c in codes]
-            out.append(prose.flag_sentence(names, sorted(ys), cid))
+            ordered = {self.geo.name(c): sorted(by_code[c]) for c in members if c in by_code}
+            out.append(prose.flag_sentence(ordered, cid))
         return out
 
     @shows("findings", indicators=("indicator_id",))
@@ -348,7 +346,10 @@ class Page(EconomySections, StrategySections):
                 gap=rows.iloc[0]["value"] - a["benchmark_value"],
                 significant=pd.NA,
             )
-            shown = pd.concat([extra, rows], ignore_index=True)
+            # (without the table's attrs, whose frames pandas cannot compare)
+            plain = rows.copy()
+            plain.attrs, extra.attrs = {}, {}
+            shown = pd.concat([extra, plain], ignore_index=True)
         labelled = shown.assign(period=[prose.period_label(p) for p in shown["period"]])
         reading = None
         if a is not None and a["classification"] in ("strength", "weakness", "in line"):
@@ -381,6 +382,10 @@ class Page(EconomySections, StrategySections):
         ):
             s = self.series(indicator_id)
             own = s[s["area_code"] == self.area.code]
+            if size:
+                # a size against the nation holding it says nothing ("76% below the
+                # region"): the area's own line only
+                s = own
             if own["year"].nunique() >= 3:
                 _show(
                     charts.trend(
@@ -407,12 +412,17 @@ class Page(EconomySections, StrategySections):
                 "Area as % of benchmark": 1,
             }
         else:
+            from ..methods import gap_scale
+
+            level = gap_scale(ind.unit, ind.kind) == "level"
             show = pd.DataFrame(
                 {
                     "Compared with": shown["benchmark_name"],
                     "Area value": shown["value"],
                     "Benchmark value": shown["benchmark_value"],
-                    "Index (benchmark = 100)": shown["index"],
+                    # an index of a rate (a growth rate 158% of the region's) misleads:
+                    # rates are compared in points, in the gap
+                    "Index (benchmark = 100)": shown["index"] if level else float("nan"),
                     "Gap": shown["gap"],
                     "Significant": shown["significant"]
                     .map({True: "yes", False: "no"})
@@ -425,6 +435,10 @@ class Page(EconomySections, StrategySections):
                 "Index (benchmark = 100)": 1,
                 "Gap": ind.decimals,
             }
+            if not level:
+                show = show.drop(columns="Index (benchmark = 100)")
+                show = show.rename(columns={"Gap": "Gap (percentage points)"})
+                decimals["Gap (percentage points)"] = decimals.pop("Gap")
         r0 = rows.iloc[0]
         notes = [prose.method_note(r0["method"])]
         if pd.notna(r0["ci_lower"]):
@@ -519,6 +533,7 @@ class Page(EconomySections, StrategySections):
             a = a[a["group"] == foundation]
         self.indicators_assessed += list(a["indicator_id"])
         read = a[a["classification"].isin(("strength", "weakness", "in line"))]
+        read = read[[not self.repeats(i) for i in read["indicator_id"]]]
         if len(read):
             _show(
                 charts.strengths_chart(
@@ -593,21 +608,27 @@ class Page(EconomySections, StrategySections):
             headline = self.sentence(a["indicator_id"].iloc[0])
         else:
             headline = prose.no_indicator(self.area.name)
+        listed = a[[not self.repeats(i) for i in a["indicator_id"]]]
         out: dict[str, Any] = {
             "headline": headline,
             "strengths": [
-                self.short(r.indicator_id) for r in a.itertuples() if r.classification == "strength"
+                self.short(r.indicator_id)
+                for r in listed.itertuples()
+                if r.classification == "strength"
             ],
             "weaknesses": [
-                self.short(r.indicator_id) for r in a.itertuples() if r.classification == "weakness"
+                self.short(r.indicator_id)
+                for r in listed.itertuples()
+                if r.classification == "weakness"
             ],
             "neutral": [],
+            "not_assessed": [],
         }
         if (foundation or len(a)) and not out["strengths"] and not out["weaknesses"]:
             if a["classification"].eq("in line").any():
                 out["neutral"] = [prose.nothing_stands_out(foundation)]
             else:
-                out["neutral"] = [prose.nothing_assessed(self.area.name, foundation)]
+                out["not_assessed"] = [prose.nothing_assessed(self.area.name, foundation)]
         report(**out)
         return out
 

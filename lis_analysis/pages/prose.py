@@ -553,18 +553,30 @@ READING_NOTE = (
 )
 
 
-def flag_sentence(districts: Sequence[str], years: Sequence[int], caveat_id: str, publisher: str = "ONS") -> str:
-    """The publisher's flag on figures a page shows: 'ONS flags Leicester's figures for
-    2020-2023: more than 500 businesses registered at a single postcode can distort births,
-    deaths and survival (caveat A17).' ('' when nothing is flagged)."""
-    districts, years = list(districts), sorted({int(y) for y in years})
-    if not districts or not years:
+def flag_sentence(flagged: Mapping[str, Sequence[int]], caveat_id: str, publisher: str = "ONS") -> str:
+    """The publisher's flag on figures a page shows, district by district: 'ONS flags
+    Leicester's figures for 2020-2023 and Charnwood's for 2019: more than 500 businesses
+    registered at a single postcode can distort births, deaths and survival (caveat A17).'
+    ('' when nothing is flagged). ``flagged``: {district: years flagged}."""
+
+    def span(years: Sequence[int]) -> str:
+        ys = sorted({int(y) for y in years})
+        if len(ys) == 1:
+            return str(ys[0])
+        if ys == list(range(ys[0], ys[-1] + 1)):
+            return f"{ys[0]}-{ys[-1]}"
+        return list_words([str(y) for y in ys])
+
+    items = [(d, ys) for d, ys in flagged.items() if len(ys)]
+    if not items:
         return ""
-    span = str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
-    whose = list_words([f"{d}'s" for d in districts]) if len(districts) > 1 else f"{districts[0]}'s"
+    parts = [
+        f"{d}'s figures for {span(ys)}" if k == 0 else f"{d}'s for {span(ys)}"
+        for k, (d, ys) in enumerate(items)
+    ]
     return (
-        f"{publisher} flags {whose} figures for {span}: more than 500 businesses registered "
-        f"at a single postcode can distort births, deaths and survival (caveat {caveat_id})."
+        f"{publisher} flags {list_words(parts)}: more than 500 businesses registered at a "
+        f"single postcode can distort births, deaths and survival (caveat {caveat_id})."
     )
 
 
@@ -1030,15 +1042,20 @@ def is8_sentence(
     *,
     area_name: str,
     year: int,
-    measured: Sequence[tuple[str, str, float, float]],
+    measured: Sequence[tuple[str, str, float, float, bool]],
     not_measurable: Sequence[str],
 ) -> str:
     """The Industrial Strategy's sectors in one sentence: ``measured`` holds (sector,
-    reading, LQ, share %); ``not_measurable`` the sectors SIC data cannot measure here."""
+    reading, LQ, share %, exact); ``not_measurable`` the sectors SIC data cannot measure
+    here."""
     parts = [
         f"{name}: {reading}"
-        + ("" if reading.startswith("partly") else f" (LQ {lq:.2f}, {share:.1f}% of GVA)")
-        for name, reading, lq, share in measured
+        + (
+            ""
+            if reading.startswith("partly")
+            else f" ({'exact' if exact else 'approximate'}; LQ {lq:.2f}, {share:.1f}% of GVA)"
+        )
+        for name, reading, lq, share, exact in measured
     ]
     text = f"In {year}, measured from the industry groups published for its districts: " + (
         "; ".join(parts) if parts else "none of the sectors"

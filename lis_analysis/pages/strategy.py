@@ -50,6 +50,7 @@ class StrategySections(PageBase):
         rd = load_readings()
         a = self.assessment
         head = a[(a["group"] == HEADLINE) & a["classification"].isin(ASSESSED)]
+        head = head[[not self.repeats(i) for i in head["indicator_id"]]]
         if len(head):
             _say(
                 prose.headline_sentence(
@@ -310,7 +311,7 @@ class StrategySections(PageBase):
                 area_name=self.area.name,
                 year=prof.attrs["year"],
                 measured=[
-                    (r.sector, r.reading, r.lq, r.share)
+                    (r.sector, r.reading, r.lq, r.share, bool(r.exact))
                     for r in sectors.itertuples()
                     if r.status == "measured"
                 ],

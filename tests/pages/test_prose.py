@@ -296,14 +296,15 @@ def test_trend_words_and_gap_words_in_tables():
 
 
 def test_flag_sentence_carries_the_publishers_flag():
-    assert prose.flag_sentence(["Leicester"], [2021, 2020, 2023, 2022], "A17") == (
+    assert prose.flag_sentence({"Leicester": [2021, 2020, 2023, 2022]}, "A17") == (
         "ONS flags Leicester's figures for 2020-2023: more than 500 businesses registered at "
         "a single postcode can distort births, deaths and survival (caveat A17)."
     )
-    assert prose.flag_sentence(["Leicester", "Melton"], [2021], "A17").startswith(
-        "ONS flags Leicester's and Melton's figures for 2021:"
+    assert prose.flag_sentence({"Leicester": [2020, 2021, 2022, 2023], "Charnwood": [2019]}, "A17").startswith(
+        "ONS flags Leicester's figures for 2020-2023 and Charnwood's for 2019:"
     )
-    assert prose.flag_sentence([], [2021], "A17") == ""
+    assert "for 2019 and 2021" in prose.flag_sentence({"Melton": [2021, 2019]}, "A17")
+    assert prose.flag_sentence({}, "A17") == "" and prose.flag_sentence({"X": []}, "A17") == ""
 
 
 def test_short_sentence():
@@ -595,14 +596,16 @@ def test_specialisms_sentence_and_note():
 def test_is8_sentence_never_calls_an_unmeasurable_sector_weak():
     s = prose.is8_sentence(
         area_name=LL, year=2023,
-        measured=[("Financial Services", "under-represented", 0.441, 4.5),
-                  ("Creative Industries", "partly measured: too little of the definition to judge", 0.11, 0.19)],
+        measured=[("Financial Services", "under-represented", 0.441, 4.5, True),
+                  ("Professional and Business Services", "about the national share", 0.83, 10.7, False),
+                  ("Creative Industries", "partly measured: too little of the definition to judge", 0.11, 0.19, False)],
         not_measurable=["Clean Energy Industries", "Defence"],
     )  # fmt: skip
     assert s == (
         "In 2023, measured from the industry groups published for its districts: Financial "
-        "Services: under-represented (LQ 0.44, 4.5% of GVA); Creative Industries: partly "
-        "measured: too little of the definition to judge. Clean Energy Industries and Defence "
+        "Services: under-represented (exact; LQ 0.44, 4.5% of GVA); Professional and Business "
+        "Services: about the national share (approximate; LQ 0.83, 10.7% of GVA); Creative "
+        "Industries: partly measured: too little of the definition to judge. Clean Energy Industries and Defence "
         "cannot be measured from these SIC data (no SIC code captures them, or their codes "
         f"are small parts of larger groups): this says nothing about their strength in {LL}."
     )
