@@ -405,7 +405,9 @@ def measure_codes(codes: Sequence[str], groups: Sequence[str]) -> SectorMeasure:
     # a part of a division already counted whole is not left out
     left = [c for c in left if not (len(str(c)) > 2 and sic_division(c) in inside)]
     real_wider = sorted(x for x in wider if x not in _NO_DIVISION)
-    return SectorMeasure(tuple(used), not real_wider and not left and bool(used), tuple(real_wider), tuple(left))
+    return SectorMeasure(
+        tuple(used), not real_wider and not left and bool(used), tuple(real_wider), tuple(left)
+    )
 
 
 #: Numbers inside SIC 2007 ranges that are not divisions (the sections' ranges skip them).

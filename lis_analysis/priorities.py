@@ -108,7 +108,9 @@ def load_weights(path: str | None = None) -> Weights:
     size = doc.get("sector_size", {}) or {}
     bad = set(size) - {"min_share", "half_share"}
     if bad:
-        raise ConfigError(f"{p}: sector_size: unknown key(s) {', '.join(sorted(bad))} (use min_share, half_share)")
+        raise ConfigError(
+            f"{p}: sector_size: unknown key(s) {', '.join(sorted(bad))} (use min_share, half_share)"
+        )
     size_v = _positive(size, f"{p}: sector_size")
     sens = doc.get("sensitivity", {}) or {}
     draws = int(sens.get("draws", 1000))
@@ -587,13 +589,13 @@ def assess(
         bcode = "peers" if bench_area is None else bench_area.code
         sig = None if pd.isna(bench["significant"]) else bool(bench["significant"])
         gap = float(
-            relative_gap(first["value"], bench["benchmark_value"], scale=scale, higher_is_better=hib)[0]
+            relative_gap(
+                first["value"], bench["benchmark_value"], scale=scale, higher_is_better=hib
+            )[0]
         )
         n_all = rec["n"]
         rank = None if pd.isna(rec["rank"]) else int(rec["rank"])
-        bottom = (
-            rank > n_all / 2 if rank is not None and rd.strength_needs_top_half else None
-        )
+        bottom = rank > n_all / 2 if rank is not None and rd.strength_needs_top_half else None
         r = classify_gap(
             gap,
             materiality=m,
@@ -616,7 +618,9 @@ def assess(
         cur = vals[(vals["year"] == year) & vals["value"].notna()].set_index("area_code")["value"]
         cur = cur[~cur.index.duplicated()]
         if area.code in cur.index and len(cur) >= 3:
-            zs = robust_z_scores(cur.reindex([area.code, *peer_codes]).dropna(), higher_is_better=hib)
+            zs = robust_z_scores(
+                cur.reindex([area.code, *peer_codes]).dropna(), higher_is_better=hib
+            )
             rec["z"] = float(zs.loc[area.code, "z"])
         tags: list[str] = []
         q = peer_quartile(rank, n_all) if rank is not None else None
@@ -627,7 +631,10 @@ def assess(
             pv = cur.reindex(peer_codes).dropna()
             if len(pv):
                 pg = relative_gap(
-                    pv.to_numpy(), float(bench["benchmark_value"]), scale=scale, higher_is_better=hib
+                    pv.to_numpy(),
+                    float(bench["benchmark_value"]),
+                    scale=scale,
+                    higher_is_better=hib,
                 )
                 share = float(np.mean(pg <= -m) if r.label == "weakness" else np.mean(pg >= m))
                 rec["peers_share"] = share
@@ -866,7 +873,17 @@ def sector_inputs(
     ctx = ctx or Context(obs, geo)
     prof = sector_profile(area, ctx, growth_years=years)
     out = prof[
-        ["industry", "name", "gva", "share", "lq", "growth", "national_growth", "productivity", "where"]
+        [
+            "industry",
+            "name",
+            "gva",
+            "share",
+            "lq",
+            "growth",
+            "national_growth",
+            "productivity",
+            "where",
+        ]
     ].copy()
     out.attrs.update(prof.attrs)
     out.attrs["growth_years"] = prof.attrs["growth_period"]
@@ -1135,11 +1152,15 @@ def foundation_sensitivity(
         for f in found:
             cols = (groups == f) & (base_w > 0)
             if cols.sum() > 1:
-                iw[:, cols] = rng.dirichlet(w.concentration * base_w[cols] / base_w[cols].sum(), size=k)
+                iw[:, cols] = rng.dirichlet(
+                    w.concentration * base_w[cols] / base_w[cols].sum(), size=k
+                )
         gw = np.tile(base_g, (k, 1))
         pos = base_g > 0
         if pos.sum() > 1:
-            gw[:, pos] = rng.dirichlet(w.concentration * base_g[pos] / base_g[pos].sum(), size=k) * pos.sum()
+            gw[:, pos] = (
+                rng.dirichlet(w.concentration * base_g[pos] / base_g[pos].sum(), size=k) * pos.sum()
+            )
         return iw, gw
 
     sev1 = _severity(a, 1.0, rd.cap)
@@ -1151,7 +1172,9 @@ def foundation_sensitivity(
     # thresholds alone
     scen_rows, r_t = [], []
     for fct in rd.materiality_factors:
-        r = _ranks(_need_matrix(a, found, base_w[None, :], base_g[None, :], _severity(a, fct, rd.cap)))[0]
+        r = _ranks(
+            _need_matrix(a, found, base_w[None, :], base_g[None, :], _severity(a, fct, rd.cap))
+        )[0]
         r_t.append(r)
         scen_rows.append({"scenario": f"thresholds × {fct:g}", **dict(zip(found, r, strict=True))})
     # each indicator left out
@@ -1162,7 +1185,10 @@ def foundation_sensitivity(
         r = _ranks(_need_matrix(a, found, wk[None, :], base_g[None, :], sev1))[0]
         r_l.append(r)
         scen_rows.append(
-            {"scenario": f"without {a['indicator_name'].iloc[k]}", **dict(zip(found, r, strict=True))}
+            {
+                "scenario": f"without {a['indicator_name'].iloc[k]}",
+                **dict(zip(found, r, strict=True)),
+            }
         )
     # all together
     iw, gw = draw_weights(n_draw)
@@ -1172,7 +1198,9 @@ def foundation_sensitivity(
     need = np.full((n_draw, len(found)), np.nan)
     for f_val in np.unique(fct):
         rows_f = fct == f_val
-        need[rows_f] = _need_matrix(a, found, iw[rows_f], gw[rows_f], _severity(a, float(f_val), rd.cap))
+        need[rows_f] = _need_matrix(
+            a, found, iw[rows_f], gw[rows_f], _severity(a, float(f_val), rd.cap)
+        )
     r_all = _ranks(need)
 
     def keep(r: np.ndarray, tol: int = 0) -> np.ndarray:
@@ -1180,20 +1208,24 @@ def foundation_sensitivity(
         with np.errstate(invalid="ignore"):
             return (np.abs(r - declared) <= tol).mean(axis=0)
 
-    summary = pd.DataFrame(
-        {
-            "item": found,
-            "declared_rank": declared.astype(int),
-            "stability_weights": keep(r_w),
-            "stability_thresholds": keep(np.array(r_t)),
-            "stability_leave_one_out": keep(np.array(r_l)) if r_l else np.nan,
-            "stability": keep(r_all),
-            "stability_pm1": keep(r_all, 1),
-            "median_rank": np.nanmedian(r_all, axis=0),
-            "p05_rank": np.nanpercentile(r_all, 5, axis=0),
-            "p95_rank": np.nanpercentile(r_all, 95, axis=0),
-        }
-    ).sort_values(["declared_rank", "item"], kind="stable").reset_index(drop=True)
+    summary = (
+        pd.DataFrame(
+            {
+                "item": found,
+                "declared_rank": declared.astype(int),
+                "stability_weights": keep(r_w),
+                "stability_thresholds": keep(np.array(r_t)),
+                "stability_leave_one_out": keep(np.array(r_l)) if r_l else np.nan,
+                "stability": keep(r_all),
+                "stability_pm1": keep(r_all, 1),
+                "median_rank": np.nanmedian(r_all, axis=0),
+                "p05_rank": np.nanpercentile(r_all, 5, axis=0),
+                "p95_rank": np.nanpercentile(r_all, 95, axis=0),
+            }
+        )
+        .sort_values(["declared_rank", "item"], kind="stable")
+        .reset_index(drop=True)
+    )
     return FoundationSensitivity(
         summary=summary,
         scenarios=pd.DataFrame(scen_rows),

@@ -42,7 +42,8 @@ def _readings(**kw):
 def _assessment(rows):
     """(indicator_id, group, gap, materiality, significant, classification) rows."""
     df = pd.DataFrame(
-        rows, columns=["indicator_id", "group", "gap", "materiality", "significant", "classification"]
+        rows,
+        columns=["indicator_id", "group", "gap", "materiality", "significant", "classification"],
     )
     df["indicator_name"] = df["indicator_id"].str.upper()
     return df
@@ -76,7 +77,9 @@ def test_foundation_scores_hand_worked():
     assert list(fs["priority_rank"][:3]) == [1, 2, 3]
     # nothing read: not assessed, no need, no rank (never "neutral")
     assert by.loc["Infrastructure", "status"] == "not assessed"
-    assert pd.isna(by.loc["Infrastructure", "need"]) and pd.isna(by.loc["Infrastructure", "priority_rank"])
+    assert pd.isna(by.loc["Infrastructure", "need"]) and pd.isna(
+        by.loc["Infrastructure", "priority_rank"]
+    )
     assert by.loc["Business Environment", "status"] == "not assessed"
     # the headline is the outcome, not ranked beside the foundations
     assert "Productivity" not in set(fs["group"])
@@ -85,7 +88,9 @@ def test_foundation_scores_hand_worked():
 def test_foundation_weights_and_threshold_factor():
     a = _assessment(ROWS)
     # a group weight of 4 on People: need 0.8 x 4 = 3.2 > Ideas' 3
-    fs = foundation_scores(a, _weights(indicators={"a": 2, "b": 1}, groups={"People": 4}), _readings())
+    fs = foundation_scores(
+        a, _weights(indicators={"a": 2, "b": 1}, groups={"People": 4}), _readings()
+    )
     assert fs.iloc[0].group == "People" and fs.iloc[0].weighted_need == pytest.approx(3.2)
     # thresholds doubled: a (-6 against 10) is no longer a weakness; c (-10 against 4) is,
     # and its shortfall is still counted in the declared thresholds (5, capped at 3)
@@ -94,7 +99,9 @@ def test_foundation_weights_and_threshold_factor():
 
 
 def test_a_material_gap_the_survey_cannot_confirm_is_not_a_weakness():
-    a = _assessment([("a", "People", -6.0, 2.0, False, "in line"), ("b", "Ideas", -3.0, 2.0, None, "weakness")])
+    a = _assessment(
+        [("a", "People", -6.0, 2.0, False, "in line"), ("b", "Ideas", -3.0, 2.0, None, "weakness")]
+    )
     by = foundation_scores(a, _weights(), _readings()).set_index("group")
     assert by.loc["People", "need"] == 0.0 and by.loc["Ideas", "need"] == pytest.approx(1.5)
 
@@ -220,8 +227,8 @@ def test_readings_as_shipped():
 
 
 def test_assess_and_foundation_sensitivity_on_demo(demo_store):
-    from lis_analysis.priorities import is_size
     from lis_analysis.indicators.registry import load_registry
+    from lis_analysis.priorities import is_size
 
     _, obs, geo = demo_store
     a = assess(geo.area("E37000021"), obs=obs, geo=geo)
@@ -234,7 +241,10 @@ def test_assess_and_foundation_sensitivity_on_demo(demo_store):
     read = a[a.classification.isin(["strength", "weakness", "in line"])].set_index("indicator_id")
     # every reading has its gap, threshold and benchmark; the label follows the gap
     assert read["gap"].notna().all() and read["materiality"].gt(0).all()
-    assert (read.loc[read.classification == "weakness", "gap"] <= -read.loc[read.classification == "weakness", "materiality"]).all()
+    assert (
+        read.loc[read.classification == "weakness", "gap"]
+        <= -read.loc[read.classification == "weakness", "materiality"]
+    ).all()
     # a spread is read against the peers' median, never a nation's spread
     spread = a[a.kind == "spread"]
     assert spread["benchmark_code"].dropna().isin(["peers"]).all()
@@ -242,4 +252,10 @@ def test_assess_and_foundation_sensitivity_on_demo(demo_store):
     assert emp.significant in (True, False) and emp.benchmark_name == "the UK"
     s = foundation_sensitivity(a, load_weights())
     assert s.draws == 1000 and s.ranks.shape[0] == 1000
-    assert set(s.summary["item"]) <= {"Ideas", "People", "Infrastructure", "Business Environment", "Places"}
+    assert set(s.summary["item"]) <= {
+        "Ideas",
+        "People",
+        "Infrastructure",
+        "Business Environment",
+        "Places",
+    }

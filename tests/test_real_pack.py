@@ -113,7 +113,9 @@ def test_priorities_page_reads_every_indicator_and_ranks_the_foundations(real_pa
     # foundations by need: Ideas first; Infrastructure not assessed, never neutral
     assert "The foundation most in need of attention is Ideas" in text
     assert "Infrastructure | not assessed: no indicator could be read against the nation" in text
-    assert "Headline productivity, the outcome the foundations drive, is read but not ranked" in text
+    assert (
+        "Headline productivity, the outcome the foundations drive, is read but not ranked" in text
+    )
 
 
 def test_priorities_page_lists_specialisms_at_two_digits_and_the_is8_sectors(real_pack: Path):
@@ -123,9 +125,15 @@ def test_priorities_page_lists_specialisms_at_two_digits_and_the_is8_sectors(rea
     assert "Warehousing, postal and courier | 52-53" in text
     assert "North West Leicestershire 9.45 (58%)" in text
     assert "England (excluding 4 districts with suppressed or missing cells)" in text
-    assert "Financial Services | growth-driving sector | well defined by SIC | under-represented" in text
+    assert (
+        "Financial Services | growth-driving sector | well defined by SIC | under-represented"
+        in text
+    )
     for sector in ("Clean Energy Industries", "Defence", "Life Sciences"):
-        assert f"{sector} | growth-driving sector | not easily represented by SIC (no or partial coverage) | not measurable from SIC data" in text
+        assert (
+            f"{sector} | growth-driving sector | not easily represented by SIC (no or partial coverage) | not measurable from SIC data"
+            in text
+        )
     assert "Sectors overlap and are never summed" in text
 
 

@@ -115,14 +115,20 @@ def sector_profile(
         No GVA by industry for the area or for a nation.
     """
     spec = analysis("sector_specialisms")
-    ref, real_ref, emp_ref = spec.measure("gva"), spec.measure("real_gva"), spec.measure("employment")
+    ref, real_ref, emp_ref = (
+        spec.measure("gva"),
+        spec.measure("real_gva"),
+        spec.measure("employment"),
+    )
     inds = fine_industries(ctx, ref.dataset, ref.measure)
     if not inds:
         raise DataNotAvailable("it needs GVA by industry, which is not in the data loaded")
     bench = ctx.section_benchmark(ref, industries=inds)
     if bench is None:
         raise DataNotAvailable(f"it needs {ref.label} by industry for the UK or England")
-    members = [ctx.geo.area(m) for m in area.members if m in ctx.geo] if len(area.members) > 1 else []
+    members = (
+        [ctx.geo.area(m) for m in area.members if m in ctx.geo] if len(area.members) > 1 else []
+    )
     cur = ctx.aggregated(ref, [area, bench, *members], industries=inds)
     own = cur[(cur["area_code"] == area.code) & cur["value"].notna()]
     if own.empty:
@@ -144,7 +150,9 @@ def sector_profile(
         dl = location_quotients(dv, b)["lq"]
         for i in inds:
             district_lqs[i][m.name] = float(dl.get(i, np.nan))
-            district_share[i][m.name] = float(dv.get(i, np.nan) / a.get(i, np.nan)) if a.get(i) else np.nan
+            district_share[i][m.name] = (
+                float(dv.get(i, np.nan) / a.get(i, np.nan)) if a.get(i) else np.nan
+            )
 
     # real growth against the same industry nationally (chained volume, summed over
     # districts: an approximation, A7)
@@ -156,7 +164,10 @@ def sector_profile(
         real = ctx.aggregated(real_ref, [area, gbench], industries=inds)
         if len(real):
             for code, target in ((area.code, growth), (gbench.code, national)):
-                v0, v1 = _values(real, code, start).reindex(inds), _values(real, code, y).reindex(inds)
+                v0, v1 = (
+                    _values(real, code, start).reindex(inds),
+                    _values(real, code, y).reindex(inds),
+                )
                 target[:] = cagr_array(v0.to_numpy(), v1.to_numpy(), growth_years) * 100
 
     # productivity against the same industry nationally, where employment is loaded
@@ -218,7 +229,9 @@ def sector_profile(
     return out
 
 
-def specialisms(profile: pd.DataFrame, *, min_lq: float = 1.25, min_share: float = 1.0) -> pd.DataFrame:
+def specialisms(
+    profile: pd.DataFrame, *, min_lq: float = 1.25, min_share: float = 1.0
+) -> pd.DataFrame:
     """The area's specialisms: industries with a location quotient of at least
     ``min_lq`` and at least ``min_share`` % of its GVA (a large LQ on a tiny industry is
     not a specialism a strategy builds on), most specialised first."""
@@ -227,8 +240,6 @@ def specialisms(profile: pd.DataFrame, *, min_lq: float = 1.25, min_share: float
     out.attrs.update(profile.attrs)
     out.attrs.update(min_lq=min_lq, min_share=min_share)
     return out
-
-
 
 
 #: Columns of :func:`is8_profile`.
@@ -269,9 +280,7 @@ def _approximation(m, groups_words: str) -> str:
         )
     if m.left_out:
         shown = ", ".join(m.left_out[:8]) + (" ..." if len(m.left_out) > 8 else "")
-        parts.append(
-            f"the definition's codes {shown} sit inside larger groups and are left out"
-        )
+        parts.append(f"the definition's codes {shown} sit inside larger groups and are left out")
     return "; ".join(parts)
 
 
@@ -321,7 +330,11 @@ def is8_profile(
 
     mapping = load_is8(edition)
     spec = analysis("sector_specialisms")
-    ref, real_ref, emp_ref = spec.measure("gva"), spec.measure("real_gva"), spec.measure("employment")
+    ref, real_ref, emp_ref = (
+        spec.measure("gva"),
+        spec.measure("real_gva"),
+        spec.measure("employment"),
+    )
     inds = fine_industries(ctx, ref.dataset, ref.measure)
     if not inds:
         raise DataNotAvailable("it needs GVA by industry, which is not in the data loaded")
@@ -335,7 +348,11 @@ def is8_profile(
     y = int(own["year"].max()) if year is None else int(year)
     a, b = _values(cur, area.code, y).reindex(inds), _values(cur, bench.code, y).reindex(inds)
     gbench = ctx.section_benchmark(real_ref, industries=inds)
-    real = ctx.aggregated(real_ref, [area, gbench], industries=inds) if gbench is not None else pd.DataFrame()
+    real = (
+        ctx.aggregated(real_ref, [area, gbench], industries=inds)
+        if gbench is not None
+        else pd.DataFrame()
+    )
     start = y - growth_years
     emp = ctx.aggregated(emp_ref, [area, bench])
     if len(emp):
@@ -371,13 +388,13 @@ def is8_profile(
         m = measure_codes(codes, inds)
         rec.update(groups=", ".join(m.groups), exact=m.exact)
         if not codes:
-            rec.update(status=NOT_MEASURABLE, approximation="no SIC code captures it", reading=NOT_MEASURABLE)
-        elif not m.groups:
-            why = (
-                NOT_MEASURABLE
-                if cov == "not easily represented"
-                else NOT_AT_THIS_LEVEL
+            rec.update(
+                status=NOT_MEASURABLE,
+                approximation="no SIC code captures it",
+                reading=NOT_MEASURABLE,
             )
+        elif not m.groups:
+            why = NOT_MEASURABLE if cov == "not easily represented" else NOT_AT_THIS_LEVEL
             rec.update(
                 status=why,
                 approximation=(

@@ -139,9 +139,13 @@ def shift_share(area: Area, ctx: Context, *, years: int = 10) -> pd.DataFrame:
 
     ref = analysis("shift_share").measure("gva")
     inds = fine_labels_or_sections(ctx.agg.measures.slice(ref.dataset, ref.measure))
-    full = [*inds, IMPUTED_RENT] if IMPUTED_RENT in set(
-        ctx.agg.measures.slice(ref.dataset, ref.measure)["industry"].astype(object)
-    ) and "68" in inds else inds
+    full = (
+        [*inds, IMPUTED_RENT]
+        if IMPUTED_RENT
+        in set(ctx.agg.measures.slice(ref.dataset, ref.measure)["industry"].astype(object))
+        and "68" in inds
+        else inds
+    )
     b = ctx.section_benchmark(ref, industries=full)
     if b is None:
         raise DataNotAvailable(f"it needs {ref.label} by industry for the UK or England")
@@ -165,9 +169,7 @@ def shift_share(area: Area, ctx: Context, *, years: int = 10) -> pd.DataFrame:
     residual = published - float(body["actual_change"].sum())
     body = body.copy()
     body["not_additive"] = 0.0
-    extra = pd.DataFrame(
-        {c: [float("nan")] for c in body.columns}, index=[NOT_ADDITIVE]
-    )
+    extra = pd.DataFrame({c: [float("nan")] for c in body.columns}, index=[NOT_ADDITIVE])
     extra["actual_change"] = residual
     extra["not_additive"] = residual
     extra[["national_share", "industry_mix", "competitive"]] = 0.0
@@ -176,7 +178,9 @@ def shift_share(area: Area, ctx: Context, *, years: int = 10) -> pd.DataFrame:
     total["actual_change"] = published
     total["not_additive"] = residual
     out = pd.concat([body, extra, total])
-    out.insert(0, "industry_name", [industry_name(c) if c != NOT_ADDITIVE else c for c in out.index])
+    out.insert(
+        0, "industry_name", [industry_name(c) if c != NOT_ADDITIVE else c for c in out.index]
+    )
     out.attrs.update(ss.attrs)
     out.attrs.update(
         benchmark_code=b.code,

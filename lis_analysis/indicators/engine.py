@@ -220,9 +220,7 @@ class Context:
             self._ind[key] = res
         return self._ind[key]
 
-    def section_benchmark(
-        self, ref: Ref, industries: Sequence[str] | None = None
-    ) -> Area | None:
+    def section_benchmark(self, ref: Ref, industries: Sequence[str] | None = None) -> Area | None:
         """The benchmark for industry shares (LQ, specialisation): the UK, else England,
         whose industry breakdown is complete. Where publishers suppress a few districts'
         cells (``[c]``), a nation's industries cannot be summed; the benchmark is then the

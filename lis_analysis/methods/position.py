@@ -355,10 +355,17 @@ def peer_quartile(rank: float | None, n: float | None) -> int | None:
 
 
 #: Quartile tags as a page prints them.
-QUARTILE_WORDS = {1: "top quartile", 2: "second quartile", 3: "third quartile", 4: "bottom quartile"}
+QUARTILE_WORDS = {
+    1: "top quartile",
+    2: "second quartile",
+    3: "third quartile",
+    4: "bottom quartile",
+}
 
 
-def trend_tag(slope: float | None, significant: bool | None, latest_gap: float | None) -> str | None:
+def trend_tag(
+    slope: float | None, significant: bool | None, latest_gap: float | None
+) -> str | None:
     """The direction of travel against the benchmark, in words, from the trend of the
     oriented gap series (positive slope = improving relative to the benchmark).
 

@@ -94,8 +94,7 @@ def _area_page(
                 [
                     f
                     for f in inputs.manifest.get("files", [])
-                    if Path(str(f.get("name", ""))).name
-                    not in {Path(str(n)).name for n in without}
+                    if Path(str(f.get("name", ""))).name not in {Path(str(n)).name for n in without}
                 ]
             ),
             run_ids=run_ids,

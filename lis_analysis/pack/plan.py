@@ -163,9 +163,7 @@ class Inputs:
     manifest_sha: str
     changes: tuple[InputChange, ...] = ()
 
-    def records_for(
-        self, spec: NotebookSpec, without: Sequence[str] = ()
-    ) -> list[dict[str, Any]]:
+    def records_for(self, spec: NotebookSpec, without: Sequence[str] = ()) -> list[dict[str, Any]]:
         """Manifest records of the files a notebook reads: the files of its datasets,
         every file for ``"*"``, and the lookup files (they define the areas) always;
         less the observation files named in ``without`` (those with no row for the
@@ -336,9 +334,7 @@ def area_catalogue(
     from ..geography import Geography
 
     obs = store.read_observations(inputs.processed)
-    geo = Geography.build(
-        store.read_lookups(inputs.processed), obs, areas_file=params.areas_file
-    )
+    geo = Geography.build(store.read_lookups(inputs.processed), obs, areas_file=params.areas_file)
     file_codes = _file_codes(obs)
     table = {
         a.code: {

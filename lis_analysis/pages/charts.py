@@ -1551,9 +1551,7 @@ def strengths_chart(
         df["_class"] = df["classification"].astype(str).str.strip().str.capitalize()
     else:
         # the one rule, on the score alone (no significance test, no peers)
-        df["_class"] = [
-            classify_gap(z, materiality=threshold).label.capitalize() for z in df["_z"]
-        ]
+        df["_class"] = [classify_gap(z, materiality=threshold).label.capitalize() for z in df["_z"]]
     df = df.sort_values("_z", kind="stable")
     area_name = area_name or _first(df, "area_name", "the area")
     n = len(df)
@@ -1597,9 +1595,10 @@ def strengths_chart(
         ax.grid(axis="y", visible=False)
         ax.tick_params(axis="y", length=0)
         ax.set_xlabel("Gap to the nation, in materiality thresholds (positive = better)")
-        _fit_x(fig, ax, labels)
-        x0, x1 = ax.get_xlim()
-        ax.set_xlim(-max(-x0, x1), max(-x0, x1))  # keep zero in the middle
+        for _ in range(3):  # widening one side, then centring zero, can push a label out
+            _fit_x(fig, ax, labels)
+            x0, x1 = ax.get_xlim()
+            ax.set_xlim(-max(-x0, x1), max(-x0, x1))  # keep zero in the middle
 
         def listed(cls: str) -> str:
             sub = df[df["_class"] == cls].sort_values("_z", ascending=(cls == "Weakness"))

@@ -235,7 +235,9 @@ class Page(EconomySections, StrategySections):
             benchmark_value=a["benchmark_value"] if assessed else None,
             benchmark_name=a["benchmark_name"] if assessed else "the UK",
             material=bool(abs(a["gap"]) >= a["materiality"]) if assessed else None,
-            significant=None if not assessed or pd.isna(a["significant"]) else bool(a["significant"]),
+            significant=None
+            if not assessed or pd.isna(a["significant"])
+            else bool(a["significant"]),
             tags=list(a["tags"]) if assessed else [],
         )
 
@@ -296,7 +298,9 @@ class Page(EconomySections, StrategySections):
             f = sl[st.isin(list(markers)) & sl["geography_code"].isin(members)]
             if years is not None:
                 f = f[f["year"].isin(list(years))]
-            for (marker, code), g in f.groupby([f["status"].astype(object), f["geography_code"].astype(object)]):
+            for (marker, code), g in f.groupby(
+                [f["status"].astype(object), f["geography_code"].astype(object)]
+            ):
                 years_of = found.setdefault(markers[str(marker)], {}).setdefault(str(code), set())
                 years_of |= {int(y) for y in g["year"]}
         out = []

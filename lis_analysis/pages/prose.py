@@ -382,7 +382,9 @@ def indicator_sentence(
         if material and significant is False:
             text += ": the difference is not statistically significant"
         elif material and label == "in line" and bottom_half:
-            text += f", but it ranks in the bottom half of the {peer_word}, so this is not a strength"
+            text += (
+                f", but it ranks in the bottom half of the {peer_word}, so this is not a strength"
+            )
     if label in ("strength", "weakness"):
         text += f": {LABEL_WORDS[label]}"
     return text + "."
@@ -439,7 +441,9 @@ def context_sentence(
     return text
 
 
-def rank_sentence(rank: int | None, n_areas: int | None, peer_word: str, quartile: str | None = None) -> str:
+def rank_sentence(
+    rank: int | None, n_areas: int | None, peer_word: str, quartile: str | None = None
+) -> str:
     """'It ranks 28th of 38 LSIP areas (third quartile; 1st is best).' ('' without a rank)."""
     if rank is None or not n_areas or pd.isna(rank):
         return ""
@@ -447,14 +451,18 @@ def rank_sentence(rank: int | None, n_areas: int | None, peer_word: str, quartil
     return f"It ranks {ordinal(int(rank))} of {int(n_areas)} {peer_word} ({q}1st is best)."
 
 
-def peers_share_sentence(label: str, share: float | None, peer_word: str, benchmark_name: str) -> str:
+def peers_share_sentence(
+    label: str, share: float | None, peer_word: str, benchmark_name: str
+) -> str:
     """'Most LSIP areas (76%) are also materially below the UK.' when most of the peers
     share a weakness (above it, for a strength); '' otherwise. A weakness the peers share
     is still a weakness: this says how common it is."""
     if label not in ("weakness", "strength") or share is None or pd.isna(share) or share <= 0.5:
         return ""
     side = "below" if label == "weakness" else "above"
-    return f"Most {peer_word} ({100 * share:.0f}%) are also materially {side} {the(benchmark_name)}."
+    return (
+        f"Most {peer_word} ({100 * share:.0f}%) are also materially {side} {the(benchmark_name)}."
+    )
 
 
 def concentration_sentence(label: str, parts: Sequence[str], benchmark_name: str) -> str:
@@ -496,9 +504,8 @@ def trend_sentence(
     if start is None or end is None or slope is None or pd.isna(slope):
         return ""
     b = the(benchmark_name)
-    fit = (
-        f"Newey-West trend {int(start)}-{int(end)}: {slope:+.2f} a year, "
-        + ("statistically significant" if significant else "not statistically significant")
+    fit = f"Newey-West trend {int(start)}-{int(end)}: {slope:+.2f} a year, " + (
+        "statistically significant" if significant else "not statistically significant"
     )
     ch = abs(float(change)) if change is not None and not pd.isna(change) else None
     amount = f" by {ch:.1f} {units}" if ch is not None else ""
@@ -516,7 +523,9 @@ def trend_sentence(
         if ch is not None
         else ""
     )
-    return f"Against {b}, the position shows no significant trend over {int(start)}-{int(end)}{moved}."
+    return (
+        f"Against {b}, the position shows no significant trend over {int(start)}-{int(end)}{moved}."
+    )
 
 
 def gap_words(gap: float, units: str) -> str:
@@ -553,7 +562,9 @@ READING_NOTE = (
 )
 
 
-def flag_sentence(flagged: Mapping[str, Sequence[int]], caveat_id: str, publisher: str = "ONS") -> str:
+def flag_sentence(
+    flagged: Mapping[str, Sequence[int]], caveat_id: str, publisher: str = "ONS"
+) -> str:
     """The publisher's flag on figures a page shows, district by district: 'ONS flags
     Leicester's figures for 2020-2023 and Charnwood's for 2019: more than 500 businesses
     registered at a single postcode can distort births, deaths and survival (caveat A17).'
@@ -929,8 +940,7 @@ def foundation_priorities_sentence(
 def no_foundation_in_need(area_name: str) -> str:
     """When no foundation has a weakness."""
     return (
-        f"No foundation has a weakness against the nation for {area_name}: none is ranked "
-        "by need."
+        f"No foundation has a weakness against the nation for {area_name}: none is ranked by need."
     )
 
 

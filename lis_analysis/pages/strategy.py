@@ -68,7 +68,12 @@ class StrategySections(PageBase):
             right_on="item",
             how="left",
         )
-        for c in ("stability_weights", "stability_thresholds", "stability_leave_one_out", "stability"):
+        for c in (
+            "stability_weights",
+            "stability_thresholds",
+            "stability_leave_one_out",
+            "stability",
+        ):
             if c not in merged.columns:
                 merged[c] = float("nan")
         ranked = merged[(merged["status"] == "assessed") & (merged["need"] > 0)]
@@ -110,36 +115,40 @@ class StrategySections(PageBase):
                     source=f"Weights: {Path(w.source).name}; thresholds: {Path(rd.source).name}",
                 )
             )
+        ranked_now = (merged["status"] == "assessed") & (merged["need"] > 0)
+
+        def kept(col: str) -> list[str]:
+            # how often a ranked foundation keeps its rank; an unranked one (no weakness,
+            # or not assessed) has no rank to keep
+            return [
+                f"{100 * v:.0f}%" if r and pd.notna(v) else "–"
+                for r, v in zip(ranked_now, merged[col], strict=True)
+            ]
+
         tab = pd.DataFrame(
             {
                 "Rank": [
-                    str(int(r.priority_rank)) if r.status == "assessed" and r.need > 0 else "–"
-                    for r in merged.itertuples()
+                    str(int(r.priority_rank)) if ok else "–"
+                    for ok, r in zip(ranked_now, merged.itertuples(), strict=True)
                 ],
                 "Foundation": merged["group"],
                 "Reading": [
                     prose.foundation_reading(r.status, int(r.n_assessed), list(r.weaknesses))
                     for r in merged.itertuples()
                 ],
-                "Need (thresholds)": merged["weighted_need"],
-                "Keeps its rank: weights (%)": 100 * merged["stability_weights"],
-                "thresholds (%)": 100 * merged["stability_thresholds"],
-                "leaving one indicator out (%)": 100
-                * merged["stability_leave_one_out"],
-                "all together (%)": 100 * merged["stability"],
+                "Need (thresholds)": [
+                    f"{v:.2f}" if pd.notna(v) else "–" for v in merged["weighted_need"]
+                ],
+                "Keeps its rank: weights": kept("stability_weights"),
+                "thresholds": kept("stability_thresholds"),
+                "leaving one indicator out": kept("stability_leave_one_out"),
+                "all together": kept("stability"),
             }
         )
         _show(
             table(
                 tab,
                 "Foundations by need, and how often each keeps its rank",
-                decimals={
-                    "Need (thresholds)": 2,
-                    "Keeps its rank: weights (%)": 0,
-                    "thresholds (%)": 0,
-                    "leaving one indicator out (%)": 0,
-                    "all together (%)": 0,
-                },
                 notes=prose.foundation_need_note(
                     draws=sens.draws if sens is not None else 0,
                     factors=rd.materiality_factors,
@@ -153,7 +162,10 @@ class StrategySections(PageBase):
                     sc,
                     "Rank of each foundation when the thresholds move and when each indicator is left out",
                     decimals=0,
-                    notes="A blank rank: the foundation has no indicator left to read.",
+                    notes=(
+                        "[x]: the foundation has no indicator left to read in that run. "
+                        "Foundations with no weakness share the last rank."
+                    ),
                 )
             )
         merged.attrs["sensitivity"] = sens
@@ -268,7 +280,9 @@ class StrategySections(PageBase):
                 source="Location quotient, real growth and productivity by industry (finest level published)",
             )
         )
-        tab = sc[["rank", "name", "industry", "share", "lq", "growth", "national_growth", "score"]].copy()
+        tab = sc[
+            ["rank", "name", "industry", "share", "lq", "growth", "national_growth", "score"]
+        ].copy()
         tab.columns = [
             "Rank",
             "Industry",
@@ -283,8 +297,13 @@ class StrategySections(PageBase):
             table(
                 tab,
                 f"Sector opportunity scores, {self.area.name}",
-                decimals={"Location quotient": 2, "Score": 2, "Share of GVA (%)": 1,
-                          "Real growth (% a year)": 1, "Same industry nationally (% a year)": 1},  # fmt: skip
+                decimals={
+                    "Location quotient": 2,
+                    "Score": 2,
+                    "Share of GVA (%)": 1,
+                    "Real growth (% a year)": 1,
+                    "Same industry nationally (% a year)": 1,
+                },  # fmt: skip
                 notes=prose.sector_score_note(
                     min_share=sc.attrs["min_share"], half_share=sc.attrs["half_share"]
                 ),

@@ -165,7 +165,10 @@ def test_is8_mapping_is_data_versioned_by_sic_edition():
         "65": "Insurance reinsurance and pension funding except compulsory social security",
         "66": "Activities auxiliary to financial services and insurance activities",
     }
-    assert by["Clean Energy Industries"].core == {} and by["Clean Energy Industries"].frontier["Hydrogen"] == ()
+    assert (
+        by["Clean Energy Industries"].core == {}
+        and by["Clean Energy Industries"].frontier["Hydrogen"] == ()
+    )
     assert by["Advanced Manufacturing"].frontier["Aerospace manufacturing"] == ("303", "3316")
     cov = {s.name: s.coverage for s in m.sectors}
     assert {n for n, c in cov.items() if c == "well defined"} == {

@@ -143,10 +143,15 @@ class TestClassifyGap:
     def test_reason_reads_as_words(self):
         r = classify_gap(-13.317, materiality=5, benchmark_name="the UK")
         assert r.reason == "13.3 log points below the UK (threshold 5)"
-        r = classify_gap(-10.9, materiality=2, significant=True, scale="rate", benchmark_name="England")
+        r = classify_gap(
+            -10.9, materiality=2, significant=True, scale="rate", benchmark_name="England"
+        )
         assert r.reason == "10.9 percentage points below England (threshold 2); significant"
         r = classify_gap(1.2, materiality=2, scale="rate", benchmark_name="England")
-        assert r.reason == "1.2 percentage points above England, within the threshold of 2 percentage points"
+        assert (
+            r.reason
+            == "1.2 percentage points above England, within the threshold of 2 percentage points"
+        )
         assert r.material is False
         r = classify_gap(6.0, materiality=5, bottom_half=True)
         assert r.reason.endswith("but in the bottom half of the comparable areas")

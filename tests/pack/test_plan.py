@@ -171,7 +171,9 @@ def test_files_with_no_row_for_an_area_are_not_its_inputs():
             {"name": "lookups/lsip.xlsx", "kind": "lookups", "datasets": []},
         ]
     }
-    inputs = plan.Inputs(raw_dirs=(), processed=None, demo=False, manifest=manifest, manifest_sha="x")  # type: ignore[arg-type]
+    inputs = plan.Inputs(
+        raw_dirs=(), processed=None, demo=False, manifest=manifest, manifest_sha="x"
+    )  # type: ignore[arg-type]
     spec = NotebookSpec(name="x", title="x", description="", datasets=("*",))
     names = [r["name"] for r in inputs.records_for(spec, ["bres.csv"])]
     assert names == ["gva/gva.xlsx", "lookups/lsip.xlsx"]

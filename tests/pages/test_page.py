@@ -248,7 +248,13 @@ def test_strengths_and_weaknesses_table_reads_every_indicator_of_the_group(page,
     assert list(table.data.columns) == [
         "Indicator", "Reading", "Compared with", "Gap", "Tags", "Direction of travel", "Why",
     ]  # fmt: skip
-    assert set(table.data["Reading"]) <= {"Strength", "Weakness", "In line", "Context", "Not assessed"}
+    assert set(table.data["Reading"]) <= {
+        "Strength",
+        "Weakness",
+        "In line",
+        "Context",
+        "Not assessed",
+    }
     assert "Neutral" not in set(table.data["Reading"])
 
 

@@ -156,7 +156,10 @@ def test_indicator_sentence_weakness():
         decimals=2, benchmark_value=39.70, benchmark_name="the UK", label="weakness",
         material=True,
     )  # fmt: skip
-    assert s == f"GVA per hour worked in {LL} was £34.75 in 2022, 12.5% below the UK (£39.70): a weakness."
+    assert (
+        s
+        == f"GVA per hour worked in {LL} was £34.75 in 2022, 12.5% below the UK (£39.70): a weakness."
+    )
 
 
 def test_indicator_sentence_in_line_three_ways():
@@ -300,9 +303,9 @@ def test_flag_sentence_carries_the_publishers_flag():
         "ONS flags Leicester's figures for 2020-2023: more than 500 businesses registered at "
         "a single postcode can distort births, deaths and survival (caveat A17)."
     )
-    assert prose.flag_sentence({"Leicester": [2020, 2021, 2022, 2023], "Charnwood": [2019]}, "A17").startswith(
-        "ONS flags Leicester's figures for 2020-2023 and Charnwood's for 2019:"
-    )
+    assert prose.flag_sentence(
+        {"Leicester": [2020, 2021, 2022, 2023], "Charnwood": [2019]}, "A17"
+    ).startswith("ONS flags Leicester's figures for 2020-2023 and Charnwood's for 2019:")
     assert "for 2019 and 2021" in prose.flag_sentence({"Melton": [2021, 2019]}, "A17")
     assert prose.flag_sentence({}, "A17") == "" and prose.flag_sentence({"X": []}, "A17") == ""
 
@@ -584,7 +587,9 @@ def test_specialisms_sentence_and_note():
     )
     none = prose.specialisms_sentence(area_name=LL, year=2023, level="18 SIC sections",
                                       benchmark_name="the UK", top=[])  # fmt: skip
-    assert none.endswith("has no industry with a location quotient of 1.25 or more and 1% of its GVA in 2023.")
+    assert none.endswith(
+        "has no industry with a location quotient of 1.25 or more and 1% of its GVA in 2023."
+    )
     note = prose.specialisms_note(benchmark_name="England (excluding 4 districts)",
                                   growth_period="2018-2023", growth_benchmark="England (excluding 5 districts)",
                                   employment=False)  # fmt: skip
