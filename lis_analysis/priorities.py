@@ -1192,12 +1192,12 @@ def foundation_sensitivity(
         )
     # all together
     iw, gw = draw_weights(n_draw)
-    fct = rng.choice(np.asarray(rd.materiality_factors), size=n_draw)
+    factor_draw = rng.choice(np.asarray(rd.materiality_factors), size=n_draw)
     drop = rng.integers(-1, n_ind, size=n_draw)  # -1: leave none out
     iw[np.arange(n_draw)[drop >= 0], drop[drop >= 0]] = 0.0
     need = np.full((n_draw, len(found)), np.nan)
-    for f_val in np.unique(fct):
-        rows_f = fct == f_val
+    for f_val in np.unique(factor_draw).tolist():
+        rows_f = factor_draw == f_val
         need[rows_f] = _need_matrix(
             a, found, iw[rows_f], gw[rows_f], _severity(a, float(f_val), rd.cap)
         )

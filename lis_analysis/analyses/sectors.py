@@ -363,7 +363,7 @@ def is8_profile(
         out = {"gva": float(a[g].sum()), "share": 100 * float(a[g].sum() / a.sum())}
         out["lq"] = (a[g].sum() / a.sum()) / (b[g].sum() / b.sum())
         out["growth"] = out["national_growth"] = out["productivity"] = np.nan
-        if len(real):
+        if len(real) and gbench is not None:
             for code, key in ((area.code, "growth"), (gbench.code, "national_growth")):
                 v0 = _values(real, code, start).reindex(g)
                 v1 = _values(real, code, y).reindex(g)
@@ -380,7 +380,9 @@ def is8_profile(
 
     rows = []
     used_by: dict[str, list[str]] = {}
-    items = [(s.name, "growth-driving sector", s.coverage, tuple(s.core)) for s in mapping.sectors]
+    items: list[tuple[str, str, str | None, tuple[str, ...]]] = [
+        (s.name, "growth-driving sector", s.coverage, tuple(s.core)) for s in mapping.sectors
+    ]
     items += [(n, "foundational", None, c) for n, c in mapping.foundational.items()]
     for name, tier, cov, codes in items:
         rec: dict = dict.fromkeys(IS8_COLUMNS, np.nan)

@@ -226,19 +226,20 @@ class Page(EconomySections, StrategySections):
             return prose.not_available_sentence(ind.name, self.area.name)
         r = rows.iloc[0]
         a = self.reading(indicator_id)
-        assessed = a is not None and a["classification"] in ("strength", "weakness", "in line")
+        if a is None or a["classification"] not in ("strength", "weakness", "in line"):
+            return prose.short_sentence(
+                name=ind.name, value=r["value"], unit=ind.unit, period=r["period"]
+            )
         return prose.short_sentence(
             name=ind.name,
             value=r["value"],
             unit=ind.unit,
             period=r["period"],
-            benchmark_value=a["benchmark_value"] if assessed else None,
-            benchmark_name=a["benchmark_name"] if assessed else "the UK",
-            material=bool(abs(a["gap"]) >= a["materiality"]) if assessed else None,
-            significant=None
-            if not assessed or pd.isna(a["significant"])
-            else bool(a["significant"]),
-            tags=list(a["tags"]) if assessed else [],
+            benchmark_value=a["benchmark_value"],
+            benchmark_name=a["benchmark_name"],
+            material=bool(abs(a["gap"]) >= a["materiality"]),
+            significant=None if pd.isna(a["significant"]) else bool(a["significant"]),
+            tags=list(a["tags"]),
         )
 
     def missing_reason(self, indicator_id: str) -> str:

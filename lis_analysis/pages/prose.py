@@ -520,7 +520,7 @@ def trend_sentence(
         return f"The lead over {b} has shrunk{amount} since {since}, when it was largest ({fit})."
     moved = (
         f" (it moved by {float(change):+.1f} {units} from {int(start)} to {int(end)})"
-        if ch is not None
+        if ch is not None and change is not None
         else ""
     )
     return (
