@@ -39,7 +39,7 @@ ENV_RUN_RECORD = "LIS_RUN_RECORD"
 ENV_NOTEBOOK = "LIS_NOTEBOOK"
 ENV_AREA = "LIS_AREA"
 
-_KINDS = ("strengths", "weaknesses", "neutral")
+_KINDS = ("strengths", "weaknesses", "neutral", "not_assessed")
 
 
 def _texts(name: str, values: Iterable[str] | str | None) -> list[str]:
@@ -62,6 +62,7 @@ def summary(
     strengths: Iterable[str] | str | None = (),
     weaknesses: Iterable[str] | str | None = (),
     neutral: Iterable[str] | str | None = (),
+    not_assessed: Iterable[str] | str | None = (),
 ) -> None:
     """Report this notebook's headline finding and its strengths and weaknesses.
 
@@ -73,6 +74,9 @@ def summary(
     ----------
     headline : one sentence, e.g. "GVA per hour worked was £35.10 in 2022, 12% below the UK."
     strengths, weaknesses, neutral : sentences (or one sentence) for each kind of finding
+        (``neutral``: findings in line with the nation, labelled "In line")
+    not_assessed : what could not be read against the nation (labelled "Not assessed",
+        never "neutral")
 
     Raises
     ------
@@ -86,6 +90,7 @@ def summary(
         "strengths": _texts("strengths", strengths),
         "weaknesses": _texts("weaknesses", weaknesses),
         "neutral": _texts("neutral", neutral),
+        "not_assessed": _texts("not_assessed", not_assessed),
     }
     from IPython.display import display
 

@@ -2,7 +2,7 @@
 # # Productivity overview
 #
 # How productive is the area, how large is its gap with the UK, what lies behind the gap
-# (productivity itself, hours, jobs, commuting, employment, the age of the population,
+# (productivity itself, hours, jobs per resident, employment, the age of the population,
 # the industry mix) and is the gap closing?
 
 # %% tags=["parameters"]
@@ -39,9 +39,10 @@ pg.productivity_gap()
 # ## What lies behind the gap in GVA per head
 #
 # GVA per head is the product of five ratios: productivity (GVA per hour), hours per
-# job, jobs per employed resident (commuting), the employment rate and the working-age
-# share of the population. Each is compared with the benchmark; their logs add up to the
-# gap.
+# job, filled jobs per employed resident aged 16-64 (net commuting, second jobs and
+# workers outside 16-64: the nation's own ratio is above 1), the employment rate and the
+# working-age share of the population. Each is compared with the benchmark; their logs
+# add up to the gap.
 
 # %%
 pg.gva_per_head_decomposition()

@@ -39,6 +39,8 @@ def real_pack(tmp_path_factory, public):
 
 def _text(page: str) -> str:
     body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", page, flags=re.S)
+    # cells of a table row read as "a | b | c"
+    body = re.sub(r"</t([dh])>\s*<t[dh][^>]*>", " | ", body)
     body = re.sub(r"<[^>]+>", " ", body)
     body = body.replace("&nbsp;", " ").replace("&amp;", "&").replace("&#163;", "£")
     return re.sub(r"\s+", " ", body)
@@ -85,6 +87,82 @@ def test_sources_page_lists_published_files(real_pack: Path):
     for name in (
         "labourproductivitylocalauthorities.xls",
         "businessdemographyexceltables2024.xlsx",
-        "Business_Register_and_Employment_Survey.csv",
     ):
         assert name in text
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_file_with_no_row_for_the_area_is_never_listed_as_its_source(real_pack: Path, name):
+    # the BRES file holds 15 combined authorities and nothing for Leicester and
+    # Leicestershire, its districts, its region or the nations: no page of the area may
+    # list it (in its sources table, its provenance or its footer)
+    text = _text((real_pack / "E37000021" / f"{name}.html").read_text(encoding="utf-8"))
+    assert "Business_Register_and_Employment_Survey.csv" not in text
+    assert "Business Register and Employment Survey" not in text
+
+
+def test_priorities_page_reads_every_indicator_and_ranks_the_foundations(real_pack: Path):
+    text = _text((real_pack / "E37000021" / "30_priorities.html").read_text(encoding="utf-8"))
+    # the reading under the rule, with its tags and its named period
+    assert "GVA per hour worked | Weakness | the UK | −13.3 log points" in text
+    assert "gap widening: −3.6 log points since 2012" in text
+    assert "Three-year business survival | Weakness" in text and "concentrated in Leicester" in text
+    assert "Employment rate (16-64) | In line" in text and "much worse in Leicester" in text
+    assert "Knowledge-intensive services' share of GVA | Weakness" in text
+    assert "Neutral" not in text
+    # foundations by need: Ideas first; Infrastructure not assessed, never neutral
+    assert "The foundation most in need of attention is Ideas" in text
+    assert "Infrastructure | not assessed: no indicator could be read against the nation" in text
+    assert (
+        "Headline productivity, the outcome the foundations drive, is read but not ranked" in text
+    )
+
+
+def test_priorities_page_lists_specialisms_at_two_digits_and_the_is8_sectors(real_pack: Path):
+    text = _text((real_pack / "E37000021" / "30_priorities.html").read_text(encoding="utf-8"))
+    assert "Sector specialisms" in text and "Sector strengths for a Local Growth Plan" in text
+    assert "Food, drink, textiles and clothing manufacturing | CA-CB (10-15)" in text
+    assert "Warehousing, postal and courier | 52-53" in text
+    assert "North West Leicestershire 9.45 (58%)" in text
+    assert "England (excluding 4 districts with suppressed or missing cells)" in text
+    assert (
+        "Financial Services | growth-driving sector | well defined by SIC | under-represented"
+        in text
+    )
+    for sector in ("Clean Energy Industries", "Defence", "Life Sciences"):
+        assert (
+            f"{sector} | growth-driving sector | not easily represented by SIC (no or partial coverage) | not measurable from SIC data"
+            in text
+        )
+    assert "Sectors overlap and are never summed" in text
+
+
+def test_no_page_tells_two_stories_about_one_indicator(real_pack: Path):
+    # the gap of GVA per hour to the UK widened since 2012: no page says it narrowed, and
+    # the old words (improving/worsening over ten years) are gone
+    for name in NAMES:
+        text = _text((real_pack / "E37000021" / f"{name}.html").read_text(encoding="utf-8"))
+        assert "has been worsening" not in text and "has been improving" not in text
+        assert "the gap narrowed on average" not in text
+    over = _text((real_pack / "E37000021" / "00_overview.html").read_text(encoding="utf-8"))
+    assert over.count("The gap to the UK has widened by 3.6 log points since 2012") == 2
+    # totals are shares, never an index or a "% below"
+    assert "540,142 jobs in 2022, 1.6% of the UK's" in over
+    assert "98.4% below" not in over and "| 1.6 | −" not in over
+    # the jobs-per-resident factor is not called commuting
+    assert "(commuting)" not in over and "England's own is 1.08, with no net commuting" in over
+
+
+def test_spreads_are_compared_with_the_peers_only_and_flags_are_carried(real_pack: Path):
+    places = _text((real_pack / "E37000021" / "14_places.html").read_text(encoding="utf-8"))
+    # England's GVA per head spread (the City of London's figure) is no comparison
+    assert "England | Benchmark | 583.4" not in places and "583.4 highest ÷ lowest" not in places
+    assert "United Kingdom | Benchmark | 3.33" not in places
+    business = _text(
+        (real_pack / "E37000021" / "13_business_environment.html").read_text(encoding="utf-8")
+    )
+    assert "ONS flags Leicester's figures for 2020-2023" in business
+    assert "A17 Mass registrations at a single postcode" in business
+    assert "more than 500 businesses at a single postcode contain an *" in business
+    infra = _text((real_pack / "E37000021" / "index.html").read_text(encoding="utf-8"))
+    assert "Not assessed No indicator of Infrastructure could be read" in infra

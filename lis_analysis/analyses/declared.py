@@ -171,6 +171,9 @@ class Caveat:
     text: str
     #: printed on every page made from the demonstrator data
     demonstrator: bool = False
+    #: publishers' markers (observation statuses) the entry explains: a page that shows
+    #: figures of the area carrying one of them prints the entry and names the districts
+    markers: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=4)
@@ -181,7 +184,7 @@ def load_caveats(path: str | None = None) -> dict[str, Caveat]:
     for cid, body in _load_yaml(p, "caveats").items():
         if not isinstance(body, dict) or not body.get("title") or not body.get("text"):
             raise ConfigError(f"{p}: caveat {cid} needs a 'title' and a 'text'")
-        unknown = set(body) - {"title", "text", "demonstrator"}
+        unknown = set(body) - {"title", "text", "demonstrator", "markers"}
         if unknown:
             raise ConfigError(f"{p}: caveat {cid}: unknown key(s) {', '.join(sorted(unknown))}")
         out[str(cid)] = Caveat(
@@ -189,8 +192,15 @@ def load_caveats(path: str | None = None) -> dict[str, Caveat]:
             " ".join(str(body["title"]).split()),
             " ".join(str(body["text"]).split()),
             demonstrator=bool(body.get("demonstrator", False)),
+            markers=tuple(str(m) for m in body.get("markers", ()) or ()),
         )
     return out
+
+
+def flag_markers(path: str | None = None) -> dict[str, str]:
+    """The publishers' flags the caveats log explains: ``{marker: caveat id}`` (the
+    ``markers:`` of ``data/caveats.yaml``), e.g. ``{"[note 13]": "A17"}``."""
+    return {m: c.id for c in load_caveats(path).values() for m in c.markers}
 
 
 #: What docs/assumptions.md says before the entries (it is generated: ``make docs``).

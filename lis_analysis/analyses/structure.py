@@ -17,7 +17,7 @@ from ..errors import ConfigError, DataNotAvailable
 from ..geography import UK, Area
 from ..indicators.engine import Context
 from ..indicators.registry import Ref
-from ..industries import GVA_SECTIONS, SECTION_NAMES, gva_sections_from_letters
+from ..industries import GVA_SECTIONS, gva_sections_from_letters, industry_name
 from ..methods import location_quotients, productivity_gap_decomposition
 from ..methods import shift_share as _shift_share
 from .declared import analysis
@@ -46,56 +46,87 @@ def _benchmark(ctx: Context, ref: Ref) -> Area:
     return b
 
 
-def industry_structure(area: Area, ctx: Context, *, year: int | None = None) -> pd.DataFrame:
-    """Location quotients of the area's GVA by industry (SIC section) against the UK, or
-    the nation whose industry breakdown is complete, in the latest year the area has GVA
-    by industry (or ``year``).
+def industry_structure(
+    area: Area, ctx: Context, *, year: int | None = None, level: str = "finest"
+) -> pd.DataFrame:
+    """Location quotients of the area's GVA by industry against the UK, or the nation
+    whose industry breakdown is complete, in the latest year the area has GVA by industry
+    (or ``year``).
 
-    This is the one computation of sector location quotients: the sector priorities
-    (:func:`lis_analysis.priorities.sector_inputs`) call it too.
+    ``level="finest"`` (the default) reads the finest industries the tables publish
+    without overlap (sections, or their 2-digit groups where ONS publishes them; imputed
+    rent left out: :func:`lis_analysis.analyses.sectors.sector_profile`);
+    ``level="section"`` the 18 SIC sections.
 
     Returns
     -------
     pandas.DataFrame
-        One row per section: ``industry`` (as ONS prints it, e.g. ``C (10-33)``),
-        ``industry_name``, ``area_value`` (£m), ``area_share``, ``benchmark_value``,
-        ``benchmark_share`` (fractions), ``lq``, ``note`` (why an LQ is missing).
-        ``attrs``: ``year``, ``benchmark`` (the :class:`~lis_analysis.geography.Area`),
-        ``benchmark_code``, ``benchmark_name``.
+        One row per industry: ``industry`` (as ONS prints it, e.g. ``C (10-33)`` or
+        ``CA-CB (10-15)``), ``industry_name``, ``area_value`` (£m), ``area_share``,
+        ``benchmark_value``, ``benchmark_share`` (fractions), ``lq``, ``note`` (why an LQ
+        is missing). ``attrs``: ``year``, ``benchmark`` (the
+        :class:`~lis_analysis.geography.Area`), ``benchmark_code``, ``benchmark_name``,
+        ``level``.
 
     Raises
     ------
     DataNotAvailable
         No GVA by industry for a benchmark or for the area.
     """
+    from ..industries import fine_labels_or_sections
+
     ref = analysis("industry_structure").measure("gva")
-    b = _benchmark(ctx, ref)
-    sec = sections(ctx, ref, [area, b])
+    inds = (
+        list(GVA_SECTIONS)
+        if level == "section"
+        else fine_labels_or_sections(ctx.agg.measures.slice(ref.dataset, ref.measure))
+    )
+    b = ctx.section_benchmark(ref, industries=None if level == "section" else inds)
+    if b is None:
+        raise DataNotAvailable(f"it needs {ref.label} by industry for the UK or England")
+    agg = ctx.aggregated(ref, [area, b])
+    sec = agg[agg["industry"].isin(inds)] if len(agg) else agg
     own = sec[(sec["area_code"] == area.code) & sec["value"].notna()] if len(sec) else sec
     if own.empty:
         raise DataNotAvailable(f"it needs GVA by industry for {area.name}")
     y = int(own["year"].max()) if year is None else int(year)
     cur = sec[(sec["year"] == y) & sec["value"].notna()]
-    a = cur[cur["area_code"] == area.code].set_index("industry")["value"]
-    bb = cur[cur["area_code"] == b.code].set_index("industry")["value"]
+    a = cur[cur["area_code"] == area.code].set_index("industry")["value"].reindex(inds).dropna()
+    bb = cur[cur["area_code"] == b.code].set_index("industry")["value"].reindex(inds).dropna()
     lq = location_quotients(a, bb).reset_index()
-    lq.insert(1, "industry_name", lq["industry"].map(lambda c: SECTION_NAMES.get(c, c)))
-    lq.attrs.update(year=y, benchmark=b, benchmark_code=b.code, benchmark_name=_bname(b))
+    lq.insert(1, "industry_name", lq["industry"].map(industry_name))
+    lq.attrs.update(
+        year=y,
+        benchmark=b,
+        benchmark_code=b.code,
+        benchmark_name=_bname(b),
+        level="sections" if level == "section" else f"{len(inds)} industries (finest published)",
+    )
     return lq
 
 
 def shift_share(area: Area, ctx: Context, *, years: int = 10) -> pd.DataFrame:
-    """Shift-share of the change in the area's real GVA (chained volume) by section over
-    the last ``years`` years: growth at the nation's rate, industry mix, and the area's
-    own (competitive) effect (:func:`lis_analysis.methods.shift_share`, sections with a
-    missing value in either year left out).
+    """Shift-share of the change in the area's real GVA (chained volume) over the last
+    ``years`` years, by industry at the finest level published, every industry included
+    (imputed rent too: it is part of the total): growth at the nation's rate, industry
+    mix, and the area's own (competitive) effect
+    (:func:`lis_analysis.methods.shift_share`).
+
+    Chained-volume GVA is not additive: the published total's change (the sum of the
+    districts' ``Total`` rows) differs from the sum of its industries' changes. The
+    difference is its own row, ``Not additive (chained volume)``, so that the table sums
+    to the published total change: the ``Total`` row's ``actual_change`` is the published
+    change, and ``national_share + industry_mix + competitive + not_additive`` equals it.
+    An industry with a suppressed cell in either year is left out of the components and
+    its change falls in that row too (listed in ``attrs["dropped"]``).
 
     Returns
     -------
     pandas.DataFrame
-        As :func:`lis_analysis.methods.shift_share` (indexed by section, a ``Total``
-        row; £m), plus ``industry_name``; ``attrs``: ``start``, ``end``, ``dropped``,
-        ``benchmark_code``, ``benchmark_name``.
+        As :func:`lis_analysis.methods.shift_share` (indexed by industry; £m) plus
+        ``industry_name`` and ``not_additive``, with the ``Not additive (chained volume)``
+        row and a ``Total`` row; ``attrs``: ``start``, ``end``, ``dropped``,
+        ``benchmark_code``, ``benchmark_name``, ``published_change``.
 
     Raises
     ------
@@ -104,20 +135,65 @@ def shift_share(area: Area, ctx: Context, *, years: int = 10) -> pd.DataFrame:
     MethodError
         The two years cannot be compared (from the method).
     """
+    from ..industries import IMPUTED_RENT, fine_labels_or_sections
+
     ref = analysis("shift_share").measure("gva")
-    b = _benchmark(ctx, ref)
-    sec = sections(ctx, ref, [area, b])
-    if sec.empty or not (sec["area_code"] == area.code).any():
+    inds = fine_labels_or_sections(ctx.agg.measures.slice(ref.dataset, ref.measure))
+    full = (
+        [*inds, IMPUTED_RENT]
+        if IMPUTED_RENT
+        in set(ctx.agg.measures.slice(ref.dataset, ref.measure)["industry"].astype(object))
+        and "68" in inds
+        else inds
+    )
+    b = ctx.section_benchmark(ref, industries=full)
+    if b is None:
+        raise DataNotAvailable(f"it needs {ref.label} by industry for the UK or England")
+    agg = ctx.aggregated(ref, [area, b])
+    if agg.empty or not (agg["area_code"] == area.code).any():
         raise DataNotAvailable("it needs chained-volume GVA by industry")
-    end = int(sec.loc[sec["area_code"] == area.code, "year"].max())
+    sec = agg[agg["industry"].isin(full)]
+    end = int(sec.loc[(sec["area_code"] == area.code) & sec["value"].notna(), "year"].max())
     start = end - years
     long = sec[sec["year"].isin([start, end])][["area_code", "industry", "year", "value"]]
     a = long[long["area_code"] == area.code].drop(columns="area_code")
     bb = long[long["area_code"] == b.code].drop(columns="area_code")
     ss = _shift_share(a, bb, start, end, dropna=True)
-    ss.insert(0, "industry_name", [SECTION_NAMES.get(c, c) for c in ss.index])
-    ss.attrs.update(benchmark_code=b.code, benchmark_name=_bname(b))
-    return ss
+    tot = agg[(agg["area_code"] == area.code) & (agg["industry"] == "Total")]
+    t = tot.set_index("year")["value"]
+    if start not in t.index or end not in t.index or t[[start, end]].isna().any():
+        raise DataNotAvailable(f"it needs the published total for {area.name} in {start} and {end}")
+    published = float(t[end] - t[start])
+    body = ss.drop(index="Total")
+    body = body.reindex([i for i in full if i in body.index])  # the partition's order
+    residual = published - float(body["actual_change"].sum())
+    body = body.copy()
+    body["not_additive"] = 0.0
+    extra = pd.DataFrame({c: [float("nan")] for c in body.columns}, index=[NOT_ADDITIVE])
+    extra["actual_change"] = residual
+    extra["not_additive"] = residual
+    extra[["national_share", "industry_mix", "competitive"]] = 0.0
+    total = ss.loc[["Total"]].copy()
+    total["area_start"], total["area_end"] = float(t[start]), float(t[end])
+    total["actual_change"] = published
+    total["not_additive"] = residual
+    out = pd.concat([body, extra, total])
+    out.insert(
+        0, "industry_name", [industry_name(c) if c != NOT_ADDITIVE else c for c in out.index]
+    )
+    out.attrs.update(ss.attrs)
+    out.attrs.update(
+        benchmark_code=b.code,
+        benchmark_name=_bname(b),
+        published_change=published,
+        start=start,
+        end=end,
+    )
+    return out
+
+
+#: The shift-share row that holds the published total's change less its industries'.
+NOT_ADDITIVE = "Not additive (chained volume)"
 
 
 def sector_productivity(area: Area, ctx: Context) -> pd.DataFrame:
@@ -196,4 +272,4 @@ def sector_productivity(area: Area, ctx: Context) -> pd.DataFrame:
     return out
 
 
-__all__ = ["industry_structure", "sections", "sector_productivity", "shift_share"]
+__all__ = ["NOT_ADDITIVE", "industry_structure", "sections", "sector_productivity", "shift_share"]

@@ -56,15 +56,18 @@ def verdict(stance: str, classification: Any) -> tuple[str, str]:
     The rule: respondents raise a *problem* -> ``supported by the data`` when the
     indicator is a weakness, ``not supported`` when it is a strength; respondents claim a
     *strength* -> ``supported by the data`` when the indicator is a strength, ``not
-    supported`` when it is a weakness; ``mixed/neutral`` when the indicator is neutral or
-    not classified; ``no data`` when the indicator is not in the table.
+    supported`` when it is a weakness; ``mixed/neutral`` when the indicator is in line with
+    the nation, context, not assessed (or neutral, in older tables) or not classified;
+    ``no data`` when the indicator is not in the table.
     """
     c = str(classification).strip().lower() if isinstance(classification, str) else ""
     if classification is None or (isinstance(classification, float) and math.isnan(classification)):
         c = ""
     raises = "raise a problem" if stance == "problem" else "claim a strength"
     if c not in ("strength", "weakness"):
-        what = "neutral" if c == "neutral" else "not classified"
+        # the reading's other labels (in line, context, not assessed; "neutral" in older
+        # tables) are named as they are; anything else is not classified
+        what = c if c in ("neutral", "in line", "context", "not assessed") else "not classified"
         return MIXED, f"respondents {raises}; the indicator is {what}"
     agrees = (stance == "problem") == (c == "weakness")
     return (SUPPORTED if agrees else NOT_SUPPORTED), f"respondents {raises}; the indicator is a {c}"

@@ -220,21 +220,24 @@ class Context:
             self._ind[key] = res
         return self._ind[key]
 
-    def section_benchmark(self, ref: Ref) -> Area | None:
+    def section_benchmark(self, ref: Ref, industries: Sequence[str] | None = None) -> Area | None:
         """The benchmark for industry shares (LQ, specialisation): the UK, else England,
         whose industry breakdown is complete. Where publishers suppress a few districts'
-        cells (``[c]``), a nation's sections cannot be summed; the benchmark is then the
-        nation without those districts, named so (shares barely move for 4 of 296)."""
+        cells (``[c]``), a nation's industries cannot be summed; the benchmark is then the
+        nation without those districts, named so (shares barely move for 4 of 296).
+        ``industries``: the industries the breakdown must be complete in (default: the
+        SIC sections of GVA; finer industries are suppressed in more districts)."""
         from dataclasses import replace as _replace
 
-        key = (ref.dataset, ref.measure)
+        inds = tuple(industries) if industries is not None else GVA_SECTIONS
+        key = (ref.dataset, ref.measure, inds)
         if key in self._section_benchmarks:
             return self._section_benchmarks[key]
         s = self.agg.measures.slice(ref.dataset, ref.measure)
         if s.empty:
             return None
         found = None
-        secs = s[s["industry"].isin(GVA_SECTIONS)]
+        secs = s[s["industry"].isin(inds)]
         for code in (UK, ENGLAND):
             if code not in self.geo or secs.empty:
                 continue
@@ -249,9 +252,12 @@ class Context:
             if not drop:
                 found = nation
             else:
+                # the code names the districts left out, so two benchmarks that leave out
+                # different districts (sections, finer industries) are never confused
                 found = _replace(
                     nation,
-                    code=f"{nation.code}-complete",
+                    code=f"{nation.code}-complete"
+                    + ("" if industries is None else f"-{len(drop)}"),
                     name=f"{nation.name} (excluding {len(drop)} districts with suppressed or missing cells)",
                     members=tuple(m for m in nation.members if m not in drop),
                 )
@@ -814,7 +820,11 @@ def _table_rows(
     )
     n_peers = int(len(peer_vals) - 1) if area.code in peer_vals else 0
     comparators: list[tuple[str, str, str, float, float, float, str]] = []
-    for kind, b in bm.fixed:
+    # A spread between districts is compared only with areas of the same kind (the peers'
+    # median): a nation's or a region's spread is between hundreds or dozens of districts
+    # (England's GVA per head spread is the City of London's figure), no comparison.
+    fixed = [] if ind.kind == "spread" else bm.fixed
+    for kind, b in fixed:
         if b.code in same.index:
             r = same.loc[b.code]
             comparators.append(

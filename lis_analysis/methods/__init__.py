@@ -28,7 +28,19 @@ from .gaps import (
     productivity_output_gap,
 )
 from .neighbours import Neighbours, statistical_neighbours
-from .position import Classification, classify_position, robust_z_scores
+from .position import (
+    GAP_SCALES,
+    GAP_UNITS,
+    QUARTILE_WORDS,
+    Reading,
+    classify_gap,
+    concentrated_parts,
+    gap_scale,
+    peer_quartile,
+    relative_gap,
+    robust_z_scores,
+    trend_tag,
+)
 from .structure import (
     MixAdjustedIndex,
     ProductivityDecomposition,
@@ -111,8 +123,16 @@ __all__ = [
     "PooledRate",
     # position
     "robust_z_scores",
-    "classify_position",
-    "Classification",
+    "classify_gap",
+    "concentrated_parts",
+    "gap_scale",
+    "peer_quartile",
+    "relative_gap",
+    "trend_tag",
+    "GAP_SCALES",
+    "GAP_UNITS",
+    "QUARTILE_WORDS",
+    "Reading",
     "statistical_neighbours",
     "Neighbours",
 ]

@@ -231,7 +231,7 @@ GVA_PER_HEAD_INPUTS = (
 _FACTORS = [
     ("productivity", "gva", "hours", "GVA per hour worked"),
     ("hours_per_job", "hours", "jobs", "hours worked per job"),
-    ("jobs_per_employed_resident", "jobs", "employed_residents", "jobs per employed resident (commuting)"),
+    ("jobs_per_employed_resident", "jobs", "employed_residents", "filled jobs per employed resident aged 16-64"),
     ("employment_rate", "employed_residents", "working_age_population", "employed residents per working-age resident"),
     ("working_age_share", "working_age_population", "population", "working-age share of the population"),
 ]  # fmt: skip
@@ -310,9 +310,13 @@ def gva_per_head_decomposition(
     Notes
     -----
     Jobs are workplace-based and residents residence-based, so
-    ``jobs_per_employed_resident`` carries net commuting. Employed residents may
-    include people outside the working-age band; the "employment rate" factor is then
-    a ratio, not the published rate. The identity holds whatever the definitions.
+    ``jobs_per_employed_resident`` carries net commuting, but not only that: filled jobs
+    count second jobs and jobs held by people under 16 or over 64, while employed
+    residents here are those aged 16-64. England's own ratio is about 1.08 with no net
+    commuting at all, so the factor is read against the benchmark's ratio, never against
+    1. Employed residents may include people outside the working-age band; the
+    "employment rate" factor is then a ratio, not the published rate. The identity holds
+    whatever the definitions.
 
     Examples
     --------

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,11 @@ def _index_env():
 
 
 def _card(
-    spec: NotebookSpec, entry: Mapping[str, Any] | None, prefix: str, inputs: Inputs
+    spec: NotebookSpec,
+    entry: Mapping[str, Any] | None,
+    prefix: str,
+    inputs: Inputs,
+    without: Sequence[str] = (),
 ) -> dict[str, Any]:
     entry = entry or {}
     summary = entry.get("summary") or {}
@@ -53,9 +57,10 @@ def _card(
         "strengths": summary.get("strengths") or [],
         "weaknesses": summary.get("weaknesses") or [],
         "neutral": summary.get("neutral") or [],
+        "not_assessed": summary.get("not_assessed") or [],
         "board_href": f"{prefix}{spec.name}.html",
         "analyst_href": f"{prefix}{spec.name}.analyst.html",
-        "releases": [] if inputs.demo else releases(inputs.records_for(spec)),
+        "releases": [] if inputs.demo else releases(inputs.records_for(spec, without)),
         "run_id": entry.get("run_id"),
         "built_at": entry.get("built"),
     }
@@ -70,7 +75,8 @@ def _area_page(
     prefix: str,
 ) -> str:
     entries = state.get("notebooks") or {}
-    cards = [_card(s, entries.get(s.name), prefix, inputs) for s in cat.notebooks]
+    without = state.get("files_without_rows") or ()
+    cards = [_card(s, entries.get(s.name), prefix, inputs, without) for s in cat.notebooks]
     run_ids = sorted({c["run_id"] for c in cards if c["run_id"]})
     return (
         _index_env()
@@ -82,7 +88,15 @@ def _area_page(
             cards=cards,
             demo=inputs.demo,
             demo_status=DEMO_STATUS,
-            releases=[] if inputs.demo else releases(inputs.manifest.get("files", [])),
+            releases=[]
+            if inputs.demo
+            else releases(
+                [
+                    f
+                    for f in inputs.manifest.get("files", [])
+                    if Path(str(f.get("name", ""))).name not in {Path(str(n)).name for n in without}
+                ]
+            ),
             run_ids=run_ids,
             updated=state.get("updated"),
             package_version=__version__,

@@ -163,21 +163,26 @@ class Inputs:
     manifest_sha: str
     changes: tuple[InputChange, ...] = ()
 
-    def records_for(self, spec: NotebookSpec) -> list[dict[str, Any]]:
+    def records_for(self, spec: NotebookSpec, without: Sequence[str] = ()) -> list[dict[str, Any]]:
         """Manifest records of the files a notebook reads: the files of its datasets,
-        every file for ``"*"``, and the lookup files (they define the areas) always."""
+        every file for ``"*"``, and the lookup files (they define the areas) always;
+        less the observation files named in ``without`` (those with no row for the
+        page's area: ``files_without_rows`` of the area catalogue)."""
+        skip = {Path(str(n)).name for n in without}
         out = []
         for f in self.manifest.get("files", []):
             area_file = f.get("kind", "observations") != "observations"  # lookups define the areas
+            if not area_file and Path(str(f.get("name", ""))).name in skip:
+                continue
             if spec.reads_everything or area_file or spec.reads(f.get("datasets") or []):
                 out.append(f)
         return out
 
-    def data_status(self, spec: NotebookSpec) -> str:
+    def data_status(self, spec: NotebookSpec, without: Sequence[str] = ()) -> str:
         """The footer's line about the data: demonstrator, or the releases read."""
         if self.demo:
             return DEMO_STATUS
-        records = self.records_for(spec)
+        records = self.records_for(spec, without)
         return "Published data: " + "; ".join(releases(records)) if records else "Published data"
 
 
@@ -328,17 +333,16 @@ def area_catalogue(
     from .. import store
     from ..geography import Geography
 
-    geo = Geography.build(
-        store.read_lookups(inputs.processed),
-        store.read_observations(inputs.processed),
-        areas_file=params.areas_file,
-    )
+    obs = store.read_observations(inputs.processed)
+    geo = Geography.build(store.read_lookups(inputs.processed), obs, areas_file=params.areas_file)
+    file_codes = _file_codes(obs)
     table = {
         a.code: {
             "name": a.name,
             "level": a.level,
             "members": list(a.members),
             "aliases": list(a.aliases),
+            "files_without_rows": _files_without_rows(a, file_codes),
         }
         for a in geo.areas()
     }
@@ -347,6 +351,37 @@ def area_catalogue(
         with contextlib.suppress(OSError):
             old.unlink()  # keep the catalogues of the last few stores
     return table
+
+
+def _file_codes(obs: Any) -> dict[str, set[str]]:
+    """``{file name: the geography codes it has rows for}`` (on integer codes: the
+    observations' text columns are slow to loop over)."""
+    import numpy as np
+    import pandas as pd
+
+    if obs is None or not len(obs):
+        return {}
+    f_code, f_u = pd.factorize(obs["source_file"].to_numpy(dtype=object))
+    g_code, g_u = pd.factorize(obs["geography_code"].to_numpy(dtype=object))
+    pairs = np.unique(np.stack([f_code, g_code], axis=1), axis=0)
+    out: dict[str, set[str]] = {}
+    for fi, gi in pairs:
+        if fi >= 0 and gi >= 0:
+            out.setdefault(str(f_u[fi]), set()).add(str(g_u[gi]))
+    return out
+
+
+def _files_without_rows(area: Any, file_codes: Mapping[str, set[str]]) -> list[str]:
+    """The observation files with no row for the area, its districts, its region or the
+    nations (UK, England): files a page of that area reads nothing from (the combined
+    authorities' BRES file, for an area that is not one), so its footer does not list
+    them as inputs."""
+    from ..geography import ENGLAND, UK
+
+    reach = {area.code, *area.members, *area.aliases, UK, ENGLAND, "UKX"}
+    if getattr(area, "region", None):
+        reach.add(area.region)
+    return sorted(f for f, codes in file_codes.items() if not codes & reach)
 
 
 def resolve_areas(

@@ -56,7 +56,7 @@ import secrets
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -302,6 +302,10 @@ def run(
         for area in area_list:
             state_path = reports / area.code / STATE_FILE
             states[area.code] = read_json(state_path) or {}
+            # the files with no row for the area: never listed among its pages' inputs
+            states[area.code]["files_without_rows"] = list(
+                area_table.get(area.code, {}).get("files_without_rows", ())
+            )
             area_params = dataclasses.replace(
                 params,
                 area=area.code,
@@ -311,7 +315,9 @@ def run(
             pdict = area_params.to_dict()
             pdict["params_file"] = pfile
             for spec in selected:
-                records = inputs.records_for(spec)
+                records = inputs.records_for(
+                    spec, area_table.get(area.code, {}).get("files_without_rows", ())
+                )
                 parts = cache_parts(
                     spec,
                     source_sha=source_sha[spec.name],
@@ -399,6 +405,10 @@ def run(
                 kernel_mode=kernel_mode,
                 renderer=renderer,
                 echo=echo,
+                without_rows={
+                    a.code: area_table.get(a.code, {}).get("files_without_rows", ())
+                    for a in area_list
+                },
             )
         for area in area_list:
             write_area_index(reports, area, cat, states[area.code], inputs, force=bool(todo))
@@ -441,8 +451,11 @@ def _execute(
     kernel_mode: str | None,
     renderer: str,
     echo: Callable[[str], None] | None,
+    without_rows: Mapping[str, Sequence[str]] | None = None,
 ) -> None:
-    """Submit the stale notebooks, collect results, keep each area's state current."""
+    """Submit the stale notebooks, collect results, keep each area's state current.
+    ``without_rows``: per area, the observation files with no row for it (not listed in
+    its pages' footers)."""
     from .kernels import kernel_environment  # (not on the path of a run with nothing to do)
 
     env = kernel_environment(p.root)
@@ -526,7 +539,7 @@ def _execute(
                 "parameters": pdict,
                 "inputs": nb_record["inputs"],
                 "index_href": "index.html",
-                "data_status": inputs.data_status(spec),
+                "data_status": inputs.data_status(spec, (without_rows or {}).get(area.code, ())),
                 "cache_key": sha256_json(parts),
             }
             job = Job(

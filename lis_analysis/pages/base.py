@@ -69,6 +69,8 @@ class PageBase:
         self.results: dict[str, Any] = {}
         #: indicator ids whose strengths and weaknesses the page showed
         self.indicators_assessed: list[str] = []
+        #: caveats of the publishers' flags on figures the page showed (caveats.yaml markers)
+        self.flag_caveats: set[str] = set()
         self._lead: str | None = None
 
     @classmethod
@@ -140,13 +142,45 @@ class PageBase:
         )
 
     @cached_property
+    def files_with_rows(self) -> set[str]:
+        """Names of the observation files with a row for the area, one of its districts,
+        its region or the nations: what the page can have read (a file of combined
+        authorities, for an area that is not one, is not among them)."""
+        from ..geography import ENGLAND, UK
+
+        obs = self.ctx.obs
+        if obs is None or not len(obs):
+            return set()
+        reach = {self.area.code, *self.area.members, *self.area.aliases, UK, ENGLAND, "UKX"}
+        if self.area.region:
+            reach.add(self.area.region)
+        hit = obs["geography_code"].isin(list(reach)).to_numpy(dtype=bool)
+        return {str(x) for x in pd.unique(obs["source_file"].to_numpy(dtype=object)[hit])}
+
+    @cached_property
     def region(self) -> Area | None:
         r = self.area.region
         return self.geo.area(r) if r and r in self.geo else None
 
     def indicators_of(self, foundation: str) -> list[str]:
-        """Indicator ids of a foundation, in registry order."""
+        """Indicator ids of a group (a foundation, or headline productivity), in registry
+        order."""
         return [i.id for i in self.registry.values() if i.group == foundation]
+
+    def repeats(self, indicator_id: str) -> bool:
+        """Whether the indicator restates another (weight 0 in the weights file, as the
+        index of GVA per hour restates GVA per hour): listed in full tables, left out of
+        the headline and the summary lists, so the same finding is not said twice."""
+        from ..priorities import load_weights
+
+        w = load_weights(self.params.weights_file)
+        return float(w.indicators.get(indicator_id, 1.0)) == 0.0
+
+    def reading(self, indicator_id: str) -> pd.Series | None:
+        """The indicator's row of the assessment (its reading against the nation), or None."""
+        a = self.assessment
+        hit = a[a["indicator_id"] == indicator_id]
+        return None if hit.empty else hit.iloc[0]
 
     def peer_word(self) -> str:
         """What the peers are called: 'LSIP areas', 'ITL3 regions' ..."""

@@ -29,9 +29,9 @@ Input shapes (column names; extra columns are ignored):
 * contributions (``waterfall``): ``component, contribution``.
 * location quotients (``lq_bar``, ``lq_bubble``): ``industry, lq``; optional
   ``employment`` (sector size), ``growth`` (bubble x axis), ``area_name``, ``period``.
-* scores (``strengths_chart``): ``indicator_name`` (or ``indicator_id``), ``z`` (or
-  ``z_score``), oriented so that positive is better; optional ``foundation``,
-  ``classification``.
+* readings (``strengths_chart``): ``indicator_name`` (or ``indicator_id``), ``gap``
+  (positive = better) and ``materiality`` (or a ``score`` in thresholds); optional
+  ``group``, ``classification``.
 * sensitivity draws (``rank_distribution``): ``priority, draw, rank`` (1 = top).
 """
 
@@ -42,6 +42,7 @@ import html
 import io
 import logging
 import math
+import re
 import textwrap
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -55,7 +56,7 @@ from cycler import cycler
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ..methods.position import classify_position
+from ..methods.position import classify_gap
 from .prose import compare_phrase, format_value, is_percent, list_words, ordinal, signed, the
 
 log = logging.getLogger(__name__)
@@ -503,6 +504,7 @@ def benchmark_bar(
     indicator_name: str | None = None,
     title: str | None = None,
     source: str | None = None,
+    reading: str | None = None,
 ) -> Chart:
     """Bar chart of one indicator: the area (highlighted), its peers and its benchmarks.
 
@@ -518,6 +520,10 @@ def benchmark_bar(
     benchmark : code or name of the benchmark drawn as a dashed reference line;
         default: the UK if present, else the first benchmark
     indicator_name, title, source : override the names taken from the table
+    reading : how the area compares with the national benchmark in the words of the
+        reading (:func:`lis_analysis.pages.prose.comparison`: "similar to the UK (75.7%)"
+        when the difference is not material); the alt text says it instead of its own
+        comparison, so the chart and the page tell one story
 
     Returns
     -------
@@ -633,6 +639,8 @@ def benchmark_bar(
             + (f", {period}" if period is not None else "")
         )
         alt = _benchmark_alt(rows, name, area_name, area_code, unit, period, areas, bms, primary)
+        if reading:
+            alt = _replace_comparison(alt, area_name, reading)
         data = pd.DataFrame(
             {
                 "Area": [b["label"] for b in reversed(bars)],
@@ -647,6 +655,21 @@ def benchmark_bar(
             data["95% CI lower"] = [b["lo"] for b in reversed(bars)]
             data["95% CI upper"] = [b["hi"] for b in reversed(bars)]
         return _render(fig, alt, title=title, source=source, note=_ci_note(has_ci), data=data)
+
+
+def _replace_comparison(alt: str, area_name: str, reading: str) -> str:
+    """The alt text with its sentence comparing the area with the primary benchmark
+    replaced by the reading's words."""
+    out, done = [], False
+    for sent in re.split(r"(?<=\.) (?=[A-Z])", alt):
+        if not done and sent.startswith(f"{area_name} is "):
+            out.append(f"{area_name} is {reading}.")
+            done = True
+        else:
+            out.append(sent)
+    if not done:
+        out.append(f"{area_name} is {reading}.")
+    return " ".join(out)
 
 
 def _benchmark_alt(
@@ -1067,22 +1090,9 @@ def _trend_alt(df: pd.DataFrame, names: list[str], name: str, unit: Any, labels:
                 fx = both.index[0]
                 fp = df.loc[df["_x"] == fx, "period"].iloc[0]
                 first_phrase = compare_phrase(both["a"].iloc[0], both["b"].iloc[0], bench, unit)
-                rel = (
-                    (lambda r: r["a"] - r["b"])
-                    if is_percent(unit)
-                    else (lambda r: (r["a"] / r["b"] - 1) * 100 if r["b"] else np.nan)
-                )
-                g0, g1 = rel(both.iloc[0]), rel(both.iloc[-1])
-                if not (pd.isna(g0) or pd.isna(g1)):
-                    if abs(g1) < abs(g0) - 0.5 and np.sign(g0) == np.sign(g1):
-                        how = "the gap narrowed"
-                    elif abs(g1) > abs(g0) + 0.5 and np.sign(g0) == np.sign(g1):
-                        how = "the gap widened"
-                    elif np.sign(g0) != np.sign(g1) and abs(g0) > 0.5 and abs(g1) > 0.5:
-                        how = "it moved to the other side"
-                    else:
-                        how = "the gap was broadly unchanged"
-                    sent += f", compared with {first_phrase} in {fp}: {how}"
+                # the facts at both ends, no verdict: whether the gap is widening is the
+                # reading's (a Newey-West trend over a named period), said once on the page
+                sent += f", compared with {first_phrase} in {fp}"
             parts.append(sent + ".")
     return " ".join(parts)
 
@@ -1490,53 +1500,58 @@ def strengths_chart(
     title: str | None = None,
     source: str | None = None,
 ) -> Chart:
-    """Diverging bars of standardised scores, each labelled Strength / Weakness / Neutral.
+    """Diverging bars of each indicator's gap to the nation, in materiality thresholds,
+    each labelled Strength / Weakness / In line.
 
     Parameters
     ----------
-    scores : DataFrame with ``indicator_name`` (or ``indicator_id``) and ``z`` (or
-        ``z_score``), oriented so that positive is better than the benchmark whatever
-        the indicator's polarity; optional ``foundation`` (shown after the name) and
-        ``classification`` (the label of :func:`lis_analysis.methods.classify_position`,
-        as :func:`lis_analysis.priorities.assess` gives it; without it each score is
-        classified by that rule on the score alone)
+    scores : DataFrame with ``indicator_name`` (or ``indicator_id``) and either ``gap``
+        and ``materiality`` (the gap as :func:`lis_analysis.priorities.assess` gives it,
+        positive = better, and its threshold: the bar is ``gap / materiality``) or a
+        ready ``score`` in thresholds; optional ``group`` (shown after the name) and
+        ``classification`` (the reading; without it each score is read by the one rule,
+        :func:`lis_analysis.methods.classify_gap`, on the score alone, with no
+        significance test and no peers)
     area_name : the area (default from the frame's ``area_name``)
-    threshold : the rule's ``strong`` threshold: |z| at or above which a score alone makes
-        a strength or weakness (the shaded band)
+    threshold : where the band ends, in thresholds (1: the materiality threshold)
 
     Returns
     -------
     Chart
-        The classification is printed in words at every bar, so it never depends on
-        colour. Alt text lists the strengths and the weaknesses with their scores.
+        The reading is printed in words at every bar, so it never depends on colour. Alt
+        text lists the strengths and the weaknesses with their gaps.
     """
     df = scores.copy()
-    zcol = next((c for c in ("z", "z_score", "zscore", "score") if c in df.columns), None)
     ncol = next(
         (c for c in ("indicator_name", "indicator", "indicator_id") if c in df.columns), None
     )
-    if zcol is None or ncol is None:
+    if "gap" in df.columns and "materiality" in df.columns:
+        df["_z"] = pd.to_numeric(df["gap"], errors="coerce") / pd.to_numeric(
+            df["materiality"], errors="coerce"
+        )
+    elif "score" in df.columns:
+        df["_z"] = pd.to_numeric(df["score"], errors="coerce")
+    else:
+        df["_z"] = np.nan if ncol else None
+    if ncol is None or ("gap" not in df.columns and "score" not in df.columns):
         raise ValueError(
             "strengths_chart: the data needs an indicator column (indicator_name or indicator_id) "
-            f"and a score column (z or z_score); it has {', '.join(map(str, df.columns))}"
+            f"and gap with materiality (or score); it has {', '.join(map(str, df.columns))}"
         )
-    df["_z"] = pd.to_numeric(df[zcol], errors="coerce")
     df = df.dropna(subset=["_z"])
     if df.empty:
-        raise ValueError("strengths_chart: no scores to draw")
+        raise ValueError("strengths_chart: no gaps to draw")
     names = df[ncol].astype(str)
     if ncol == "indicator_id":
         names = names.map(_humanise)
     if "group" in df.columns:  # headline productivity or the foundation
         names = names + " (" + df["group"].astype(str) + ")"
-    elif "foundation" in df.columns:
-        names = names + " (" + df["foundation"].astype(str) + ")"
     df["_name"] = names
     if "classification" in df.columns:
         df["_class"] = df["classification"].astype(str).str.strip().str.capitalize()
     else:
-        # the one strength/weakness rule (peers only: no benchmark test, no trend)
-        df["_class"] = [classify_position(z, strong=threshold).label.capitalize() for z in df["_z"]]
+        # the one rule, on the score alone (no significance test, no peers)
+        df["_class"] = [classify_gap(z, materiality=threshold).label.capitalize() for z in df["_z"]]
     df = df.sort_values("_z", kind="stable")
     area_name = area_name or _first(df, "area_name", "the area")
     n = len(df)
@@ -1579,10 +1594,11 @@ def strengths_chart(
         ax.set_yticks(y, [_wrap(s, 36) for s in df["_name"]])
         ax.grid(axis="y", visible=False)
         ax.tick_params(axis="y", length=0)
-        ax.set_xlabel("Standardised score (standard deviations; positive = better than benchmark)")
-        _fit_x(fig, ax, labels)
-        x0, x1 = ax.get_xlim()
-        ax.set_xlim(-max(-x0, x1), max(-x0, x1))  # keep zero in the middle
+        ax.set_xlabel("Gap to the nation, in materiality thresholds (positive = better)")
+        for _ in range(3):  # widening one side, then centring zero, can push a label out
+            _fit_x(fig, ax, labels)
+            x0, x1 = ax.get_xlim()
+            ax.set_xlim(-max(-x0, x1), max(-x0, x1))  # keep zero in the middle
 
         def listed(cls: str) -> str:
             sub = df[df["_class"] == cls].sort_values("_z", ascending=(cls == "Weakness"))
@@ -1596,21 +1612,30 @@ def strengths_chart(
         n_s = int((df["_class"] == "Strength").sum())
         n_w = int((df["_class"] == "Weakness").sum())
         alt = (
-            f"Bar chart of standardised scores for {n} indicators in {area_name}, positive meaning better than "
-            f"the benchmark. {n_s} {'strength' if n_s == 1 else 'strengths'}: {listed('Strength')}. "
+            f"Bar chart of the gaps to the nation of {n} indicators in {area_name}, in "
+            "materiality thresholds, positive meaning better than the nation. "
+            f"{n_s} {'strength' if n_s == 1 else 'strengths'}: {listed('Strength')}. "
             f"{n_w} {'weakness' if n_w == 1 else 'weaknesses'}: {listed('Weakness')}. "
-            f"{n - n_s - n_w} indicators are within {threshold:g} standard deviation{'s' if threshold != 1 else ''} of the benchmark."
+            f"{n - n_s - n_w} in line with the nation."
         )
         title = title or f"Strengths and weaknesses, {area_name}"
         data = df.iloc[::-1][["_name", "_z", "_class"]].rename(
-            columns={"_name": "Indicator", "_z": "Score (s.d.)", "_class": "Classification"}
+            columns={
+                "_name": "Indicator",
+                "_z": "Gap (thresholds)",
+                "_class": "Reading",
+            }
         )
         return _render(
             fig,
             alt,
             title=title,
             source=source,
-            note=f"Shaded band: within {threshold:g} standard deviation of the benchmark (neither a strength nor a weakness).",
+            note=(
+                f"Shaded band: a gap smaller than {threshold:g} threshold (in line with the "
+                "nation). A material gap is also in line when the survey cannot tell it "
+                "from noise, or (above the nation) when most peer areas do better."
+            ),
             data=data,
         )
 

@@ -87,14 +87,18 @@ class EconomySections(PageBase):
                 "relative": "Ratio (area ÷ benchmark)",
             }
         )
-        _show(
-            table(
-                tab,
-                f"GVA per head decomposition, {y}",
-                decimals=3,
-                notes=prose.DECOMPOSITION_NOTE,
+        jobs = dec[dec["factor"] == "jobs_per_employed_resident"]
+        notes = [prose.DECOMPOSITION_NOTE]
+        if len(jobs):
+            notes.append(
+                prose.jobs_per_resident_note(
+                    area_name=self.area.name,
+                    benchmark_name=bname,
+                    area_ratio=float(jobs.iloc[0]["area"]),
+                    benchmark_ratio=float(jobs.iloc[0]["benchmark"]),
+                )
             )
-        )
+        _show(table(tab, f"GVA per head decomposition, {y}", decimals=3, notes=notes))
         return dec
 
     @shows("trend_and_convergence", indicators=("indicator_id",), with_index=True)
@@ -111,20 +115,24 @@ class EconomySections(PageBase):
                 start_year=self.params.start_year,
                 end_year=self.params.end_year,
             )
-            own = series[series["area_code"] == self.area.code]
             out["series"], out["trend"] = series, t
-            _say(
-                prose.gap_trend_sentence(
-                    start=int(own["year"].min()),
-                    end=int(own["year"].max()),
-                    area_name=self.area.name,
-                    indicator_name=ind.name,
-                    slope=t.slope,
-                    ci_lower=t.ci_lower,
-                    ci_upper=t.ci_upper,
-                    significant=t.significant,
+            # one story: the direction of travel is the reading's (the Newey-West trend of
+            # the gap over its named period), the same words as the finding's
+            a = self.reading(indicator_id)
+            said = ""
+            if a is not None and pd.notna(a["trend_start"]):
+                said = prose.trend_sentence(
+                    tag=a["trend"] if isinstance(a["trend"], str) else None,
+                    benchmark_name=a["benchmark_name"],
+                    start=int(a["trend_start"]),
+                    end=int(a["trend_end"]),
+                    change=a["trend_change"],
+                    from_year=None if pd.isna(a["trend_from"]) else int(a["trend_from"]),
+                    slope=float(a["trend_slope"]),
+                    units=str(a["gap_units"]),
+                    significant=a["trend_significant"],
                 )
-            )
+            _say(said or prose.no_trend("fewer than five years against the nation"))
             _show(
                 charts.trend(
                     series,
@@ -169,9 +177,12 @@ class EconomySections(PageBase):
             self._not_computed("industry_structure", exc)
             return None
         y, b, bname = lq.attrs["year"], lq.attrs["benchmark"], lq.attrs["benchmark_name"]
-        if b.code.endswith("-complete"):
+        if "-complete" in b.code:
             _say(prose.industry_benchmark_note(b.name))
-        top = lq.sort_values("lq", ascending=False).head(3)
+        # the specialisms a strategy builds on: a large LQ on an industry under 1% of the
+        # area's GVA is left out of the sentence (the table shows every industry)
+        big = lq[lq["area_share"] >= 0.01]
+        top = (big if len(big) else lq).sort_values("lq", ascending=False).head(3)
         self._lead_sentence(
             prose.specialisation_sentence(
                 year=y,
@@ -209,8 +220,10 @@ class EconomySections(PageBase):
 
     @shows("shift_share")
     def shift_share(self, years: int = 10) -> pd.DataFrame | None:
-        """Shift-share of real GVA growth by section over ``years`` years: national growth,
-        industry mix and the area's own (competitive) effect."""
+        """Shift-share of real GVA growth by industry (the finest level published, every
+        industry included) over ``years`` years: national growth, industry mix, the area's
+        own (competitive) effect, and the published total's change that its industries'
+        chained-volume changes do not add up to."""
         try:
             ss = analyses.shift_share(self.area, self.ctx, years=years)
         except (DataNotAvailable, MethodError) as exc:
@@ -228,6 +241,7 @@ class EconomySections(PageBase):
                 national=tot["national_share"],
                 mix=tot["industry_mix"],
                 competitive=tot["competitive"],
+                not_additive=tot["not_additive"],
             )
         )
         _show(
@@ -235,20 +249,22 @@ class EconomySections(PageBase):
                 pd.DataFrame(
                     {
                         "component": [
-                            f"{bname.capitalize()} growth",
+                            f"{prose.capital(bname)} growth",
                             "Industry mix",
                             "Local (competitive) effect",
+                            "Not additive (chained volume)",
                         ],
                         "contribution": [
                             tot["national_share"],
                             tot["industry_mix"],
                             tot["competitive"],
+                            tot["not_additive"],
                         ],
                     }
                 ),
                 title=f"Shift-share of real GVA change, {self.area.name}, {start}-{end}",
                 unit="£m",
-                total_label="Actual change",
+                total_label="Published change",
                 source="ONS regional GVA by industry, chained volume measures",
                 decimals=0,
             )
@@ -258,11 +274,18 @@ class EconomySections(PageBase):
             {
                 "Industry": body["industry_name"],
                 "Actual change (£m)": body["actual_change"],
-                f"{bname.capitalize()} growth (£m)": body["national_share"],
+                f"{prose.capital(bname)} growth (£m)": body["national_share"],
                 "Industry mix (£m)": body["industry_mix"],
                 "Competitive (£m)": body["competitive"],
             }
         ).reset_index(drop=True)
+        tab.loc[len(tab)] = [
+            "Total (published)",
+            tot["actual_change"],
+            tot["national_share"],
+            tot["industry_mix"],
+            tot["competitive"],
+        ]
         _show(
             table(
                 tab,

@@ -26,6 +26,7 @@ datasets a notebook reads (:mod:`.reads`) and the page which caveats apply.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -82,18 +83,22 @@ class Page(EconomySections, StrategySections):
     ) -> pd.DataFrame:
         """A table of the published files behind the page: publisher, title, files,
         release, figures read; those of a foundation's indicators, or of ``datasets``,
-        or every file."""
+        or every file; never a file with no row for the area, its districts, its region
+        or the nations."""
         wanted: set[str] | None = None
         if datasets is not None:
             wanted = set(datasets)
         elif foundation is not None:
             wanted = self._datasets_of(self.indicators_of(foundation))
         groups: dict[tuple[str, str], list[dict]] = {}
+        have = self.files_with_rows
         for f in self.manifest.get("files", []):
             if f.get("kind") != "observations":
                 continue
             if wanted is not None and not wanted & set(f.get("datasets", [])):
                 continue
+            if Path(str(f.get("name", ""))).name not in have:
+                continue  # no row for this area, its districts, region or nation
             groups.setdefault((f.get("publisher", ""), f.get("title", "")), []).append(f)
         df = pd.DataFrame(
             [
@@ -119,64 +124,122 @@ class Page(EconomySections, StrategySections):
         return df
 
     # ------------------------------------------------------------------ sentences
+    def _size_share(self, rows: pd.DataFrame) -> tuple[float | None, str]:
+        """A size's share of the nation holding the area (UK, else England), in %."""
+        for kind in ("uk", "england"):
+            r = rows[(rows["benchmark_kind"] == kind) & rows["benchmark_value"].notna()]
+            if len(r) and float(r.iloc[0]["benchmark_value"]) > 0:
+                name = "UK" if kind == "uk" else str(r.iloc[0]["benchmark_name"])
+                return 100 * float(r.iloc[0]["value"]) / float(r.iloc[0]["benchmark_value"]), name
+        return None, ""
+
     def sentence(self, indicator_id: str) -> str:
-        """One sentence about an indicator, written from the numbers (not displayed)."""
+        """What the page says about an indicator, written from the numbers and its reading
+        (not displayed): value and comparison with the nation ("higher"/"lower" only when
+        the rule finds the difference material and significant, else "similar to"), the
+        reading, the rank among peers, whether the peers share it, where in the area a
+        shortfall sits, the direction of travel over a named period and the publisher's
+        flags."""
+        from ..methods import QUARTILE_WORDS
+        from ..priorities import is_size
+
         ind = self.registry[indicator_id]
         rows = self._rows(indicator_id)
         if rows.empty:
             return self.missing_reason(indicator_id)
         r = rows.iloc[0]
-        uk = rows[rows["benchmark_kind"] == "uk"]
-        compared = (
-            len(uk)
-            and pd.notna(uk.iloc[0]["benchmark_value"])
-            and ind.kind
-            not in (
-                "spread",
-                "specialisation",
+        a = self.reading(indicator_id)
+        if is_size(ind):
+            share, of = self._size_share(rows)
+            return prose.size_sentence(
+                name=ind.name,
+                area_name=self.area.name,
+                value=r["value"],
+                unit=ind.unit,
+                period=r["period"],
+                decimals=ind.decimals,
+                share=share,
+                of_name=of,
             )
-        )
-        sig = uk.iloc[0]["significant"] if compared else None
-        ranked = pd.notna(r["rank"]) and r["n_peers"] and ind.polarity != "neutral"
-        a = self.assessment.set_index("indicator_id")
-        return prose.indicator_sentence(
-            name=ind.name,
-            area_name=self.area.name,
-            value=r["value"],
-            unit=ind.unit,
-            period=r["period"],
-            decimals=ind.decimals,
-            uk_value=float(uk.iloc[0]["benchmark_value"]) if compared else None,
-            significant=None if sig is None or pd.isna(sig) else bool(sig),
-            rank=int(r["rank"]) if ranked else None,
-            n_areas=int(r["n_peers"]) + 1 if ranked else None,
-            peer_word=self.peer_word(),
-            trend=str(a.loc[indicator_id, "trend"]) if indicator_id in a.index else None,
-        )
+        if a is None or a["classification"] in ("context", "not assessed"):
+            peers = rows[rows["benchmark_kind"] == "peers"]
+            return prose.context_sentence(
+                name=ind.name,
+                area_name=self.area.name,
+                value=r["value"],
+                unit=ind.unit,
+                period=r["period"],
+                decimals=ind.decimals,
+                peers_median=float(peers.iloc[0]["benchmark_value"]) if len(peers) else None,
+                peer_word=self.peer_word(),
+                structure=a is not None and a["classification"] == "context",
+            )
+        label = str(a["classification"])
+        material = bool(abs(a["gap"]) >= a["materiality"])
+        sig = None if pd.isna(a["significant"]) else bool(a["significant"])
+        rank = None if pd.isna(a["rank"]) else int(a["rank"])
+        n = None if pd.isna(a["n"]) else int(a["n"])
+        q = a["quartile"]
+        parts = [
+            prose.indicator_sentence(
+                name=ind.name,
+                area_name=self.area.name,
+                value=r["value"],
+                unit=ind.unit,
+                period=r["period"],
+                decimals=ind.decimals,
+                benchmark_value=a["benchmark_value"],
+                benchmark_name=a["benchmark_name"],
+                label=label,
+                material=material,
+                significant=sig,
+                bottom_half=rank is not None and n is not None and rank > n / 2,
+                peer_word=self.peer_word(),
+            ),
+            prose.rank_sentence(
+                rank, n, self.peer_word(), QUARTILE_WORDS.get(q) if pd.notna(q) else None
+            ),
+            prose.peers_share_sentence(
+                label, a["peers_share"], self.peer_word(), a["benchmark_name"]
+            ),
+            prose.concentration_sentence(label, a["concentrated_in"], a["benchmark_name"]),
+            prose.trend_sentence(
+                tag=a["trend"] if isinstance(a["trend"], str) else None,
+                benchmark_name=a["benchmark_name"],
+                start=None if pd.isna(a["trend_start"]) else int(a["trend_start"]),
+                end=None if pd.isna(a["trend_end"]) else int(a["trend_end"]),
+                change=a["trend_change"],
+                from_year=None if pd.isna(a["trend_from"]) else int(a["trend_from"]),
+                slope=None if pd.isna(a["trend_slope"]) else float(a["trend_slope"]),
+                units=str(a["gap_units"]),
+                significant=a["trend_significant"],
+            ),
+        ]
+        return " ".join(p for p in parts if p)
 
     def short(self, indicator_id: str) -> str:
-        """'Employment rate (16-64): 70.8% in 2023, 3.6 percentage points below the UK.'"""
+        """'GVA per hour worked: £34.75 in 2022, 12.5% below the UK; third quartile of 38;
+        gap widening.' (by the same rule as :meth:`sentence`)."""
         ind = self.registry[indicator_id]
         rows = self._rows(indicator_id)
         if rows.empty:
             return prose.not_available_sentence(ind.name, self.area.name)
         r = rows.iloc[0]
-        uk = rows[rows["benchmark_kind"] == "uk"]
-        compared = (
-            len(uk)
-            and pd.notna(uk.iloc[0]["benchmark_value"])
-            and ind.kind
-            not in (
-                "spread",
-                "specialisation",
+        a = self.reading(indicator_id)
+        if a is None or a["classification"] not in ("strength", "weakness", "in line"):
+            return prose.short_sentence(
+                name=ind.name, value=r["value"], unit=ind.unit, period=r["period"]
             )
-        )
         return prose.short_sentence(
             name=ind.name,
             value=r["value"],
             unit=ind.unit,
             period=r["period"],
-            uk_value=float(uk.iloc[0]["benchmark_value"]) if compared else None,
+            benchmark_value=a["benchmark_value"],
+            benchmark_name=a["benchmark_name"],
+            material=bool(abs(a["gap"]) >= a["materiality"]),
+            significant=None if pd.isna(a["significant"]) else bool(a["significant"]),
+            tags=list(a["tags"]),
         )
 
     def missing_reason(self, indicator_id: str) -> str:
@@ -218,13 +281,46 @@ class Page(EconomySections, StrategySections):
         return text + (" (synthetic demonstrator data)" if self.demo else "")
 
     # ------------------------------------------------------------------ findings
+    def _flags(self, indicator_id: str, years: Sequence[int] | None = None) -> list[str]:
+        """Sentences naming the districts whose figures for the indicator carry a
+        publisher's flag the caveats log explains (``markers:``), in ``years`` (default:
+        every year): each with the caveat it cites, which the page then prints."""
+        from ..analyses.declared import flag_markers
+
+        markers = flag_markers()
+        ind = self.registry[indicator_id]
+        members = list(self.area.members) or [self.area.code]
+        found: dict[str, dict[str, set[int]]] = {}
+        for r in (*ind.sources, *ind.numerator, *ind.denominator):
+            sl = self.ctx.agg.measures.slice(r.dataset, r.measure)
+            if sl.empty:
+                continue
+            st = sl["status"].astype(object)
+            f = sl[st.isin(list(markers)) & sl["geography_code"].isin(members)]
+            if years is not None:
+                f = f[f["year"].isin(list(years))]
+            for (marker, code), g in f.groupby(
+                [f["status"].astype(object), f["geography_code"].astype(object)]
+            ):
+                years_of = found.setdefault(markers[str(marker)], {}).setdefault(str(code), set())
+                years_of |= {int(y) for y in g["year"]}
+        out = []
+        for cid, by_code in found.items():
+            self.flag_caveats.add(cid)
+            ordered = {self.geo.name(c): sorted(by_code[c]) for c in members if c in by_code}
+            out.append(prose.flag_sentence(ordered, cid))
+        return out
+
     @shows("findings", indicators=("indicator_id",))
     def finding(
         self, indicator_id: str, *, trend: bool = True, districts: bool = True
     ) -> pd.DataFrame:
         """One indicator: heading, sentence, chart against benchmarks, trend chart, table
         and method; for an indicator the area cannot have, the reason and the districts'
-        own figures. Returns the indicator's rows of the table."""
+        own figures. A size (GVA, jobs, population) is shown as a share of the nation,
+        never as an index or a "% below". Returns the indicator's rows of the table."""
+        from ..priorities import is_size
+
         ind = self.registry[indicator_id]
         rows = self._rows(indicator_id)
         _show(_md(f"### {escape_markdown(ind.name)}"))
@@ -235,12 +331,53 @@ class Page(EconomySections, StrategySections):
             if districts and len(self.area.members) > 1:
                 self.districts(indicator_id)
             return rows
-        labelled = rows.assign(period=[prose.period_label(p) for p in rows["period"]])
-        _show(
-            charts.benchmark_bar(
-                labelled, indicator_id, area=self.area.code, indicator_name=ind.name, source=source
+        size = is_size(ind)
+        a = self.reading(indicator_id)
+        shown = rows
+        if (
+            a is not None
+            and pd.notna(a["benchmark_code"])
+            and a["benchmark_code"] != "peers"
+            and a["benchmark_code"] not in set(rows["benchmark_code"])
+        ):
+            # the reading's benchmark where the table has none (England less the districts
+            # whose industry cells are suppressed, for a share of GVA by industry)
+            extra = rows.iloc[[0]].assign(
+                benchmark_code=a["benchmark_code"],
+                benchmark_name=a["benchmark_name"],
+                benchmark_value=a["benchmark_value"],
+                benchmark_kind="england",
+                index=100 * rows.iloc[0]["value"] / a["benchmark_value"],
+                gap=rows.iloc[0]["value"] - a["benchmark_value"],
+                significant=pd.NA,
             )
-        )
+            # (without the table's attrs, whose frames pandas cannot compare)
+            plain = rows.copy()
+            plain.attrs, extra.attrs = {}, {}
+            shown = pd.concat([extra, plain], ignore_index=True)
+        labelled = shown.assign(period=[prose.period_label(p) for p in shown["period"]])
+        reading = None
+        if a is not None and a["classification"] in ("strength", "weakness", "in line"):
+            reading = prose.comparison(
+                rows.iloc[0]["value"],
+                a["benchmark_value"],
+                a["benchmark_name"],
+                ind.unit,
+                decimals=ind.decimals,
+                material=bool(abs(a["gap"]) >= a["materiality"]),
+                significant=None if pd.isna(a["significant"]) else bool(a["significant"]),
+            )
+        if not size:
+            _show(
+                charts.benchmark_bar(
+                    labelled,
+                    indicator_id,
+                    area=self.area.code,
+                    indicator_name=ind.name,
+                    source=source,
+                    reading=reading,
+                )
+            )
         # Trends for indicators that say how well the area does (not for sizes such as hours
         # or population, or for structure and spread measures, whose tables say enough).
         if (
@@ -250,6 +387,10 @@ class Page(EconomySections, StrategySections):
         ):
             s = self.series(indicator_id)
             own = s[s["area_code"] == self.area.code]
+            if size:
+                # a size against the nation holding it says nothing ("76% below the
+                # region"): the area's own line only
+                s = own
             if own["year"].nunique() >= 3:
                 _show(
                     charts.trend(
@@ -260,18 +401,49 @@ class Page(EconomySections, StrategySections):
                         source=source,
                     )
                 )
-        show = pd.DataFrame(
-            {
-                "Compared with": rows["benchmark_name"],
-                "Area value": rows["value"],
-                "Benchmark value": rows["benchmark_value"],
-                "Index (benchmark = 100)": rows["index"],
-                "Gap": rows["gap"],
-                "Significant": rows["significant"]
-                .map({True: "yes", False: "no"})
-                .fillna("no interval"),
+        if size:
+            share = 100 * shown["value"] / shown["benchmark_value"]
+            show = pd.DataFrame(
+                {
+                    "Compared with": shown["benchmark_name"],
+                    "Area value": shown["value"],
+                    "Benchmark value": shown["benchmark_value"],
+                    "Area as % of benchmark": share,
+                }
+            )
+            decimals = {
+                "Area value": ind.decimals,
+                "Benchmark value": ind.decimals,
+                "Area as % of benchmark": 1,
             }
-        )
+        else:
+            from ..methods import gap_scale
+
+            level = gap_scale(ind.unit, ind.kind) == "level"
+            show = pd.DataFrame(
+                {
+                    "Compared with": shown["benchmark_name"],
+                    "Area value": shown["value"],
+                    "Benchmark value": shown["benchmark_value"],
+                    # an index of a rate (a growth rate 158% of the region's) misleads:
+                    # rates are compared in points, in the gap
+                    "Index (benchmark = 100)": shown["index"] if level else float("nan"),
+                    "Gap": shown["gap"],
+                    "Significant": shown["significant"]
+                    .map({True: "yes", False: "no"})
+                    .fillna("no interval"),
+                }
+            )
+            decimals = {
+                "Area value": ind.decimals,
+                "Benchmark value": ind.decimals,
+                "Index (benchmark = 100)": 1,
+                "Gap": ind.decimals,
+            }
+            if not level:
+                show = show.drop(columns="Index (benchmark = 100)")
+                show = show.rename(columns={"Gap": "Gap (percentage points)"})
+                decimals["Gap (percentage points)"] = decimals.pop("Gap")
         r0 = rows.iloc[0]
         notes = [prose.method_note(r0["method"])]
         if pd.notna(r0["ci_lower"]):
@@ -286,16 +458,12 @@ class Page(EconomySections, StrategySections):
             )
         if ind.caveat:
             notes.append(ind.caveat)
+        notes += self._flags(indicator_id)
         _show(
             table(
                 show,
                 f"{ind.name} ({ind.unit}), {self.area.name}, {prose.period_label(r0['period'])}, against benchmarks",
-                decimals={
-                    "Area value": ind.decimals,
-                    "Benchmark value": ind.decimals,
-                    "Index (benchmark = 100)": 1,
-                    "Gap": ind.decimals,
-                },
+                decimals=decimals,
                 notes=notes,
             )
         )
@@ -360,34 +528,57 @@ class Page(EconomySections, StrategySections):
     # ------------------------------------------------------------------ assessment
     @shows("strengths_and_weaknesses", foundation="foundation", all_when_none=True)
     def strengths_and_weaknesses(self, foundation: str | None = None) -> pd.DataFrame:
-        """The classification of each indicator (optionally one foundation): a chart with
-        the labels written in words, and a table with the reasons."""
+        """The reading of every indicator of a group (headline productivity or a
+        foundation; all without one) against the nation: a chart of the gaps in
+        thresholds, and a table with the reading, the gap, the tags, the direction of
+        travel and why. Sizes and structure are listed as context; indicators the area
+        has no figure for as not assessed, with the reason."""
         a = self.assessment
         if foundation:
             a = a[a["group"] == foundation]
         self.indicators_assessed += list(a["indicator_id"])
-        scored = a[a["z"].notna()]
-        if len(scored):
+        read = a[a["classification"].isin(("strength", "weakness", "in line"))]
+        read = read[[not self.repeats(i) for i in read["indicator_id"]]]
+        if len(read):
             _show(
                 charts.strengths_chart(
-                    scored.assign(area_name=self.area.name),
+                    read.assign(area_name=self.area.name),
                     area_name=self.area.name,
-                    title=f"Position among {self.peer_word()}: {foundation or 'all indicators'}",
-                    source="Robust z-scores among peers; positive = better (see docs/methods.md)",
+                    title=f"Gaps to the nation, {self.area.name}: {foundation or 'all indicators'}",
+                    source="Gap to the UK (else England) in thresholds of data/readings.yaml; see docs/priorities.md",
                 )
             )
+        elif foundation:
+            _say(prose.nothing_assessed(self.area.name, foundation))
         tab = pd.DataFrame(
             {
                 "Indicator": a["indicator_name"],
-                "Assessment": a["classification"].str.capitalize(),
-                "Why": a["reason"].str.replace(r"^(strength|weakness|neutral): ", "", regex=True),
-                "Direction of travel": a["trend"].replace({"unknown": "too few years to tell"}),
+                "Reading": a["classification"].str.capitalize(),
+                "Compared with": a["benchmark_name"].fillna(""),
+                "Gap": [
+                    prose.gap_words(g, u) if pd.notna(g) else ""
+                    for g, u in zip(a["gap"], a["gap_units"], strict=True)
+                ],
+                "Tags": ["; ".join(t) for t in a["tags"]],
+                "Direction of travel": [
+                    prose.trend_words(
+                        r.trend if isinstance(r.trend, str) else None,
+                        r.trend_change,
+                        r.trend_from,
+                        r.trend_start,
+                        r.trend_end,
+                        r.gap_units,
+                    )
+                    for r in a.itertuples()
+                ],
+                "Why": a["reason"],
             }
         )
         _show(
             table(
                 tab,
                 f"Strengths and weaknesses of {self.area.name}{': ' + foundation if foundation else ''}",
+                notes=prose.READING_NOTE,
             )
         )
         return a
@@ -402,7 +593,9 @@ class Page(EconomySections, StrategySections):
         The headline is the sentence of ``headline_indicator``; else the lead sentence of
         the first analysis the page showed; else the first indicator of ``foundation``.
         The strengths and weaknesses are those of ``foundation``, or, without one, of the
-        indicators the page assessed or showed.
+        indicators the page assessed or showed. With none, the card says whether every
+        indicator read is in line with the nation, or that none could be read (not
+        assessed), never "neutral".
         """
         from ..notebook import summary as report
 
@@ -420,18 +613,27 @@ class Page(EconomySections, StrategySections):
             headline = self.sentence(a["indicator_id"].iloc[0])
         else:
             headline = prose.no_indicator(self.area.name)
+        listed = a[[not self.repeats(i) for i in a["indicator_id"]]]
         out: dict[str, Any] = {
             "headline": headline,
             "strengths": [
-                self.short(r.indicator_id) for r in a.itertuples() if r.classification == "strength"
+                self.short(r.indicator_id)
+                for r in listed.itertuples()
+                if r.classification == "strength"
             ],
             "weaknesses": [
-                self.short(r.indicator_id) for r in a.itertuples() if r.classification == "weakness"
+                self.short(r.indicator_id)
+                for r in listed.itertuples()
+                if r.classification == "weakness"
             ],
             "neutral": [],
+            "not_assessed": [],
         }
         if (foundation or len(a)) and not out["strengths"] and not out["weaknesses"]:
-            out["neutral"] = [prose.nothing_stands_out(foundation)]
+            if a["classification"].eq("in line").any():
+                out["neutral"] = [prose.nothing_stands_out(foundation)]
+            else:
+                out["not_assessed"] = [prose.nothing_assessed(self.area.name, foundation)]
         report(**out)
         return out
 
@@ -495,6 +697,7 @@ class Page(EconomySections, StrategySections):
             ids |= set(declared_analysis(name).caveats)
         for iid in self.indicators_shown:
             ids |= set(getattr(self.registry[iid], "caveats", ()))
+        ids |= self.flag_caveats
         if self.demo:
             ids |= {c.id for c in load_caveats().values() if c.demonstrator}
         return caveat_ids_sorted(ids)

@@ -305,6 +305,38 @@ DEMO_SOURCES_NOTE = "Demonstrator files: synthetic, in the publishers' formats."
 # --------------------------------------------------------------------------------------
 
 
+#: What each label of the reading says in a sentence.
+LABEL_WORDS = {
+    "strength": "a strength",
+    "weakness": "a weakness",
+    "in line": "in line with the nation",
+    "context": "context (size or structure, neither better nor worse)",
+    "not assessed": "not assessed",
+}
+
+
+def comparison(
+    value: float,
+    benchmark: float,
+    benchmark_name: str,
+    unit: str,
+    *,
+    decimals: int = 1,
+    material: bool | None = None,
+    significant: bool | None = None,
+) -> str:
+    """How a value compares with a benchmark, in the words the rule allows.
+
+    "12.5% below the UK (£39.70)" (percentage points for rates) only when the difference
+    is material and, where an interval exists, significant; otherwise "similar to the UK
+    (£39.70)". ``material`` None means the rule was not applied: the difference is said.
+    """
+    ref = format_value(benchmark, unit, decimals=decimals if unit != "%" else None, short=True)
+    if material is False or (material and significant is False):
+        return f"similar to {the(benchmark_name)} ({ref})"
+    return f"{compare_phrase(value, benchmark, benchmark_name, unit)} ({ref})"
+
+
 def indicator_sentence(
     *,
     name: str,
@@ -313,60 +345,275 @@ def indicator_sentence(
     unit: str,
     period: Any,
     decimals: int = 1,
-    uk_value: float | None = None,
+    benchmark_value: float | None = None,
+    benchmark_name: str = "the UK",
+    label: str | None = None,
+    material: bool | None = None,
     significant: bool | None = None,
-    rank: int | None = None,
-    n_areas: int | None = None,
+    bottom_half: bool = False,
     peer_word: str = "areas",
-    trend: str | None = None,
 ) -> str:
-    """One sentence about an indicator, from the numbers.
+    """The first sentence about an indicator: its value, how it compares with the national
+    benchmark (by the rule: "higher"/"lower" only when material and significant, else
+    "similar to") and its reading.
 
-    "GVA per hour worked in Leicester and Leicestershire was £34.82 in 2023, 9.8% below
-    the UK (£38.60); the difference is statistically significant. It ranks 9th of 10
-    LSIP areas (1st is best). Relative to the UK it has been improving over the last
-    ten years (a statistically significant trend)."
+    "GVA per hour worked in Leicester and Leicestershire was £34.75 in 2022, 12.5% below
+    the UK (£39.70): a weakness."
 
     Parameters
     ----------
-    uk_value : the UK's value in the same period; None when the indicator is not compared
-        (sizes and spreads say nothing by comparison)
-    significant : whether the difference from the UK is significant; None without intervals
-    rank, n_areas : the area's rank among ``n_areas`` areas (itself and its peers), when
-        the indicator has a polarity
-    trend : the direction of travel relative to the UK; named only when significant
-        (``improving``, ``worsening``, ``rising``, ``falling``)
+    benchmark_value, benchmark_name : the national benchmark (None: not compared)
+    label : the reading (strength, weakness, in line, ...; None: no reading)
+    material, significant : as the rule found them
+    bottom_half : a material lead the rule did not call a strength because the area ranks
+        in the bottom half of its ``peer_word``
     """
     text = f"{name} in {area_name} was {_value(value, unit, decimals)} in {period_label(period)}"
-    if uk_value is not None and not pd.isna(uk_value):
-        text += (
-            f", {compare_phrase(value, uk_value, 'UK', unit)} ({_value(uk_value, unit, decimals)})"
+    if benchmark_value is not None and not pd.isna(benchmark_value):
+        text += ", " + comparison(
+            value,
+            benchmark_value,
+            benchmark_name,
+            unit,
+            decimals=decimals,
+            material=material,
+            significant=significant,
         )
-        if significant is not None:
+        if material and significant is False:
+            text += ": the difference is not statistically significant"
+        elif material and label == "in line" and bottom_half:
             text += (
-                "; the difference is statistically significant"
-                if significant
-                else "; the difference is not statistically significant"
+                f", but it ranks in the bottom half of the {peer_word}, so this is not a strength"
             )
+    if label in ("strength", "weakness"):
+        text += f": {LABEL_WORDS[label]}"
+    return text + "."
+
+
+def size_sentence(
+    *,
+    name: str,
+    area_name: str,
+    value: float,
+    unit: str,
+    period: Any,
+    decimals: int = 0,
+    share: float | None = None,
+    of_name: str = "the UK",
+) -> str:
+    """A size (GVA, jobs, hours, population): its value and, where the nation holds the
+    area, its share of the nation's; never an index or a "% below".
+
+    "Filled jobs in Leicester and Leicestershire were 540,142 jobs in 2022, 1.6% of the
+    UK's."
+    """
+    text = f"{name} in {area_name} {'were' if name.endswith('s') else 'was'} {_value(value, unit, decimals)} in {period_label(period)}"
+    if share is not None and not pd.isna(share):
+        text += f", {share:.1f}% of {the(of_name)}'s"
+    return text + "."
+
+
+def context_sentence(
+    *,
+    name: str,
+    area_name: str,
+    value: float,
+    unit: str,
+    period: Any,
+    decimals: int = 1,
+    peers_median: float | None = None,
+    peer_word: str = "areas",
+    structure: bool = True,
+) -> str:
+    """An indicator that is not read as better or worse: its value, the peers' median for
+    scale, and (for structure) that it is neither better nor worse.
+
+    "Industrial specialisation (Krugman index) in Leicester and Leicestershire was 0.28
+    in 2023; the median of 35 LSIP areas is 0.31. It describes the structure of the
+    economy: neither better nor worse."
+    """
+    text = f"{name} in {area_name} was {_value(value, unit, decimals)} in {period_label(period)}"
+    if peers_median is not None and not pd.isna(peers_median):
+        text += f"; the median of the {peer_word} is {_value(peers_median, unit, decimals)}"
     text += "."
-    if rank is not None and n_areas:
-        text += f" It ranks {ordinal(rank)} of {n_areas} {peer_word} (1st is best)."
-    if trend in ("improving", "worsening", "rising", "falling"):
-        text += (
-            f" Relative to the UK it has been {trend} over the last ten years "
-            "(a statistically significant trend)."
-        )
+    if structure:
+        text += " It describes the structure of the economy: neither better nor worse."
     return text
 
 
-def short_sentence(
-    *, name: str, value: float, unit: str, period: Any, uk_value: float | None = None
+def rank_sentence(
+    rank: int | None, n_areas: int | None, peer_word: str, quartile: str | None = None
 ) -> str:
-    """'Employment rate (16-64): 70.8% in 2023, 3.6 percentage points below the UK.' (the
-    strengths and weaknesses listed on the pack's index)."""
+    """'It ranks 28th of 38 LSIP areas (third quartile; 1st is best).' ('' without a rank)."""
+    if rank is None or not n_areas or pd.isna(rank):
+        return ""
+    q = f"{quartile}; " if quartile else ""
+    return f"It ranks {ordinal(int(rank))} of {int(n_areas)} {peer_word} ({q}1st is best)."
+
+
+def peers_share_sentence(
+    label: str, share: float | None, peer_word: str, benchmark_name: str
+) -> str:
+    """'Most LSIP areas (76%) are also materially below the UK.' when most of the peers
+    share a weakness (above it, for a strength); '' otherwise. A weakness the peers share
+    is still a weakness: this says how common it is."""
+    if label not in ("weakness", "strength") or share is None or pd.isna(share) or share <= 0.5:
+        return ""
+    side = "below" if label == "weakness" else "above"
+    return (
+        f"Most {peer_word} ({100 * share:.0f}%) are also materially {side} {the(benchmark_name)}."
+    )
+
+
+def concentration_sentence(label: str, parts: Sequence[str], benchmark_name: str) -> str:
+    """Where in the area a shortfall sits: 'The shortfall is concentrated in Leicester.'
+    for a weakness; 'Leicester is much worse than the area as a whole, and materially
+    below the UK.' otherwise; '' without such parts."""
+    parts = list(parts)
+    if not parts:
+        return ""
+    names = list_words(parts)
+    if label == "weakness":
+        return f"The shortfall is concentrated in {names}."
+    verb = "is" if len(parts) == 1 else "are"
+    return (
+        f"{names} {verb} much worse than the area as a whole, and materially below "
+        f"{the(benchmark_name)}."
+    )
+
+
+def trend_sentence(
+    *,
+    tag: str | None,
+    benchmark_name: str,
+    start: int | None,
+    end: int | None,
+    change: float | None,
+    from_year: int | None,
+    slope: float | None,
+    units: str,
+    significant: bool | None,
+) -> str:
+    """The direction of travel against the benchmark over a named period, from the
+    Newey-West trend of the gap (the same numbers as the reading's tag, so a page tells
+    one story).
+
+    "The gap to the UK has widened by 3.6 log points since 2012, when it was narrowest
+    (Newey-West trend 2013-2022: -0.33 a year, statistically significant)."
+    """
+    if start is None or end is None or slope is None or pd.isna(slope):
+        return ""
+    b = the(benchmark_name)
+    fit = f"Newey-West trend {int(start)}-{int(end)}: {slope:+.2f} a year, " + (
+        "statistically significant" if significant else "not statistically significant"
+    )
+    ch = abs(float(change)) if change is not None and not pd.isna(change) else None
+    amount = f" by {ch:.1f} {units}" if ch is not None else ""
+    since = int(from_year) if from_year is not None and not pd.isna(from_year) else None
+    if tag == "gap widening":
+        return f"The gap to {b} has widened{amount} since {since}, when it was narrowest ({fit})."
+    if tag == "gap narrowing":
+        return f"The gap to {b} has narrowed{amount} since {since}, when it was widest ({fit})."
+    if tag == "lead growing":
+        return f"The lead over {b} has grown{amount} since {since}, when it was smallest ({fit})."
+    if tag == "lead shrinking":
+        return f"The lead over {b} has shrunk{amount} since {since}, when it was largest ({fit})."
+    moved = (
+        f" (it moved by {float(change):+.1f} {units} from {int(start)} to {int(end)})"
+        if ch is not None and change is not None
+        else ""
+    )
+    return (
+        f"Against {b}, the position shows no significant trend over {int(start)}-{int(end)}{moved}."
+    )
+
+
+def gap_words(gap: float, units: str) -> str:
+    """'−13.3 log points' / '+0.1 percentage points' (a gap in the reading's table)."""
+    return f"{signed(gap)} {units}"
+
+
+def trend_words(
+    tag: str | None,
+    change: float | None,
+    from_year: Any,
+    start: Any,
+    end: Any,
+    units: str,
+) -> str:
+    """The direction of travel in a table cell: 'gap widening: −3.6 log points since 2012'
+    or 'no significant trend (2013-2022)'; '' without a trend."""
+    if start is None or pd.isna(start) or end is None or pd.isna(end):
+        return ""
+    if tag:
+        since = "" if from_year is None or pd.isna(from_year) else f" since {int(from_year)}"
+        amount = "" if change is None or pd.isna(change) else f": {signed(float(change))} {units}"
+        return f"{tag}{amount}{since}"
+    return f"no significant trend ({int(start)}-{int(end)})"
+
+
+#: Note under a table of readings.
+READING_NOTE = (
+    "Gap: to the UK (else England; a spread to the peer areas' median), positive = better; "
+    "log points (100 × ln ratio, about a percentage) for levels, percentage points for "
+    "rates. Weakness: a material gap below (and significant where an interval exists); "
+    "strength: the same above, from the top half of the peer areas; in line otherwise "
+    "(docs/priorities.md, thresholds in data/readings.yaml)."
+)
+
+
+def flag_sentence(
+    flagged: Mapping[str, Sequence[int]], caveat_id: str, publisher: str = "ONS"
+) -> str:
+    """The publisher's flag on figures a page shows, district by district: 'ONS flags
+    Leicester's figures for 2020-2023 and Charnwood's for 2019: more than 500 businesses
+    registered at a single postcode can distort births, deaths and survival (caveat A17).'
+    ('' when nothing is flagged). ``flagged``: {district: years flagged}."""
+
+    def span(years: Sequence[int]) -> str:
+        ys = sorted({int(y) for y in years})
+        if len(ys) == 1:
+            return str(ys[0])
+        if ys == list(range(ys[0], ys[-1] + 1)):
+            return f"{ys[0]}-{ys[-1]}"
+        return list_words([str(y) for y in ys])
+
+    items = [(d, ys) for d, ys in flagged.items() if len(ys)]
+    if not items:
+        return ""
+    parts = [
+        f"{d}'s figures for {span(ys)}" if k == 0 else f"{d}'s for {span(ys)}"
+        for k, (d, ys) in enumerate(items)
+    ]
+    return (
+        f"{publisher} flags {list_words(parts)}: more than 500 businesses registered at a "
+        f"single postcode can distort births, deaths and survival (caveat {caveat_id})."
+    )
+
+
+def short_sentence(
+    *,
+    name: str,
+    value: float,
+    unit: str,
+    period: Any,
+    benchmark_value: float | None = None,
+    benchmark_name: str = "the UK",
+    material: bool | None = None,
+    significant: bool | None = None,
+    tags: Sequence[str] = (),
+) -> str:
+    """'GVA per hour worked: £34.75 in 2022, 12.5% below the UK; gap widening.' (the
+    strengths and weaknesses listed on the pack's index; "similar to" by the rule)."""
     text = f"{name}: {format_value(value, unit)} in {period_label(period)}"
-    if uk_value is not None and not pd.isna(uk_value):
-        text += ", " + compare_phrase(value, uk_value, "UK", unit)
+    if benchmark_value is not None and not pd.isna(benchmark_value):
+        said = comparison(
+            value, benchmark_value, benchmark_name, unit, material=material, significant=significant
+        )
+        text += ", " + said.rsplit(" (", 1)[0]
+    tags = [t for t in tags if t]
+    if tags:
+        text += "; " + "; ".join(tags)
     return text + "."
 
 
@@ -415,9 +662,20 @@ def uk_note(value: float, unit: str, period: Any) -> str:
 
 
 def nothing_stands_out(foundation: str | None = None) -> str:
-    """The index card's line when no indicator is a strength or a weakness."""
+    """The index card's line when every indicator read against the nation is in line."""
     return (
-        f"No indicator{' in ' + foundation if foundation else ''} stands out from the peer areas."
+        f"Every indicator{' of ' + foundation if foundation else ''} read against the nation "
+        "is in line with it: no strength or weakness."
+    )
+
+
+def nothing_assessed(area_name: str, foundation: str | None = None) -> str:
+    """The index card's line when no indicator could be read against the nation (none
+    published for the area, or none with a national figure): never "neutral"."""
+    what = f"No indicator of {foundation}" if foundation else "No indicator"
+    return (
+        f"{what} could be read against the nation for {area_name}: not assessed (the "
+        "figures are not published for the area or cannot be built from its districts)."
     )
 
 
@@ -476,36 +734,26 @@ def decomposition_sentence(
     )
 
 
+def jobs_per_resident_note(
+    *, area_name: str, benchmark_name: str, area_ratio: float, benchmark_ratio: float
+) -> str:
+    """Why filled jobs per employed resident aged 16-64 is not a commuting ratio, and the
+    benchmark to read it against."""
+    return (
+        f"Filled jobs per employed resident aged 16-64 is not a commuting ratio: "
+        f"{benchmark_name}'s own is {benchmark_ratio:.2f}, with no net commuting, because "
+        "filled jobs count second jobs and people working under 16 or over 64. Read "
+        f"{area_name}'s {area_ratio:.2f} against {benchmark_ratio:.2f}: the difference is "
+        f"net commuting {'out of' if area_ratio < benchmark_ratio else 'into'} the area "
+        "together with differences in second jobs and in workers outside 16-64."
+    )
+
+
 #: Note under the GVA-per-head decomposition table.
 DECOMPOSITION_NOTE = (
     "GVA per hour in £; hours per job a year. The product of the five ratios equals the "
     "GVA per head ratio."
 )
-
-
-def gap_trend_sentence(
-    *,
-    start: int,
-    end: int,
-    area_name: str,
-    indicator_name: str,
-    slope: float,
-    ci_lower: float,
-    ci_upper: float,
-    significant: bool,
-) -> str:
-    """How fast the index against the UK moved a year, and whether the trend is significant."""
-    word = "narrowed" if slope > 0 else "widened"
-    sig = (
-        "a statistically significant trend"
-        if significant
-        else "not a statistically significant trend"
-    )
-    return (
-        f"From {start} to {end} {area_name}'s {lower_name(indicator_name)} relative to the UK "
-        f"moved by {slope:+.2f} index points a year (95% CI {ci_lower:+.2f} to {ci_upper:+.2f}, "
-        f"Newey-West): the gap {word} on average, {sig}."
-    )
 
 
 def no_trend(reason: str) -> str:
@@ -566,6 +814,11 @@ def specialisation_sentence(
     )
 
 
+def capital(text: str) -> str:
+    """The text with its first letter capitalised ('the UK' -> 'The UK')."""
+    return _capital(text)
+
+
 def shift_share_sentence(
     *,
     area_name: str,
@@ -576,20 +829,31 @@ def shift_share_sentence(
     national: float,
     mix: float,
     competitive: float,
+    not_additive: float = 0.0,
 ) -> str:
-    """The change in real GVA split into the nation's growth, industry mix and local
-    performance (£m)."""
-    return (
-        f"Real GVA in {area_name} changed by £{actual:,.0f}m from {start} to {end}. Had it "
-        f"grown at {benchmark_name}'s rate it would have changed by £{national:,.0f}m; its "
-        f"industry mix added £{mix:,.0f}m and local performance "
-        f"{'added' if competitive >= 0 else 'subtracted'} £{abs(competitive):,.0f}m."
+    """The change in real GVA (the published total) split into the nation's growth,
+    industry mix, local performance and the part its industries' chained-volume changes
+    do not add up to (£m)."""
+    text = (
+        f"Real GVA in {area_name} changed by £{actual:,.0f}m from {start} to {end} (the "
+        f"published total). Had every industry grown at {benchmark_name}'s overall rate it "
+        f"would have changed by £{national:,.0f}m; its industry mix "
+        f"{'added' if mix >= 0 else 'subtracted'} £{abs(mix):,.0f}m and local performance "
+        f"{'added' if competitive >= 0 else 'subtracted'} £{abs(competitive):,.0f}m"
     )
+    if round(not_additive):
+        text += (
+            f"; the other £{not_additive:,.0f}m is the published total's change that its "
+            "industries' chained-volume changes do not add up to"
+        )
+    return text + "."
 
 
 #: Note under the shift-share table.
 SHIFT_SHARE_NOTE = (
-    "Components sum to the actual change. Chained-volume components are not strictly additive (A7)."
+    "Every industry is included, owner-occupiers' imputed rental too; with the row "
+    "'Not additive (chained volume)' the rows sum to the published total change. "
+    "Chained-volume figures are not additive (A7)."
 )
 
 
@@ -620,25 +884,85 @@ def sector_productivity_sentence(
 # --------------------------------------------------------------------------------------
 
 
+def headline_sentence(items: Sequence[tuple[str, str, Sequence[str]]]) -> str:
+    """Headline productivity above the ranking of the foundations: each indicator's
+    reading with its tags; ``items`` holds (name, label, tags).
+
+    "Headline productivity, the outcome the foundations drive, is read but not ranked
+    beside them: GVA per hour worked is a weakness (third quartile of 38; gap widening);
+    real GVA growth is in line with the nation."
+    """
+    said = []
+    for name, label, tags in items:
+        t = [x for x in tags if x]
+        said.append(
+            f"{lower_name(name)} is {LABEL_WORDS.get(label, label)}"
+            + (f" ({'; '.join(t)})" if t else "")
+        )
+    return (
+        "Headline productivity, the outcome the foundations drive, is read but not ranked "
+        f"beside them: {'; '.join(said)}."
+    )
+
+
 def foundation_priorities_sentence(
     *,
     foundation: str,
-    score: float,
-    weakest: str,
-    stability: float,
+    need: float,
+    weaknesses: Sequence[str],
+    stability: float | None,
+    stability_thresholds: float | None,
+    stability_leave_one_out: float | None,
     draws: int,
     markdown: bool = False,
 ) -> str:
-    """The foundation most in need of attention (in bold, as Markdown) and how stable that
-    is under redraws of the weights."""
-    return _render(
-        [
-            "The foundation most in need of attention is ",
-            ("strong", foundation),
-            f" (score {score:+.2f}; weakest indicator {lower_name(weakest)}). "
-            f"It keeps first place in {100 * stability:.0f}% of {draws:,} redraws of the weights.",
-        ],
-        markdown,
+    """The foundation most in need (in bold, as Markdown), its weaknesses, and how often
+    it keeps first place when the thresholds, the indicator set and the weights move."""
+    parts: list[str | tuple[str, str]] = [
+        "The foundation most in need of attention is ",
+        ("strong", foundation),
+        f" (need {need:.2f} thresholds; weaknesses: {list_words([lower_name(w) for w in weaknesses])}).",
+    ]
+    kept = []
+    if stability_thresholds is not None:
+        kept.append(f"{100 * stability_thresholds:.0f}% of the threshold settings")
+    if stability_leave_one_out is not None:
+        kept.append(f"{100 * stability_leave_one_out:.0f}% of the runs leaving one indicator out")
+    if stability is not None and draws:
+        kept.append(
+            f"{100 * stability:.0f}% of {draws:,} draws moving weights, thresholds and indicators together"
+        )
+    if kept:
+        parts.append(f" It keeps first place in {list_words(kept)}.")
+    return _render(parts, markdown)
+
+
+def no_foundation_in_need(area_name: str) -> str:
+    """When no foundation has a weakness."""
+    return (
+        f"No foundation has a weakness against the nation for {area_name}: none is ranked by need."
+    )
+
+
+def foundation_reading(status: str, n_assessed: int, weaknesses: Sequence[str]) -> str:
+    """A foundation's reading in the ranking table: its weaknesses, 'no weakness' or
+    'not assessed' (never 'neutral')."""
+    if status != "assessed":
+        return "not assessed: no indicator could be read against the nation"
+    if weaknesses:
+        return f"weakness{'es' if len(weaknesses) > 1 else ''}: {list_words(list(weaknesses))} (of {n_assessed} read)"
+    return f"no weakness ({n_assessed} indicator{'s' if n_assessed != 1 else ''} read)"
+
+
+def foundation_need_note(*, draws: int, factors: Sequence[float]) -> str:
+    """Note under the ranking of the foundations."""
+    return (
+        "Need: the weighted mean, over the foundation's indicators read against the nation, "
+        "of each weakness's shortfall in thresholds (capped at 3; 0 for an indicator that is "
+        "not a weakness). Keeps its rank: the share of runs giving the same rank when the "
+        f"weights are redrawn ({draws:,} draws), when every threshold is multiplied by "
+        f"{list_words([f'{f:g}' for f in factors])}, when each indicator is left out in turn, "
+        "and all three together. Headline productivity is the outcome, not ranked."
     )
 
 
@@ -651,8 +975,11 @@ def sector_priorities_sentence(
     kendall_tau: float,
 ) -> str:
     """The leading sector opportunities: ``top`` holds (name, LQ, real growth % a year or NaN)."""
+    words = {"lq": "specialisation", "growth": "real growth", "productivity": "productivity"}
     return (
-        f"On {', '.join(criteria)} together, the leading sector opportunities for {area_name} are "
+        f"On {list_words([words.get(c, c) for c in criteria])} together, each shrunk toward "
+        f"the national figure for small industries, the leading sector opportunities for "
+        f"{area_name} are "
         + "; ".join(
             f"{lower_name(name)} (LQ {lq:.2f}"
             + ("" if pd.isna(growth) else f", real growth {growth:+.1f}% a year")
@@ -662,6 +989,117 @@ def sector_priorities_sentence(
         + f". Median Kendall's τ between the declared ranking and {draws:,} redrawn ones: "
         f"{kendall_tau:.2f}."
     )
+
+
+def sector_score_note(*, min_share: float, half_share: float) -> str:
+    """Note under the sector opportunity scores."""
+    return (
+        f"Industries under {min_share:g}% of the area's GVA are not scored. Each criterion "
+        "is shrunk toward its reference by the industry's size before it is standardised "
+        f"(share ÷ (share + {half_share:g}%) of its distance is kept: LQ toward 1, growth "
+        "toward the same industry nationally, productivity toward 100), so a very small "
+        "industry cannot lead on a volatile ratio alone (docs/priorities.md)."
+    )
+
+
+def specialisms_sentence(
+    *,
+    area_name: str,
+    year: int,
+    level: str,
+    benchmark_name: str,
+    top: Iterable[tuple[str, str, float, float, str | None]],
+) -> str:
+    """The area's largest specialisms at the finest level published: ``top`` holds (name,
+    SIC label, LQ, share of GVA %, the most specialised district or None)."""
+    items = [
+        f"{lower_name(name)} (SIC {code}; LQ {lq:.2f}, {share:.1f}% of GVA"
+        + (f"; most specialised in {where}" if where else "")
+        + ")"
+        for name, code, lq, share, where in top
+    ]
+    if not items:
+        return (
+            f"At the finest industry level published ({level}), {area_name} has no "
+            f"industry with a location quotient of 1.25 or more and 1% of its GVA in {year}."
+        )
+    return (
+        f"At the finest industry level published ({level}), {area_name}'s largest "
+        f"specialisms in {year}, against {benchmark_name}, are {list_words(items)}."
+    )
+
+
+def specialisms_note(
+    *, benchmark_name: str, growth_period: str, growth_benchmark: str | None, employment: bool
+) -> str:
+    """Note under the specialisms table."""
+    text = (
+        f"Location quotient: the industry's share of the area's GVA over its share of "
+        f"{benchmark_name}'s (current prices; owner-occupiers' imputed rental left out). "
+        f"Real growth: compound annual growth of chained-volume GVA, {growth_period}, "
+        f"against the same industry in {growth_benchmark or 'the nation'}. Districts listed "
+        "where their own LQ is 1.25 or more."
+    )
+    if not employment:
+        text += (
+            " Productivity by industry needs employment by industry for the area's districts "
+            "(BRES), which is not in the data loaded."
+        )
+    return text
+
+
+def is8_sentence(
+    *,
+    area_name: str,
+    year: int,
+    measured: Sequence[tuple[str, str, float, float, bool]],
+    not_measurable: Sequence[str],
+) -> str:
+    """The Industrial Strategy's sectors in one sentence: ``measured`` holds (sector,
+    reading, LQ, share %, exact); ``not_measurable`` the sectors SIC data cannot measure
+    here."""
+    parts = [
+        f"{name}: {reading}"
+        + (
+            ""
+            if reading.startswith("partly")
+            else f" ({'exact' if exact else 'approximate'}; LQ {lq:.2f}, {share:.1f}% of GVA)"
+        )
+        for name, reading, lq, share, exact in measured
+    ]
+    text = f"In {year}, measured from the industry groups published for its districts: " + (
+        "; ".join(parts) if parts else "none of the sectors"
+    )
+    text += "."
+    if not_measurable:
+        text += (
+            f" {list_words(list(not_measurable))} cannot be measured from these SIC data "
+            "(no SIC code captures them, or their codes are small parts of larger groups): "
+            "this says nothing about their strength in " + area_name + "."
+        )
+    return text
+
+
+def is8_notes(
+    *,
+    benchmark_name: str,
+    overlaps: Mapping[str, Sequence[str]],
+    edition: str,
+    published: str,
+    growth_period: str,
+) -> list[str]:
+    """Notes under the IS-8 table."""
+    notes = [
+        f"Sectors as defined by DBT's Industrial Strategy Sector Definitions List "
+        f"({published}), {edition} codes; each measured by the published industry groups "
+        "at least half of whose divisions are in its definition ('Measured as' says what "
+        f"they add and leave out). Location quotients against {benchmark_name}; real "
+        f"growth {growth_period}.",
+        "Sectors overlap and are never summed: no total is given.",
+    ]
+    for group, names in overlaps.items():
+        notes.append(f"{group} counts in {list_words(list(names))}.")
+    return notes
 
 
 def not_scored(what: str, reason: str) -> str:

@@ -11,11 +11,21 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import LisError
+from ..errors import DataNotAvailable, LisError
 from . import charts, prose
 from .base import PageBase
 from .display import _md, _say, _show, shows
 from .tables import quotes_table, table
+
+
+def _first_district(where: str) -> str | None:
+    """The most specialised district of a 'where' cell ('Melton 18.25 (25%); ...')."""
+    first = str(where or "").split(";")[0].strip()
+    return first.rsplit(" ", 2)[0] if first else None
+
+
+def _or_none(x: Any) -> float | None:
+    return None if x is None or pd.isna(x) else float(x)
 
 
 class StrategySections(PageBase):
@@ -23,76 +33,221 @@ class StrategySections(PageBase):
 
     @shows("foundation_priorities")
     def foundation_priorities(self) -> pd.DataFrame:
-        """Foundations ranked by need (weighted mean z of their indicators) and how stable
-        that ranking is under redraws of the weights."""
-        from ..priorities import foundation_scores, foundation_sensitivity, load_weights
+        """The five Foundations of Productivity ranked by need, from their weaknesses
+        (:func:`lis_analysis.priorities.foundation_scores`), with how often each keeps
+        its rank when the thresholds, the indicator set and the weights move. Headline
+        productivity, the outcome the foundations drive, is read first and not ranked."""
+        from ..indicators.registry import HEADLINE
+        from ..priorities import (
+            ASSESSED,
+            foundation_scores,
+            foundation_sensitivity,
+            load_readings,
+            load_weights,
+        )
 
         w = load_weights(self.params.weights_file)
-        fs = foundation_scores(self.assessment, w)
-        sens = foundation_sensitivity(self.assessment, w)
-        merged = fs.merge(sens.summary, left_on="group", right_on="item")
-        top = merged.iloc[0]
-        said = {
-            "foundation": top["group"],
-            "score": top["score"],
-            "weakest": self.registry[top["weakest"]].name,
-            "stability": top["stability"],
-            "draws": sens.draws,
-        }
-        self._lead = self._lead or prose.foundation_priorities_sentence(**said)
-        _show(_md(prose.foundation_priorities_sentence(**said, markdown=True)))
-        draws = sens.ranks.melt(
-            var_name="priority", value_name="rank", ignore_index=False
-        ).reset_index(names="draw")
-        _show(
-            charts.rank_distribution(
-                draws,
-                title=f"Foundations ranked by need, {self.area.name}: {sens.draws:,} weight draws",
-                source=f"Weights: {Path(w.source).name}; Dirichlet concentration {w.concentration:g}",
+        rd = load_readings()
+        a = self.assessment
+        head = a[(a["group"] == HEADLINE) & a["classification"].isin(ASSESSED)]
+        head = head[[not self.repeats(i) for i in head["indicator_id"]]]
+        if len(head):
+            _say(
+                prose.headline_sentence(
+                    [(r.indicator_name, r.classification, list(r.tags)) for r in head.itertuples()]
+                )
             )
+        fs = foundation_scores(a, w, rd)
+        try:
+            sens = foundation_sensitivity(a, w, rd)
+        except LisError:
+            sens = None
+        merged = fs.merge(
+            sens.summary if sens is not None else pd.DataFrame(columns=["item"]),
+            left_on="group",
+            right_on="item",
+            how="left",
         )
-        tab = merged[
-            [
-                "priority_rank",
-                "group",
-                "score",
-                "n_indicators",
-                "median_rank",
-                "p05_rank",
-                "p95_rank",
-                "stability",
+        for c in (
+            "stability_weights",
+            "stability_thresholds",
+            "stability_leave_one_out",
+            "stability",
+        ):
+            if c not in merged.columns:
+                merged[c] = float("nan")
+        ranked = merged[(merged["status"] == "assessed") & (merged["need"] > 0)]
+        if len(ranked):
+            top = ranked.iloc[0]
+            said = prose.foundation_priorities_sentence(
+                foundation=str(top["group"]),
+                need=float(top["weighted_need"]),
+                weaknesses=list(top["weaknesses"]),
+                stability=_or_none(top["stability"]),
+                stability_thresholds=_or_none(top["stability_thresholds"]),
+                stability_leave_one_out=_or_none(top["stability_leave_one_out"]),
+                draws=sens.draws if sens is not None else 0,
+                markdown=True,
+            )
+            self._lead = self._lead or prose.foundation_priorities_sentence(
+                foundation=str(top["group"]),
+                need=float(top["weighted_need"]),
+                weaknesses=list(top["weaknesses"]),
+                stability=None,
+                stability_thresholds=None,
+                stability_leave_one_out=None,
+                draws=0,
+            )
+            _show(_md(said))
+        else:
+            _say(prose.no_foundation_in_need(self.area.name))
+        if sens is not None and len(ranked) > 1:
+            draws = (
+                sens.ranks[list(ranked["group"])]
+                .melt(var_name="priority", value_name="rank", ignore_index=False)
+                .reset_index(names="draw")
+                .dropna(subset=["rank"])
+            )
+            _show(
+                charts.rank_distribution(
+                    draws,
+                    title=f"Foundations ranked by need, {self.area.name}: {sens.draws:,} draws of weights, thresholds and indicators",
+                    source=f"Weights: {Path(w.source).name}; thresholds: {Path(rd.source).name}",
+                )
+            )
+        ranked_now = (merged["status"] == "assessed") & (merged["need"] > 0)
+
+        def kept(col: str) -> list[str]:
+            # how often a ranked foundation keeps its rank; an unranked one (no weakness,
+            # or not assessed) has no rank to keep
+            return [
+                f"{100 * v:.0f}%" if r and pd.notna(v) else "–"
+                for r, v in zip(ranked_now, merged[col], strict=True)
             ]
-        ].copy()
-        tab["stability"] *= 100
-        tab.columns = [
-            "Rank",
-            "Foundation",
-            "Score (z)",
-            "Indicators",
-            "Median rank",
-            "5th percentile rank",
-            "95th percentile rank",
-            "Rank stable in (% of draws)",
-        ]
+
+        tab = pd.DataFrame(
+            {
+                "Rank": [
+                    str(int(r.priority_rank)) if ok else "–"
+                    for ok, r in zip(ranked_now, merged.itertuples(), strict=True)
+                ],
+                "Foundation": merged["group"],
+                "Reading": [
+                    prose.foundation_reading(r.status, int(r.n_assessed), list(r.weaknesses))
+                    for r in merged.itertuples()
+                ],
+                "Need (thresholds)": [
+                    f"{v:.2f}" if pd.notna(v) else "–" for v in merged["weighted_need"]
+                ],
+                "Keeps its rank: weights": kept("stability_weights"),
+                "thresholds": kept("stability_thresholds"),
+                "leaving one indicator out": kept("stability_leave_one_out"),
+                "all together": kept("stability"),
+            }
+        )
         _show(
             table(
                 tab,
-                "Foundations by need: declared weights and sensitivity",
-                decimals={"Score (z)": 2, "Rank stable in (% of draws)": 0, "Median rank": 1},
+                "Foundations by need, and how often each keeps its rank",
+                notes=prose.foundation_need_note(
+                    draws=sens.draws if sens is not None else 0,
+                    factors=rd.materiality_factors,
+                ),
             )
         )
+        if sens is not None and len(sens.scenarios):
+            sc = sens.scenarios.rename(columns={"scenario": "Scenario"})
+            _show(
+                table(
+                    sc,
+                    "Rank of each foundation when the thresholds move and when each indicator is left out",
+                    decimals=0,
+                    notes=(
+                        "[x]: the foundation has no indicator left to read in that run. "
+                        "Foundations with no weakness share the last rank."
+                    ),
+                )
+            )
+        merged.attrs["sensitivity"] = sens
         return merged
+
+    @shows("sector_specialisms")
+    def sector_specialisms(self) -> pd.DataFrame | None:
+        """The area's specialisms at the finest industry level published (2-digit groups
+        where ONS publishes them): location quotient against a named nation, share of the
+        area's GVA, real growth against the same industry nationally, productivity where
+        employment is loaded, and the districts each sits in."""
+        from ..analyses.sectors import sector_profile, specialisms
+
+        try:
+            prof = sector_profile(self.area, self.ctx)
+        except DataNotAvailable as exc:
+            self._not_computed("sector_specialisms", exc)
+            return None
+        spec = specialisms(prof)
+        bname = prof.attrs["benchmark_name"]
+        self._lead_sentence(
+            prose.specialisms_sentence(
+                area_name=self.area.name,
+                year=prof.attrs["year"],
+                level=prof.attrs["level"],
+                benchmark_name=bname,
+                top=[
+                    (r.name, r.industry, r.lq, r.share, _first_district(r.where))
+                    for r in spec.head(4).itertuples()
+                ],
+            )
+        )
+        tab = pd.DataFrame(
+            {
+                "Industry": spec["name"],
+                "SIC 2007": spec["industry"],
+                "GVA (£m)": spec["gva"],
+                "Share of GVA (%)": spec["share"],
+                "Location quotient": spec["lq"],
+                "Real growth (% a year)": spec["growth"],
+                "Same industry nationally (% a year)": spec["national_growth"],
+                "Productivity (nation = 100)": spec["productivity"],
+                "Where in the area (district LQ, share of the area's GVA in it)": spec["where"],
+            }
+        )
+        if tab["Productivity (nation = 100)"].isna().all():
+            tab = tab.drop(columns="Productivity (nation = 100)")
+        _show(
+            table(
+                tab,
+                f"Sector specialisms of {self.area.name}, {prof.attrs['year']}: location quotient of "
+                f"at least {spec.attrs['min_lq']:g} and at least {spec.attrs['min_share']:g}% of GVA",
+                decimals={
+                    "GVA (£m)": 0,
+                    "Share of GVA (%)": 1,
+                    "Location quotient": 2,
+                    "Real growth (% a year)": 1,
+                    "Same industry nationally (% a year)": 1,
+                    "Productivity (nation = 100)": 0,
+                },
+                notes=prose.specialisms_note(
+                    benchmark_name=bname,
+                    growth_period=prof.attrs["growth_period"],
+                    growth_benchmark=prof.attrs["growth_benchmark_name"],
+                    employment=prof.attrs["employment_year"] is not None,
+                ),
+            )
+        )
+        return prof
 
     @shows("sector_priorities")
     def sector_priorities(self) -> pd.DataFrame | None:
-        """Sectors scored as opportunities (LQ × growth × productivity) with sensitivity."""
+        """Industries scored as opportunities (location quotient, real growth, productivity
+        where loaded, each shrunk toward its reference by the industry's size) with the
+        sensitivity of the ranking to the weights."""
         from ..priorities import load_weights, sector_inputs, sector_scores, sensitivity
 
         w = load_weights(self.params.weights_file)
         try:
             inputs = sector_inputs(self.area, obs=self.ctx.obs, geo=self.geo, ctx=self.ctx)
             sc = sector_scores(inputs, w)
-        except LisError as exc:
+        except (LisError, DataNotAvailable) as exc:
             _say(prose.not_scored("sector priorities", str(exc)))
             return None
         crit = sc.attrs["criteria"]
@@ -103,7 +258,7 @@ class StrategySections(PageBase):
             concentration=w.concentration,
             seed=w.seed,
         )
-        self._lead_sentence(
+        _say(
             prose.sector_priorities_sentence(
                 area_name=self.area.name,
                 criteria=crit,
@@ -112,34 +267,123 @@ class StrategySections(PageBase):
                 kendall_tau=sens.kendall_tau_median,
             )
         )
-        draws = sens.ranks.melt(
-            var_name="priority", value_name="rank", ignore_index=False
-        ).reset_index(names="draw")
+        top = sc.head(12)
+        draws = (
+            sens.ranks[list(top["name"])]
+            .melt(var_name="priority", value_name="rank", ignore_index=False)
+            .reset_index(names="draw")
+        )
         _show(
             charts.rank_distribution(
                 draws,
                 title=f"Sector opportunities, {self.area.name}: rank across {sens.draws:,} weight draws",
-                source="LQ, real GVA growth and relative productivity by section",
+                source="Location quotient, real growth and productivity by industry (finest level published)",
             )
         )
-        tab = sc[["rank", "name", "share", "lq", "growth", "productivity", "score"]].copy()
+        tab = sc[
+            ["rank", "name", "industry", "share", "lq", "growth", "national_growth", "score"]
+        ].copy()
         tab.columns = [
             "Rank",
             "Industry",
+            "SIC 2007",
             "Share of GVA (%)",
             "Location quotient",
             "Real growth (% a year)",
-            "Productivity (UK = 100)",
+            "Same industry nationally (% a year)",
             "Score",
         ]
         _show(
             table(
                 tab,
                 f"Sector opportunity scores, {self.area.name}",
-                decimals={"Location quotient": 2, "Score": 2},
+                decimals={
+                    "Location quotient": 2,
+                    "Score": 2,
+                    "Share of GVA (%)": 1,
+                    "Real growth (% a year)": 1,
+                    "Same industry nationally (% a year)": 1,
+                },  # fmt: skip
+                notes=prose.sector_score_note(
+                    min_share=sc.attrs["min_share"], half_share=sc.attrs["half_share"]
+                ),
             )
         )
         return sc
+
+    @shows("is8_sectors")
+    def is8_sectors(self) -> pd.DataFrame | None:
+        """Sector strengths for a Local Growth Plan: the area in the Industrial Strategy's
+        eight growth-driving sectors (and the foundational industries) from SIC 2007
+        codes, each measured from the finest industry groups loaded, with the
+        approximation stated; sectors SIC cannot measure are said to be so, never weak."""
+        from ..analyses.sectors import is8_profile
+
+        try:
+            prof = is8_profile(self.area, self.ctx)
+        except DataNotAvailable as exc:
+            self._not_computed("is8_sectors", exc)
+            return None
+        sectors = prof[prof["tier"] == "growth-driving sector"]
+        _say(
+            prose.is8_sentence(
+                area_name=self.area.name,
+                year=prof.attrs["year"],
+                measured=[
+                    (r.sector, r.reading, r.lq, r.share, bool(r.exact))
+                    for r in sectors.itertuples()
+                    if r.status == "measured"
+                ],
+                not_measurable=[r.sector for r in sectors.itertuples() if r.status != "measured"],
+            )
+        )
+        show = pd.DataFrame(
+            {
+                "Sector": prof["sector"],
+                "Tier": prof["tier"],
+                "How well SIC captures it (DBT)": prof["coverage"],
+                "Reading": prof["reading"],
+                "GVA (£m)": prof["gva"],
+                "Share of GVA (%)": prof["share"],
+                "Location quotient": prof["lq"],
+                "Real growth (% a year)": prof["growth"],
+                "Same industries nationally (% a year)": prof["national_growth"],
+                "Productivity (nation = 100)": prof["productivity"],
+                "Measured as": prof["approximation"],
+            }
+        )
+        if show["Productivity (nation = 100)"].isna().all():
+            show = show.drop(columns="Productivity (nation = 100)")
+        _show(
+            table(
+                show,
+                f"The Industrial Strategy's sectors in {self.area.name}, {prof.attrs['year']} ({prof.attrs['edition']} codes)",
+                decimals={
+                    "GVA (£m)": 0,
+                    "Share of GVA (%)": 1,
+                    "Location quotient": 2,
+                    "Real growth (% a year)": 1,
+                    "Same industries nationally (% a year)": 1,
+                    "Productivity (nation = 100)": 0,
+                },
+                notes=prose.is8_notes(
+                    benchmark_name=prof.attrs["benchmark_name"],
+                    overlaps=prof.attrs["overlaps"],
+                    edition=prof.attrs["edition"],
+                    published=prof.attrs["published"],
+                    growth_period=prof.attrs["growth_period"],
+                ),
+            )
+        )
+        fr = prof.attrs["frontier"]
+        if len(fr):
+            _show(
+                table(
+                    fr.rename(columns=lambda c: c[:1].upper() + c[1:]),
+                    "Frontier industries of the growth-driving sectors: can SIC data measure them?",
+                )
+            )
+        return prof
 
     # ------------------------------------------------------------------ evidence
     @cached_property

@@ -108,6 +108,7 @@ MARKERS: dict[str, str] = {
     "blank": "empty cell: the publisher printed no figure (recorded by parsers whose format allows it)",
     # Given by a year header (``2023 (p)``, ``2023 revised``) to the numbers under it;
     # a header's note reference is kept as printed (``[note 5]``).
+    "[note 13]": "flagged by the publisher (ONS business demography: more than 500 businesses at a single postcode)",
     "p": "provisional (the year's header says so)",
     "r": "revised (the year's header says so)",
     # Nomis API OBS_STATUS codes (kept as printed; see lis_analysis/sources/nomis_api.py)

@@ -34,9 +34,11 @@ at a single postcode, note 13). Each table is on the geography of its year, so t
 Quirks handled:
 
 * ``:`` = not applicable (survival years not yet reached) is kept as a status.
-* Names ending ``*`` (note 13) lose the star (``Source.finish``) and each flagged area is
-  listed in ``df.attrs["warnings"]`` with the tables that flag it: its counts may be
-  inflated by mass registrations at one address (Leicester is flagged in 2020-2023).
+* Names ending ``*`` (note 13) lose the star (``Source.finish``); the flag stays on the
+  figures as their status, the note's reference as printed (``[note 13]``), and each
+  flagged area is listed in ``df.attrs["warnings"]`` with the tables that flag it: its
+  counts may be distorted by mass registrations at one address (Leicester is flagged in
+  2020-2023). Pages carry the flag with the note's words (caveat A17).
 * Table 7.1d (2024) has two stray numbers below the table, with neither code nor name;
   they are reported as a warning and not loaded.
 * The births column of the survival tables repeats the births table of the same year;
@@ -78,6 +80,10 @@ MAX_BYTES = 32 * MB
 
 #: Markers printed in these tables (``:`` = not applicable).
 BD_MARKERS = (":",)
+#: The status of a figure whose row ONS flags with a trailing ``*`` (the note on multiple
+#: registrations at a single postcode, note 13 in the 2024 edition; read from the Notes
+#: sheet, this when the sheet does not say).
+FLAG_MARKER = "[note 13]"
 _COUNT = "enterprises"
 
 
@@ -303,6 +309,7 @@ class BusinessDemography(Source):
         )
         warnings += self._check_cohorts(df, cohort)
         warnings += self._flagged(df)
+        df = self._mark_flagged(df, self._flag_note(book))
         out = self.finish(df, path)
         out.attrs["warnings"] = warnings
         return out
@@ -504,6 +511,35 @@ class BusinessDemography(Source):
             f"survival tables: births of the cohort differ from the births tables for {len(diff)} area-years "
             f"(e.g. {', '.join(diff[:3])}); survival rates are the publisher's own"
         ]
+
+    @staticmethod
+    def _flag_note(book: Workbook) -> str:
+        """The marker flagged figures carry: the reference of the Notes sheet's note on
+        multiple registrations (``[note 13]`` in the 2024 edition), as ONS writes note
+        references in its newer tables."""
+        if book.has("Notes"):
+            rows = book.rows("Notes")
+            for k, row in enumerate(rows):
+                text = " ".join(clean_text(c) for c in row).lower()
+                if "multiple registrations" in text or "single postcode" in text:
+                    for back in range(k, max(-1, k - 3), -1):
+                        first = clean_text(rows[back][0]) if rows[back] else ""
+                        if first.isdigit():
+                            return f"[note {first}]"
+        return FLAG_MARKER
+
+    @staticmethod
+    def _mark_flagged(df: pd.DataFrame, marker: str) -> pd.DataFrame:
+        """Keep the publisher's flag on the figures it applies to: a figure of a row whose
+        name carries the trailing ``*`` (and no other marker) gets ``marker`` as its
+        status, so that pages can say which districts and years ONS flags."""
+        star = df["geography_name"].astype(str).str.rstrip().str.endswith("*")
+        if star.any():
+            df = df.copy()
+            status = df["status"].astype(object)
+            status[star & status.isna()] = marker
+            df["status"] = status
+        return df
 
     @staticmethod
     def _flagged(df: pd.DataFrame) -> list[str]:

@@ -57,9 +57,10 @@ def test_sector_priorities_use_the_same_location_quotients():
     assert inputs.attrs["year"] == 2023
 
 
-def cvm():
+def cvm(total_extra: float = 0.0):
     """Chained-volume GVA (£m), 2013 and 2023: the area C 50 -> 60, G 50 -> 40; the UK
-    C 100 -> 150, G 300 -> 300."""
+    C 100 -> 150, G 300 -> 300. Each district also prints its Total row: the sum of its
+    industries, plus ``total_extra`` in 2023 (chained volumes are not additive)."""
     cells = {}
     for code, c0, c1, g0, g1 in ((D1, 25, 30, 25, 20), (D2, 25, 30, 25, 20),
                                  (D3, 25, 45, 125, 130), (D4, 25, 45, 125, 130)):  # fmt: skip
@@ -68,6 +69,8 @@ def cvm():
             (code, 2023, C): c1,
             (code, 2013, G): g0,
             (code, 2023, G): g1,
+            (code, 2013, "Total"): c0 + g0,
+            (code, 2023, "Total"): c1 + g1 + total_extra,
         }
     return rows("ons_gva_industry_lad", "gva_cvm", cells)
 
@@ -90,6 +93,30 @@ def test_shift_share_by_hand():
         [12.5, 12.5, -25.0]
     )
     assert ss.loc[C, "industry_name"] == "Manufacturing"
+    assert ss.loc["Not additive (chained volume)", "actual_change"] == pytest.approx(0.0)
+
+
+def test_shift_share_sums_to_the_published_total_change():
+    """Each district's published Total grows 3 more than its industries in 2023 (chained
+    volumes are not additive): the area's published change is 0 + 2 x 3 = 6; the
+    industries' components still sum to their own change (0), and the row 'Not additive
+    (chained volume)' holds the 6, so the table sums to the published change."""
+    ss = shift_share(X, make_context(cvm(total_extra=3.0)), years=10)
+    total = ss.loc["Total"]
+    assert ss.attrs["published_change"] == pytest.approx(6.0)
+    assert total["actual_change"] == pytest.approx(6.0)
+    assert total["not_additive"] == pytest.approx(6.0)
+    parts = total[["national_share", "industry_mix", "competitive", "not_additive"]].sum()
+    assert parts == pytest.approx(total["actual_change"])
+    body = ss.drop(index="Total")
+    assert body["actual_change"].sum() == pytest.approx(6.0)
+
+
+def test_shift_share_needs_the_published_total():
+    no_total = cvm()
+    no_total = no_total[no_total["industry"] != "Total"]
+    with pytest.raises(DataNotAvailable, match="published total"):
+        shift_share(X, make_context(no_total), years=10)
 
 
 def test_shift_share_without_chained_volume_gva_says_why():
@@ -139,7 +166,7 @@ def test_location_quotients_on_the_published_files(public_store):
     from tests.reference.published import LL, england_districts, gva_by_industry, num
 
     obs, geo = public_store
-    lq = industry_structure(geo.area("E37000021"), Context(obs, geo))
+    lq = industry_structure(geo.area("E37000021"), Context(obs, geo), level="section")
     assert lq.attrs["year"] == 2023
     assert lq.attrs["benchmark_code"] == "E92000001-complete"
     t3 = gva_by_industry("Table 3")
@@ -153,3 +180,58 @@ def test_location_quotients_on_the_published_files(public_store):
     got = lq.set_index("industry").loc[C, "lq"]
     assert got == pytest.approx(expected, rel=1e-9)
     assert 1.2 < got < 1.6  # L&L is specialised in manufacturing
+
+
+@pytest.mark.shared
+def test_shift_share_on_the_published_files_sums_to_the_published_total(public_store):
+    """L&L, chained-volume GVA 2013-2023 (Table 2 of the nine workbooks): every industry
+    of the finest partition, imputed rent too, is in the table, and with the non-additive
+    row the rows and the components sum to the change in the sum of the eight districts'
+    published 'Total' rows."""
+    from lis_analysis.indicators.engine import Context
+    from tests.reference.published import LL, gva_by_industry, num
+
+    obs, geo = public_store
+    ss = shift_share(geo.area("E37000021"), Context(obs, geo), years=10)
+    t2 = gva_by_industry("Table 2")
+    tot = t2[(t2["SIC07"] == "Total") & t2.index.isin(list(LL))]
+    published = float(num(tot["2023"]).sum() - num(tot["2013"]).sum())
+    assert ss.attrs["published_change"] == pytest.approx(published)
+    total = ss.loc["Total"]
+    assert total["actual_change"] == pytest.approx(published)
+    assert total[["national_share", "industry_mix", "competitive", "not_additive"]].sum() == (
+        pytest.approx(published)
+    )
+    body = ss.drop(index=["Total"])
+    assert body["actual_change"].sum() == pytest.approx(published)
+    assert ss.attrs["dropped"] == []
+    assert len(body) == 38  # 36 industries, imputed rent and the non-additive row
+    assert "68IMP" in body.index and "CA-CB (10-15)" in body.index
+
+
+@pytest.mark.shared
+def test_finest_location_quotients_on_the_published_files(public_store):
+    """L&L's LQ in 'CA-CB (10-15)' (food, drink, textiles and clothing) in 2023 at the
+    finest level: its share of L&L's GVA less imputed rent over the same share for the
+    English districts that print every one of the 36 industries (Table 3)."""
+    from lis_analysis.indicators.engine import Context
+    from lis_analysis.industries import IMPUTED_RENT, finest_partition
+    from tests.reference.published import LL, england_districts, gva_by_industry, num
+
+    obs, geo = public_store
+    lq = industry_structure(geo.area("E37000021"), Context(obs, geo))
+    t3 = gva_by_industry("Table 3")
+    inds = [i for i in finest_partition(list(dict.fromkeys(t3["SIC07"]))) if i != IMPUTED_RENT]
+    assert len(inds) == 36 and len(lq) == 36
+    t3 = t3[t3["SIC07"].isin(inds)]
+    cells = num(t3["2023"]).groupby([t3.index, t3["SIC07"]]).sum(min_count=1).unstack()
+    complete = [c for c in england_districts() if c in cells.index and cells.loc[c].notna().all()]
+    area, nation = cells.loc[list(LL)].sum(), cells.loc[complete].sum()
+    food = "CA-CB (10-15)"
+    expected = (area[food] / area.sum()) / (nation[food] / nation.sum())
+    assert lq.set_index("industry").loc[food, "lq"] == pytest.approx(expected, rel=1e-9)
+    assert lq.attrs["benchmark_name"] == (
+        f"England (excluding {len(england_districts()) - len(complete)} districts with "
+        "suppressed or missing cells)"
+    )
+    assert expected > 3  # L&L's largest specialism at this level

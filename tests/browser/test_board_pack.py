@@ -69,7 +69,7 @@ NOTEBOOKS = {
         new_markdown_cell("## Strengths and weaknesses"),
         new_code_cell(
             'charts.strengths_chart(pd.DataFrame({"indicator_name": ["Level 4+ qualifications", '
-            '"Employment rate", "Gigabit coverage"], "z": [-1.3, 0.2, 1.4], "area_name": area}))'
+            '"Employment rate", "Gigabit coverage"], "score": [-1.3, 0.2, 1.4], "area_name": area}))'
         ),
         new_markdown_cell("## Ranking among peers"),
         new_code_cell('charts.rank_dot(tab, "gva_per_hour")'),

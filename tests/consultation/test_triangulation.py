@@ -26,6 +26,14 @@ def test_verdict_rule(stance, classification, expected):
     assert consultation.verdict(stance, classification)[0] == expected
 
 
+@pytest.mark.parametrize("label", ["in line", "context", "not assessed"])
+def test_the_readings_other_labels_are_named_not_unclassified(label):
+    v, why = consultation.verdict("problem", label)
+    assert (
+        v == consultation.MIXED and why == f"respondents raise a problem; the indicator is {label}"
+    )
+
+
 def test_triangulate_claim_indicator_verdict():
     responses = pd.DataFrame(
         {

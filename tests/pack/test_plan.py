@@ -141,3 +141,40 @@ PARTS = {"source": "s1", "inputs": "i1", "code": "c1"}
 )
 def test_stale_reason(old, parts, outputs_exist, force, reason):
     assert stale_reason(old, parts, outputs_exist, force) == reason
+
+
+def test_files_with_no_row_for_an_area_are_not_its_inputs():
+    """The BRES file of combined authorities has no row for L&L, its districts, its region
+    or the nations: it is not listed among the inputs of L&L's pages; a file with a row
+    for the region (BERD by ITL1) or a district is."""
+    import pandas as pd
+
+    from lis_analysis.geography import Area
+    from lis_analysis.pack.catalogue import NotebookSpec
+
+    obs = pd.DataFrame(
+        {
+            "source_file": ["bres.csv", "bres.csv", "berd.csv", "gva.xlsx", "gva.xlsx"],
+            "geography_code": ["E47000001", "E47000013", "E12000004", "E06000016", "E92000001"],
+        }
+    )
+    codes = plan._file_codes(obs)
+    assert codes["bres.csv"] == {"E47000001", "E47000013"}
+    ll = Area("E37000021", "L&L", "lep", ("E06000016", "E07000129"), region="E12000004")
+    assert plan._files_without_rows(ll, codes) == ["bres.csv"]
+    ca = Area("E47000013", "East Midlands CCA", "cauth", ("E06000015",), region="E12000004")
+    assert plan._files_without_rows(ca, codes) == []
+    manifest = {
+        "files": [
+            {"name": "bres/bres.csv", "kind": "observations", "datasets": ["nomis_bres"]},
+            {"name": "gva/gva.xlsx", "kind": "observations", "datasets": ["ons_gva"]},
+            {"name": "lookups/lsip.xlsx", "kind": "lookups", "datasets": []},
+        ]
+    }
+    inputs = plan.Inputs(
+        raw_dirs=(), processed=None, demo=False, manifest=manifest, manifest_sha="x"
+    )  # type: ignore[arg-type]
+    spec = NotebookSpec(name="x", title="x", description="", datasets=("*",))
+    names = [r["name"] for r in inputs.records_for(spec, ["bres.csv"])]
+    assert names == ["gva/gva.xlsx", "lookups/lsip.xlsx"]
+    assert [r["name"] for r in inputs.records_for(spec)] == [f["name"] for f in manifest["files"]]

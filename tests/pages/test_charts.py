@@ -149,7 +149,9 @@ def test_trend_alt_text_describes_the_change_and_the_gap():
     assert alt.startswith("Line chart of GVA per hour worked from 2012 to 2022.")
     assert f"{LL} rose from £28.00 per hour to £37.63 per hour (+34.4%)" in alt
     assert "The UK rose from £31.00 per hour" in alt
-    assert "the gap narrowed" in alt
+    # the two ends, without a verdict on the gap (the reading's trend says that, once)
+    assert "compared with" in alt and "in 2012" in alt
+    assert "narrowed" not in alt and "widened" not in alt
     assert c.note and "confidence" in c.note
     assert list(c.data.columns) == ["Period", LL, "UK"]
 
@@ -204,46 +206,56 @@ def test_lq_charts_name_the_specialisms_with_sizes():
 
 
 def test_strengths_are_labelled_in_words():
+    # gaps in their own units over their thresholds: 7.5/5 = +1.5, -13.3/5 = -2.7 (rounded
+    # to one decimal on the label), 0.4/2 = +0.2
     scores = pd.DataFrame(
         {
             "indicator_name": ["Gigabit coverage", "GVA per hour worked", "Employment rate"],
-            "z": [1.5, -1.4, 0.2],
+            "gap": [7.5, -13.3, 0.4],
+            "materiality": [5.0, 5.0, 2.0],
             "area_name": LL,
         }
     )
     c = charts.strengths_chart(scores)
     assert "1 strength: Gigabit coverage (+1.5)" in c.alt_text
-    assert "1 weakness: GVA per hour worked (\u22121.4)" in c.alt_text
-    assert dict(zip(c.data["Indicator"], c.data["Classification"], strict=True)) == {
+    assert "1 weakness: GVA per hour worked (\u22122.7)" in c.alt_text
+    assert "1 in line with the nation" in c.alt_text
+    assert dict(zip(c.data["Indicator"], c.data["Reading"], strict=True)) == {
         "Gigabit coverage": "Strength",
         "GVA per hour worked": "Weakness",
-        "Employment rate": "Neutral",
+        "Employment rate": "In line",
     }
 
 
 def test_strengths_chart_uses_the_one_rule_not_a_copy(monkeypatch):
-    """Without a classification column each score is classified by
-    methods.classify_position (the rule of docs/methods.md), with the chart's threshold
-    as the rule's strong threshold; with one, the given labels are drawn as they are."""
-    from lis_analysis.methods import classify_position
+    """Without a classification column each score is read by methods.classify_gap (the
+    rule of docs/priorities.md) with the chart's threshold; with one, the given labels
+    are drawn as they are."""
+    from lis_analysis.methods import classify_gap
 
     zs = [1.0, 0.99, -1.0, -0.99, 0.5, -0.5]
-    scores = pd.DataFrame({"indicator_name": [f"i{k}" for k in range(6)], "z": zs})
-    got = charts.strengths_chart(scores).data.set_index("Indicator")["Classification"]
-    assert [got[f"i{k}"] for k in range(6)] == [classify_position(z).label.capitalize() for z in zs]
+    scores = pd.DataFrame({"indicator_name": [f"i{k}" for k in range(6)], "score": zs})
+    got = charts.strengths_chart(scores).data.set_index("Indicator")["Reading"]
+    assert [got[f"i{k}"] for k in range(6)] == [
+        classify_gap(z, materiality=1.0).label.capitalize() for z in zs
+    ]
     got = charts.strengths_chart(scores, threshold=2.0).data.set_index("Indicator")
-    assert set(got["Classification"]) == {"Neutral"}
-    # the assessment's own labels (z 0.7 with a significant benchmark difference) win
-    given = pd.DataFrame({"indicator_name": ["a"], "z": [0.7], "classification": ["strength"]})
-    assert charts.strengths_chart(given).data["Classification"].tolist() == ["Strength"]
+    assert set(got["Reading"]) == {"In line"}
+    # the assessment's own labels (a material lead from the bottom half of the peers) win
+    given = pd.DataFrame(
+        {"indicator_name": ["a"], "gap": [7.0], "materiality": [5.0], "classification": ["in line"]}
+    )
+    assert charts.strengths_chart(given).data["Reading"].tolist() == ["In line"]
     calls = []
     import lis_analysis.pages.charts as mod
 
     monkeypatch.setattr(
-        mod, "classify_position", lambda z, **kw: calls.append(z) or classify_position(z, **kw)
+        mod, "classify_gap", lambda z, **kw: calls.append(z) or classify_gap(z, **kw)
     )
     charts.strengths_chart(scores)
     assert sorted(calls) == sorted(zs)
+    with pytest.raises(ValueError, match="gap with materiality"):
+        charts.strengths_chart(pd.DataFrame({"indicator_name": ["a"], "z": [1.0]}))
 
 
 def test_indicator_label_is_the_table_name_else_the_registry_name():

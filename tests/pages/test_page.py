@@ -189,3 +189,95 @@ def test_the_page_writes_nothing(page, shown, tmp_path, monkeypatch):
     page.caveats()
     assert not list(tmp_path.iterdir())
     assert page.cache.folder is None
+
+
+# ---------------------------------------------------------------------------------- readings
+
+
+def test_a_size_is_a_share_of_the_nation_never_an_index(page, shown):
+    rows = page.finding("filled_jobs")
+    s = page.sentence("filled_jobs")
+    assert re.search(r"Filled jobs in .* were [\d,]+ jobs in \d{4}, \d+\.\d% of the UK's\.$", s)
+    assert "below" not in s and "above" not in s
+    (table,) = [o for o in shown if isinstance(o, HTMLTable)]
+    assert "Area as % of benchmark" in table.data.columns
+    assert "Index (benchmark = 100)" not in table.data.columns and "Gap" not in table.data.columns
+    # no bar against benchmarks that hold the area
+    assert [type(o).__name__ for o in shown].count("Chart") == 0
+    assert len(rows)
+
+
+def test_a_spread_is_compared_with_the_peers_median_only(page, shown):
+    rows = page.finding("productivity_spread")
+    assert set(rows["benchmark_kind"]) <= {"peers", "neighbours"}
+    a = page.reading("productivity_spread")
+    assert a["benchmark_code"] == "peers" and a["benchmark_name"].startswith("the median of")
+
+
+def test_rates_are_compared_in_points_without_an_index(page, shown):
+    page.finding("employment_rate")
+    table = [o for o in shown if isinstance(o, HTMLTable)][-1]
+    assert "Index (benchmark = 100)" not in table.data.columns
+    assert "Gap (percentage points)" in table.data.columns
+
+
+def test_the_sentence_follows_the_reading(page):
+    """'above'/'below' only when the reading found the gap material (and significant);
+    'similar to' otherwise; the label and the trend words are the reading's."""
+    for iid in ("gva_per_hour", "employment_rate", "business_birth_rate", "survival_3yr"):
+        a = page.reading(iid)
+        if a is None or a["classification"] not in ("strength", "weakness", "in line"):
+            continue
+        s = page.sentence(iid)
+        material = abs(a["gap"]) >= a["materiality"] and a["significant"] is not False
+        assert ("similar to" in s) == (not material), (iid, s)
+        if a["classification"] in ("strength", "weakness"):
+            assert f": a {a['classification']}" in s
+        if isinstance(a["trend"], str):
+            verb = {"gap widening": "widened", "gap narrowing": "narrowed",
+                    "lead growing": "grown", "lead shrinking": "shrunk"}[a["trend"]]  # fmt: skip
+            assert verb in s and str(int(a["trend_from"])) in s
+        for word in ("improving", "worsening"):
+            assert word not in s
+
+
+def test_strengths_and_weaknesses_table_reads_every_indicator_of_the_group(page, shown):
+    a = page.strengths_and_weaknesses("Productivity")
+    assert set(a["group"]) == {"Productivity"} and len(a)
+    table = [o for o in shown if isinstance(o, HTMLTable)][-1]
+    assert list(table.data.columns) == [
+        "Indicator", "Reading", "Compared with", "Gap", "Tags", "Direction of travel", "Why",
+    ]  # fmt: skip
+    assert set(table.data["Reading"]) <= {
+        "Strength",
+        "Weakness",
+        "In line",
+        "Context",
+        "Not assessed",
+    }
+    assert "Neutral" not in set(table.data["Reading"])
+
+
+def test_a_group_with_nothing_read_is_not_assessed_never_neutral(page, shown, monkeypatch):
+    from lis_analysis import notebook
+
+    got = {}
+    monkeypatch.setattr(notebook, "summary", lambda **kw: got.update(kw))
+    a = page.assessment.copy()
+    a.loc[a["group"] == "Infrastructure", "classification"] = "not assessed"
+    monkeypatch.setattr(type(page), "assessment", property(lambda self: a))
+    out = page.summary("Infrastructure")
+    assert out["neutral"] == [] and out["strengths"] == [] and out["weaknesses"] == []
+    assert out["not_assessed"] == [prose.nothing_assessed(page.area.name, "Infrastructure")]
+    assert got["not_assessed"] == out["not_assessed"]
+
+
+def test_the_trend_of_the_gap_is_said_once_in_the_readings_words(page, shown):
+    out = page.trend_and_convergence("gva_per_hour")
+    a = page.reading("gva_per_hour")
+    said = [o.data for o in shown if isinstance(o, Markdown)]
+    if pd.notna(a["trend_start"]):
+        assert said[0] == escape_markdown(page.sentence("gva_per_hour").split(". ")[-1]) or (
+            str(int(a["trend_start"])) in said[0]
+        )
+    assert "trend" in out

@@ -118,58 +118,207 @@ def test_demo_banner():
 # ---------------------------------------------------------------------------------- indicators
 
 
-def test_indicator_sentence_with_uk_significance_rank_and_trend():
-    s = prose.indicator_sentence(
-        name="Employment rate (16-64)",
-        area_name=LL,
-        value=70.84,
-        unit="%",
-        period="2023-01-01/P1Y",
-        uk_value=74.41,
-        significant=True,
-        rank=10,
-        n_areas=10,
-        peer_word="LSIP areas",
-        trend="worsening",
+# One story per indicator, by the rule: "above"/"below" only when the difference is
+# material (and significant where an interval exists), otherwise "similar to".
+
+
+def test_comparison_says_higher_or_lower_only_when_material_and_significant():
+    # GVA per hour: 13.3 log points below the UK, threshold 5: material, no interval
+    assert prose.comparison(34.75, 39.70, "the UK", "£", decimals=2, material=True) == (
+        "12.5% below the UK (£39.70)"
     )
-    assert s == (
-        f"Employment rate (16-64) in {LL} was 70.8% in 2023, 3.6 percentage points below the "
-        "UK (74.4%); the difference is statistically significant. It ranks 10th of 10 LSIP "
-        "areas (1st is best). Relative to the UK it has been worsening over the last ten "
-        "years (a statistically significant trend)."
+    # employment 75.8% against 75.7%: within 2 points -> similar
+    assert prose.comparison(75.84, 75.70, "the UK", "%", material=False) == (
+        "similar to the UK (75.7%)"
     )
-
-
-def test_indicator_sentence_without_comparison_uses_declared_decimals():
-    s = prose.indicator_sentence(
-        name="Productivity spread between districts",
-        area_name=LL,
-        value=1.3247,
-        unit="highest ÷ lowest",
-        period="2022",
-        decimals=2,
-        trend="no significant trend",
+    # material but the survey cannot tell it from noise -> similar
+    assert prose.comparison(65.3, 67.7, "the UK", "%", material=True, significant=False) == (
+        "similar to the UK (67.7%)"
     )
-    assert s == f"Productivity spread between districts in {LL} was 1.32 highest ÷ lowest in 2022."
+    # material and significant
+    assert prose.comparison(65.3, 67.7, "the UK", "%", material=True, significant=True) == (
+        "2.4 percentage points below the UK (67.7%)"
+    )
+    # no rule applied (material None): the difference is said
+    assert prose.comparison(1.0, 2.0, "England", "£", decimals=2, material=None) == (
+        "50.0% below England (£2.00)"
+    )
+    # the reference in brackets is the number alone (the sentence has given the unit)
+    assert prose.comparison(1.40, 1.48, "the median of 36 peer areas", "highest ÷ lowest",
+                            decimals=2, material=True) == (
+        "5.4% below the median of 36 peer areas (1.48)"
+    )  # fmt: skip
 
 
-def test_indicator_sentence_not_significant():
+def test_indicator_sentence_weakness():
     s = prose.indicator_sentence(
         name="GVA per hour worked", area_name=LL, value=34.75, unit="£", period="2022",
-        decimals=2, uk_value=39.70, significant=False,
+        decimals=2, benchmark_value=39.70, benchmark_name="the UK", label="weakness",
+        material=True,
     )  # fmt: skip
-    assert s == (
-        f"GVA per hour worked in {LL} was £34.75 in 2022, 12.5% below the UK (£39.70); the "
+    assert (
+        s
+        == f"GVA per hour worked in {LL} was £34.75 in 2022, 12.5% below the UK (£39.70): a weakness."
+    )
+
+
+def test_indicator_sentence_in_line_three_ways():
+    base = dict(name="Employment rate (16-64)", area_name=LL, unit="%", period="2023-01-01/P1Y",
+                benchmark_name="the UK", label="in line", peer_word="LSIP areas")  # fmt: skip
+    # not material
+    assert prose.indicator_sentence(**base, value=75.84, benchmark_value=75.7, material=False) == (
+        f"Employment rate (16-64) in {LL} was 75.8% in 2023, similar to the UK (75.7%)."
+    )
+    # material, not significant
+    assert prose.indicator_sentence(
+        **base, value=65.3, benchmark_value=67.7, material=True, significant=False
+    ) == (
+        f"Employment rate (16-64) in {LL} was 65.3% in 2023, similar to the UK (67.7%): the "
         "difference is not statistically significant."
     )
+    # a material lead from the bottom half of the peers
+    assert prose.indicator_sentence(
+        **base, value=80.0, benchmark_value=75.7, material=True, bottom_half=True
+    ) == (
+        f"Employment rate (16-64) in {LL} was 80.0% in 2023, 4.3 percentage points above the "
+        "UK (75.7%), but it ranks in the bottom half of the LSIP areas, so this is not a strength."
+    )
+
+
+def test_indicator_sentence_strength_and_no_benchmark():
+    s = prose.indicator_sentence(
+        name="Productivity spread between districts", area_name=LL, value=1.4047,
+        unit="highest ÷ lowest", period="2022", decimals=2, benchmark_value=1.4789,
+        benchmark_name="the median of 36 peer areas", label="strength", material=True,
+    )  # fmt: skip
+    assert s == (
+        f"Productivity spread between districts in {LL} was 1.40 highest ÷ lowest in 2022, "
+        "5.0% below the median of 36 peer areas (1.48): a strength."
+    )
+    assert prose.indicator_sentence(name="X", area_name=LL, value=1.3247, unit="ratio",
+                                    period="2022", decimals=2) == f"X in {LL} was 1.32 ratio in 2022."  # fmt: skip
+
+
+def test_size_sentence_is_a_share_never_an_index():
+    s = prose.size_sentence(
+        name="Filled jobs", area_name=LL, value=540142.0, unit="jobs", period="2022",
+        share=1.5848, of_name="UK",
+    )  # fmt: skip
+    assert s == f"Filled jobs in {LL} were 540,142 jobs in 2022, 1.6% of the UK's."
+    assert "below" not in s and "index" not in s
+    s = prose.size_sentence(name="Gross value added", area_name=LL, value=33342.0,
+                            unit="£ million", period="2023", share=None)  # fmt: skip
+    assert s == f"Gross value added in {LL} was £33,342 million in 2023."
+
+
+def test_context_sentence():
+    s = prose.context_sentence(
+        name="Industrial specialisation (Krugman index)", area_name=LL, value=0.2796,
+        unit="index (0-2)", period="2023", decimals=2, peers_median=0.3112,
+        peer_word="LSIP areas",
+    )  # fmt: skip
+    assert s == (
+        f"Industrial specialisation (Krugman index) in {LL} was 0.28 in 2023; the median of "
+        "the LSIP areas is 0.31. It describes the structure of the economy: neither better "
+        "nor worse."
+    )
+    s = prose.context_sentence(name="X", area_name=LL, value=2.0, unit="score", period="2023",
+                               structure=False)  # fmt: skip
+    assert s == f"X in {LL} was 2.0 score in 2023."
+
+
+def test_rank_peers_and_concentration_sentences():
+    assert prose.rank_sentence(28, 38, "LSIP areas", "third quartile") == (
+        "It ranks 28th of 38 LSIP areas (third quartile; 1st is best)."
+    )
+    assert prose.rank_sentence(None, 38, "LSIP areas") == ""
+    assert prose.peers_share_sentence("weakness", 0.757, "LSIP areas", "the UK") == (
+        "Most LSIP areas (76%) are also materially below the UK."
+    )
+    assert prose.peers_share_sentence("strength", 0.6, "LSIP areas", "England") == (
+        "Most LSIP areas (60%) are also materially above England."
+    )
+    assert prose.peers_share_sentence("weakness", 0.5, "LSIP areas", "the UK") == ""
+    assert prose.peers_share_sentence("in line", 0.9, "LSIP areas", "the UK") == ""
+    assert prose.concentration_sentence("weakness", ["Leicester"], "the UK") == (
+        "The shortfall is concentrated in Leicester."
+    )
+    assert prose.concentration_sentence("in line", ["Leicester"], "the UK") == (
+        "Leicester is much worse than the area as a whole, and materially below the UK."
+    )
+    assert prose.concentration_sentence("in line", ["Melton", "Blaby"], "England").startswith(
+        "Melton and Blaby are much worse"
+    )
+    assert prose.concentration_sentence("weakness", [], "the UK") == ""
+
+
+@pytest.mark.parametrize(
+    "tag,change,expected",
+    [
+        ("gap widening", -3.63, "The gap to the UK has widened by 3.6 log points since 2012, when it was narrowest"),
+        ("gap narrowing", 2.0, "The gap to the UK has narrowed by 2.0 log points since 2012, when it was widest"),
+        ("lead growing", 1.5, "The lead over the UK has grown by 1.5 log points since 2012, when it was smallest"),
+        ("lead shrinking", -1.5, "The lead over the UK has shrunk by 1.5 log points since 2012, when it was largest"),
+    ],
+)  # fmt: skip
+def test_trend_sentence_names_the_change_over_a_named_period(tag, change, expected):
+    s = prose.trend_sentence(
+        tag=tag, benchmark_name="the UK", start=2013, end=2022, change=change, from_year=2012,
+        slope=-0.3303, units="log points", significant=True,
+    )  # fmt: skip
+    assert s == expected + " (Newey-West trend 2013-2022: -0.33 a year, statistically significant)."
+
+
+def test_trend_sentence_without_a_significant_trend_names_no_direction():
+    s = prose.trend_sentence(
+        tag=None, benchmark_name="the UK", start=2014, end=2023, change=-0.154,
+        from_year=2014, slope=0.19, units="percentage points", significant=False,
+    )  # fmt: skip
+    assert s == (
+        "Against the UK, the position shows no significant trend over 2014-2023 (it moved by "
+        "-0.2 percentage points from 2014 to 2023)."
+    )
+    for word in ("widen", "narrow", "worsening", "improving"):
+        assert word not in s
+    assert prose.trend_sentence(tag=None, benchmark_name="the UK", start=None, end=None,
+                                change=None, from_year=None, slope=None, units="",
+                                significant=None) == ""  # fmt: skip
+
+
+def test_trend_words_and_gap_words_in_tables():
+    assert prose.trend_words("gap widening", -3.63, 2012, 2013, 2022, "log points") == (
+        "gap widening: \u22123.6 log points since 2012"
+    )
+    assert prose.trend_words(None, 0.3, 2014, 2014, 2023, "log points") == (
+        "no significant trend (2014-2023)"
+    )
+    assert prose.trend_words(None, None, None, None, None, "") == ""
+    assert prose.gap_words(-13.329, "log points") == "\u221213.3 log points"
+    assert prose.gap_words(0.14, "percentage points") == "+0.1 percentage points"
+    assert "positive = better" in prose.READING_NOTE
+
+
+def test_flag_sentence_carries_the_publishers_flag():
+    assert prose.flag_sentence({"Leicester": [2021, 2020, 2023, 2022]}, "A17") == (
+        "ONS flags Leicester's figures for 2020-2023: more than 500 businesses registered at "
+        "a single postcode can distort births, deaths and survival (caveat A17)."
+    )
+    assert prose.flag_sentence(
+        {"Leicester": [2020, 2021, 2022, 2023], "Charnwood": [2019]}, "A17"
+    ).startswith("ONS flags Leicester's figures for 2020-2023 and Charnwood's for 2019:")
+    assert "for 2019 and 2021" in prose.flag_sentence({"Melton": [2021, 2019]}, "A17")
+    assert prose.flag_sentence({}, "A17") == "" and prose.flag_sentence({"X": []}, "A17") == ""
 
 
 def test_short_sentence():
-    assert (
-        prose.short_sentence(name="Employment rate (16-64)", value=70.84, unit="%",
-                             period="2023", uk_value=74.41)
-        == "Employment rate (16-64): 70.8% in 2023, 3.6 percentage points below the UK."
-    )  # fmt: skip
+    assert prose.short_sentence(
+        name="GVA per hour worked", value=34.75, unit="£", period="2022", benchmark_value=39.70,
+        material=True, tags=["third quartile of 38", "gap widening"],
+    ) == "GVA per hour worked: £34.75 in 2022, 12.5% below the UK; third quartile of 38; gap widening."  # fmt: skip
+    assert prose.short_sentence(
+        name="Employment rate (16-64)", value=75.84, unit="%", period="2023",
+        benchmark_value=75.7, material=False,
+    ) == "Employment rate (16-64): 75.8% in 2023, similar to the UK."  # fmt: skip
     assert prose.short_sentence(name="Spread", value=1.3, unit="x", period="2022") == (
         "Spread: 1.30 x in 2022."
     )
@@ -211,9 +360,17 @@ def test_district_sentences():
 
 def test_summary_fallbacks():
     assert prose.nothing_stands_out("People") == (
-        "No indicator in People stands out from the peer areas."
+        "Every indicator of People read against the nation is in line with it: no strength "
+        "or weakness."
     )
-    assert prose.nothing_stands_out() == "No indicator stands out from the peer areas."
+    assert prose.nothing_stands_out().startswith("Every indicator read against the nation")
+    # nothing read: "not assessed", never "neutral"
+    assert prose.nothing_assessed(LL, "Infrastructure") == (
+        f"No indicator of Infrastructure could be read against the nation for {LL}: not "
+        "assessed (the figures are not published for the area or cannot be built from its "
+        "districts)."
+    )
+    assert "neutral" not in prose.nothing_assessed(LL).lower()
     assert prose.no_indicator(LL) == f"No indicator could be computed for {LL}."
 
 
@@ -260,23 +417,25 @@ def test_decomposition_sentence():
     assert "product of the five ratios" in prose.DECOMPOSITION_NOTE
 
 
-def test_gap_trend_sentence_and_no_trend():
-    s = prose.gap_trend_sentence(
-        start=2004, end=2022, area_name=LL, indicator_name="GVA per hour worked",
-        slope=-0.0625, ci_lower=-0.09, ci_upper=-0.03, significant=True,
-    )  # fmt: skip
-    assert s == (
-        f"From 2004 to 2022 {LL}'s GVA per hour worked relative to the UK moved by -0.06 "
-        "index points a year (95% CI -0.09 to -0.03, Newey-West): the gap widened on "
-        "average, a statistically significant trend."
-    )
-    s = prose.gap_trend_sentence(
-        start=2004, end=2022, area_name=LL, indicator_name="Employment rate",
-        slope=0.2, ci_lower=-0.1, ci_upper=0.5, significant=False,
-    )  # fmt: skip
-    assert "+0.20 index points" in s and "narrowed on average, not a statistically" in s
+def test_no_trend():
     assert prose.no_trend("trend: 3 non-missing point(s)") == (
         "No trend: trend: 3 non-missing point(s)."
+    )
+
+
+def test_jobs_per_resident_note_is_not_commuting():
+    s = prose.jobs_per_resident_note(
+        area_name=LL, benchmark_name="England", area_ratio=0.996, benchmark_ratio=1.083
+    )
+    assert s == (
+        "Filled jobs per employed resident aged 16-64 is not a commuting ratio: England's own "
+        "is 1.08, with no net commuting, because filled jobs count second jobs and people "
+        f"working under 16 or over 64. Read {LL}'s 1.00 against 1.08: the difference is net "
+        "commuting out of the area together with differences in second jobs and in workers "
+        "outside 16-64."
+    )
+    assert "net commuting into the area" in prose.jobs_per_resident_note(
+        area_name="Blaby", benchmark_name="England", area_ratio=1.4, benchmark_ratio=1.08
     )
 
 
@@ -314,19 +473,23 @@ def test_industry_sentences():
 
 def test_shift_share_sentence_says_added_or_subtracted():
     s = prose.shift_share_sentence(
-        area_name=LL, start=2013, end=2023, benchmark_name="the UK", actual=1967.2,
-        national=1561.0, mix=-5.8, competitive=411.0,
+        area_name=LL, start=2013, end=2023, benchmark_name="England", actual=4096.0,
+        national=3744.2, mix=-186.1, competitive=-89.1, not_additive=627.0,
     )  # fmt: skip
     assert s == (
-        f"Real GVA in {LL} changed by £1,967m from 2013 to 2023. Had it grown at the UK's "
-        "rate it would have changed by £1,561m; its industry mix added £-6m and local "
-        "performance added £411m."
+        f"Real GVA in {LL} changed by £4,096m from 2013 to 2023 (the published total). Had "
+        "every industry grown at England's overall rate it would have changed by £3,744m; "
+        "its industry mix subtracted £186m and local performance subtracted £89m; the other "
+        "£627m is the published total's change that its industries' chained-volume changes "
+        "do not add up to."
     )
-    assert "local performance subtracted £25m." in prose.shift_share_sentence(
-        area_name=LL, start=1, end=2, benchmark_name="England", actual=0, national=12.5,
-        mix=12.5, competitive=-25.0,
+    s = prose.shift_share_sentence(
+        area_name=LL, start=1, end=2, benchmark_name="the UK", actual=25.0, national=12.5,
+        mix=12.5, competitive=0.0,
     )  # fmt: skip
-    assert "(A7)" in prose.SHIFT_SHARE_NOTE
+    assert s.endswith("its industry mix added £12m and local performance added £0m.")
+    assert "(A7)" in prose.SHIFT_SHARE_NOTE and "published total" in prose.SHIFT_SHARE_NOTE
+    assert prose.capital("the UK") == "The UK"
 
 
 def test_sector_productivity_sentence():
@@ -345,31 +508,119 @@ def test_sector_productivity_sentence():
 # ---------------------------------------------------------------------------------- priorities
 
 
+def test_headline_sentence_reads_the_outcome_without_ranking_it():
+    s = prose.headline_sentence(
+        [("GVA per hour worked", "weakness", ["third quartile of 38", "gap widening"]),
+         ("Real GVA growth (5-year average)", "in line", [])]
+    )  # fmt: skip
+    assert s == (
+        "Headline productivity, the outcome the foundations drive, is read but not ranked "
+        "beside them: GVA per hour worked is a weakness (third quartile of 38; gap widening); "
+        "real GVA growth (5-year average) is in line with the nation."
+    )
+
+
 def test_foundation_priorities_sentence_plain_and_markdown():
-    kw = dict(foundation="Places", score=-2.5, weakest="GVA per head spread between districts",
-              stability=0.59, draws=1000)  # fmt: skip
+    kw = dict(foundation="Ideas", need=3.0, weaknesses=["Knowledge-intensive services' share of GVA"],
+              stability=0.903, stability_thresholds=1.0, stability_leave_one_out=0.909,
+              draws=1000)  # fmt: skip
     assert prose.foundation_priorities_sentence(**kw) == (
-        "The foundation most in need of attention is Places (score -2.50; weakest indicator "
-        "GVA per head spread between districts). It keeps first place in 59% of 1,000 "
-        "redraws of the weights."
+        "The foundation most in need of attention is Ideas (need 3.00 thresholds; weaknesses: "
+        "knowledge-intensive services' share of GVA). It keeps first place in 100% of the "
+        "threshold settings, 91% of the runs leaving one indicator out and 90% of 1,000 draws "
+        "moving weights, thresholds and indicators together."
     )
     md = prose.foundation_priorities_sentence(**kw, markdown=True)
-    assert md.startswith("The foundation most in need of attention is **Places** \\(score")
+    assert md.startswith("The foundation most in need of attention is **Ideas** \\(need")
+    bare = prose.foundation_priorities_sentence(
+        foundation="People", need=1.2, weaknesses=["A", "B"], stability=None,
+        stability_thresholds=None, stability_leave_one_out=None, draws=0,
+    )  # fmt: skip
+    assert bare.endswith("(need 1.20 thresholds; weaknesses: a and b).")
+    assert prose.no_foundation_in_need(LL) == (
+        f"No foundation has a weakness against the nation for {LL}: none is ranked by need."
+    )
+
+
+def test_foundation_reading_is_never_neutral():
+    assert prose.foundation_reading("not assessed", 0, []) == (
+        "not assessed: no indicator could be read against the nation"
+    )
+    assert prose.foundation_reading("assessed", 4, []) == "no weakness (4 indicators read)"
+    assert prose.foundation_reading("assessed", 5, ["Three-year business survival"]) == (
+        "weakness: Three-year business survival (of 5 read)"
+    )
+    assert prose.foundation_reading("assessed", 1, ["A", "B"]).startswith("weaknesses: A and B")
+    note = prose.foundation_need_note(draws=1000, factors=(0.5, 1.0, 2.0))
+    assert "0.5, 1 and 2" in note and "1,000 draws" in note and "not ranked" in note
 
 
 def test_sector_priorities_sentence_and_not_scored():
     s = prose.sector_priorities_sentence(
         area_name=LL, criteria=["lq", "growth"], draws=1000, kendall_tau=0.812,
-        top=[("Manufacturing", 1.43, 0.6), ("Education", 1.22, math.nan)],
+        top=[("Warehousing, postal and courier", 2.45, 4.79), ("Education", 1.22, math.nan)],
     )  # fmt: skip
     assert s == (
-        f"On lq, growth together, the leading sector opportunities for {LL} are "
-        "manufacturing (LQ 1.43, real growth +0.6% a year); education (LQ 1.22). Median "
+        "On specialisation and real growth together, each shrunk toward the national figure "
+        f"for small industries, the leading sector opportunities for {LL} are warehousing, "
+        "postal and courier (LQ 2.45, real growth +4.8% a year); education (LQ 1.22). Median "
         "Kendall's τ between the declared ranking and 1,000 redrawn ones: 0.81."
     )
     assert prose.not_scored("sector priorities", "no GVA by industry") == (
         "Sector priorities not scored: no GVA by industry."
     )
+    note = prose.sector_score_note(min_share=1.0, half_share=2.0)
+    assert "under 1% of the area's GVA are not scored" in note and "share + 2%" in note
+
+
+def test_specialisms_sentence_and_note():
+    s = prose.specialisms_sentence(
+        area_name=LL, year=2023, level="36 industries", benchmark_name="England (excluding 4 districts)",
+        top=[("Food, drink, textiles and clothing manufacturing", "CA-CB (10-15)", 3.211, 5.56, "Melton"),
+             ("Warehousing, postal and courier", "52-53", 2.45, 4.88, None)],
+    )  # fmt: skip
+    assert s == (
+        f"At the finest industry level published (36 industries), {LL}'s largest specialisms "
+        "in 2023, against England (excluding 4 districts), are food, drink, textiles and "
+        "clothing manufacturing (SIC CA-CB (10-15); LQ 3.21, 5.6% of GVA; most specialised in "
+        "Melton) and warehousing, postal and courier (SIC 52-53; LQ 2.45, 4.9% of GVA)."
+    )
+    none = prose.specialisms_sentence(area_name=LL, year=2023, level="18 SIC sections",
+                                      benchmark_name="the UK", top=[])  # fmt: skip
+    assert none.endswith(
+        "has no industry with a location quotient of 1.25 or more and 1% of its GVA in 2023."
+    )
+    note = prose.specialisms_note(benchmark_name="England (excluding 4 districts)",
+                                  growth_period="2018-2023", growth_benchmark="England (excluding 5 districts)",
+                                  employment=False)  # fmt: skip
+    assert "imputed rental left out" in note and "2018-2023" in note and "(BRES)" in note
+    assert "(BRES)" not in prose.specialisms_note(benchmark_name="the UK", growth_period="x",
+                                                  growth_benchmark=None, employment=True)  # fmt: skip
+
+
+def test_is8_sentence_never_calls_an_unmeasurable_sector_weak():
+    s = prose.is8_sentence(
+        area_name=LL, year=2023,
+        measured=[("Financial Services", "under-represented", 0.441, 4.5, True),
+                  ("Professional and Business Services", "about the national share", 0.83, 10.7, False),
+                  ("Creative Industries", "partly measured: too little of the definition to judge", 0.11, 0.19, False)],
+        not_measurable=["Clean Energy Industries", "Defence"],
+    )  # fmt: skip
+    assert s == (
+        "In 2023, measured from the industry groups published for its districts: Financial "
+        "Services: under-represented (exact; LQ 0.44, 4.5% of GVA); Professional and Business "
+        "Services: about the national share (approximate; LQ 0.83, 10.7% of GVA); Creative "
+        "Industries: partly measured: too little of the definition to judge. Clean Energy Industries and Defence "
+        "cannot be measured from these SIC data (no SIC code captures them, or their codes "
+        f"are small parts of larger groups): this says nothing about their strength in {LL}."
+    )
+    assert "weak" not in s
+    notes = prose.is8_notes(benchmark_name="England", overlaps={"58-60": ["Creative Industries",
+                            "Digital and Technologies"]}, edition="SIC 2007", published="2025-06-23",
+                            growth_period="2018-2023")  # fmt: skip
+    assert notes[1] == "Sectors overlap and are never summed: no total is given."
+    assert notes[2] == "58-60 counts in Creative Industries and Digital and Technologies."
+    assert "SIC 2007" in notes[0] and "2025-06-23" in notes[0]
 
 
 # ---------------------------------------------------------------------------------- evidence

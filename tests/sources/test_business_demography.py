@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from lis_analysis.errors import InputError
@@ -81,6 +82,20 @@ class TestReal:
             "businesses registered at a single postcode; counts may be inflated)"
         ]
 
+    def test_star_flag_stays_on_the_figures(self, bd):
+        # The flag stays on the figures of the flagged rows as their status, the reference
+        # of the Notes sheet's note on multiple registrations (note 13 in this edition);
+        # a figure of a row without the star has none, and the values are untouched.
+        for measure, year in (("active", 2020), ("active", 2023), ("deaths", 2021),
+                              ("survival_3yr", 2020)):  # fmt: skip
+            r = one(bd, "E06000016", measure, year)
+            assert r.status == "[note 13]" and np.isfinite(r.value), (measure, year)
+        assert one(bd, "E06000016", "active", 2024).status is None or pd.isna(
+            one(bd, "E06000016", "active", 2024).status
+        )
+        assert pd.isna(one(bd, "E07000129", "active", 2022).status)  # Blaby: not flagged
+        assert one(bd, "E06000016", "active", 2023).value == 14240
+
     def test_stray_numbers_reported(self, bd):
         assert (
             "Table 7.1d: rows 411-412 below the table hold numbers (0, 10) with no area code or name; not loaded"
@@ -91,7 +106,8 @@ class TestReal:
         per = bd[bd.measure == "active"].groupby("year").geography_code.nunique()
         assert per[2019] == 432 and per[2024] == 406  # each year on its own geography
         assert set(bd.geography_level) == {"uk", "gb", "ew", "country", "region", "county", "lad"}
-        assert bd.status.dropna().eq(":").all()
+        # markers: ':' (not applicable) and the flag of note 13 on flagged rows' figures
+        assert set(bd.status.dropna()) == {":", "[note 13]"}
         assert set(bd.measure) >= {"births", "deaths", "active", "high_growth", "survival_rate_5yr"}
 
     def test_trailing_space_codes(self, bd):
@@ -173,6 +189,10 @@ class TestFixtures:
             "registered at a single postcode; counts may be inflated)"
         ]
         assert len(df) == 4 * (2 + 1 + 1 + 10)
+        # no Notes sheet here: the flag is the 2024 edition's note reference
+        flagged = df[df["geography_code"] == "E06000016"]
+        assert set(flagged["status"].dropna()) <= {"[note 13]", ":"}
+        assert flagged["status"].eq("[note 13]").any()
 
     def test_release_text(self):
         assert release_from_text("Date published: 1st March 2024") == "2024-03-01"
