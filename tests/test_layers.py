@@ -8,18 +8,14 @@ own layer or the layers below it:
     base utilities -> sources -> store -> geography -> methods -> indicators
     -> readings -> pages -> face -> pack -> cli
 
-``UPWARD_NOT_YET`` and ``CYCLES_NOT_YET`` list what still breaks the rule in modules other
-workers are restructuring; each entry says where it is being fixed. They must only ever
-shrink: a new upward edge or cycle fails, and so does an entry that no longer occurs.
-The pack, the file utilities (``_files``) and the cli have no entry.
+There is no list of exceptions: any import pointing up the layers, and any import cycle
+among package modules, fails.
 """
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
-
-import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "lis_analysis"
 
@@ -52,14 +48,6 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("pack", ("pack",)),
     ("cli", ("cli",)),
 ]
-
-#: Edges that still point up, in modules other workers are restructuring (issue 12);
-#: the lead empties this list as their branches land.
-UPWARD_NOT_YET: set[tuple[str, str]] = set()
-
-#: Import cycles among package modules that are not gone yet (see UPWARD_NOT_YET).
-CYCLES_NOT_YET: set[frozenset[str]] = set()
-
 
 def _modules() -> dict[str, Path]:
     """``{dotted name relative to lis_analysis: file}``; a package is its ``__init__``."""
@@ -154,33 +142,18 @@ def layer_of(module: str) -> int:
     raise AssertionError(f"lis_analysis.{module or '__init__'} is in no layer: add it to LAYERS")
 
 
-def _short(module: str, target: str) -> tuple[str, str]:
-    """An edge as listed in UPWARD_NOT_YET (modules named as in MODULES)."""
-    return (module, target)
-
-
 def test_every_module_has_a_layer():
     for module in MODULES:
         layer_of(module)
 
 
 def test_imports_point_down_the_layers():
-    upward = {
-        _short(m, t) for m, targets in GRAPH.items() for t in targets if layer_of(t) > layer_of(m)
-    }
-    new = sorted(upward - UPWARD_NOT_YET)
+    upward = {(m, t) for m, targets in GRAPH.items() for t in targets if layer_of(t) > layer_of(m)}
+    new = sorted(upward)
     assert not new, "imports pointing up the layers (DESIGN.md): " + ", ".join(
         f"{m or 'lis_analysis'} ({LAYERS[layer_of(m)][0]}) -> {t} ({LAYERS[layer_of(t)][0]})"
         for m, t in new
     )
-    gone = sorted(UPWARD_NOT_YET - upward)
-    assert not gone, f"fixed: remove {gone} from UPWARD_NOT_YET"
-
-
-@pytest.mark.parametrize("prefix", ["_files", "demo_marker", "errors", "pack", "cli"])
-def test_no_exception_is_allowed_where_the_restructuring_is_done(prefix):
-    assert not [e for e in UPWARD_NOT_YET if e[0] == prefix or e[0].startswith(prefix + ".")]
-    assert not [c for c in CYCLES_NOT_YET if any(m.split(".")[0] == prefix for m in c)]
 
 
 def test_nothing_below_the_pack_imports_it():
@@ -240,10 +213,7 @@ def _cycles() -> set[frozenset[str]]:
 
 def test_no_import_cycles():
     cycles = _cycles()
-    new = [sorted(c) for c in cycles - CYCLES_NOT_YET]
-    assert not new, f"import cycles among package modules: {new}"
-    gone = [sorted(c) for c in CYCLES_NOT_YET - cycles]
-    assert not gone, f"fixed: remove {gone} from CYCLES_NOT_YET"
+    assert not cycles, f"import cycles among package modules: {[sorted(c) for c in cycles]}"
 
 
 def test_the_graph_sees_function_level_and_relative_imports():

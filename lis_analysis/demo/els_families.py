@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .build import _obs
+from ._tidy import _obs
 from .world import ENGLAND, LEICESTERSHIRE, LEICESTERSHIRE_DISTRICTS, UK, World, rng
 
 COUNTY, COUNTY_MEMBERS = LEICESTERSHIRE, LEICESTERSHIRE_DISTRICTS
