@@ -7,7 +7,10 @@ importing pandas:
 - **writing**: :func:`atomic_write` (bytes or text), :func:`atomic_write_json`, and
   :func:`atomic_path` for writers that need a file name (parquet): the data goes to a
   temporary file in the same folder, which then replaces the target (``os.replace``), so
-  a reader never sees half a file and an interrupted write leaves the old one;
+  a reader never sees half a file and an interrupted write leaves the old one; files
+  that must change together (a board page, its analyst page and the index that lists
+  them) are :func:`stage` d, then :func:`commit` ted as one change through a journal
+  that :func:`recover` finishes if the process died half-way;
 - **locking**: :func:`locked`, an exclusive lock on a file in a folder (``fcntl.flock`` on
   POSIX, ``msvcrt.locking`` on Windows, imported when first needed), which waits up to a
   timeout and then fails with a clear :class:`LockBusy` naming the holder;
@@ -30,7 +33,7 @@ import logging
 import os
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -106,6 +109,108 @@ def atomic_write_json(path: str | os.PathLike[str], obj: Any) -> Path:
     return atomic_write(path, json.dumps(obj, indent=1, default=str) + "\n")
 
 
+# --------------------------------------------------------------------------------------
+# Writing several files as one: staged, then committed together
+# --------------------------------------------------------------------------------------
+
+#: Suffix of a file written beside its target and waiting for :func:`commit`.
+STAGED_SUFFIX = ".staged"
+
+
+def stage(path: str | os.PathLike[str], data: bytes | str) -> Path:
+    """Write ``data`` to a new file beside ``path`` (``.NAME.XXXX.staged``) and return it;
+    ``path`` is untouched until :func:`commit` puts it in place.
+
+    Staging every file of a set first means that a failure while writing (a full disk:
+    ``OSError(ENOSPC)``) happens before any target changes; the caller then
+    :func:`discard` s what it staged and every target keeps its old version.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=STAGED_SUFFIX, dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; outputs are there to be read
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return Path(tmp)
+
+
+def discard(staged: Iterable[str | os.PathLike[str]]) -> None:
+    """Remove staged files (a set that will not be committed)."""
+    for tmp in staged:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def commit(
+    journal: str | os.PathLike[str],
+    replace: Sequence[tuple[str | os.PathLike[str], str | os.PathLike[str]]],
+    remove: Sequence[str | os.PathLike[str]] = (),
+) -> None:
+    """Put staged files in place as one change: ``replace`` is ``(staged, target)``
+    pairs, ``remove`` files to delete afterwards.
+
+    The pairs are first written to ``journal`` (atomically), then each staged file
+    replaces its target (``os.replace``: no copying, nothing that can fill a disk), then
+    the journal is removed. If the process dies in between, :func:`recover` (called
+    before the next change to the same files, under the same lock) finishes the job from
+    the journal: every staged file was complete before the journal was written, so the
+    set ends up all new. Run it inside
+    :func:`lis_analysis._procs.deferred_interrupts` so that Ctrl-C or SIGTERM waits for
+    the few renames.
+    """
+    entry = {
+        "replace": [[str(a), str(b)] for a, b in replace],
+        "remove": [str(r) for r in remove],
+    }
+    atomic_write(journal, json.dumps(entry), fsync=True)
+    _apply(entry)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(journal)
+
+
+def _apply(entry: dict[str, Any]) -> None:
+    for tmp, target in entry.get("replace") or []:
+        if os.path.exists(tmp):  # (already moved, if an earlier attempt got this far)
+            os.replace(tmp, target)
+    for path in entry.get("remove") or []:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+
+
+def recover(journal: str | os.PathLike[str]) -> bool:
+    """Finish a :func:`commit` that was cut short (its journal is still there); True
+    when there was one. A journal that cannot be read is removed (it was being written,
+    so no target had changed yet)."""
+    if not os.path.exists(journal):
+        return False
+    entry = read_json(journal)
+    if isinstance(entry, dict):
+        _apply(entry)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(journal)
+    return True
+
+
+def discard_stale_staged(folder: str | os.PathLike[str]) -> int:
+    """Remove staged files left under ``folder`` by a process that died before it
+    committed them (call it after :func:`recover`, under the folder's lock); returns how
+    many were removed."""
+    n = 0
+    for dirpath, _, filenames in os.walk(folder):
+        for fname in filenames:
+            if fname.startswith(".") and fname.endswith(STAGED_SUFFIX):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(dirpath, fname))
+                    n += 1
+    return n
+
+
 def read_json(path: str | os.PathLike[str]) -> Any:
     """The JSON in ``path``, or None when it is missing or not JSON."""
     try:
@@ -171,6 +276,39 @@ def _lock_functions():
     return try_lock_windows, unlock_windows
 
 
+#: Lock files this process holds open (see :func:`_forget_locks_after_fork`).
+_HELD: set[Any] = set()
+
+
+def _forget_locks_after_fork() -> None:
+    """In a forked child, close the inherited descriptors of the parent's lock files.
+
+    An ``flock`` lock belongs to the open file, which a forked child shares: a worker
+    forked while the lock was held (``lis ingest --jobs 2``) kept it held for as long as
+    it lived, and an orphaned worker held it for ever, so every later ingest waited and
+    failed. Closing the child's copy never releases the parent's lock (only the last
+    close, or an explicit unlock, does). The descriptor is pointed at the null device
+    rather than closed, so that the child's copy of the file object never closes a
+    number that has since been reused."""
+    if not _HELD:
+        return
+    try:
+        null = os.open(os.devnull, os.O_RDWR)
+    except OSError:
+        return
+    try:
+        for fh in list(_HELD):
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(null, fh.fileno())
+    finally:
+        os.close(null)
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_forget_locks_after_fork)
+
+
 @contextlib.contextmanager
 def locked(
     folder: str | os.PathLike[str], name: str = ".lock", *, wait: float = 60.0
@@ -195,6 +333,7 @@ def locked(
     folder.mkdir(parents=True, exist_ok=True)
     functions = _lock_functions()
     fh = open(folder / name, "a+b")  # noqa: SIM115 (held open for the lock's lifetime)
+    _HELD.add(fh)
     try:
         if functions is None:
             log.warning("no file locking on this platform: %s is not protected", folder / name)
@@ -222,6 +361,7 @@ def locked(
             with contextlib.suppress(OSError):
                 unlock(fh)
     finally:
+        _HELD.discard(fh)
         fh.close()
 
 
@@ -446,6 +586,7 @@ def processed_dir_for(
 __all__ = [
     "IGNORED",
     "IGNORED_DIRS",
+    "STAGED_SUFFIX",
     "LockBusy",
     "atomic_path",
     "atomic_write",
@@ -453,15 +594,20 @@ __all__ = [
     "atomic_write_json",
     "atomic_write_text",
     "code_hash",
+    "commit",
     "companions",
     "content_hash",
+    "discard",
+    "discard_stale_staged",
     "git_commit",
     "is_demo_folder",
     "list_raw_files",
     "locked",
     "processed_dir_for",
     "read_json",
+    "recover",
     "sha256_file",
     "sha256_json",
+    "stage",
     "stat_stamp",
 ]

@@ -341,12 +341,22 @@ def _parse_all(todo: list[tuple[Path, Path, str]], parts: Path, jobs: int) -> li
     if jobs > 1 and len(args) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
+        from ._procs import die_with_parent, stop_pool
+
         # Largest files first so the two workers finish together.
         order = sorted(range(len(args)), key=lambda i: -args[i][1].stat().st_size)
-        with ProcessPoolExecutor(max_workers=jobs) as ex:
+        # The workers end with this process, however it ends (they were orphaned by a
+        # SIGTERM and hung); on Ctrl-C, SIGTERM or a bad file they are stopped at once
+        # rather than waited for, and the lock is released on the way out.
+        ex = ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent)
+        try:
             results = dict(
                 zip(order, ex.map(_parse_and_store, [args[i] for i in order]), strict=True)
             )
+        except BaseException:
+            stop_pool(ex)
+            raise
+        ex.shutdown(wait=True)
         return [results[i] for i in range(len(args))]
     return [_parse_and_store(a) for a in args]
 
