@@ -567,6 +567,77 @@ def is_demo_folder(folder: str | os.PathLike[str]) -> bool:
     return (Path(folder) / DEMO_MARKER).exists()
 
 
+#: The tables of a store, each recorded in its manifest with its sha256, size and time.
+STORE_TABLES = ("observations.parquet", "lookups.parquet")
+
+
+def file_stamp(path: str | os.PathLike[str]) -> str:
+    """``size:mtime_ns`` of one file: while it is unchanged, a recorded sha256 holds."""
+    st = os.stat(path)
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def manifest_problem(doc: Any) -> str | None:
+    """What is wrong with a store's manifest (None when it has the expected shape):
+    a mapping whose ``files`` is a list of records, each with a ``path`` and hashes."""
+    if not isinstance(doc, dict):
+        return "not a JSON object"
+    files = doc.get("files")
+    if not isinstance(files, list):
+        return "no list of files"
+    for rec in files:
+        if not isinstance(rec, dict) or not isinstance(rec.get("path"), str):
+            return "a file record without a path"
+        if not isinstance(rec.get("sha256"), str) or not isinstance(rec.get("kind"), str):
+            return f"the record of {printable(rec.get('path'))} has no sha256 or kind"
+    tables = doc.get("tables", {})
+    if not isinstance(tables, dict) or any(not isinstance(v, dict) for v in tables.values()):
+        return "a malformed table of checksums"
+    return None
+
+
+def read_store_manifest(processed: str | os.PathLike[str]) -> tuple[dict[str, Any] | None, str]:
+    """A store's ``manifest.json`` and, when it cannot be used, why: ``(None, "")`` when
+    there is none, ``(None, problem)`` when it is unreadable, not JSON or malformed."""
+    path = Path(processed) / "manifest.json"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, ""
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, f"cannot be read ({getattr(exc, 'strerror', None) or exc})"
+    try:
+        doc = json.loads(text)
+    except ValueError as exc:
+        return None, f"is not valid JSON ({exc})"
+    problem = manifest_problem(doc)
+    if problem:
+        return None, f"is malformed ({problem})"
+    return doc, ""
+
+
+def tables_changed(processed: str | os.PathLike[str], manifest: dict[str, Any]) -> list[str]:
+    """The store tables whose size or modification time differ from those the manifest
+    recorded with their sha256 (or that are missing): cheap (two ``stat`` calls), so
+    that a run with nothing to do can tell that the store was damaged since it was
+    written without reading it. A manifest from before tables were recorded names
+    none (the next ingest records them)."""
+    tables = manifest.get("tables")
+    if not isinstance(tables, dict):
+        return []
+    out = []
+    for name in STORE_TABLES:
+        entry = tables.get(name)
+        try:
+            stamp = file_stamp(Path(processed) / name)
+        except OSError:
+            out.append(name)
+            continue
+        if isinstance(entry, dict) and entry.get("stamp") != stamp:
+            out.append(name)
+    return out
+
+
 def processed_dir_for(
     raw_dirs: Sequence[str | os.PathLike[str]],
     processed_root: str | os.PathLike[str],
@@ -587,6 +658,7 @@ __all__ = [
     "IGNORED",
     "IGNORED_DIRS",
     "STAGED_SUFFIX",
+    "STORE_TABLES",
     "LockBusy",
     "atomic_path",
     "atomic_write",
@@ -599,15 +671,19 @@ __all__ = [
     "content_hash",
     "discard",
     "discard_stale_staged",
+    "file_stamp",
     "git_commit",
     "is_demo_folder",
     "list_raw_files",
     "locked",
+    "manifest_problem",
     "processed_dir_for",
     "read_json",
+    "read_store_manifest",
     "recover",
     "sha256_file",
     "sha256_json",
     "stage",
     "stat_stamp",
+    "tables_changed",
 ]

@@ -41,6 +41,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from .. import store
     from ..workspace import workspace
 
     ws = workspace(args.raw)
@@ -48,7 +49,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         from dataclasses import replace
 
         ws = replace(ws, processed=Path(args.processed))
-    report = ws.ingest(jobs=max(1, args.jobs), force=args.force)
+    # `lis ingest` reads every stored table and part to check its sha256 (a run checks
+    # only their sizes and times); a damaged store is rebuilt and the report says so.
+    report = store.ingest(
+        ws.raw_dirs,
+        ws.processed,
+        parts_root=ws.paths.processed,
+        jobs=max(1, args.jobs),
+        force=args.force,
+        verify=True,
+    )
     print(report.table())
     return 0
 

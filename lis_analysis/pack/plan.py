@@ -35,12 +35,14 @@ from .._files import (
     list_raw_files,
     processed_dir_for,
     read_json,
+    read_store_manifest,
     sha256_file,
     sha256_json,
     stat_stamp,
+    tables_changed,
 )
 from ..config import PACKAGE_DATA, Paths, RunParams
-from ..errors import ConfigError, LisError
+from ..errors import ConfigError, LisError, printable
 from .catalogue import NotebookSpec
 
 log = logging.getLogger(__name__)
@@ -189,10 +191,11 @@ def resolve_inputs(
     dirs = raw_dirs(params, p)
     processed = processed_dir_for(dirs, p.processed, p.raw)
     manifest_path = processed / "manifest.json"
-    manifest = read_json(manifest_path) or {}
+    manifest, problem = read_store_manifest(processed)
+    manifest = manifest or {}
     files = [f for _, f in list_raw_files(dirs)]
     if not files:
-        raise LisError(f"no data files found in {', '.join(map(str, dirs))}")
+        raise LisError(f"no data files found in {', '.join(printable(d) for d in dirs)}")
     before = {f["path"]: f for f in manifest.get("files", [])}
     current = {str(f): hashes.content_sha256(f) for f in files}
     changed = [
@@ -201,7 +204,11 @@ def resolve_inputs(
         if path not in before or record_sha(before[path]) != sha
     ]
     removed = [path for path in before if path not in current]
-    stale = bool(changed or removed) or not (processed / "observations.parquet").exists()
+    # A damaged store (a manifest that does not read, a table whose size or time is not
+    # the one recorded with its sha256) is re-ingested, which checks and rebuilds it;
+    # two stat calls, so a run with nothing to do stays fast.
+    damaged = bool(problem) or bool(manifest and tables_changed(processed, manifest))
+    stale = bool(changed or removed) or damaged or not (processed / "observations.parquet").exists()
     if stale and ingest:
         from ..workspace import workspace
 
@@ -211,7 +218,7 @@ def resolve_inputs(
             len(removed),
         )
         workspace(list(dirs), p=p).ingest()
-        manifest = read_json(manifest_path) or {}
+        manifest = read_store_manifest(processed)[0] or {}
     after = {f["path"]: f for f in manifest.get("files", [])}
     changes = [
         InputChange(path, how, tuple((after.get(path) or {}).get("datasets") or ()))
