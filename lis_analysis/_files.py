@@ -567,6 +567,14 @@ def is_demo_folder(folder: str | os.PathLike[str]) -> bool:
     return (Path(folder) / DEMO_MARKER).exists()
 
 
+def is_inside(path: str | os.PathLike[str], folder: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is ``folder`` or lies inside it, links and ``..`` resolved (for
+    paths that do not exist yet, as far as they exist)."""
+    p = os.path.normcase(os.path.realpath(os.path.abspath(os.path.expanduser(os.fspath(path)))))
+    f = os.path.normcase(os.path.realpath(os.path.abspath(os.path.expanduser(os.fspath(folder)))))
+    return p == f or p.startswith(f.rstrip(os.sep) + os.sep)
+
+
 #: The tables of a store, each recorded in its manifest with its sha256, size and time.
 STORE_TABLES = ("observations.parquet", "lookups.parquet")
 
@@ -674,6 +682,7 @@ __all__ = [
     "file_stamp",
     "git_commit",
     "is_demo_folder",
+    "is_inside",
     "list_raw_files",
     "locked",
     "manifest_problem",

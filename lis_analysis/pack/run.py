@@ -313,11 +313,16 @@ def run(
         for area in area_list:
             state_path = reports / area.code / STATE_FILE
             states[area.code] = read_json(state_path) or {}
+            # Files by absolute path: the notebooks run in notebooks/, not where the
+            # user typed the command (an areas file given as my_areas.yaml reached no
+            # notebook, and every page of a user's own area failed).
             area_params = dataclasses.replace(
                 params,
                 area=area.code,
                 raw=tuple(str(d) for d in inputs.raw_dirs),
                 evidence=str(evidence_dir),
+                areas_file=_absolute(params.areas_file),
+                weights_file=_absolute(params.weights_file),
             )
             pdict = area_params.to_dict()
             pdict["params_file"] = pfile
@@ -442,6 +447,10 @@ def run(
             demo=inputs.demo,
             changes=inputs.changes,
         )
+
+
+def _absolute(path: str | None) -> str | None:
+    return str(Path(path).expanduser().resolve()) if path else None
 
 
 #: The journal of a page pair being put in place (:func:`lis_analysis._files.commit`).
