@@ -562,6 +562,36 @@ def _walk_raw(folder: Path) -> list[Path]:
     return found
 
 
+#: Largest call-for-evidence or consultation table read (CSV or workbook), in bytes. A
+#: table is read whole into memory at about 20 times its size, so 16 MB stays under
+#: about 0.3 GB; 16 MB of CSV is some 50,000 responses of 300 words (the demonstrator's
+#: tables are a few kB, a real consultation a few MB at most).
+MAX_EVIDENCE_TABLE_BYTES = 16 << 20
+#: Largest single Markdown or text submission, in bytes (about 150,000 words).
+MAX_SUBMISSION_BYTES = 1 << 20
+#: Evidence files by kind: tables officers keep, and respondents' submissions.
+EVIDENCE_TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls")
+EVIDENCE_TEXT_SUFFIXES = (".md", ".txt", ".markdown")
+
+
+def evidence_size_problem(path: str | os.PathLike[str], size: int) -> str | None:
+    """Why an evidence file is too large to read (None when it is not): tables above
+    :data:`MAX_EVIDENCE_TABLE_BYTES`, submissions above :data:`MAX_SUBMISSION_BYTES`."""
+    suffix = Path(path).suffix.lower()
+    if suffix in EVIDENCE_TABLE_SUFFIXES:
+        limit, what = MAX_EVIDENCE_TABLE_BYTES, "a consultation or call-for-evidence table"
+    elif suffix in EVIDENCE_TEXT_SUFFIXES:
+        limit, what = MAX_SUBMISSION_BYTES, "one submission"
+    else:
+        return None
+    if size <= limit:
+        return None
+    return (
+        f"the file is {size / (1 << 20):,.1f} MB, above the limit of {limit / (1 << 20):,.0f} MB "
+        f"for {what}; split it into smaller files"
+    )
+
+
 def is_demo_folder(folder: str | os.PathLike[str]) -> bool:
     """Whether ``folder`` holds the demonstrator's marker file (synthetic data)."""
     return (Path(folder) / DEMO_MARKER).exists()
@@ -663,8 +693,12 @@ def processed_dir_for(
 
 
 __all__ = [
+    "EVIDENCE_TABLE_SUFFIXES",
+    "EVIDENCE_TEXT_SUFFIXES",
     "IGNORED",
     "IGNORED_DIRS",
+    "MAX_EVIDENCE_TABLE_BYTES",
+    "MAX_SUBMISSION_BYTES",
     "STAGED_SUFFIX",
     "STORE_TABLES",
     "LockBusy",
@@ -679,6 +713,7 @@ __all__ = [
     "content_hash",
     "discard",
     "discard_stale_staged",
+    "evidence_size_problem",
     "file_stamp",
     "git_commit",
     "is_demo_folder",

@@ -101,6 +101,23 @@ def _check_out_file(out: str, params: RunParams, p: Paths) -> Path:
     return path
 
 
+def _csv_safe(frame):
+    """``frame`` with every text cell that a spreadsheet would run as a formula (an area
+    name beginning ``=``, ``+``, ``-`` or ``@``, from an areas file or a lookup) prefixed
+    with ``'`` (:func:`lis_analysis.safetext.csv_cell`); numeric columns as they are."""
+    import pandas as pd
+
+    from ..safetext import csv_cell
+
+    out = frame.copy()
+    for col in out.columns:
+        s = out[col]
+        text = isinstance(s.dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(s)
+        if text or s.dtype == object:
+            out[col] = s.astype(object).map(csv_cell)
+    return out
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from ..demo import write_demo
 
@@ -155,7 +172,7 @@ def cmd_areas(args: argparse.Namespace) -> int:
             f"no areas of level '{args.level}' (levels: {', '.join(sorted(set(geo.table().level)))})"
         )
     if args.format == "csv":
-        tab.to_csv(sys.stdout, index=False)
+        _csv_safe(tab).to_csv(sys.stdout, index=False)
     elif args.format == "json":
         json.dump(tab.to_dict(orient="records"), sys.stdout, indent=1)
         print()
@@ -209,7 +226,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
         Path(args.out).suffix.lower() if args.out else "", "table"
     )
     if fmt == "csv":
-        text = out.to_csv(index=False)
+        text = _csv_safe(out).to_csv(index=False)
     elif fmt == "json":
         text = out.to_json(orient="records", indent=1, force_ascii=False)
     else:

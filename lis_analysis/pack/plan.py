@@ -29,8 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from .._files import (
+    EVIDENCE_TABLE_SUFFIXES,
     atomic_write_json,
     content_hash,
+    evidence_size_problem,
     is_demo_folder,
     list_raw_files,
     processed_dir_for,
@@ -42,7 +44,7 @@ from .._files import (
     tables_changed,
 )
 from ..config import PACKAGE_DATA, Paths, RunParams
-from ..errors import ConfigError, LisError, printable
+from ..errors import ConfigError, InputError, LisError, printable
 from .catalogue import NotebookSpec
 
 log = logging.getLogger(__name__)
@@ -252,12 +254,24 @@ def evidence_folder(given: str | Path | None, raw_dirs: Sequence[Path], p: Paths
 
 
 def evidence_files(folder: Path | None, hashes: FileHashes) -> list[dict[str, str]]:
-    """``{name, sha256}`` of every file in the evidence folder (empty when absent)."""
+    """``{name, sha256}`` of every file in the evidence folder (empty when absent).
+
+    Raises
+    ------
+    InputError
+        for a table above its size limit (:func:`lis_analysis._files.evidence_size_problem`):
+        refused before any notebook starts, rather than read into gigabytes of memory
+        by the pages that show the evidence.
+    """
     if folder is None or not folder.is_dir():
         return []
     out = []
     for f in sorted(folder.rglob("*")):
         if f.is_file() and not any(part.startswith(".") for part in f.relative_to(folder).parts):
+            if f.suffix.lower() in EVIDENCE_TABLE_SUFFIXES:
+                problem = evidence_size_problem(f, f.stat().st_size)
+                if problem:
+                    raise InputError(f, problem)
             out.append({"name": str(f.relative_to(folder)), "sha256": hashes.sha256(f)})
     return out
 
