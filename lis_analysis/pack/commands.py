@@ -77,15 +77,16 @@ def _refuse_output_inside_inputs(
             )
 
 
-def _check_out_file(out: str, params: RunParams, p: Paths) -> Path:
-    """``--out FILE``: a file name, in a folder that can be written, never an input."""
+def _check_out_file(out: str, params: RunParams, p: Paths, params_file: str | None = None) -> Path:
+    """``--out FILE``: a file name, in a folder that can be written, never an input (a
+    published file, the evidence, the parameters, areas or weights file)."""
     path = Path(out).expanduser()
     if not out.strip() or out.endswith(("/", os.sep)) or path.is_dir():
         raise ConfigError(f"--out {printable(out)}: is a folder; give the name of a file to write")
     folders = _input_folders(params.raw, p)
     if params.evidence:
         folders.append(Path(params.evidence))
-    files = [getattr(params, "areas_file", None), getattr(params, "weights_file", None)]
+    files = [params_file, params.areas_file, params.weights_file]
     _refuse_output_inside_inputs(path, "--out", folders, files)
     if path.exists() and not path.is_file():
         raise ConfigError(f"--out {printable(out)}: not a regular file; give the name of a file")
@@ -104,17 +105,26 @@ def _check_out_file(out: str, params: RunParams, p: Paths) -> Path:
 def _csv_safe(frame):
     """``frame`` with every text cell that a spreadsheet would run as a formula (an area
     name beginning ``=``, ``+``, ``-`` or ``@``, from an areas file or a lookup) prefixed
-    with ``'`` (:func:`lis_analysis.safetext.csv_cell`); numeric columns as they are."""
+    with ``'`` (:func:`lis_analysis.safetext.csv_cell`); numeric columns as they are. A
+    carriage return inside a text becomes a line feed: the CSV writer quotes a cell
+    holding a line feed, but not one holding a lone carriage return, which a reader then
+    takes for the end of the row (a name could forge rows)."""
     import pandas as pd
 
     from ..safetext import csv_cell
+
+    def cell(value):
+        value = csv_cell(value)
+        if isinstance(value, str) and "\r" in value:
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        return value
 
     out = frame.copy()
     for col in out.columns:
         s = out[col]
         text = isinstance(s.dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(s)
         if text or s.dtype == object:
-            out[col] = s.astype(object).map(csv_cell)
+            out[col] = s.astype(object).map(cell)
     return out
 
 
@@ -194,7 +204,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     """The indicator table for an area (DESIGN.md columns); why any indicator is missing."""
     params = _params(args)  # validated before any data is read
     years = parse_years(args.years) if getattr(args, "years", None) else None
-    out_path = _check_out_file(args.out, params, paths()) if args.out else None
+    out_path = _check_out_file(args.out, params, paths(), args.params) if args.out else None
     import pandas as pd
 
     from .. import session
