@@ -580,15 +580,16 @@ def evidence_size_problem(path: str | os.PathLike[str], size: int) -> str | None
     suffix = Path(path).suffix.lower()
     if suffix in EVIDENCE_TABLE_SUFFIXES:
         limit, what = MAX_EVIDENCE_TABLE_BYTES, "a consultation or call-for-evidence table"
+        advice = "; split it into smaller files"
     elif suffix in EVIDENCE_TEXT_SUFFIXES:
-        limit, what = MAX_SUBMISSION_BYTES, "one submission"
+        limit, what, advice = MAX_SUBMISSION_BYTES, "one submission", ""
     else:
         return None
     if size <= limit:
         return None
     return (
         f"the file is {size / (1 << 20):,.1f} MB, above the limit of {limit / (1 << 20):,.0f} MB "
-        f"for {what}; split it into smaller files"
+        f"for {what}{advice}"
     )
 
 
