@@ -168,10 +168,25 @@ def commit(
         "replace": [[str(a), str(b)] for a, b in replace],
         "remove": [str(r) for r in remove],
     }
-    atomic_write(journal, json.dumps(entry), fsync=True)
-    _apply(entry)
+    atomic_write(journal, json.dumps(entry), fsync=True)  # (fails: nothing has changed)
+    try:
+        _apply(entry)
+    except OSError:
+        try:
+            _apply(entry)  # once more: each step is done at most once
+        except OSError as exc:
+            raise CommitIncomplete(journal, exc) from None
     with contextlib.suppress(FileNotFoundError):
         os.unlink(journal)
+
+
+class CommitIncomplete(OSError):
+    """Some files of a :func:`commit` are in place and some are not, and finishing it
+    failed too; its journal stays, for :func:`recover` to finish the change later."""
+
+    def __init__(self, journal: str | os.PathLike[str], cause: OSError) -> None:
+        super().__init__(cause.errno, cause.strerror or str(cause), str(journal))
+        self.journal = Path(journal)
 
 
 def _apply(entry: dict[str, Any]) -> None:
@@ -197,16 +212,23 @@ def recover(journal: str | os.PathLike[str]) -> bool:
     return True
 
 
-def discard_stale_staged(folder: str | os.PathLike[str]) -> int:
+def discard_stale_staged(
+    folder: str | os.PathLike[str], journal: str | os.PathLike[str] | None = None
+) -> int:
     """Remove staged files left under ``folder`` by a process that died before it
-    committed them (call it after :func:`recover`, under the folder's lock); returns how
-    many were removed."""
+    committed them (call it under the folder's lock), except those a pending
+    ``journal`` still needs; returns how many were removed."""
+    keep: set[str] = set()
+    entry = read_json(journal) if journal else None
+    if isinstance(entry, dict):
+        keep = {str(tmp) for tmp, _ in entry.get("replace") or []}
     n = 0
     for dirpath, _, filenames in os.walk(folder):
         for fname in filenames:
-            if fname.startswith(".") and fname.endswith(STAGED_SUFFIX):
+            path = os.path.join(dirpath, fname)
+            if fname.startswith(".") and fname.endswith(STAGED_SUFFIX) and path not in keep:
                 with contextlib.suppress(OSError):
-                    os.unlink(os.path.join(dirpath, fname))
+                    os.unlink(path)
                     n += 1
     return n
 
@@ -702,6 +724,7 @@ __all__ = [
     "MAX_SUBMISSION_BYTES",
     "STAGED_SUFFIX",
     "STORE_TABLES",
+    "CommitIncomplete",
     "LockBusy",
     "atomic_path",
     "atomic_write",

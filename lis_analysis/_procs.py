@@ -14,7 +14,8 @@ terminal's SIGHUP):
   (``prctl(PR_SET_PDEATHSIG)``); everywhere, a thread waits on multiprocessing's
   parent sentinel (a pipe, or a process handle on Windows, that closes when the parent
   dies) and exits. The worker ignores SIGINT: Ctrl-C reaches the whole process group,
-  and it is the parent's to handle (a worker that took it printed a traceback);
+  and it is the parent's to handle (a worker that took it printed a traceback); SIGTERM
+  ends it quietly (a forked child never keeps the parent's "raise" handler);
 - :func:`stop_pool` ends a process pool's workers at once (a pool's own shutdown waits
   for the tasks already running, which is minutes for a notebook);
 - :func:`deferred_interrupts` holds SIGINT and SIGTERM back for the few milliseconds of a
@@ -60,6 +61,19 @@ TERMINATING = tuple(
 
 def _raise_terminated(signum: int, frame: Any) -> None:
     raise Terminated(signum)
+
+
+def _default_in_forked_child() -> None:
+    """A forked child (a worker) does not inherit the "raise Terminated" handler: SIGTERM
+    ends it quietly, as it would any process, rather than with a traceback."""
+    for sig in TERMINATING:
+        with contextlib.suppress(OSError, ValueError):
+            if signal.getsignal(sig) is _raise_terminated:
+                signal.signal(sig, signal.SIG_DFL)
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_default_in_forked_child)
 
 
 def _in_main_thread() -> bool:
@@ -167,6 +181,9 @@ def die_with_parent() -> None:
     """
     with contextlib.suppress(OSError, ValueError):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for sig in TERMINATING:  # (a forked worker inherits the parent's "raise" handler)
+        with contextlib.suppress(OSError, ValueError):
+            signal.signal(sig, signal.SIG_DFL)
     _parent_death_signal(signal.SIGKILL)
     _watch_parent()
 

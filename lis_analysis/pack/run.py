@@ -64,6 +64,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from .._files import (
+    CommitIncomplete,
     LockBusy,
     atomic_write_json,
     code_hash,
@@ -289,7 +290,13 @@ def run(
     with reports_lock(reports):
         # A run that died while putting a page pair in place left its journal: finish
         # that change first, and drop what dead workers staged but never handed over.
-        recovered = recover(reports / COMMIT_JOURNAL)
+        try:
+            recovered = recover(reports / COMMIT_JOURNAL)
+        except OSError as exc:
+            raise LisError(
+                f"{printable(reports)}: cannot finish the page change an earlier run left "
+                f"({exc.strerror or exc}); free some space and run again"
+            ) from None
         discard_stale_staged(reports)
         cache_dir = p.root / ".cache" / "lis"  # survives deleting reports/ or the store
         hashes = FileHashes(cache_dir / "hashes.json")
@@ -639,7 +646,8 @@ def _execute(
         for fut in futures:
             if fut not in done and fut.done() and not fut.cancelled() and not fut.exception():
                 discard(fut.result().staged.values())
-        discard_stale_staged(reports)
+        # (what a commit cut short still needs stays, for the next run to finish)
+        discard_stale_staged(reports, reports / COMMIT_JOURNAL)
         raise
     finally:
         if bar is not None:
@@ -682,7 +690,12 @@ def _commit_result(
                 [(tmp, target) for target, tmp in staged.items()],
                 res.remove if res.status == "ran" else (),
             )
-    except OSError as exc:
+    except CommitIncomplete as exc:  # half in place: only the journal can finish it
+        raise LisError(
+            f"{printable(exc.filename or reports)}: a page could not be put in place "
+            f"({exc.strerror}); the next 'lis run' finishes the change"
+        ) from None
+    except OSError as exc:  # nothing was put in place
         discard([*res.staged.values(), *ours])
         error = f"could not write the pages: {type(exc).__name__}: {exc}".splitlines()[0]
         res = dataclasses.replace(res, status="failed", error=error, staged={}, remove=[])

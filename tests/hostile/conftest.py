@@ -6,6 +6,9 @@ import pytest
 
 from tests.hostile.helpers import lis
 
+# the pack's fixtures (a small project, an in-process executor), for the fault tests
+from tests.pack.conftest import executor, kernel_env, project  # noqa: F401
+
 
 @pytest.fixture(scope="session")
 def demo_home(tmp_path_factory):
