@@ -339,8 +339,8 @@ def ingest(
                 r.part_sha256, r.part_stamp = sha256_file(part), file_stamp(part)
         missing = [t for t in STORE_TABLES if t not in tables]
         tables = {**tables, **{t: _table_entry(processed / t) for t in missing}}
-        for r in repairs:
-            log.warning("%s: %s", printable(processed), r)
+        for repair in repairs:
+            log.warning("%s: %s", printable(processed), repair)
         if changed or stamp_changed or missing or repairs or _parts_changed(prev_by_path, records):
             manifest = {
                 "generated": datetime.now(UTC).isoformat(timespec="seconds"),
