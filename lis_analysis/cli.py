@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from . import __version__
 from ._procs import Terminated, termination_raises
-from .errors import LisError
+from .errors import LisError, printable
 
 log = logging.getLogger("lis_analysis")
 
@@ -192,7 +192,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LisError as exc:
         if args.debug:
             raise
-        print(f"lis {args.verb}: error: {exc}", file=sys.stderr)
+        # escaped once more as a whole: whatever a message quotes (a file name, a cell,
+        # a value typed on the command line), it prints as one line without raw control
+        # characters (already escaped parts are unchanged)
+        print(f"lis {args.verb}: error: {printable(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt as exc:
         # 130 for Ctrl-C, 128 + the signal's number for SIGTERM (143) or SIGHUP (129)
@@ -207,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         print(
-            f"lis {args.verb}: internal error: {type(exc).__name__}: {exc} "
+            f"lis {args.verb}: internal error: {type(exc).__name__}: {printable(exc)} "
             "(please report it; run with --debug for the traceback)",
             file=sys.stderr,
         )

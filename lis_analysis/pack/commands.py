@@ -179,7 +179,8 @@ def cmd_areas(args: argparse.Namespace) -> int:
     tab = geo.table(args.level)
     if tab.empty:
         raise LisError(
-            f"no areas of level '{args.level}' (levels: {', '.join(sorted(set(geo.table().level)))})"
+            f"no areas of level '{printable(args.level)}' "
+            f"(levels: {', '.join(sorted(set(geo.table().level)))})"
         )
     if args.format == "csv":
         _csv_safe(tab).to_csv(sys.stdout, index=False)
@@ -196,7 +197,7 @@ def cmd_areas(args: argparse.Namespace) -> int:
         if ws.demo:
             print("\n(demonstrator data: synthetic areas and figures, not official statistics)")
     for w in geo.warnings:
-        print(f"warning: {w}", file=sys.stderr)
+        print(f"warning: {printable(w)}", file=sys.stderr)
     return 0
 
 
@@ -287,7 +288,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     for iid, why in missing.items():
-        print(f"note: {iid}: {why}", file=sys.stderr)
+        print(f"note: {iid}: {printable(why)}", file=sys.stderr)
     return 0
 
 

@@ -286,3 +286,21 @@ def test_readme_example_builds_a_pack_for_a_user_area(demo_home, tmp_path):
     nb = record["notebooks"]["MYAREA01/00_overview"]
     assert nb["parameters"]["areas_file"] == str(work / "my_areas.yaml")
     assert record["status"] == "ok"
+
+
+@pytest.mark.parametrize(
+    "args,expected",
+    [
+        (("run", "--raw", "missing\nlis run: all good"), "missing\\nlis run: all good"),
+        (("ingest", "--raw", "gone\x1b[2J"), "gone\\x1b[2J: raw data folder not found"),
+        (("areas", "--level", "lsip\u202eevil"), "no areas of level 'lsip\\u202eevil'"),
+    ],
+    ids=["run_raw_with_newline", "ingest_raw_with_escape", "areas_level_with_bidi_override"],
+)
+def test_names_are_escaped_in_every_message(args, expected, demo_home, tmp_path):
+    home = demo_home if args[0] == "areas" else tmp_path / "home"
+    if args[0] == "run":
+        make_project(home)  # (the run reads its catalogue first)
+    proc = lis(*args, home=home)
+    line = one_line_error(proc, args[0])
+    assert expected in line, line
