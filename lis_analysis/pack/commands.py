@@ -142,10 +142,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from ..workspace import workspace
 
     _jobs(args.jobs)
-    if args.processed:
-        _refuse_output_inside_inputs(
-            Path(args.processed), "--processed", _input_folders(args.raw, paths())
-        )
+    p = paths()
+    processed = Path(args.processed) if args.processed else p.processed
+    flag = "--processed" if args.processed else "the store folder"
+    _refuse_output_inside_inputs(processed, flag, _input_folders(args.raw, p))
     ws = workspace(args.raw)
     if args.processed:
         from dataclasses import replace
@@ -170,6 +170,10 @@ def cmd_areas(args: argparse.Namespace) -> int:
 
     from ..geography import Geography
     from ..workspace import workspace
+
+    _refuse_output_inside_inputs(
+        paths().processed, "the store folder", _input_folders(args.raw, paths())
+    )
 
     if args.areas_file:  # read and checked before any data
         check_files(RunParams(areas_file=args.areas_file))
@@ -205,6 +209,9 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     """The indicator table for an area (DESIGN.md columns); why any indicator is missing."""
     params = _params(args)  # validated before any data is read
     years = parse_years(args.years) if getattr(args, "years", None) else None
+    _refuse_output_inside_inputs(
+        paths().processed, "the store folder", _input_folders(params.raw, paths())
+    )
     out_path = _check_out_file(args.out, params, paths(), args.params) if args.out else None
     import pandas as pd
 
@@ -313,16 +320,22 @@ def _run_params(args: argparse.Namespace):
     """Run parameters for run/watch: --area may name several areas (A,B or all-lsips), so
     it is validated code by code by the run rather than as the parameters' area."""
     _jobs(args.jobs)
-    if args.reports:
-        _refuse_output_inside_inputs(
-            Path(args.reports), "--reports", _input_folders(args.raw, paths())
-        )
+    p = paths()
+    # the reports and the store, given or not, never among the inputs (`--raw .` would
+    # otherwise put both inside a raw folder)
+    outputs = [
+        (
+            Path(args.reports) if args.reports else p.reports,
+            "--reports" if args.reports else "the reports folder",
+        ),
+        (p.processed, "the store folder"),
+    ]
+    for out, flag in outputs:
+        _refuse_output_inside_inputs(out, flag, _input_folders(args.raw, p))
     params = _params(argparse.Namespace(**{**vars(args), "area": None}))
-    if args.reports:
-        evidence = [Path(params.evidence)] if params.evidence else []
-        _refuse_output_inside_inputs(
-            Path(args.reports), "--reports", [*_input_folders(params.raw, paths()), *evidence]
-        )
+    evidence = [Path(params.evidence)] if params.evidence else []
+    for out, flag in outputs:
+        _refuse_output_inside_inputs(out, flag, [*_input_folders(params.raw, p), *evidence])
     return params
 
 

@@ -236,3 +236,15 @@ def test_indicators_csv_neutralises_formulas_and_keeps_numbers(demo_home, tmp_pa
         assert not r["area_code"].startswith("'")
     assert all(not v.startswith(("=", "+", "@", "\t", "\r")) for r in rows for v in r.values())
     assert os.stat(out).st_size > 0
+
+
+@pytest.mark.parametrize("verb", ["ingest", "run", "areas"])
+def test_default_outputs_inside_a_raw_folder_are_refused(verb, tmp_path):
+    """`--raw .` from the project folder: the default store (and reports) would be
+    written inside the raw folder."""
+    home = tmp_path / "home"
+    write_text(home / "Local_Enterprise_Partnerships_(April_2020)_Names_and_Codes.csv", LEP_NAMES)
+    before = snapshot(home)
+    line = one_line_error(lis(verb, "--raw", home, home=home), verb)
+    assert f"is inside the input folder {home}" in line, line
+    assert snapshot(home) == before
