@@ -16,20 +16,19 @@ areas_file: str | None = None  # your own areas YAML (docs/areas.md); None = non
 # %% tags=["remove-cell"]
 import lis_analysis as lis
 
-lis.notebook.banner()
-rv = lis.review.open(area, raw=raw, params_file=params_file, areas_file=areas_file)
+pg = lis.page(area, raw=raw, params_file=params_file, areas_file=areas_file)
 
 # %% [markdown]
 # ## The question
 
 # %%
-rv.header("Are residents in work, skilled and well paid compared with the UK and similar areas?")
+pg.header("Are residents in work, skilled and well paid compared with the UK and similar areas?")
 
 # %% [markdown]
 # ## Sources
 
 # %%
-rv.sources("People")
+pg.sources("People")
 
 # %% [markdown]
 # ## Findings
@@ -38,23 +37,23 @@ rv.sources("People")
 # benchmarks, the trend where there is one, and a table with the method behind the figure.
 
 # %%
-rv.findings("People")
+pg.findings("People")
 
 # %% [markdown]
 # ## Strengths and weaknesses
 
 # %%
-rv.strengths_and_weaknesses("People")
+pg.strengths_and_weaknesses("People")
 
 # %% [markdown]
 # ## Caveats
 
 # %%
-rv.caveats(["A4", "A5", "A6", "A9", "A12"])
+pg.caveats()
 
 # %% [markdown]
 # ## Provenance
 
 # %%
-rv.provenance()
-rv.summary("People", headline_indicator="employment_rate")
+pg.provenance()
+pg.summary("People", headline_indicator="employment_rate")

@@ -15,14 +15,13 @@ areas_file: str | None = None  # your own areas YAML (docs/areas.md); None = non
 # %% tags=["remove-cell"]
 import lis_analysis as lis
 
-lis.notebook.banner()
-rv = lis.review.open(area, raw=raw, params_file=params_file, areas_file=areas_file)
+pg = lis.page(area, raw=raw, params_file=params_file, areas_file=areas_file)
 
 # %% [markdown]
 # ## The question
 
 # %%
-rv.header(
+pg.header(
     "Are homes and businesses connected to gigabit broadband, and can people afford to live near the jobs?"
 )
 
@@ -30,7 +29,7 @@ rv.header(
 # ## Sources
 
 # %%
-rv.sources("Infrastructure")
+pg.sources("Infrastructure")
 
 # %% [markdown]
 # ## Findings
@@ -40,23 +39,23 @@ rv.sources("Infrastructure")
 # publisher does not print the area's own figure, the districts' figures are shown.
 
 # %%
-rv.findings("Infrastructure")
+pg.findings("Infrastructure")
 
 # %% [markdown]
 # ## Strengths and weaknesses
 
 # %%
-rv.strengths_and_weaknesses("Infrastructure")
+pg.strengths_and_weaknesses("Infrastructure")
 
 # %% [markdown]
 # ## Caveats
 
 # %%
-rv.caveats(["A4", "A12"])
+pg.caveats()
 
 # %% [markdown]
 # ## Provenance
 
 # %%
-rv.provenance()
-rv.summary("Infrastructure", headline_indicator="gigabit_coverage")
+pg.provenance()
+pg.summary("Infrastructure", headline_indicator="gigabit_coverage")

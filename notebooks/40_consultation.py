@@ -16,16 +16,13 @@ areas_file: str | None = None  # your own areas YAML (docs/areas.md); None = non
 # %% tags=["remove-cell"]
 import lis_analysis as lis
 
-lis.notebook.banner()
-rv = lis.review.open(
-    area, raw=raw, params_file=params_file, evidence=evidence, areas_file=areas_file
-)
+pg = lis.page(area, raw=raw, params_file=params_file, evidence=evidence, areas_file=areas_file)
 
 # %% [markdown]
 # ## The question
 
 # %%
-rv.header(
+pg.header(
     "Do respondents support the draft priorities, and has every point they raised been considered?"
 )
 
@@ -33,17 +30,17 @@ rv.header(
 # ## Agreement, comments and how they were considered
 
 # %%
-rv.consultation()
+pg.consultation()
 
 # %% [markdown]
 # ## Caveats
 
 # %%
-rv.caveats(["A16"])
+pg.caveats()
 
 # %% [markdown]
 # ## Provenance
 
 # %%
-rv.provenance()
-rv.summary()
+pg.provenance()
+pg.summary()

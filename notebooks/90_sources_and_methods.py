@@ -14,14 +14,13 @@ areas_file: str | None = None  # your own areas YAML (docs/areas.md); None = non
 # %% tags=["remove-cell"]
 import lis_analysis as lis
 
-lis.notebook.banner()
-rv = lis.review.open(area, raw=raw, params_file=params_file, areas_file=areas_file)
+pg = lis.page(area, raw=raw, params_file=params_file, areas_file=areas_file)
 
 # %% [markdown]
 # ## The question
 
 # %%
-rv.header("Which published files, indicators, methods and assumptions stand behind this pack?")
+pg.header("Which published files, indicators, methods and assumptions stand behind this pack?")
 
 # %% [markdown]
 # ## Published files
@@ -30,13 +29,13 @@ rv.header("Which published files, indicators, methods and assumptions stand behi
 # read from it. The checksums are under Provenance.
 
 # %%
-rv.sources()
+pg.sources()
 
 # %% [markdown]
 # ## Indicators
 
 # %%
-rv.registry_table()
+pg.registry_table()
 
 # %% [markdown]
 # ## Markers
@@ -45,7 +44,7 @@ rv.registry_table()
 # keeps each marker beside a missing value and never turns it into a zero.
 
 # %%
-rv.markers()
+pg.markers()
 
 # %% [markdown]
 # ## Methods
@@ -61,15 +60,16 @@ rv.markers()
 # %% [markdown]
 # ## Caveats
 #
-# The assumptions and caveats log (`docs/assumptions.md`): each entry is written once
-# and cited by number on the pages that rely on it.
+# The assumptions and caveats log (`lis_analysis/data/caveats.yaml`, also in
+# `docs/assumptions.md`): each entry is written once, and the indicators and analyses cite
+# it by number; every page prints the entries of what it shows.
 
 # %%
-rv.assumptions_list()
+pg.caveats_log()
 
 # %% [markdown]
 # ## Provenance
 
 # %%
-rv.provenance()
-rv.summary(headline_indicator="gva_per_hour")
+pg.provenance()
+pg.summary(headline_indicator="gva_per_hour")
