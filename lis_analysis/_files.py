@@ -7,7 +7,10 @@ importing pandas:
 - **writing**: :func:`atomic_write` (bytes or text), :func:`atomic_write_json`, and
   :func:`atomic_path` for writers that need a file name (parquet): the data goes to a
   temporary file in the same folder, which then replaces the target (``os.replace``), so
-  a reader never sees half a file and an interrupted write leaves the old one;
+  a reader never sees half a file and an interrupted write leaves the old one; files
+  that must change together (a board page, its analyst page and the index that lists
+  them) are :func:`stage` d, then :func:`commit` ted as one change through a journal
+  that :func:`recover` finishes if the process died half-way;
 - **locking**: :func:`locked`, an exclusive lock on a file in a folder (``fcntl.flock`` on
   POSIX, ``msvcrt.locking`` on Windows, imported when first needed), which waits up to a
   timeout and then fails with a clear :class:`LockBusy` naming the holder;
@@ -30,7 +33,7 @@ import logging
 import os
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -106,6 +109,130 @@ def atomic_write_json(path: str | os.PathLike[str], obj: Any) -> Path:
     return atomic_write(path, json.dumps(obj, indent=1, default=str) + "\n")
 
 
+# --------------------------------------------------------------------------------------
+# Writing several files as one: staged, then committed together
+# --------------------------------------------------------------------------------------
+
+#: Suffix of a file written beside its target and waiting for :func:`commit`.
+STAGED_SUFFIX = ".staged"
+
+
+def stage(path: str | os.PathLike[str], data: bytes | str) -> Path:
+    """Write ``data`` to a new file beside ``path`` (``.NAME.XXXX.staged``) and return it;
+    ``path`` is untouched until :func:`commit` puts it in place.
+
+    Staging every file of a set first means that a failure while writing (a full disk:
+    ``OSError(ENOSPC)``) happens before any target changes; the caller then
+    :func:`discard` s what it staged and every target keeps its old version.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=STAGED_SUFFIX, dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; outputs are there to be read
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return Path(tmp)
+
+
+def discard(staged: Iterable[str | os.PathLike[str]]) -> None:
+    """Remove staged files (a set that will not be committed)."""
+    for tmp in staged:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def commit(
+    journal: str | os.PathLike[str],
+    replace: Sequence[tuple[str | os.PathLike[str], str | os.PathLike[str]]],
+    remove: Sequence[str | os.PathLike[str]] = (),
+) -> None:
+    """Put staged files in place as one change: ``replace`` is ``(staged, target)``
+    pairs, ``remove`` files to delete afterwards.
+
+    The pairs are first written to ``journal`` (atomically), then each staged file
+    replaces its target (``os.replace``: no copying, nothing that can fill a disk), then
+    the journal is removed. If the process dies in between, :func:`recover` (called
+    before the next change to the same files, under the same lock) finishes the job from
+    the journal: every staged file was complete before the journal was written, so the
+    set ends up all new. Run it inside
+    :func:`lis_analysis._procs.deferred_interrupts` so that Ctrl-C or SIGTERM waits for
+    the few renames.
+    """
+    entry = {
+        "replace": [[str(a), str(b)] for a, b in replace],
+        "remove": [str(r) for r in remove],
+    }
+    atomic_write(journal, json.dumps(entry), fsync=True)  # (fails: nothing has changed)
+    try:
+        _apply(entry)
+    except OSError:
+        try:
+            _apply(entry)  # once more: each step is done at most once
+        except OSError as exc:
+            raise CommitIncomplete(journal, exc) from None
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(journal)
+
+
+class CommitIncomplete(OSError):
+    """Some files of a :func:`commit` are in place and some are not, and finishing it
+    failed too; its journal stays, for :func:`recover` to finish the change later."""
+
+    def __init__(self, journal: str | os.PathLike[str], cause: OSError) -> None:
+        super().__init__(cause.errno, cause.strerror or str(cause), str(journal))
+        self.journal = Path(journal)
+
+
+def _apply(entry: dict[str, Any]) -> None:
+    for tmp, target in entry.get("replace") or []:
+        if os.path.exists(tmp):  # (already moved, if an earlier attempt got this far)
+            os.replace(tmp, target)
+    for path in entry.get("remove") or []:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+
+
+def recover(journal: str | os.PathLike[str]) -> bool:
+    """Finish a :func:`commit` that was cut short (its journal is still there); True
+    when there was one. A journal that cannot be read is removed (it was being written,
+    so no target had changed yet)."""
+    if not os.path.exists(journal):
+        return False
+    entry = read_json(journal)
+    if isinstance(entry, dict):
+        _apply(entry)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(journal)
+    return True
+
+
+def discard_stale_staged(
+    folder: str | os.PathLike[str], journal: str | os.PathLike[str] | None = None
+) -> int:
+    """Remove staged files left under ``folder`` by a process that died before it
+    committed them (call it under the folder's lock), except those a pending
+    ``journal`` still needs; returns how many were removed."""
+    keep: set[str] = set()
+    entry = read_json(journal) if journal else None
+    if isinstance(entry, dict):
+        keep = {str(tmp) for tmp, _ in entry.get("replace") or []}
+    n = 0
+    for dirpath, _, filenames in os.walk(folder):
+        for fname in filenames:
+            path = os.path.join(dirpath, fname)
+            if fname.startswith(".") and fname.endswith(STAGED_SUFFIX) and path not in keep:
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+                    n += 1
+    return n
+
+
 def read_json(path: str | os.PathLike[str]) -> Any:
     """The JSON in ``path``, or None when it is missing or not JSON."""
     try:
@@ -171,6 +298,39 @@ def _lock_functions():
     return try_lock_windows, unlock_windows
 
 
+#: Lock files this process holds open (see :func:`_forget_locks_after_fork`).
+_HELD: set[Any] = set()
+
+
+def _forget_locks_after_fork() -> None:
+    """In a forked child, close the inherited descriptors of the parent's lock files.
+
+    An ``flock`` lock belongs to the open file, which a forked child shares: a worker
+    forked while the lock was held (``lis ingest --jobs 2``) kept it held for as long as
+    it lived, and an orphaned worker held it for ever, so every later ingest waited and
+    failed. Closing the child's copy never releases the parent's lock (only the last
+    close, or an explicit unlock, does). The descriptor is pointed at the null device
+    rather than closed, so that the child's copy of the file object never closes a
+    number that has since been reused."""
+    if not _HELD:
+        return
+    try:
+        null = os.open(os.devnull, os.O_RDWR)
+    except OSError:
+        return
+    try:
+        for fh in list(_HELD):
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(null, fh.fileno())
+    finally:
+        os.close(null)
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_forget_locks_after_fork)
+
+
 @contextlib.contextmanager
 def locked(
     folder: str | os.PathLike[str], name: str = ".lock", *, wait: float = 60.0
@@ -195,6 +355,7 @@ def locked(
     folder.mkdir(parents=True, exist_ok=True)
     functions = _lock_functions()
     fh = open(folder / name, "a+b")  # noqa: SIM115 (held open for the lock's lifetime)
+    _HELD.add(fh)
     try:
         if functions is None:
             log.warning("no file locking on this platform: %s is not protected", folder / name)
@@ -222,6 +383,7 @@ def locked(
             with contextlib.suppress(OSError):
                 unlock(fh)
     finally:
+        _HELD.discard(fh)
         fh.close()
 
 
@@ -422,9 +584,119 @@ def _walk_raw(folder: Path) -> list[Path]:
     return found
 
 
+#: Largest call-for-evidence or consultation table read (CSV or workbook), in bytes. A
+#: table is read whole into memory at about 20 times its size, so 16 MB stays under
+#: about 0.3 GB; 16 MB of CSV is some 50,000 responses of 300 words (the demonstrator's
+#: tables are a few kB, a real consultation a few MB at most).
+MAX_EVIDENCE_TABLE_BYTES = 16 << 20
+#: Largest single Markdown or text submission, in bytes (about 150,000 words).
+MAX_SUBMISSION_BYTES = 1 << 20
+#: Evidence files by kind: tables officers keep, and respondents' submissions.
+EVIDENCE_TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls")
+EVIDENCE_TEXT_SUFFIXES = (".md", ".txt", ".markdown")
+
+
+def evidence_size_problem(path: str | os.PathLike[str], size: int) -> str | None:
+    """Why an evidence file is too large to read (None when it is not): tables above
+    :data:`MAX_EVIDENCE_TABLE_BYTES`, submissions above :data:`MAX_SUBMISSION_BYTES`."""
+    suffix = Path(path).suffix.lower()
+    if suffix in EVIDENCE_TABLE_SUFFIXES:
+        limit, what = MAX_EVIDENCE_TABLE_BYTES, "a consultation or call-for-evidence table"
+        advice = "; split it into smaller files"
+    elif suffix in EVIDENCE_TEXT_SUFFIXES:
+        limit, what, advice = MAX_SUBMISSION_BYTES, "one submission", ""
+    else:
+        return None
+    if size <= limit:
+        return None
+    return (
+        f"the file is {size / (1 << 20):,.1f} MB, above the limit of {limit / (1 << 20):,.0f} MB "
+        f"for {what}{advice}"
+    )
+
+
 def is_demo_folder(folder: str | os.PathLike[str]) -> bool:
     """Whether ``folder`` holds the demonstrator's marker file (synthetic data)."""
     return (Path(folder) / DEMO_MARKER).exists()
+
+
+def is_inside(path: str | os.PathLike[str], folder: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is ``folder`` or lies inside it, links and ``..`` resolved (for
+    paths that do not exist yet, as far as they exist)."""
+    p = os.path.normcase(os.path.realpath(os.path.abspath(os.path.expanduser(os.fspath(path)))))
+    f = os.path.normcase(os.path.realpath(os.path.abspath(os.path.expanduser(os.fspath(folder)))))
+    return p == f or p.startswith(f.rstrip(os.sep) + os.sep)
+
+
+#: The tables of a store, each recorded in its manifest with its sha256, size and time.
+STORE_TABLES = ("observations.parquet", "lookups.parquet")
+
+
+def file_stamp(path: str | os.PathLike[str]) -> str:
+    """``size:mtime_ns`` of one file: while it is unchanged, a recorded sha256 holds."""
+    st = os.stat(path)
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def manifest_problem(doc: Any) -> str | None:
+    """What is wrong with a store's manifest (None when it has the expected shape):
+    a mapping whose ``files`` is a list of records, each with a ``path`` and hashes."""
+    if not isinstance(doc, dict):
+        return "not a JSON object"
+    files = doc.get("files")
+    if not isinstance(files, list):
+        return "no list of files"
+    for rec in files:
+        if not isinstance(rec, dict) or not isinstance(rec.get("path"), str):
+            return "a file record without a path"
+        if not isinstance(rec.get("sha256"), str) or not isinstance(rec.get("kind"), str):
+            return f"the record of {printable(rec.get('path'))} has no sha256 or kind"
+    tables = doc.get("tables", {})
+    if not isinstance(tables, dict) or any(not isinstance(v, dict) for v in tables.values()):
+        return "a malformed table of checksums"
+    return None
+
+
+def read_store_manifest(processed: str | os.PathLike[str]) -> tuple[dict[str, Any] | None, str]:
+    """A store's ``manifest.json`` and, when it cannot be used, why: ``(None, "")`` when
+    there is none, ``(None, problem)`` when it is unreadable, not JSON or malformed."""
+    path = Path(processed) / "manifest.json"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, ""
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, f"cannot be read ({getattr(exc, 'strerror', None) or exc})"
+    try:
+        doc = json.loads(text)
+    except ValueError as exc:
+        return None, f"is not valid JSON ({exc})"
+    problem = manifest_problem(doc)
+    if problem:
+        return None, f"is malformed ({problem})"
+    return doc, ""
+
+
+def tables_changed(processed: str | os.PathLike[str], manifest: dict[str, Any]) -> list[str]:
+    """The store tables whose size or modification time differ from those the manifest
+    recorded with their sha256 (or that are missing): cheap (two ``stat`` calls), so
+    that a run with nothing to do can tell that the store was damaged since it was
+    written without reading it. A manifest from before tables were recorded names
+    none (the next ingest records them)."""
+    tables = manifest.get("tables")
+    if not isinstance(tables, dict):
+        return []
+    out = []
+    for name in STORE_TABLES:
+        entry = tables.get(name)
+        try:
+            stamp = file_stamp(Path(processed) / name)
+        except OSError:
+            out.append(name)
+            continue
+        if isinstance(entry, dict) and entry.get("stamp") != stamp:
+            out.append(name)
+    return out
 
 
 def processed_dir_for(
@@ -444,8 +716,15 @@ def processed_dir_for(
 
 
 __all__ = [
+    "EVIDENCE_TABLE_SUFFIXES",
+    "EVIDENCE_TEXT_SUFFIXES",
     "IGNORED",
     "IGNORED_DIRS",
+    "MAX_EVIDENCE_TABLE_BYTES",
+    "MAX_SUBMISSION_BYTES",
+    "STAGED_SUFFIX",
+    "STORE_TABLES",
+    "CommitIncomplete",
     "LockBusy",
     "atomic_path",
     "atomic_write",
@@ -453,15 +732,26 @@ __all__ = [
     "atomic_write_json",
     "atomic_write_text",
     "code_hash",
+    "commit",
     "companions",
     "content_hash",
+    "discard",
+    "discard_stale_staged",
+    "evidence_size_problem",
+    "file_stamp",
     "git_commit",
     "is_demo_folder",
+    "is_inside",
     "list_raw_files",
     "locked",
+    "manifest_problem",
     "processed_dir_for",
     "read_json",
+    "read_store_manifest",
+    "recover",
     "sha256_file",
     "sha256_json",
+    "stage",
     "stat_stamp",
+    "tables_changed",
 ]

@@ -15,7 +15,8 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
-from .errors import LisError
+from ._procs import Terminated, termination_raises
+from .errors import LisError, printable
 
 log = logging.getLogger("lis_analysis")
 
@@ -182,22 +183,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        from .pack import commands
+        # SIGTERM (and SIGHUP) stop a command the way Ctrl-C does: locks released, worker
+        # processes ended, temporary files removed, the run record says "interrupted".
+        with termination_raises():
+            from .pack import commands
 
-        return int(getattr(commands, f"cmd_{args.verb}")(args) or 0)
+            return int(getattr(commands, f"cmd_{args.verb}")(args) or 0)
     except LisError as exc:
         if args.debug:
             raise
-        print(f"lis {args.verb}: error: {exc}", file=sys.stderr)
+        # escaped once more as a whole: whatever a message quotes (a file name, a cell,
+        # a value typed on the command line), it prints as one line without raw control
+        # characters (already escaped parts are unchanged)
+        print(f"lis {args.verb}: error: {printable(exc)}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print(f"lis {args.verb}: interrupted; outputs are left as they were", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        # 130 for Ctrl-C, 128 + the signal's number for SIGTERM (143) or SIGHUP (129)
+        signum = exc.signum if isinstance(exc, Terminated) else 2
+        how = f"stopped by {exc.name}" if isinstance(exc, Terminated) else "interrupted"
+        print(
+            f"lis {args.verb}: {how}; finished outputs are kept, unfinished ones left as they were",
+            file=sys.stderr,
+        )
+        return 128 + signum
     except Exception as exc:  # a bug, not a user error: say so in one line
         if args.debug:
             raise
         print(
-            f"lis {args.verb}: internal error: {type(exc).__name__}: {exc} "
+            f"lis {args.verb}: internal error: {type(exc).__name__}: {printable(exc)} "
             "(please report it; run with --debug for the traceback)",
             file=sys.stderr,
         )

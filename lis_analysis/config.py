@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -96,12 +96,16 @@ class AreaSpec:
     region: str | None = None
     aliases: tuple[str, ...] = ()
     note: str = ""
+    #: the file says on purpose that this area replaces a published one of the same code
+    redefine: bool = False
 
 
 def _area_from_yaml(code: str, body: Any, origin: str) -> AreaSpec:
+    origin = printable(origin)
+    code = printable(code)
     if not isinstance(body, dict):
         raise ConfigError(f"{origin}: area {code}: expected a mapping with name, level, members")
-    allowed = {"name", "level", "members", "region", "aliases", "note"}
+    allowed = {"name", "level", "members", "region", "aliases", "note", "redefine"}
     unknown = set(body) - allowed
     if unknown:
         raise ConfigError(
@@ -111,13 +115,18 @@ def _area_from_yaml(code: str, body: Any, origin: str) -> AreaSpec:
     for key in ("name", "level", "members"):
         if key not in body:
             raise ConfigError(f"{origin}: area {code}: missing '{key}'")
+    if not isinstance(body["members"], list | tuple | type(None)):
+        raise ConfigError(f"{origin}: area {code}: 'members' must be a list of district codes")
+    redefine = body.get("redefine", False)
+    if not isinstance(redefine, bool):
+        raise ConfigError(f"{origin}: area {code}: 'redefine' must be true or false")
     members = tuple(str(m).strip() for m in body["members"] or ())
     if not members:
         raise ConfigError(f"{origin}: area {code}: 'members' is empty")
     bad = [m for m in members if not GSS_CODE.match(m)]
     if bad:
         raise ConfigError(
-            f"{origin}: area {code}: member code(s) {', '.join(bad)} are not GSS codes"
+            f"{origin}: area {code}: member code(s) {', '.join(map(printable, bad))} are not GSS codes"
         )
     if len(set(members)) != len(members):
         raise ConfigError(f"{origin}: area {code}: a member district is listed twice")
@@ -127,8 +136,9 @@ def _area_from_yaml(code: str, body: Any, origin: str) -> AreaSpec:
         level=str(body["level"]),
         members=members,
         region=body.get("region"),
-        aliases=tuple(body.get("aliases") or ()),
+        aliases=tuple(str(a) for a in body.get("aliases") or ()),
         note=str(body.get("note") or ""),
+        redefine=redefine,
     )
 
 
@@ -145,7 +155,7 @@ def read_area_specs(path: Path) -> dict[str, AreaSpec]:
             f"{printable(path)}: cannot read areas file: {printable(_yaml.describe(exc))}"
         ) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("areas"), dict):
-        raise ConfigError(f"{path}: expected a top-level 'areas:' mapping")
+        raise ConfigError(f"{printable(path)}: expected a top-level 'areas:' mapping")
     return {str(c): _area_from_yaml(str(c), b, str(path)) for c, b in doc["areas"].items()}
 
 
@@ -153,6 +163,26 @@ def read_area_specs(path: Path) -> dict[str, AreaSpec]:
 def package_areas() -> dict[str, AreaSpec]:
     """Areas shipped with the package (the Leicester and Leicestershire default)."""
     return read_area_specs(PACKAGE_DATA / "areas.yaml")
+
+
+def refuse_redefinitions(
+    specs: dict[str, AreaSpec], published: Iterable[str], origin: str | Path
+) -> None:
+    """Refuse a user area whose code (or alias) is already a published area's, unless
+    its entry says ``redefine: true``: an areas file must not silently change what a
+    code such as E37000021 means on every page. ``published`` holds the codes of the
+    lookups and of the package's own areas (and their aliases)."""
+    known = set(published)
+    for pkg in package_areas().values():
+        known |= {pkg.code, *pkg.aliases}
+    for spec in specs.values():
+        clash = [c for c in (spec.code, *spec.aliases) if c in known]
+        if clash and not spec.redefine:
+            raise ConfigError(
+                f"{printable(origin)}: area {printable(spec.code)}: {printable(clash[0])} is already "
+                "a published area code; use a code of your own, or add 'redefine: true' to the "
+                "entry to replace the published definition on purpose (docs/areas.md)"
+            )
 
 
 # --------------------------------------------------------------------------------------
@@ -245,6 +275,16 @@ class RunParams:
             raise ConfigError(
                 f"neighbours must be a whole number from 1 to 50, not {self.neighbours!r}"
             )
+        for name in PATH_FIELDS:
+            value = getattr(self, name)
+            if isinstance(value, os.PathLike):
+                value = os.fspath(value)
+                object.__setattr__(self, name, value)
+            if value is not None and not _is_path_text(value):
+                raise ConfigError(f"{name} must be a file or folder name, not {_shown(value)}")
+        for d in self.raw:
+            if not _is_path_text(d):
+                raise ConfigError(f"raw must be a list of folder names, not {_shown(d)}")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain types only (lists, str, int, None), as papermill and YAML want them."""
@@ -263,6 +303,56 @@ def indicator_ids() -> frozenset[str]:
             f"{INDICATORS_FILE}: cannot read the indicator registry ({exc})"
         ) from None
     return frozenset(str(k) for k in (doc.get("indicators") or {}))
+
+
+#: Parameters that name a file or folder.
+PATH_FIELDS = ("evidence", "areas_file", "weights_file")
+
+
+def _is_path_text(value: Any) -> bool:
+    """A non-empty string without NUL: something that can name a file."""
+    return isinstance(value, str) and bool(value.strip()) and "\x00" not in value
+
+
+def _shown(value: Any) -> str:
+    """A value for a one-line message: short, escaped, with its YAML type."""
+    kinds = {
+        dict: "a mapping",
+        list: "a list",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+    }
+    text = printable(repr(value))
+    text = text if len(text) <= 60 else text[:57] + "..."
+    kind = kinds.get(type(value))
+    return f"{text} ({kind})" if kind else text
+
+
+def check_files(params: RunParams, *, evidence: bool = False) -> None:
+    """The files a run will read exist and are what they should be, before any data is
+    read: ``areas_file`` and ``weights_file`` readable files (the areas file is also read
+    and checked against the package's own areas), and with ``evidence`` the evidence
+    folder a folder (the default ``data/raw/evidence`` may be absent)."""
+    for name in ("areas_file", "weights_file"):
+        value = getattr(params, name)
+        if value is None:
+            continue
+        path = Path(value).expanduser()
+        if not path.exists():
+            raise ConfigError(f"{name} {printable(path)}: file not found")
+        if not path.is_file():
+            raise ConfigError(f"{name} {printable(path)}: not a file")
+        if not os.access(path, os.R_OK):
+            raise ConfigError(
+                f"{name} {printable(path)}: cannot read this file (permission denied)"
+            )
+    if params.areas_file:
+        refuse_redefinitions(read_area_specs(Path(params.areas_file)), (), params.areas_file)
+    if evidence and params.evidence:
+        folder = Path(params.evidence).expanduser()
+        if folder.exists() and not folder.is_dir():
+            raise ConfigError(f"evidence {printable(folder)}: not a folder")
 
 
 def parse_years(text: str) -> tuple[int | None, int | None]:
@@ -308,8 +398,15 @@ def make_params(values: dict[str, Any] | None = None, origin: str = "parameters"
             if isinstance(value, str):
                 value = [v.strip() for v in value.split(",") if v.strip()]
             if not isinstance(value, (list, tuple)):
-                raise ConfigError(f"{origin}: '{key}' must be a list")
-            value = tuple(str(v) for v in value)
+                raise ConfigError(f"{origin}: '{key}' must be a list, not {_shown(value)}")
+            bad = [v for v in value if not isinstance(v, (str, os.PathLike))]
+            if bad:
+                raise ConfigError(
+                    f"{origin}: '{key}' must be a list of names, not one holding {_shown(bad[0])}"
+                )
+            value = tuple(os.fspath(v) for v in value)
+        elif key in PATH_FIELDS and isinstance(value, os.PathLike):
+            value = os.fspath(value)
         elif (
             key in ("start_year", "end_year", "neighbours")
             and isinstance(value, str)
@@ -320,11 +417,39 @@ def make_params(values: dict[str, Any] | None = None, origin: str = "parameters"
     try:
         return RunParams(**clean)
     except ConfigError as exc:
-        raise ConfigError(f"{origin}: {exc.message}") from None
+        raise ConfigError(f"{printable(origin)}: {exc.message}") from None
+
+
+def _relative_to(folder: Path, doc: dict[str, Any]) -> dict[str, Any]:
+    """A parameters file's values with its relative paths (``raw``, ``evidence``,
+    ``areas_file``, ``weights_file``) made relative to the file's own folder: the file
+    means the same wherever the command is typed, and inside a notebook, which runs in
+    ``notebooks/``. Values of the wrong type are left for validation to name."""
+    out = dict(doc)
+
+    def fix(value: Any) -> Any:
+        if isinstance(value, str) and _is_path_text(value):
+            p = Path(value).expanduser()
+            return value if p.is_absolute() else str(folder / p)
+        return value
+
+    for key in PATH_FIELDS:
+        if key in out:
+            out[key] = fix(out[key])
+    if isinstance(out.get("raw"), list):
+        out["raw"] = [fix(v) for v in out["raw"]]
+    elif isinstance(out.get("raw"), str):
+        out["raw"] = [fix(v.strip()) for v in out["raw"].split(",") if v.strip()]
+    return out
 
 
 def load_params(path: str | Path | None = None, **overrides: Any) -> RunParams:
     """Read run parameters from YAML (if given), apply ``overrides``, validate.
+
+    Relative paths in the file (``raw``, ``evidence``, ``areas_file``,
+    ``weights_file``) are read from the file's own folder; those in ``overrides`` (the
+    command line's flags) from the current folder. The files named must exist
+    (:func:`check_files`).
 
     Raises
     ------
@@ -352,10 +477,17 @@ def load_params(path: str | Path | None = None, **overrides: Any) -> RunParams:
         if doc is None:
             doc = {}
         if not isinstance(doc, dict):
-            raise ConfigError(f"{path}: expected a mapping of parameter: value")
-        values.update(doc)
+            raise ConfigError(f"{printable(path)}: expected a mapping of parameter: value")
+        values.update(_relative_to(Path(path).expanduser().absolute().parent, doc))
     values.update({k: v for k, v in overrides.items() if v is not None})
-    return make_params(values, origin)
+    params = make_params(values, origin)
+    try:
+        check_files(params)
+    except ConfigError as exc:
+        raise ConfigError(
+            f"{printable(origin)}: {exc.message}" if path is not None else exc.message
+        ) from None
+    return params
 
 
 def evidence_folder(

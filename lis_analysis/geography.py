@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .config import AreaSpec, package_areas, read_area_specs
+from .config import AreaSpec, package_areas, read_area_specs, refuse_redefinitions
 from .errors import ConfigError, DataNotAvailable, NotAggregable
 
 #: Relation names in the lookups store (see lis_analysis/sources/lookups.py).
@@ -234,7 +234,10 @@ class Geography:
             names[UK] = names.get(UK, "United Kingdom")
         all_specs = dict(package_areas() if specs is None else specs)
         if areas_file:
-            all_specs.update(read_area_specs(Path(areas_file)))
+            user = read_area_specs(Path(areas_file))
+            # a published code (a lookup's, the package's) changes meaning only on purpose
+            refuse_redefinitions(user, [*areas, *all_specs], areas_file)
+            all_specs.update(user)
         warnings: list[str] = []
         for spec in all_specs.values():
             unknown = [m for m in spec.members if lads and m not in lads]

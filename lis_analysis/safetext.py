@@ -64,16 +64,36 @@ def truncate_at_sentence(text: str, max_chars: int = 300) -> str:
 # Redaction and escaping
 # --------------------------------------------------------------------------------------
 
-_EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
-#: UK numbers: a leading 0 (optionally bracketed) or +44 / 0044 (optionally "(0)"), then
-#: 9 or 10 more digits with spaces, hyphens, dots or brackets between them.
-_PHONE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(?0)\d(?:[\s\-.()]{0,2}\d){8,9}(?!\d)"
+#: "@" or an obfuscated at: "(at)", "[at]", "{at}", "<at>", with or without spaces.
+_AT = r"(?:\s*@\s*|\s*[(\[{<]\s*at\s*[)\]}>]\s*)"
+#: "." or an obfuscated dot: "(dot)", "[dot]", "{dot}", "<dot>".
+_DOT = r"(?:\.|\s*[(\[{<]\s*dot\s*[)\]}>]\s*)"
+#: An e-mail address, the domain in any script (``j@münchen.de``), with "@" and "." as
+#: written or obfuscated (``jane(at)example(dot)com``, ``jane [at] example [dot] com``),
+#: or both spelled out between spaces (``jane at example dot com``: only when the dot is
+#: spelled too, so that "look at example.com" stays).
+_EMAIL = re.compile(
+    rf"(?<![\w.%+'-])[\w.%+'-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}[^\W\d_]{{2,}}(?![\w-])"
+    rf"|(?<![\w.%+'-])[\w.%+'-]+\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)*\s+dot\s+[^\W\d_]{{2,}}(?![\w-])",
+    re.IGNORECASE,
 )
-#: A full UK postcode: outward code (LE1, LE19, EC1A, W1) and inward code (7RH). Outward
-#: codes alone ("LE1") are not redacted: they name an area, not an address.
+#: What may stand between the digits of a phone number: any space (no-break ones too),
+#: hyphens and dashes of every kind (en and em dashes, the minus sign), dots, brackets
+#: and slashes.
+_PHONE_SEP = r"[\s\-.()/\u2010-\u2015\u2212]"
+#: UK numbers: a leading 0 (optionally bracketed) or +44 / 0044 (optionally "(0)"), then
+#: 9 or 10 more digits with up to two separators between them. Letters may come right
+#: before (``Tel07700900123``); a digit or "+" may not (part of a longer number).
+_PHONE = re.compile(
+    rf"(?<![\d+])(?:(?:\+|00){_PHONE_SEP}?44{_PHONE_SEP}{{0,2}}(?:\(0\){_PHONE_SEP}?)?|\(?0)"
+    rf"\d(?:{_PHONE_SEP}{{0,2}}\d){{8,9}}(?!\d)"
+)
+#: A full UK postcode: outward code (LE1, LE19, EC1A, W1) and inward code (7RH), any
+#: case, with a space of any kind, a hyphen or nothing between (``le17rh``). Outward codes
+#: alone ("LE1") are not redacted: they name an area, not an address.
 _POSTCODE = re.compile(
-    r"\b(?:[A-Z]{1,2}[0-9][A-Z0-9]?|GIR)[ \t]*[0-9][ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE
+    r"(?<![^\W_])(?:[A-Z]{1,2}[0-9][A-Z0-9]?|GIR)[\s\-]{0,2}[0-9][ABD-HJLNP-UW-Z]{2}(?![^\W_])",
+    re.IGNORECASE,
 )
 EMAIL_MARK = "[email removed]"
 PHONE_MARK = "[phone removed]"
@@ -84,9 +104,19 @@ def redact(text: Any) -> str:
     """``text`` with personal data replaced: email addresses by ``[email removed]``, UK
     phone numbers by ``[phone removed]``, full UK postcodes by ``[postcode removed]``.
 
+    Found in their usual disguises: an address with "(at)" and "(dot)" or in another
+    script (``j@münchen.de``), a number with dashes of any kind, no-break spaces, dots,
+    brackets, "+44 (0)" or glued to a word (``Tel07700900123``), a postcode in lower case
+    or without its space (``le17rh``).
+
     Limits (see docs/evidence.md): names, street addresses without a postcode, social
     media handles and numbers written in words are not found. Board pages still need an
     officer to read the quotes they show. Missing text gives ``""``.
+
+    Examples
+    --------
+    >>> redact("jane(at)example(dot)com, 0116–496–0123, le17rh")
+    '[email removed], [phone removed], [postcode removed]'
     """
     if _missing(text):
         return ""
@@ -95,6 +125,31 @@ def redact(text: Any) -> str:
     s = _PHONE.sub(PHONE_MARK, s)
     s = _POSTCODE.sub(POSTCODE_MARK, s)
     return s
+
+
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV injection"): ``=``,
+#: ``+``, ``-``, ``@``, a tab and a carriage return.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value made safe for a CSV that a spreadsheet will open: text that a spreadsheet
+    would run as a formula (starting ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+    return) gets a leading ``'``, as OWASP recommends, so that it shows as the text it is;
+    numbers (and text that is just a number, such as ``-1.5``) and missing values are
+    returned unchanged.
+
+    Examples
+    --------
+    >>> csv_cell("=HYPERLINK(\"http://x\")"), csv_cell("@SUM(A1)"), csv_cell(-1.5), csv_cell("-1.5")
+    ('\'=HYPERLINK("http://x")', "'@SUM(A1)", -1.5, '-1.5')
+    """
+    if not isinstance(value, str) or not value.startswith(FORMULA_PREFIXES):
+        return value
+    if _PLAIN_NUMBER.fullmatch(value):
+        return value
+    return "'" + value
 
 
 def escape(text: Any) -> str:
@@ -161,8 +216,10 @@ def quote_markdown(
 
 __all__ = [
     "EMAIL_MARK",
+    "FORMULA_PREFIXES",
     "PHONE_MARK",
     "POSTCODE_MARK",
+    "csv_cell",
     "escape",
     "escape_markdown",
     "quote_markdown",

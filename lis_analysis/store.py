@@ -26,7 +26,7 @@ import json
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,15 +37,18 @@ from . import __version__
 from ._files import (
     IGNORED,
     IGNORED_DIRS,
+    STORE_TABLES,
     atomic_path,
     atomic_write_bytes,
     atomic_write_text,
     companions,
     content_hash,
+    file_stamp,
     is_demo_folder,
     list_raw_files,
     locked,
     processed_dir_for,
+    read_store_manifest,
     sha256_file,
     stat_stamp,
 )
@@ -102,6 +105,10 @@ class FileRecord:
     #: size and modification times (file and companions) when last hashed: if none
     #: changed, the file is not read again to recompute its sha256
     stamp: str = ""
+    #: sha256 of the file's stored part (``parts/``) and its ``size:mtime_ns`` when it
+    #: was hashed: a part that no longer matches is parsed again
+    part_sha256: str = ""
+    part_stamp: str = ""
 
 
 @dataclass
@@ -114,6 +121,8 @@ class IngestReport:
     seconds: float
     changed: bool
     demo: bool
+    #: what was found damaged in the store and rebuilt (one line each)
+    repairs: list[str] = field(default_factory=list)
 
     def table(self) -> str:
         """The file -> parser -> rows -> warnings table printed by ``lis ingest``."""
@@ -136,6 +145,10 @@ class IngestReport:
             out.append("")
             out.append("warnings:")
             out.extend(f"  {name}: {w}" for name, w in warn)
+        if self.repairs:
+            out.append("")
+            out.append("repaired:")
+            out.extend(f"  {r}" for r in self.repairs)
         out.append("")
         what = "demonstrator data (synthetic)" if self.demo else "published data"
         out.append(
@@ -146,13 +159,9 @@ class IngestReport:
 
 
 def read_manifest(processed: Path) -> dict[str, Any] | None:
-    path = Path(processed) / "manifest.json"
-    if not path.exists():
-        return None
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return None
+    """The store's manifest, or None when it is missing, unreadable or malformed (the
+    next ingest then rebuilds the store and says why)."""
+    return read_store_manifest(processed)[0]
 
 
 # --------------------------------------------------------------------------------------
@@ -224,6 +233,7 @@ def ingest(
     parts_root: str | Path | None = None,
     jobs: int = 1,
     force: bool = False,
+    verify: bool = False,
 ) -> IngestReport:
     """Parse, validate and store every file under ``raw_dirs`` into ``processed``.
 
@@ -234,11 +244,20 @@ def ingest(
     parts_root : where per-file parts are cached (default: ``processed``); shared between stores
     jobs : parse changed files in this many processes
     force : re-parse every file even if its sha256 is unchanged
+    verify : recompute the sha256 of every stored table and part and compare it with the
+        manifest (``lis ingest`` does); otherwise only those whose size or modification
+        time changed since they were hashed are read (fast enough for every ``lis run``)
 
     Returns
     -------
     IngestReport
-        one record per file (parser, release, rows, warnings), totals, whether anything changed.
+        one record per file (parser, release, rows, warnings), totals, whether anything
+        changed, and what was found damaged and rebuilt (``repairs``).
+
+    A damaged store is rebuilt, with a message (a warning in the log and a line of the
+    report): a manifest that is not valid JSON or not shaped as one, a stored table or
+    part whose sha256 is not the one recorded when it was written (truncated, edited,
+    overwritten), or one that is missing.
 
     Raises
     ------
@@ -252,10 +271,14 @@ def ingest(
     files = list_raw_files(dirs)
     if not files:
         raise LisError(f"no data files found in {', '.join(printable(d) for d in dirs)}")
-    previous = read_manifest(processed) or {}
-    prev_by_path = {f["path"]: f for f in previous.get("files", [])}
+    repairs: list[str] = []
 
     with locked(processed):
+        previous, problem = read_store_manifest(processed)
+        if problem:
+            repairs.append(f"manifest.json {problem}: the store was rebuilt from the raw files")
+        previous = previous or {}
+        prev_by_path = {f["path"]: f for f in previous.get("files", [])}
         # A file whose size and mtime are unchanged since it was hashed keeps its hash
         # (raw files are never modified in place; --force re-reads everything).
         stamps = {p: stat_stamp(p) for _, p in files}
@@ -275,6 +298,7 @@ def ingest(
             seen[hashes[p]] = p
         records: list[FileRecord] = []
         todo: list[tuple[Path, Path, str]] = []
+        known = {f.name for f in fields(FileRecord)}
         for raw_dir, p in files:
             sha = hashes[p]
             prev = prev_by_path.get(str(p))
@@ -282,9 +306,10 @@ def ingest(
                 not force
                 and prev
                 and prev.get("content_sha256", prev["sha256"]) == sha
-                and _part_path(parts, sha, prev["kind"]).exists()
+                and _part_ok(prev, _part_path(parts, sha, prev["kind"]), verify, repairs)
             ):
-                rec = FileRecord(**{**prev, "status": "unchanged", "stamp": stamps[p]})
+                kept = {k: v for k, v in prev.items() if k in known}
+                rec = FileRecord(**{**kept, "status": "unchanged", "stamp": stamps[p]})
                 records.append(rec)
             else:
                 todo.append((raw_dir, p, sha))
@@ -302,10 +327,25 @@ def ingest(
         )
 
         same_set = sorted(prev_by_path) == sorted(str(p) for _, p in files)
-        changed = bool(todo) or not same_set or not (processed / "observations.parquet").exists()
-        if changed or stamp_changed:
-            if changed:
-                _combine(records, parts, processed)
+        changed = bool(todo) or not same_set
+        tables = previous.get("tables") or {}
+        if not changed:
+            damaged = _damaged_tables(processed, tables, verify)
+            for name, why in damaged.items():
+                repairs.append(f"{name} {why}: rebuilt from the stored parts")
+            changed = bool(damaged)
+        if changed:
+            _combine(records, parts, processed)
+            tables = {}
+        for r in records:  # record each part's checksum (once: then only its stamp is read)
+            part = _part_path(parts, r.content_sha256 or r.sha256, r.kind)
+            if not r.part_sha256 or r.status != "unchanged":
+                r.part_sha256, r.part_stamp = sha256_file(part), file_stamp(part)
+        missing = [t for t in STORE_TABLES if t not in tables]
+        tables = {**tables, **{t: _table_entry(processed / t) for t in missing}}
+        for repair in repairs:
+            log.warning("%s: %s", printable(processed), repair)
+        if changed or stamp_changed or missing or repairs or _parts_changed(prev_by_path, records):
             manifest = {
                 "generated": datetime.now(UTC).isoformat(timespec="seconds"),
                 "package_version": __version__,
@@ -313,6 +353,7 @@ def ingest(
                 "demo": all(r.demo for r in records),
                 "rows": sum(r.rows for r in records if r.kind == "observations"),
                 "files": [asdict(r) for r in records],
+                "tables": tables,
             }
             atomic_write_text(
                 processed / "manifest.json", json.dumps(manifest, indent=1, default=str)
@@ -325,7 +366,63 @@ def ingest(
         seconds=time.perf_counter() - t0,
         changed=changed,
         demo=all(r.demo for r in records),
+        repairs=repairs,
     )
+
+
+def _parts_changed(prev_by_path: dict[str, dict[str, Any]], records: list[FileRecord]) -> bool:
+    """Whether any part's recorded checksum differs from the previous manifest's (a
+    part re-parsed, or one recorded for the first time)."""
+    return any(
+        (prev_by_path.get(r.path) or {}).get("part_sha256") != r.part_sha256 for r in records
+    )
+
+
+def _table_entry(path: Path) -> dict[str, str]:
+    return {"sha256": sha256_file(path), "stamp": file_stamp(path)}
+
+
+def _part_ok(prev: dict[str, Any], part: Path, verify: bool, repairs: list[str]) -> bool:
+    """Whether the stored part of an unchanged file can be used: it exists and, when its
+    sha256 was recorded, still has it (read only when its size or time changed, or when
+    ``verify``). A damaged part is noted in ``repairs`` and the file is parsed again."""
+    name = prev.get("name") or Path(prev["path"]).name
+    try:
+        stamp = file_stamp(part)
+    except OSError:
+        if prev.get("part_sha256"):
+            repairs.append(f"the stored part of {printable(name)} is missing: parsed again")
+        return False
+    want = prev.get("part_sha256")
+    if not want or (stamp == prev.get("part_stamp") and not verify):
+        return True
+    if sha256_file(part) == want:
+        return True
+    repairs.append(
+        f"the stored part of {printable(name)} does not match its checksum (damaged): parsed again"
+    )
+    return False
+
+
+def _damaged_tables(processed: Path, tables: dict[str, Any], verify: bool) -> dict[str, str]:
+    """The store tables that are missing or no longer have the sha256 recorded when they
+    were written (read only when their size or time changed, or when ``verify``)."""
+    out = {}
+    for name in STORE_TABLES:
+        path = processed / name
+        entry = tables.get(name)
+        try:
+            stamp = file_stamp(path)
+        except OSError:
+            out[name] = "is missing"
+            continue
+        if not isinstance(entry, dict) or not entry.get("sha256"):
+            continue  # recorded by an older version: its checksum is recorded now
+        if stamp == entry.get("stamp") and not verify:
+            continue
+        if sha256_file(path) != entry["sha256"]:
+            out[name] = "does not match its checksum (damaged)"
+    return out
 
 
 def _parse_and_store(args: tuple[Path, Path, str, Path]) -> FileRecord:
@@ -345,12 +442,22 @@ def _parse_all(todo: list[tuple[Path, Path, str]], parts: Path, jobs: int) -> li
     if jobs > 1 and len(args) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
+        from ._procs import die_with_parent, stop_pool
+
         # Largest files first so the two workers finish together.
         order = sorted(range(len(args)), key=lambda i: -args[i][1].stat().st_size)
-        with ProcessPoolExecutor(max_workers=jobs) as ex:
+        # The workers end with this process, however it ends (they were orphaned by a
+        # SIGTERM and hung); on Ctrl-C, SIGTERM or a bad file they are stopped at once
+        # rather than waited for, and the lock is released on the way out.
+        ex = ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent)
+        try:
             results = dict(
                 zip(order, ex.map(_parse_and_store, [args[i] for i in order]), strict=True)
             )
+        except BaseException:
+            stop_pool(ex)
+            raise
+        ex.shutdown(wait=True)
         return [results[i] for i in range(len(args))]
     return [_parse_and_store(a) for a in args]
 
@@ -530,10 +637,17 @@ def _read(processed: Path, name: str) -> pd.DataFrame:
     hit = _cache.get(key)
     if hit and hit[0] == mtime:
         return hit[1]
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     # Dictionary-encoded text comes back as pandas categoricals (small and fast to filter).
-    df = pq.read_table(path).to_pandas()
+    try:
+        df = pq.read_table(path).to_pandas()
+    except (OSError, pa.ArrowException) as exc:  # damaged since the last ingest checked it
+        raise LisError(
+            f"{printable(path)}: the store is damaged ({str(exc).splitlines()[0][:200]}); "
+            "run 'lis ingest' to rebuild it"
+        ) from None
     _cache[key] = (mtime, df)
     return df
 

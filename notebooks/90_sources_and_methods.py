@@ -9,11 +9,12 @@ area: str = "E37000021"  # area code: LEP, LSIP, ITL, district or one of your ow
 raw: list[str] = []  # folders of published files; empty = data/raw, or the demonstrator
 params_file: str | None = None  # run parameters YAML (years, benchmarks ...); None = defaults
 evidence: str | None = None  # call-for-evidence and consultation folder; None = data/raw/evidence
+areas_file: str | None = None  # your own areas YAML (docs/areas.md); None = none
 
 # %% tags=["remove-cell"]
 import lis_analysis as lis
 
-pg = lis.page(area, raw=raw, params_file=params_file)
+pg = lis.page(area, raw=raw, params_file=params_file, areas_file=areas_file)
 
 # %% [markdown]
 # ## The question

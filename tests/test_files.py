@@ -146,3 +146,133 @@ def test_files_module_needs_only_the_standard_library():
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             absolute.add(node.module.split(".")[0])
     assert absolute - {"__future__"} <= set(sys.stdlib_module_names), absolute
+
+
+# --------------------------------------------------------------------------------------
+# Several files as one change: stage, commit, recover (issue 13)
+# --------------------------------------------------------------------------------------
+
+
+def test_stage_leaves_the_target_until_commit(tmp_path):
+    target = tmp_path / "a" / "page.html"
+    target.parent.mkdir()
+    target.write_text("old")
+    tmp = _files.stage(target, "new")
+    assert target.read_text() == "old" and tmp.read_text() == "new"
+    assert tmp.name.startswith(".page.html.") and tmp.name.endswith(_files.STAGED_SUFFIX)
+    journal = tmp_path / ".commit.json"
+    _files.commit(journal, [(tmp, target)])
+    assert target.read_text() == "new" and not tmp.exists() and not journal.exists()
+
+
+def test_a_commit_cut_short_is_finished_by_recover(tmp_path, monkeypatch):
+    pair = [tmp_path / "board.html", tmp_path / "analyst.html"]
+    for f in pair:
+        f.write_text("old")
+    staged = [_files.stage(f, "new") for f in pair]
+    journal = tmp_path / ".commit.json"
+    real = os.replace
+    done = []
+
+    def replace(src, dst):
+        if str(dst) == str(pair[1]) and not done:  # die after the first page
+            done.append(dst)
+            raise SystemExit("killed")
+        return real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(SystemExit):
+        _files.commit(journal, list(zip(staged, pair, strict=True)))
+    monkeypatch.setattr(os, "replace", real)
+    assert [f.read_text() for f in pair] == ["new", "old"] and journal.exists()
+    # what a dead run staged is removed, except what the journal still needs
+    stray = _files.stage(tmp_path / "other.html", "x")
+    assert _files.discard_stale_staged(tmp_path, journal) == 1 and not stray.exists()
+    assert _files.recover(journal) is True
+    assert [f.read_text() for f in pair] == ["new", "new"] and not journal.exists()
+    assert _files.recover(journal) is False
+
+
+def test_a_commit_whose_journal_cannot_be_written_changes_nothing(tmp_path, monkeypatch):
+    target = tmp_path / "page.html"
+    target.write_text("old")
+    tmp = _files.stage(target, "new")
+    real = _files.atomic_write
+
+    def full(path, data, **kw):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(_files, "atomic_write", full)
+    with pytest.raises(OSError):
+        _files.commit(tmp_path / ".commit.json", [(tmp, target)])
+    monkeypatch.setattr(_files, "atomic_write", real)
+    assert target.read_text() == "old" and not (tmp_path / ".commit.json").exists()
+
+
+def test_stage_on_a_full_disk_leaves_nothing(tmp_path, monkeypatch):
+    import tempfile
+
+    def mkstemp(*a, **kw):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    with pytest.raises(OSError):
+        _files.stage(tmp_path / "page.html", "new")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "folder", "inside"),
+    [
+        ("raw", "raw", True),
+        ("raw/x/y.csv", "raw", True),
+        ("raw/../raw/x", "raw", True),
+        ("raw2", "raw", False),
+        ("other/raw", "raw", False),
+        ("link/x.csv", "raw", True),  # through a link to the folder
+    ],
+)
+def test_is_inside(tmp_path, path, folder, inside):
+    (tmp_path / "raw").mkdir()
+    try:
+        (tmp_path / "link").symlink_to(tmp_path / "raw", target_is_directory=True)
+    except (OSError, NotImplementedError):
+        if path.startswith("link"):
+            pytest.skip("this system cannot make a symbolic link")
+    assert _files.is_inside(tmp_path / path, tmp_path / folder) is inside
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_forked_child_does_not_keep_the_lock(tmp_path):
+    """A worker forked while the store's lock is held (ingest --jobs 2) must not hold it
+    for as long as it lives: the parent's release releases it."""
+    folder = tmp_path / "store"
+    r, w = os.pipe()
+    with _files.locked(folder):
+        pid = os.fork()
+        if pid == 0:  # the child: wait until told to stop (an orphaned worker, say)
+            os.close(w)
+            os.read(r, 1)
+            os._exit(0)
+    os.close(r)
+    try:
+        with _files.locked(folder, wait=2):  # taken while the child is alive
+            pass
+    finally:
+        os.close(w)
+        os.waitpid(pid, 0)
+
+
+def test_store_manifest_problems(tmp_path):
+    assert _files.read_store_manifest(tmp_path) == (None, "")
+    (tmp_path / "manifest.json").write_text('{"files": [')
+    doc, problem = _files.read_store_manifest(tmp_path)
+    assert doc is None and problem.startswith("is not valid JSON")
+    for text, why in [
+        ("[]", "not a JSON object"),
+        ('{"files": 5}', "no list of files"),
+        ('{"files": [{"name": "x"}]}', "a file record without a path"),
+        ('{"files": [], "tables": {"a": 1}}', "a malformed table of checksums"),
+    ]:
+        (tmp_path / "manifest.json").write_text(text)
+        assert _files.read_store_manifest(tmp_path) == (None, f"is malformed ({why})")

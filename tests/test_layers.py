@@ -29,6 +29,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "errors",
             "config",
             "_files",
+            "_procs",
             "_yaml",
             "safetext",
             "demo_marker",
@@ -48,6 +49,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("pack", ("pack",)),
     ("cli", ("cli",)),
 ]
+
 
 def _modules() -> dict[str, Path]:
     """``{dotted name relative to lis_analysis: file}``; a package is its ``__init__``."""

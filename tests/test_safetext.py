@@ -39,6 +39,77 @@ def test_redact(text, expected):
     assert safetext.redact(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # e-mail addresses in another script, obfuscated, or spelled out (issue 13)
+        ("write to j@münchen.de", "write to [email removed]"),
+        ("jane(at)example(dot)com", "[email removed]"),
+        ("jane [at] example [dot] com please", "[email removed] please"),
+        ("jane {at} example {dot} co {dot} uk", "[email removed]"),
+        ("jane at example dot com", "[email removed]"),
+        ("jane@example(dot)com", "[email removed]"),
+        # phone numbers with any dash or space, glued to a word, +44 (0)
+        ("call 0116–496–0123", "call [phone removed]"),  # en dashes
+        ("call 0116—496—0123", "call [phone removed]"),  # em dashes
+        ("call 0116\u2212496\u22120123", "call [phone removed]"),  # minus signs
+        ("call 0116\u00a0496\u00a00123", "call [phone removed]"),  # no-break spaces
+        ("call 0116/496/0123", "call [phone removed]"),
+        ("Tel07700900123", "Tel[phone removed]"),
+        ("+44 (0)116 496 0123", "[phone removed]"),
+        ("+44\u2011116\u2011496\u20110123", "[phone removed]"),  # no-break hyphens
+        ("0044 116 496 0123", "[phone removed]"),
+        # postcodes in any case, with or without the space
+        ("LE1 7RH", "[postcode removed]"),
+        ("le17rh", "[postcode removed]"),
+        ("LE1\u00a07RH", "[postcode removed]"),
+        ("le1-7rh", "[postcode removed]"),
+        # not personal data: left alone
+        ("look at example.com for more", "look at example.com for more"),
+        ("mail me at jane@example", "mail me at jane@example"),
+        ("districts E06000016 and E07000129", "districts E06000016 and E07000129"),
+        ("in 2019-2023 we grew", "in 2019-2023 we grew"),
+        ("ABLE1 7RH", "ABLE1 7RH"),
+    ],
+)
+def test_redact_finds_disguised_personal_data(text, expected):
+    assert safetext.redact(text) == expected
+
+
+def test_redact_is_linear_on_hostile_text():
+    import time
+
+    for text in ("a" * 100_000, "a." * 50_000, "jane(at)" * 20_000, "0 " * 50_000):
+        t0 = time.perf_counter()
+        safetext.redact(text)
+        assert time.perf_counter() - t0 < 2, text[:20]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tTabbed", "'\tTabbed"),
+        ("\rReturned", "'\rReturned"),
+        ("-", "'-"),
+        # numbers (and text that is only a number) stay as they are
+        ("-1.5", "-1.5"),
+        ("+3", "+3"),
+        ("-1.2e-3", "-1.2e-3"),
+        (-1.5, -1.5),
+        (3, 3),
+        (None, None),
+        ("Leicester", "Leicester"),
+        ("", ""),
+    ],
+)
+def test_csv_cell_neutralises_formulas(value, expected):
+    assert safetext.csv_cell(value) == expected
+
+
 def test_escape():
     assert (
         safetext.escape("<b>\"x\" & 'y'</b>")

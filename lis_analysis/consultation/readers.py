@@ -10,10 +10,21 @@ does not stop at one but rejects or flags it and goes on, so ingest never drops 
 silently. Each returns an :class:`IngestResult` with the rows kept and one line per problem
 (with ``strict=True`` the first problem is raised instead). ``docs/evidence.md`` ("The
 files officers keep") lists the layouts.
+
+What they read is respondents' text, so what they return is made safe where it leaves
+them: personal data is redacted (:func:`lis_analysis.safetext.redact`) in every text
+column and in every message (a message quoting a cell quotes it redacted and cut short),
+and a respondent id that is itself personal data (an e-mail address) is replaced by a
+stable pseudonym. Submissions' YAML headers are read with the package's safe loader
+(:func:`lis_analysis._yaml.load`: no aliases, bounded size and depth), and files above
+the size limits of :mod:`lis_analysis._files` are refused (tables) or rejected
+(submissions) before they are read.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
 import math
 import re
@@ -26,7 +37,10 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from .. import _yaml
+from .._files import MAX_EVIDENCE_TABLE_BYTES, MAX_SUBMISSION_BYTES, evidence_size_problem
 from ..errors import InputError
+from ..safetext import redact
 from ..sources._base import Workbook, clean_text, read_csv_rows, read_text
 from .questions import (
     AGREEMENT_CATEGORIES,
@@ -249,8 +263,16 @@ class _Issues:
         header: str | None = None,
         respondent_id: str | None = None,
     ) -> None:
+        # Messages reach pages and logs: nothing a respondent wrote appears unredacted.
+        detail = redact(detail)
+        header = redact(header) if header else header
         err = InputError(
-            file, f"{problem}: {detail}", sheet=sheet, row=row, column=column, header=header
+            redact(str(file)),
+            f"{problem}: {detail}",
+            sheet=redact(sheet) if sheet else sheet,
+            row=row,
+            column=column,
+            header=header,
         )
         if self.strict:
             raise err
@@ -260,7 +282,7 @@ class _Issues:
                 "sheet": sheet,
                 "row": None if row is None else row + 1,
                 "column": header,
-                "respondent_id": respondent_id,
+                "respondent_id": _safe_id(respondent_id) if respondent_id else respondent_id,
                 "problem": problem,
                 "detail": detail,
                 "action": action,
@@ -288,6 +310,29 @@ class _Table:
         return self.columns.index(name) if name in self.columns else None
 
 
+def _quoted(value: Any, limit: int = 40) -> str:
+    """A cell as a message quotes it: redacted, cut to ``limit`` characters, in quotes."""
+    text = redact(clean_text(value))
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "\u2026"
+    return repr(text)
+
+
+def _safe_id(value: Any) -> str:
+    """A respondent or point id as the outputs show it: as written, unless it holds
+    personal data (an e-mail address, a phone number), which becomes a stable pseudonym
+    (``respondent-1a2b3c4d5e``) so that rows and duplicates still line up."""
+    rid = clean_text(value)
+    if not rid or redact(rid) == rid:
+        return rid
+    return "respondent-" + hashlib.sha256(rid.encode("utf-8")).hexdigest()[:10]
+
+
+def _safe_text(value: Any) -> Any:
+    """Free text with personal data redacted (anything else as it is)."""
+    return redact(value) if isinstance(value, str) and value else value
+
+
 def _norm_header(h: Any) -> str:
     s = clean_text(h).lower().replace("\u2019", "'").replace("'", "")
     s = re.sub(r"[\s\-/]+", "_", s).strip("_")
@@ -311,10 +356,16 @@ def _read_tables(path: Path, keys: Sequence[str]) -> list[_Table]:
     """Every sheet (or the CSV) with a header row, in the first rows, holding one of
     ``keys``. An :class:`InputError` when none has."""
     suffix = path.suffix.lower()
+    with contextlib.suppress(OSError):  # (an unreadable file is named by the reader below)
+        problem = evidence_size_problem(path, path.stat().st_size)
+        if problem:
+            raise InputError(path, problem)
     if suffix == ".csv":
-        sheets: list[tuple[str | None, list[list[Any]]]] = [(None, read_csv_rows(path))]
+        sheets: list[tuple[str | None, list[list[Any]]]] = [
+            (None, read_csv_rows(path, max_bytes=MAX_EVIDENCE_TABLE_BYTES))
+        ]
     elif suffix in (".xlsx", ".xlsm", ".xls"):
-        book = Workbook(path)
+        book = Workbook(path, max_bytes=MAX_EVIDENCE_TABLE_BYTES)
         sheets = [(s, book.rows(s)) for s in book.sheet_names]
     else:
         raise InputError(
@@ -383,7 +434,7 @@ def _check_org_type(
         return t
     raw = clean_text(value)
     detail = (
-        f"{raw!r} is not one of {', '.join(ORGANISATION_TYPES)}; counted as '{UNKNOWN_TYPE}'"
+        f"{_quoted(raw)} is not one of {', '.join(ORGANISATION_TYPES)}; counted as '{UNKNOWN_TYPE}'"
         if raw
         else f"no organisation type; counted as '{UNKNOWN_TYPE}'"
     )
@@ -448,7 +499,7 @@ class _CfeReader:
         if qid not in self.valid:
             return reject(
                 "unknown question id",
-                f"{qid!r} is not a call-for-evidence question (expected {self.valid[0]}..{self.valid[-1]})",
+                f"{_quoted(qid)} is not a call-for-evidence question (expected {self.valid[0]}..{self.valid[-1]})",
                 "question_id",
             )
         if not text:
@@ -469,15 +520,19 @@ class _CfeReader:
         )
         self.rows.append(
             {
-                **{k: v for k, v in fields.items() if k not in CFE_COLUMNS and k != "synthetic"},
+                **{
+                    k: _safe_text(v)
+                    for k, v in fields.items()
+                    if k not in CFE_COLUMNS and k != "synthetic"
+                },
                 "response_id": f"{rid}:{qid}",
                 "respondent_id": rid,
-                "organisation": clean_text(fields.get("organisation")),
+                "organisation": redact(clean_text(fields.get("organisation"))),
                 "organisation_type": otype,
-                "sector": clean_text(fields.get("sector")),
-                "location": clean_text(fields.get("location")),
+                "sector": redact(clean_text(fields.get("sector"))),
+                "location": redact(clean_text(fields.get("location"))),
                 "question_id": qid,
-                "text": text,
+                "text": redact(text),
                 "synthetic": _truthy(fields.get("synthetic")),
                 "source_file": str(file),
                 "source_row": row + 1,
@@ -494,7 +549,7 @@ class _CfeReader:
                 t.path,
                 sheet=t.sheet,
                 row=r,
-                rid=clean_text(fields.get("respondent_id")),
+                rid=_safe_id(fields.get("respondent_id")),
                 qid=_norm_question_id(fields.get("question_id")),
                 text=_text(fields.get("text")),
                 fields={
@@ -507,12 +562,28 @@ class _CfeReader:
 
     def submission(self, path: Path) -> None:
         self.files.append(str(path))
-        raw = read_text(path).replace("\r\n", "\n").replace("\r", "\n")
-        lines = raw.split("\n")
 
-        def reject_file(problem: str, detail: str, row: int = 0) -> None:
+        def reject_file(problem: str, detail: str, row: int | None = 0) -> None:
             self.n_read += 1
             self.issues.add(path, problem, detail, REJECTED, row=row)
+
+        # A respondent's file is untrusted: too large, unreadable or not text, it is a
+        # rejected submission with the reason, never the end of the whole reading.
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            return reject_file("unreadable", f"cannot read the file ({exc.strerror or exc})", None)
+        too_big = evidence_size_problem(path, size)
+        if too_big:
+            return reject_file("too large", too_big, None)
+        try:
+            raw = read_text(path, max_bytes=MAX_SUBMISSION_BYTES)
+        except InputError as exc:
+            return reject_file("unreadable", exc.problem, None)
+        if "\x00" in raw:
+            return reject_file("unreadable", "not a text file (binary content)", None)
+        raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+        lines = raw.split("\n")
 
         start = 0
         while start < len(lines) and not lines[start].strip():
@@ -530,7 +601,8 @@ class _CfeReader:
         if end is None:
             return reject_file("no YAML header", "the header has no closing '---' line", start)
         try:
-            head = yaml.safe_load("\n".join(lines[start + 1 : end])) or {}
+            # the safe loader: an alias bomb in a header took minutes and all the memory
+            head = _yaml.load(path, text="\n".join(lines[start + 1 : end])) or {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             problem = getattr(exc, "problem", None) or "cannot parse"
@@ -544,7 +616,7 @@ class _CfeReader:
         head = {_norm_header(k): v for k, v in head.items()}
         if "respondent" in head and "respondent_id" not in head:
             head["respondent_id"] = head.pop("respondent")
-        rid = clean_text(head.get("respondent_id"))
+        rid = _safe_id(head.get("respondent_id"))
         if not rid:
             return reject_file(
                 "missing respondent id", "the header has no 'respondent' field", start + 1
@@ -738,7 +810,7 @@ def _consultation_tables(tables: Sequence[_Table], pri: pd.DataFrame, strict: bo
                 issues.add(
                     t.path,
                     "column ignored",
-                    f"{raw!r} looks like a draft priority but is not in consultation.yaml",
+                    f"{_quoted(raw)} looks like a draft priority but is not in consultation.yaml",
                     WARNED,
                     sheet=t.sheet,
                     row=t.header_row,
@@ -748,7 +820,7 @@ def _consultation_tables(tables: Sequence[_Table], pri: pd.DataFrame, strict: bo
         for r, cells in t.body:
             n_read += 1
             f = dict(zip(t.columns, cells, strict=False))
-            rid = clean_text(f.get("respondent_id"))
+            rid = _safe_id(f.get("respondent_id"))
             if not rid:
                 issues.add(
                     t.path,
@@ -788,7 +860,7 @@ def _consultation_tables(tables: Sequence[_Table], pri: pd.DataFrame, strict: bo
             rec: dict[str, Any] = {
                 "response_id": rid,
                 "respondent_id": rid,
-                "organisation": clean_text(f.get("organisation")),
+                "organisation": redact(clean_text(f.get("organisation"))),
                 "organisation_type": otype,
             }
             for pid in pids:
@@ -798,7 +870,7 @@ def _consultation_tables(tables: Sequence[_Table], pri: pd.DataFrame, strict: bo
                     issues.add(
                         t.path,
                         "bad agreement value",
-                        f"{clean_text(cell)!r} is not one of {', '.join(AGREEMENT_CATEGORIES)}; "
+                        f"{_quoted(cell)} is not one of {', '.join(AGREEMENT_CATEGORIES)}; "
                         f"counted as no answer to {pid}",
                         WARNED,
                         sheet=t.sheet,
@@ -809,7 +881,7 @@ def _consultation_tables(tables: Sequence[_Table], pri: pd.DataFrame, strict: bo
                     )
                     val = ""
                 rec[pid] = val or None
-            rec["comments"] = _text(f.get("comments"))
+            rec["comments"] = redact(_text(f.get("comments")))
             rec["synthetic"] = _truthy(f.get("synthetic"))
             rec["source_file"] = str(t.path)
             rec["source_row"] = r + 1
@@ -945,7 +1017,7 @@ def _log_tables(
         for r, cells in t.body:
             n_read += 1
             f = dict(zip(t.columns, cells, strict=False))
-            pid = clean_text(f.get("point_id"))
+            pid = _safe_id(f.get("point_id"))
 
             def add(
                 problem: str,
@@ -985,7 +1057,7 @@ def _log_tables(
             if key is None:
                 add(
                     "unknown theme or priority",
-                    f"{raw_key!r} is not a theme in the taxonomy or a draft priority",
+                    f"{_quoted(raw_key)} is not a theme in the taxonomy or a draft priority",
                     WARNED,
                     "theme_or_priority",
                 )
@@ -994,7 +1066,7 @@ def _log_tables(
             if isinstance(when, str):
                 add(
                     "bad date",
-                    f"{when!r} is not a date (use dd/mm/yyyy or yyyy-mm-dd)",
+                    f"{_quoted(when)} is not a date (use dd/mm/yyyy or yyyy-mm-dd)",
                     WARNED,
                     "date",
                 )
@@ -1011,11 +1083,11 @@ def _log_tables(
             rows.append(
                 {
                     "point_id": pid,
-                    "theme_or_priority": key,
-                    "point": _text(f.get("point")),
-                    "response": response,
-                    "change_made": _text(f.get("change_made")),
-                    "officer": officer,
+                    "theme_or_priority": redact(key),
+                    "point": redact(_text(f.get("point"))),
+                    "response": redact(response),
+                    "change_made": redact(_text(f.get("change_made"))),
+                    "officer": redact(officer),
                     "date": when,
                     "source_file": str(t.path),
                     "source_row": r + 1,

@@ -99,9 +99,14 @@ class Catalogue:
                 if len(hits) != 1:
                     why = "matches several" if hits else "is not a notebook of the pack"
                     raise ConfigError(
-                        f"--only {token}: {why} (notebooks: {', '.join(self.names())})"
+                        f"--only {printable(token)}: {why} (notebooks: {', '.join(self.names())})"
                     )
                 wanted.add(hits[0])
+        if not wanted:  # `--only ,` or `--only ""`: a run of nothing is a mistake, not a no-op
+            raise ConfigError(
+                f"--only {printable(','.join(map(str, only)))}: names no notebook "
+                f"(notebooks: {', '.join(self.names())})"
+            )
         return [n for n in self.notebooks if n.name in wanted]
 
 

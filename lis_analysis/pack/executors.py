@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
 from typing import Any
 
+from .._procs import stop_pool
 from . import worker
 from .jobs import Job, JobResult
 from .kernels import start_template
@@ -40,6 +41,10 @@ class InlineExecutor:
     def shutdown(self) -> None:
         if self._template:
             self._template.close()
+
+    def abort(self) -> None:
+        """Stop at once (Ctrl-C, SIGTERM): here that is :meth:`shutdown`."""
+        self.shutdown()
 
 
 class LocalProcessExecutor:
@@ -71,6 +76,13 @@ class LocalProcessExecutor:
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._template:
+            self._template.close()
+
+    def abort(self) -> None:
+        """Stop at once (Ctrl-C, SIGTERM): end the workers and their kernels instead of
+        waiting for the notebooks they are running (:meth:`shutdown` waits)."""
+        stop_pool(self._pool)
         if self._template:
             self._template.close()
 

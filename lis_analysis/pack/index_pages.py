@@ -11,6 +11,7 @@ stylesheet, and are written atomically.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
 import re
 from collections.abc import Mapping, Sequence
@@ -23,6 +24,7 @@ from .catalogue import Catalogue, NotebookSpec
 from .plan import DEMO_STATUS, STATE_FILE, AreaInfo, Inputs, releases
 
 
+@functools.cache
 def _index_env():
     import jinja2
 
@@ -114,6 +116,17 @@ def _css() -> str:
         return ""
 
 
+def area_index(
+    reports: Path, area: AreaInfo, cat: Catalogue, state: dict[str, Any], inputs: Inputs
+) -> str:
+    """An area's ``index.html`` from its ``state`` (which gains the area, the data
+    status and the pack title)."""
+    state.setdefault("area", dataclasses.asdict(area))
+    state["demo"] = inputs.demo
+    state["pack_title"] = f"{area.name}: {cat.title}"
+    return _area_page(reports, area, cat, state, inputs, "")
+
+
 def write_area_index(
     reports: Path,
     area: AreaInfo,
@@ -125,34 +138,43 @@ def write_area_index(
 ) -> None:
     path = reports / area.code / "index.html"
     if force or not path.exists():
-        state.setdefault("area", dataclasses.asdict(area))
-        state["demo"] = inputs.demo
-        state["pack_title"] = f"{area.name}: {cat.title}"
-        atomic_write(path, _area_page(reports, area, cat, state, inputs, ""))
+        atomic_write(path, area_index(reports, area, cat, state, inputs))
         state_path = reports / area.code / STATE_FILE
         if state.get("notebooks") or not state_path.exists():
             atomic_write_json(state_path, state)
 
 
-def write_root_index(reports: Path, cat: Catalogue, *, rewrite: bool) -> None:
+def root_index(
+    reports: Path,
+    cat: Catalogue,
+    states: Mapping[str, Mapping[str, Any]] | None = None,
+    area_pages: Mapping[str, str] | None = None,
+) -> str | None:
     """``reports/index.html``: the pack itself when the folder holds one area, else a
-    list of the areas (each with its data status and a link to its pack)."""
-    path = reports / "index.html"
-    if path.exists() and not rewrite:
-        return
-    packs = []
+    list of the areas (each with its data status and a link to its pack); None when
+    the folder holds no pack yet.
+
+    ``states`` and ``area_pages`` (by area code) stand in for the ``pack.json`` and
+    ``index.html`` on disk: a run renders the root index from what it is about to
+    commit, so that the index never describes pages that are not in place.
+    """
+    states = dict(states or {})
+    area_pages = dict(area_pages or {})
+    found: dict[str, Mapping[str, Any]] = {}
     for state_path in sorted(reports.glob(f"*/{STATE_FILE}")):
         state = read_json(state_path) or {}
-        if state.get("area"):
-            packs.append(state)
+        if isinstance(state, dict) and state.get("area"):
+            found[state_path.parent.name] = state
+    found.update({code: st for code, st in states.items() if st.get("area")})
+    packs = [found[code] for code in sorted(found)]
     if not packs:
-        return
+        return None
     if len(packs) == 1:
-        area_dir = reports / packs[0]["area"]["code"]
-        page = (area_dir / "index.html").read_text(encoding="utf-8")
         code = packs[0]["area"]["code"]
-        atomic_write(path, _rebase_links(page, f"{code}/"))
-        return
+        page = area_pages.get(code)
+        if page is None:
+            page = (reports / code / "index.html").read_text(encoding="utf-8")
+        return _rebase_links(page, f"{code}/")
     areas = []
     for st in packs:
         nbs = st.get("notebooks") or {}
@@ -182,7 +204,17 @@ def write_root_index(reports: Path, cat: Catalogue, *, rewrite: bool) -> None:
             css=_css(),
         )
     )
-    atomic_write(path, page)
+    return page
+
+
+def write_root_index(reports: Path, cat: Catalogue, *, rewrite: bool) -> None:
+    """Write ``reports/index.html`` (:func:`root_index`) if missing or ``rewrite``."""
+    path = reports / "index.html"
+    if path.exists() and not rewrite:
+        return
+    page = root_index(reports, cat)
+    if page is not None:
+        atomic_write(path, page)
 
 
 def _rebase_links(page: str, prefix: str) -> str:
@@ -194,4 +226,4 @@ def _rebase_links(page: str, prefix: str) -> str:
     )
 
 
-__all__ = ["write_area_index", "write_root_index"]
+__all__ = ["area_index", "root_index", "write_area_index", "write_root_index"]

@@ -8,7 +8,10 @@ absolute paths. A :class:`~lis_analysis.pack.worker.Worker` turns it into a
   renders its pages in memory, returning :class:`~lis_analysis.pack.worker.JobOutputs`
   (the executed notebook, the board and analyst pages and the summary, or the failed
   notebook);
-- :func:`~lis_analysis.pack.worker.write` writes them into the reports folder.
+- :func:`~lis_analysis.pack.worker.write` stages them beside their places in the
+  reports folder (:func:`lis_analysis._files.stage`); the run then puts a job's staged
+  files in place together with the area's state and index, as one change
+  (:func:`lis_analysis._files.commit`), in the process that holds the reports lock.
 
 The local executors (:mod:`lis_analysis.pack.executors`) do both in the worker process,
 so pages never travel between processes. An executor whose workers cannot see the
@@ -17,7 +20,7 @@ project folder (a Dask cluster) runs ``build`` remotely and ``write`` on the cli
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -62,6 +65,12 @@ class JobResult:
     error: str | None = None
     summary: dict[str, Any] | None = None
     failed_notebook: str | None = None
+    #: target -> staged file (:func:`lis_analysis._files.stage`): the pages and notebook
+    #: written beside their targets, which the run puts in place together with the
+    #: area's state and index (a page pair is replaced together or not at all)
+    staged: dict[str, str] = field(default_factory=dict)
+    #: files the run removes when it commits them (a stale failed notebook)
+    remove: list[str] = field(default_factory=list)
 
 
 class Executor(Protocol):

@@ -29,18 +29,22 @@ from pathlib import Path
 from typing import Any
 
 from .._files import (
+    EVIDENCE_TABLE_SUFFIXES,
     atomic_write_json,
     content_hash,
+    evidence_size_problem,
     is_demo_folder,
     list_raw_files,
     processed_dir_for,
     read_json,
+    read_store_manifest,
     sha256_file,
     sha256_json,
     stat_stamp,
+    tables_changed,
 )
 from ..config import PACKAGE_DATA, Paths, RunParams
-from ..errors import ConfigError, LisError
+from ..errors import ConfigError, InputError, LisError, printable
 from .catalogue import NotebookSpec
 
 log = logging.getLogger(__name__)
@@ -194,10 +198,11 @@ def resolve_inputs(
     dirs = raw_dirs(params, p)
     processed = processed_dir_for(dirs, p.processed, p.raw)
     manifest_path = processed / "manifest.json"
-    manifest = read_json(manifest_path) or {}
+    manifest, problem = read_store_manifest(processed)
+    manifest = manifest or {}
     files = [f for _, f in list_raw_files(dirs)]
     if not files:
-        raise LisError(f"no data files found in {', '.join(map(str, dirs))}")
+        raise LisError(f"no data files found in {', '.join(printable(d) for d in dirs)}")
     before = {f["path"]: f for f in manifest.get("files", [])}
     current = {str(f): hashes.content_sha256(f) for f in files}
     changed = [
@@ -206,7 +211,11 @@ def resolve_inputs(
         if path not in before or record_sha(before[path]) != sha
     ]
     removed = [path for path in before if path not in current]
-    stale = bool(changed or removed) or not (processed / "observations.parquet").exists()
+    # A damaged store (a manifest that does not read, a table whose size or time is not
+    # the one recorded with its sha256) is re-ingested, which checks and rebuilds it;
+    # two stat calls, so a run with nothing to do stays fast.
+    damaged = bool(problem) or bool(manifest and tables_changed(processed, manifest))
+    stale = bool(changed or removed) or damaged or not (processed / "observations.parquet").exists()
     if stale and ingest:
         from ..workspace import workspace
 
@@ -216,7 +225,7 @@ def resolve_inputs(
             len(removed),
         )
         workspace(list(dirs), p=p).ingest()
-        manifest = read_json(manifest_path) or {}
+        manifest = read_store_manifest(processed)[0] or {}
     after = {f["path"]: f for f in manifest.get("files", [])}
     changes = [
         InputChange(path, how, tuple((after.get(path) or {}).get("datasets") or ()))
@@ -243,12 +252,24 @@ def evidence_folder(given: str | Path | None, raw_dirs: Sequence[Path], p: Paths
 
 
 def evidence_files(folder: Path | None, hashes: FileHashes) -> list[dict[str, str]]:
-    """``{name, sha256}`` of every file in the evidence folder (empty when absent)."""
+    """``{name, sha256}`` of every file in the evidence folder (empty when absent).
+
+    Raises
+    ------
+    InputError
+        for a table above its size limit (:func:`lis_analysis._files.evidence_size_problem`):
+        refused before any notebook starts, rather than read into gigabytes of memory
+        by the pages that show the evidence.
+    """
     if folder is None or not folder.is_dir():
         return []
     out = []
     for f in sorted(folder.rglob("*")):
         if f.is_file() and not any(part.startswith(".") for part in f.relative_to(folder).parts):
+            if f.suffix.lower() in EVIDENCE_TABLE_SUFFIXES:
+                problem = evidence_size_problem(f, f.stat().st_size)
+                if problem:
+                    raise InputError(f, problem)
             out.append({"name": str(f.relative_to(folder)), "sha256": hashes.sha256(f)})
     return out
 

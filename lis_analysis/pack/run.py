@@ -50,6 +50,7 @@ assignments before the kernel starts.
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import os
 import secrets
@@ -64,19 +65,27 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from .._files import (
+    CommitIncomplete,
     LockBusy,
     atomic_write_json,
     code_hash,
+    commit,
+    discard,
+    discard_stale_staged,
     git_commit,
     locked,
     read_json,
+    recover,
     sha256_file,
     sha256_json,
+    stage,
 )
+from .._procs import deferred_interrupts
 from ..config import Paths, RunParams
 from ..config import paths as default_paths
+from ..errors import LisError, printable
 from .catalogue import CATALOGUE_FILE, Catalogue, NotebookSpec, load_catalogue
-from .index_pages import write_area_index, write_root_index
+from .index_pages import area_index, root_index, write_area_index, write_root_index
 from .jobs import DEFAULT_RENDERER, DEFAULT_TIMEOUT, Executor, Job, JobResult
 from .plan import (
     LOCK_FILE,
@@ -280,6 +289,16 @@ def run(
         progress = sys.stderr.isatty()
 
     with reports_lock(reports):
+        # A run that died while putting a page pair in place left its journal: finish
+        # that change first, and drop what dead workers staged but never handed over.
+        try:
+            recovered = recover(reports / COMMIT_JOURNAL)
+        except OSError as exc:
+            raise LisError(
+                f"{printable(reports)}: cannot finish the page change an earlier run left "
+                f"({exc.strerror or exc}); free some space and run again"
+            ) from None
+        discard_stale_staged(reports)
         cache_dir = p.root / ".cache" / "lis"  # survives deleting reports/ or the store
         hashes = FileHashes(cache_dir / "hashes.json")
         inputs = resolve_inputs(params, p, hashes)
@@ -306,11 +325,16 @@ def run(
             states[area.code]["files_without_rows"] = list(
                 area_table.get(area.code, {}).get("files_without_rows", ())
             )
+            # Files by absolute path: the notebooks run in notebooks/, not where the
+            # user typed the command (an areas file given as my_areas.yaml reached no
+            # notebook, and every page of a user's own area failed).
             area_params = dataclasses.replace(
                 params,
                 area=area.code,
                 raw=tuple(str(d) for d in inputs.raw_dirs),
                 evidence=str(evidence_dir),
+                areas_file=_absolute(params.areas_file),
+                weights_file=_absolute(params.weights_file),
             )
             pdict = area_params.to_dict()
             pdict["params_file"] = pfile
@@ -389,39 +413,48 @@ def run(
         }
         if todo:
             atomic_write_json(record_path, record)
-            _execute(
-                todo,
-                cat,
-                inputs,
-                reports,
-                record,
-                record_path,
-                states,
-                results,
-                p,
-                jobs=jobs,
-                executor=executor,
-                progress=progress,
-                kernel_mode=kernel_mode,
-                renderer=renderer,
-                echo=echo,
-                without_rows={
-                    a.code: area_table.get(a.code, {}).get("files_without_rows", ())
-                    for a in area_list
-                },
-            )
-        for area in area_list:
-            write_area_index(reports, area, cat, states[area.code], inputs, force=bool(todo))
-        write_root_index(reports, cat, rewrite=bool(todo))
+            try:
+                _execute(
+                    todo,
+                    cat,
+                    inputs,
+                    reports,
+                    record,
+                    record_path,
+                    states,
+                    results,
+                    p,
+                    jobs=jobs,
+                    executor=executor,
+                    progress=progress,
+                    kernel_mode=kernel_mode,
+                    renderer=renderer,
+                    echo=echo,
+                    without_rows={
+                        a.code: area_table.get(a.code, {}).get("files_without_rows", ())
+                        for a in area_list
+                    },
+                )
+            except BaseException as exc:
+                # Ctrl-C, SIGTERM or an error of the run itself: every page pair and
+                # index is as its last commit left it; the record says what happened.
+                status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+                _finish_record(record, record_path, plans, results, status, t0, exc)
+                raise
+        try:
+            for area in area_list:
+                write_area_index(
+                    reports, area, cat, states[area.code], inputs, force=bool(todo) or recovered
+                )
+            write_root_index(reports, cat, rewrite=bool(todo) or recovered)
+        except OSError as exc:  # a full disk: the indexes keep their last version
+            _finish_record(record, record_path, plans, results, "failed", t0, exc)
+            raise LisError(
+                f"{printable(exc.filename or reports)}: cannot write the index "
+                f"({exc.strerror or exc}); the pages and indexes keep their last complete version"
+            ) from None
 
-        ordered = [results[(a.code, s.name)] for a, s, _, _, _ in plans]
-        for n in ordered:
-            entry = record_nbs[f"{n.area}/{n.name}"]
-            entry.update(status=n.status, seconds=n.seconds, error=n.error)
-        record["finished"] = _now()
-        record["status"] = "failed" if any(n.status == "failed" for n in ordered) else "ok"
-        record["seconds"] = round(time.perf_counter() - t0, 3)
-        atomic_write_json(record_path, record)
+        ordered = _finish_record(record, record_path, plans, results, None, t0)
         return RunSummary(
             run_id=run_id,
             reports=reports,
@@ -432,6 +465,48 @@ def run(
             demo=inputs.demo,
             changes=inputs.changes,
         )
+
+
+def _absolute(path: str | None) -> str | None:
+    return str(Path(path).expanduser().resolve()) if path else None
+
+
+#: The journal of a page pair being put in place (:func:`lis_analysis._files.commit`).
+COMMIT_JOURNAL = ".commit.json"
+
+
+def _finish_record(
+    record: dict[str, Any],
+    record_path: Path,
+    plans: Sequence[tuple[AreaInfo, NotebookSpec, dict[str, Any], dict[str, str], str | None]],
+    results: dict[tuple[str, str], NotebookRun],
+    status: str | None,
+    t0: float,
+    exc: BaseException | None = None,
+) -> list[NotebookRun]:
+    """Write the run record's final state: ``status`` (``ok`` or ``failed`` from the
+    notebooks when None; ``interrupted`` after Ctrl-C or SIGTERM), each notebook's
+    outcome (``interrupted`` for one that was not finished) and the time."""
+    ordered = [
+        results.get((a.code, s.name))
+        or NotebookRun(a.code, s.name, "interrupted" if status else "failed", reason=r or "")
+        for a, s, _, _, r in plans
+    ]
+    for n in ordered:
+        record["notebooks"][f"{n.area}/{n.name}"].update(
+            status=n.status, seconds=n.seconds, error=n.error
+        )
+    if status is None:
+        status = "failed" if any(n.status == "failed" for n in ordered) else "ok"
+    record["finished"] = _now()
+    record["status"] = status
+    if exc is not None:
+        what = getattr(exc, "name", None) or type(exc).__name__
+        record["error"] = f"{what}: {exc}".splitlines()[0][:300] if str(exc) else what
+    record["seconds"] = round(time.perf_counter() - t0, 3)
+    with contextlib.suppress(OSError):  # (a full disk: the record keeps its last state)
+        atomic_write_json(record_path, record)
+    return ordered
 
 
 def _execute(
@@ -506,7 +581,7 @@ def _execute(
         except Exception as exc:  # a worker crashed: the notebook failed, the run goes on
             error = f"{type(exc).__name__}: {exc}".splitlines()[0]
             res = JobResult(area.code, spec.name, "failed", 0.0, error=error)
-        _record_result(reports, states, area, spec, parts, res, record)
+        res = _commit_result(reports, states, area, spec, parts, res, record, cat, inputs)
         results[(area.code, spec.name)] = NotebookRun(
             area.code, spec.name, res.status, round(res.seconds, 2), reason=reason, error=res.error
         )
@@ -578,6 +653,22 @@ def _execute(
 
         for fut in as_completed([f for f in futures if f not in done]):
             collect(fut)
+    except BaseException:
+        # Stopped (Ctrl-C, SIGTERM) or broken: end the workers and their kernels now
+        # rather than wait for the notebooks they are running, and drop what they
+        # staged; what was committed stays, consistent with its index.
+        if bar is not None:
+            bar.close()
+            bar = None
+        if own:
+            own = False
+            getattr(executor, "abort", executor.shutdown)()
+        for fut in futures:
+            if fut not in done and fut.done() and not fut.cancelled() and not fut.exception():
+                discard(fut.result().staged.values())
+        # (what a commit cut short still needs stays, for the next run to finish)
+        discard_stale_staged(reports, reports / COMMIT_JOURNAL)
+        raise
     finally:
         if bar is not None:
             bar.close()
@@ -586,7 +677,7 @@ def _execute(
         shutil.rmtree(shared, ignore_errors=True)
 
 
-def _record_result(
+def _commit_result(
     reports: Path,
     states: dict[str, dict[str, Any]],
     area: AreaInfo,
@@ -594,8 +685,82 @@ def _record_result(
     parts: dict[str, str],
     res: JobResult,
     record: dict[str, Any],
-) -> None:
-    state = states[area.code]
+    cat: Catalogue,
+    inputs: Inputs,
+) -> JobResult:
+    """Put a job's staged pages in place together with the area's state and index.
+
+    The board page, the analyst page, the executed notebook, the area's ``pack.json``,
+    its ``index.html`` and ``reports/index.html`` change as one (a journal finishes the
+    change if the process dies half-way; Ctrl-C and SIGTERM wait for it): a page pair is
+    replaced together or not at all, and the index never names a version that is not
+    the one shown. When they cannot be written (a full disk), none of them changes and
+    the notebook is recorded as failed with the previous pages kept.
+    """
+    new_state = _updated_state(states[area.code], area, spec, parts, res, record)
+    staged: dict[str, str] = dict(res.staged)
+    ours: list[str] = []
+    try:
+        for target, text in _state_and_indexes(reports, area, cat, new_state, states, inputs):
+            tmp = str(stage(target, text))
+            ours.append(tmp)
+            staged[str(target)] = tmp
+        with deferred_interrupts():
+            commit(
+                reports / COMMIT_JOURNAL,
+                [(tmp, target) for target, tmp in staged.items()],
+                res.remove if res.status == "ran" else (),
+            )
+    except CommitIncomplete as exc:  # half in place: only the journal can finish it
+        raise LisError(
+            f"{printable(exc.filename or reports)}: a page could not be put in place "
+            f"({exc.strerror}); the next 'lis run' finishes the change"
+        ) from None
+    except OSError as exc:  # nothing was put in place
+        discard([*res.staged.values(), *ours])
+        error = f"could not write the pages: {type(exc).__name__}: {exc}".splitlines()[0]
+        res = dataclasses.replace(res, status="failed", error=error, staged={}, remove=[])
+        new_state = _updated_state(states[area.code], area, spec, parts, res, record)
+        with contextlib.suppress(OSError):  # (the disk may still be full)
+            atomic_write_json(reports / area.code / STATE_FILE, new_state)
+    states[area.code] = new_state
+    return res
+
+
+def _state_and_indexes(
+    reports: Path,
+    area: AreaInfo,
+    cat: Catalogue,
+    state: dict[str, Any],
+    states: dict[str, dict[str, Any]],
+    inputs: Inputs,
+) -> list[tuple[Path, str]]:
+    """The area's ``pack.json``, ``index.html`` and ``reports/index.html`` as they will
+    be once ``state`` is committed."""
+    import json
+
+    page = area_index(reports, area, cat, state, inputs)
+    out = [
+        (reports / area.code / STATE_FILE, json.dumps(state, indent=1, default=str) + "\n"),
+        (reports / area.code / "index.html", page),
+    ]
+    root = root_index(reports, cat, {**states, area.code: state}, area_pages={area.code: page})
+    if root is not None:
+        out.append((reports / "index.html", root))
+    return out
+
+
+def _updated_state(
+    state: dict[str, Any],
+    area: AreaInfo,
+    spec: NotebookSpec,
+    parts: dict[str, str],
+    res: JobResult,
+    record: dict[str, Any],
+) -> dict[str, Any]:
+    """A copy of the area's state with ``res`` recorded (the state itself is replaced
+    only once the pages it describes are in place)."""
+    state = copy.deepcopy(state)
     state.setdefault("schema", 1)
     state["area"] = dataclasses.asdict(area)
     entry = dict((state.setdefault("notebooks", {})).get(spec.name) or {})
@@ -619,7 +784,7 @@ def _record_result(
         entry.update(status="failed", error=res.error, failed_parts=parts)
     state["notebooks"][spec.name] = entry
     state["updated"] = _now()
-    atomic_write_json(reports / area.code / STATE_FILE, state)
+    return state
 
 
 __all__ = ["NotebookRun", "ReportsBusy", "RunSummary", "reports_lock", "run"]

@@ -7,9 +7,10 @@ background warm-up of the page exporter. Its :meth:`Worker.execute` runs one
 
 - :meth:`Worker.build` executes the notebook in a fresh kernel and renders the board and
   analyst pages, all in memory (:class:`JobOutputs`); it never touches the reports folder;
-- :func:`write` puts them in place atomically: the pages, the executed notebook (with
-  ``metadata["lis"]``), and the removal of a stale ``.failed.ipynb``; after a failure only
-  the failed notebook is written and the previous pages stay.
+- :func:`write` stages them beside their places (the pages, the executed notebook with
+  ``metadata["lis"]``, the removal of a stale ``.failed.ipynb``; after a failure only the
+  failed notebook), and the run puts them in place together with the area's state and
+  index; until then the previous pages stay.
 
 Neither raises for a notebook's own failure: the :class:`~lis_analysis.pack.jobs.JobResult`
 says what happened.
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import dataclasses
 import importlib
 import logging
 import os
@@ -41,7 +43,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._files import atomic_write
+from .._files import discard, stage
+from .._procs import die_with_parent
 from .jobs import Job, JobResult
 from .kernels import TemplateClient, kernel_manager_class, template_client
 
@@ -180,15 +183,23 @@ class JobOutputs:
 
 
 def write(outputs: JobOutputs) -> JobResult:
-    """Write a job's outputs where its :class:`~lis_analysis.pack.jobs.Job` said, each
-    atomically (a reader never sees half a page), and return its result."""
-    for path, text in outputs.files.items():
-        atomic_write(path, text)
-        log.info("wrote %s (%d kB)", path, len(text) // 1024)
-    for path in outputs.remove:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
-    return outputs.result
+    """Stage a job's outputs beside the places its :class:`~lis_analysis.pack.jobs.Job`
+    said (:func:`lis_analysis._files.stage`) and return its result, which lists them in
+    ``staged``; the run puts them in place together with the area's state and index.
+
+    Every file is staged before any is committed: when one cannot be written (a full
+    disk), those already staged are removed and the error raised, and the board page,
+    the analyst page and the index all keep their previous version.
+    """
+    staged: dict[str, str] = {}
+    try:
+        for path, text in outputs.files.items():
+            staged[path] = str(stage(path, text))
+            log.info("staged %s (%d kB)", path, len(text) // 1024)
+    except BaseException:
+        discard(staged.values())
+        raise
+    return dataclasses.replace(outputs.result, staged=staged, remove=list(outputs.remove))
 
 
 class Worker:
@@ -224,7 +235,7 @@ class Worker:
         outputs = self.build(job)
         try:
             return write(outputs)
-        except OSError as exc:
+        except OSError as exc:  # a full disk, say: nothing was put in place
             return JobResult(
                 job.area,
                 job.name,
@@ -362,6 +373,9 @@ def init(env: Mapping[str, str], template_socket: str | None) -> None:
     """Process-pool initializer: this process becomes a :class:`Worker` (libraries
     imported once, the kernels' environment and the run's kernel template remembered)."""
     global _PROCESS_WORKER
+    # End with the run, however it ends (orphaned workers kept taking notebooks and
+    # printed tracebacks after a SIGTERM), and leave Ctrl-C to the run, which stops us.
+    die_with_parent()
     if template_socket and hasattr(os, "nice"):
         # Yield the CPU to the kernel template while both start up: every worker waits
         # for it, and later the kernels (forked from it) are the work that matters.

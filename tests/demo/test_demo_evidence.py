@@ -67,8 +67,13 @@ def test_demo_hostile_texts_are_escaped_and_redacted(demo_dir):
     bundle = consultation.load_evidence(demo_dir)
     texts = pd.concat([bundle.call_for_evidence.data["text"], bundle.consultation.data["comments"]])
     joined = "\n".join(texts)
+    files = "\n".join(f.read_text(encoding="utf-8") for f in sorted(demo_dir.glob("*.csv")))
     for needle in ("<script>", "onerror=", "javascript:", "@example.", "0116 496 0123", "LE1 9ZZ"):
-        assert needle in joined  # the demo carries each hostile case
+        assert needle in files  # the demo's files carry each hostile case
+    for needle in ("<script>", "onerror=", "javascript:"):
+        assert needle in joined  # markup is kept as text, for the pages to escape ...
+    for needle in ("@example.", "0116 496 0123", "LE1 9ZZ"):
+        assert needle not in joined  # ... personal data is redacted by the reader itself
     frame = pd.DataFrame({"text": texts})
     html = table(frame, "All demo responses", redact_personal=True).to_html()
     p = assert_inert(

@@ -15,12 +15,9 @@ Nomis API CSV, lookups, the raw folder itself, and the params and areas YAML fil
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
-import subprocess
-import sys
 import time
 import zipfile
 from collections.abc import Callable
@@ -31,6 +28,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from tests.helpers import write_text, write_workbook
+from tests.hostile.helpers import FIXTURES, MB, lis, one_line_error, snapshot
 from tests.sources.test_ashe import ashe_book, good_rows
 from tests.sources.test_ashe import line as ashe_line
 from tests.sources.test_bres import block_by_area, bres_file
@@ -64,52 +62,6 @@ from tests.sources.test_population import (
 from tests.sources.test_productivity import _lad_book
 from tests.sources.test_subnational import book as subnat_book
 from tests.sources.test_subnational import gva_sheet
-
-REPO = Path(__file__).resolve().parents[2]
-FIXTURES = REPO / "tests" / "fixtures"
-MB = 1 << 20
-
-
-# --------------------------------------------------------------------------------------
-# Running the command and checking the promises
-# --------------------------------------------------------------------------------------
-
-
-def lis(*args: object, home: Path, timeout: float = 180) -> subprocess.CompletedProcess:
-    """``lis ARGS`` in a fresh process, importing the package from this checkout."""
-    env = {**os.environ, "LIS_HOME": str(home), "PYTHONPATH": str(REPO)}
-    return subprocess.run(
-        [sys.executable, "-m", "lis_analysis.cli", *map(str, args)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-
-
-def one_line_error(proc: subprocess.CompletedProcess, verb: str = "ingest") -> str:
-    """The single stderr line of a bad-input failure (exit 2, no traceback)."""
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 2, f"exit {proc.returncode} (expected 2): {out[-2000:]}"
-    assert "Traceback" not in out, out[-2000:]
-    lines = proc.stderr.splitlines()
-    assert len(lines) == 1, f"expected one line on stderr, got {len(lines)}: {proc.stderr[:2000]}"
-    assert lines[0].startswith(f"lis {verb}: error: "), lines[0]
-    return lines[0]
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    """sha256 of every file under ``folder`` (relative path -> digest), lock files left out:
-    a lock names its latest holder, and is not part of the store."""
-    if not folder.exists():
-        return {}
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and not p.name.endswith(".lock")
-    }
-
 
 # --------------------------------------------------------------------------------------
 # Breaking a workbook by hand (an .xlsx is a zip of XML parts)
