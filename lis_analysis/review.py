@@ -31,6 +31,7 @@ from typing import Any
 import pandas as pd
 
 from . import charts, report_html
+from ._files import input_path
 from .config import DEFAULT_AREA, RunParams, load_params, paths
 from .errors import LisError
 from .geography import ENGLAND, UK, Area, Geography
@@ -1240,7 +1241,7 @@ class Review:
     def _evidence(self):
         from .consultation import load_evidence
 
-        folder = self.evidence_folder()
+        folder = input_path(self.evidence_folder())  # (a Dask worker's copy)
         if not folder.is_dir():
             return None
         return load_evidence(folder)
@@ -1551,7 +1552,7 @@ def assumptions() -> dict[str, tuple[str, str]]:
     """``{id: (title, text)}`` from docs/assumptions.md (written once, cited by id)."""
     global _ASSUMPTIONS
     if _ASSUMPTIONS is None:
-        path = paths().docs / "assumptions.md"
+        path = input_path(paths().docs / "assumptions.md")  # (a Dask worker's copy)
         if not path.exists():
             path = Path(__file__).resolve().parents[1] / "docs" / "assumptions.md"
         out: dict[str, tuple[str, str]] = {}

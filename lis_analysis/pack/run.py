@@ -74,6 +74,7 @@ from .._files import (
 )
 from ..config import Paths, RunParams
 from ..config import paths as default_paths
+from ..errors import ConfigError
 from .catalogue import CATALOGUE_FILE, Catalogue, NotebookSpec, load_catalogue
 from .index_pages import write_area_index, write_root_index
 from .jobs import DEFAULT_RENDERER, DEFAULT_TIMEOUT, Executor, Job, JobResult
@@ -221,7 +222,8 @@ def run(
     evidence: str | Path | None = None,
     paths: Paths | None = None,
     catalogue: str | Path | Catalogue | None = None,
-    executor: Executor | None = None,
+    executor: Executor | str | None = None,
+    scheduler: str | None = None,
     progress: bool | None = None,
     kernel_mode: str | None = None,
     renderer: str = DEFAULT_RENDERER,
@@ -242,9 +244,12 @@ def run(
         else ``data/raw/evidence``)
     paths : project paths (default :func:`lis_analysis.config.paths`)
     catalogue : ``pack.yaml`` path or a :class:`Catalogue` (default ``notebooks/pack.yaml``)
-    executor : where jobs run (default: a
-        :class:`~lis_analysis.pack.executors.LocalProcessExecutor`, or an
-        :class:`~lis_analysis.pack.executors.InlineExecutor` for a single job or ``jobs=1``)
+    executor : where jobs run: an :class:`~lis_analysis.pack.jobs.Executor`, ``"local"``
+        (the default: a :class:`~lis_analysis.pack.executors.LocalProcessExecutor`, or an
+        :class:`~lis_analysis.pack.executors.InlineExecutor` for a single job or
+        ``jobs=1``) or ``"dask"`` (a :class:`~lis_analysis.pack.cluster.DaskExecutor`)
+    scheduler : with ``executor="dask"``, the scheduler's address; None starts a
+        ``LocalCluster`` of ``jobs`` worker processes for the run
     progress : progress bars on stderr (default: when stderr is a terminal)
     kernel_mode : ``fork`` (default where available) or ``spawn``; default
         ``$LIS_KERNEL_MODE`` (see :mod:`lis_analysis.pack.kernels`)
@@ -265,6 +270,14 @@ def run(
         another run holds the reports folder.
     """
     t0 = time.perf_counter()
+    if executor not in (None, "local", "dask") and isinstance(executor, str):
+        raise ConfigError(f"executor must be 'local' or 'dask', not {executor!r}")
+    if executor == "dask":
+        from .cluster import require_distributed
+
+        require_distributed()  # one line, before the lock or any data
+    elif scheduler:
+        raise ConfigError("--scheduler is for --executor dask")
     p = paths or default_paths()
     reports = Path(reports_dir).resolve() if reports_dir else p.reports
     requested = parse_areas(areas) or [params.area]
@@ -382,6 +395,11 @@ def run(
         }
         if todo:
             atomic_write_json(record_path, record)
+            ship = {
+                "files": [pfile, params.areas_file, params.weights_file],
+                "folders": [evidence_dir, p.docs],
+                "sources": sources,
+            }
             _execute(
                 todo,
                 cat,
@@ -394,6 +412,8 @@ def run(
                 p,
                 jobs=jobs,
                 executor=executor,
+                scheduler=scheduler,
+                ship=ship,
                 progress=progress,
                 kernel_mode=kernel_mode,
                 renderer=renderer,
@@ -435,7 +455,9 @@ def _execute(
     p: Paths,
     *,
     jobs: int | None,
-    executor: Executor | None,
+    executor: Executor | str | None,
+    scheduler: str | None = None,
+    ship: dict[str, Any] | None = None,
     progress: bool,
     kernel_mode: str | None,
     renderer: str,
@@ -446,8 +468,24 @@ def _execute(
 
     env = kernel_environment(p.root)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-    own = executor is None
-    if executor is None:
+    own = executor is None or isinstance(executor, str)
+    if executor == "dask":
+        from . import cluster
+
+        ship = ship or {}
+        executor = cluster.start(
+            scheduler=scheduler or os.environ.get(cluster.SCHEDULER_ENV) or None,
+            workers=workers,
+            raw_dirs=inputs.raw_dirs,
+            processed=inputs.processed,
+            sources=ship.get("sources") or {},
+            files=ship.get("files") or [],
+            folders=ship.get("folders") or [],
+            warm=list(cat.warm),
+            kernel_mode=kernel_mode,
+        )
+        workers = max(1, getattr(executor, "workers", workers))
+    elif executor is None or isinstance(executor, str):
         kwargs = {
             "raw": [str(d) for d in inputs.raw_dirs],
             "areas": sorted({pl[0].code for pl in todo}),
@@ -461,6 +499,18 @@ def _execute(
             if workers == 1
             else LocalProcessExecutor(workers, env, kernel_mode=kernel_mode, warm=warm)
         )
+    describe = getattr(executor, "describe", None)
+    record["executor"] = (
+        describe()
+        if callable(describe)
+        else {
+            "kind": "local" if own else type(executor).__name__,
+            "workers": workers,
+            "inputs": {"how": "read in place", "detail": "this machine's files"},
+            "outputs": "written by the worker processes on this machine (atomic)",
+        }
+    )
+    atomic_write_json(record_path, record)
     nav_board = [("Contents", "index.html")] + [(s.title, f"{s.name}.html") for s in cat.notebooks]
     nav_analyst = [("Contents", "index.html")] + [
         (s.title, f"{s.name}.analyst.html") for s in cat.notebooks
@@ -477,7 +527,11 @@ def _execute(
     )
     futures: dict[Future[JobResult], tuple[AreaInfo, NotebookSpec, dict[str, str], str]] = {}
     done: set[Future[JobResult]] = set()
-    bar = None
+    bar = area_bar = None
+    # notebooks still to come per area: an area is done when its last one is collected
+    pending: dict[str, int] = {}
+    for pl in todo:
+        pending[pl[0].code] = pending.get(pl[0].code, 0) + 1
 
     def collect(fut: Future[JobResult]) -> None:
         area, spec, parts, reason = futures[fut]
@@ -491,9 +545,12 @@ def _execute(
         results[(area.code, spec.name)] = NotebookRun(
             area.code, spec.name, res.status, round(res.seconds, 2), reason=reason, error=res.error
         )
+        pending[area.code] -= 1
         if bar is not None:
-            bar.set_postfix_str(f"{spec.name} {res.status}", refresh=False)
+            bar.set_postfix_str(f"{area.code} {spec.name} {res.status}", refresh=False)
             bar.update(1)
+        if area_bar is not None and pending[area.code] == 0:
+            area_bar.update(1)
         if echo and res.status == "failed":
             echo(f"{area.code} {spec.name} failed: {res.error}")
 
@@ -501,7 +558,14 @@ def _execute(
         if progress:
             from tqdm import tqdm
 
-            bar = tqdm(total=len(todo), unit="notebook", desc="lis run", position=0)
+            if len(pending) > 1:  # a batch: one bar over the areas, one over the notebooks
+                area_bar = tqdm(total=len(pending), unit="area", desc="areas", position=0)
+            bar = tqdm(
+                total=len(todo),
+                unit="notebook",
+                desc="notebooks" if area_bar is not None else "lis run",
+                position=1 if area_bar is not None else 0,
+            )
         for area, spec, pdict, parts, reason in todo:
             board, analyst, executed = outputs(reports, area.code, spec.name)
             nb_record = record["notebooks"][f"{area.code}/{spec.name}"]
@@ -544,8 +608,8 @@ def _execute(
                 nav_analyst=nav_analyst,
                 timeout=spec.timeout or DEFAULT_TIMEOUT,
                 progress=(
-                    {"desc": spec.name, "position": 1, "leave": False}
-                    if progress and workers == 1
+                    {"desc": spec.name, "position": 2 if area_bar else 1, "leave": False}
+                    if progress and workers == 1 and not callable(describe)
                     else False
                 ),
                 renderer=renderer,
@@ -559,8 +623,9 @@ def _execute(
         for fut in as_completed([f for f in futures if f not in done]):
             collect(fut)
     finally:
-        if bar is not None:
-            bar.close()
+        for b in (bar, area_bar):
+            if b is not None:
+                b.close()
         if own:
             executor.shutdown()
 
