@@ -98,18 +98,16 @@ class ClusterUnavailable(LisError):
 
 
 def require_distributed() -> None:
-    """Raise :class:`ClusterUnavailable` (one line, exit 2) when Dask distributed is not
-    installed; cheap when it is (nothing is imported but the module spec)."""
-    import importlib.util
-
+    """Raise :class:`ClusterUnavailable` (one line, exit 2) when Dask distributed cannot
+    be imported (not installed, or installed without a dependency it needs)."""
     try:
-        found = importlib.util.find_spec("distributed") is not None
-    except (ImportError, ValueError):
-        found = False
-    if not found:
+        import distributed  # noqa: F401
+    except ImportError as exc:
         raise ClusterUnavailable(
-            f"--executor dask needs Dask distributed, which is not installed: {INSTALL_HINT}"
-        )
+            f"--executor dask needs Dask distributed, which is not installed "
+            f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else exc.name}): "
+            f"{INSTALL_HINT}"
+        ) from None
 
 
 def input_mode() -> str:

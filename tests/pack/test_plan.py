@@ -141,3 +141,56 @@ PARTS = {"source": "s1", "inputs": "i1", "code": "c1"}
 )
 def test_stale_reason(old, parts, outputs_exist, force, reason):
     assert stale_reason(old, parts, outputs_exist, force) == reason
+
+
+def test_parse_areas_batch_words_and_a_file_of_codes(tmp_path):
+    from lis_analysis.errors import ConfigError
+
+    codes = tmp_path / "areas.txt"
+    codes.write_text(
+        "# the areas of the county\nE06000016, E07000129\nE07000130 E06000016  # again\n\n"
+        "all-lsips\n",
+        encoding="utf-8",
+    )
+    assert parse_areas(f"E37000021,@{codes}") == [
+        "E37000021",
+        "E06000016",
+        "E07000129",
+        "E07000130",
+        "all-lsips",
+    ]
+    assert parse_areas("all-districts,all-itl3") == ["all-districts", "all-itl3"]
+    with pytest.raises(ConfigError, match="cannot read the file of area codes"):
+        parse_areas(f"@{tmp_path / 'missing.txt'}")
+    (tmp_path / "empty.txt").write_text("# nothing\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="holds no area code"):
+        parse_areas(f"@{tmp_path / 'empty.txt'}")
+    (tmp_path / "bin.txt").write_bytes(b"\xff\xfe\x00bad")
+    with pytest.raises(ConfigError, match="not a UTF-8 text file"):
+        parse_areas(f"@{tmp_path / 'bin.txt'}")
+
+
+def test_resolve_areas_expands_every_batch_word_by_level():
+    from lis_analysis.errors import ConfigError
+    from lis_analysis.pack.plan import BATCHES, resolve_areas
+
+    catalogue = {
+        "E69000020": {"name": "Leicester and Leicestershire", "level": "lsip", "aliases": []},
+        "E69000001": {"name": "Brighton", "level": "lsip", "aliases": []},
+        "E06000016": {"name": "Leicester", "level": "lad", "aliases": []},
+        "E07000129": {"name": "Blaby", "level": "lad", "aliases": []},
+        "E47000001": {"name": "Greater Manchester", "level": "ca", "aliases": []},
+        "TLF21": {"name": "Leicester", "level": "itl3", "aliases": []},
+    }
+    got = resolve_areas(["E06000016", *BATCHES], catalogue)
+    assert [a.code for a in got] == [
+        "E06000016",  # once, where it was first asked for
+        "E69000001",
+        "E69000020",
+        "E07000129",
+        "E47000001",
+        "TLF21",
+    ]
+    assert {a.level for a in got} == {"lad", "lsip", "ca", "itl3"}
+    with pytest.raises(ConfigError, match="defines no combined authorities"):
+        resolve_areas(["all-combined-authorities"], {"E06000016": catalogue["E06000016"]})
