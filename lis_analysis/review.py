@@ -1241,10 +1241,13 @@ class Review:
     def _evidence(self):
         from .consultation import load_evidence
 
-        folder = input_path(self.evidence_folder())  # (a Dask worker's copy)
-        if not folder.is_dir():
+        folder = self.evidence_folder()
+        local = input_path(folder)  # a Dask worker reads its copy of the folder ...
+        if not local.is_dir():
             return None
-        return load_evidence(folder)
+        if local == folder:
+            return load_evidence(folder)
+        return _as_named(load_evidence, local, folder)  # ... and names the client's files
 
     def _evidence_status(self, kind: str) -> Any:
         bundle = self._evidence
@@ -1543,6 +1546,54 @@ class Review:
             ),
         )
         return rec
+
+
+def _as_named(load, local: Path, folder: Path):
+    """``load(local)`` for a copy of ``folder`` (shipped to a Dask worker), with every
+    file name it reports and logs given as under ``folder``: the pages name the files as
+    the client has them, whichever machine read them."""
+    import dataclasses
+    import logging
+
+    src, dst = str(local), str(folder)
+
+    def fix(value: Any) -> Any:
+        return value.replace(src, dst) if isinstance(value, str) else value
+
+    class _Rename(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            record.msg, record.args = fix(record.getMessage()), ()
+            return True
+
+    logger = logging.getLogger("lis_analysis.consultation.readers")
+    rename = _Rename()
+    logger.addFilter(rename)
+    try:
+        bundle = load(local)
+    finally:
+        logger.removeFilter(rename)
+
+    def frame(df: pd.DataFrame) -> pd.DataFrame:
+        df = df.copy()
+        for col in ("file", "message", "source_file"):
+            if col in df.columns:
+                df[col] = df[col].map(fix).astype(df[col].dtype)
+        return df
+
+    def result(r: Any) -> Any:
+        if r is None:
+            return None
+        return dataclasses.replace(
+            r, data=frame(r.data), issues=frame(r.issues), files=tuple(map(fix, r.files))
+        )
+
+    return dataclasses.replace(
+        bundle,
+        call_for_evidence=result(bundle.call_for_evidence),
+        consultation=result(bundle.consultation),
+        consideration_log=result(bundle.consideration_log),
+        skipped=tuple(map(fix, bundle.skipped)),
+    )
 
 
 _ASSUMPTIONS: dict[str, tuple[str, str]] | None = None

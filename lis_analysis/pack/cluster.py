@@ -446,6 +446,8 @@ class _Counts:
     areas_prepared: int = 0
     seconds_in_jobs: float = 0.0
     seconds_round_trip: float = 0.0
+    seconds_fetching: float = 0.0
+    seconds_writing: float = 0.0
     written_bytes: int = 0
     started: dict[str, float] = field(default_factory=dict)
 
@@ -575,8 +577,11 @@ class DaskExecutor:
         from .worker import write
 
         try:
+            t0 = time.perf_counter()
             outputs = dfut.result()
             with self._write_lock:
+                t1 = time.perf_counter()
+                self._counts.seconds_fetching += t1 - t0
                 try:
                     res = write(outputs)
                 except OSError as exc:
@@ -589,6 +594,7 @@ class DaskExecutor:
                             0
                         ],
                     )
+                self._counts.seconds_writing += time.perf_counter() - t1
                 self._counts.seconds_in_jobs += outputs.result.seconds
                 self._counts.written_bytes += sum(len(t) for t in outputs.files.values())
                 self._counts.seconds_round_trip += time.perf_counter() - self._counts.started.get(
@@ -610,14 +616,18 @@ class DaskExecutor:
         }
 
     def stats(self) -> dict[str, Any]:
-        """Timings the benchmark reads: start-up, shipping, seconds in jobs on the
-        workers and seconds from submit to written on the client."""
+        """Timings for the run record (and the benchmark): start-up, shipping, seconds in
+        jobs on the workers, and the client's seconds fetching and writing outputs."""
         c = self._counts
         return {
             "start_seconds": round(self.start_seconds, 3),
             "ship_seconds": round(self.ship_seconds, 3),
             "jobs": c.submitted,
+            "areas_prepared": len(self._areas),
             "seconds_in_jobs": round(c.seconds_in_jobs, 3),
+            "seconds_submit_to_written": round(c.seconds_round_trip, 3),
+            "client_seconds_fetching": round(c.seconds_fetching, 3),
+            "client_seconds_writing": round(c.seconds_writing, 3),
             "written_bytes": c.written_bytes,
         }
 

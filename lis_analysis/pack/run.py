@@ -419,9 +419,11 @@ def run(
                 renderer=renderer,
                 echo=echo,
             )
+        t_index = time.perf_counter()
         for area in area_list:
             write_area_index(reports, area, cat, states[area.code], inputs, force=bool(todo))
         write_root_index(reports, cat, rewrite=bool(todo))
+        record["index_seconds"] = round(time.perf_counter() - t_index, 3)
 
         ordered = [results[(a.code, s.name)] for a, s, _, _, _ in plans]
         for n in ordered:
@@ -626,6 +628,10 @@ def _execute(
         for b in (bar, area_bar):
             if b is not None:
                 b.close()
+        stats = getattr(executor, "stats", None)
+        if callable(stats):
+            with contextlib.suppress(Exception):
+                record["executor"]["stats"] = stats()
         if own:
             executor.shutdown()
 

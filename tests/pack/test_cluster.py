@@ -144,9 +144,12 @@ def test_shipment_holds_the_store_sources_and_files_once(tmp_path):
     assert ship.paths[str(params)] == "files/0/params.yaml"
     assert ship.paths[str(ev)] == "folders/0"
     assert ship.describe()["how"] == "shipped" and ship.describe()["files"] == 6
-    assert make_shipment(
-        mode="shipped", raw_dirs=[tmp_path / "raw"], processed=processed, sources={"a": src}
-    ).sha256 != ship.sha256
+    assert (
+        make_shipment(
+            mode="shipped", raw_dirs=[tmp_path / "raw"], processed=processed, sources={"a": src}
+        ).sha256
+        != ship.sha256
+    )
     shared = make_shipment(mode="shared", raw_dirs=[], processed=processed, sources={"a": src})
     assert shared.files == {} and shared.describe()["how"] == "shared"
 
