@@ -29,18 +29,23 @@ pages, summary; or the failed notebook) and :class:`DaskExecutor` writes them he
   (a shared mount): the client checks that each worker sees the store it has, with the
   same sha256, and refuses with one line otherwise. The run record says which
   (``executor.inputs``);
-- per area, the indicator table and assessment (:func:`prepare_area`, a task of its own
-  run once per area on the cluster; its result, a few hundred kB of pickles, goes to the
-  workers that run that area's notebooks, as the kernel template does for a local run);
+- per area, nothing but a name: :func:`place_area`, a task each area's jobs depend on,
+  warms the area in the kernel template of the worker that runs it (the store, the
+  areas, the area's indicator table and assessment in memory, which every kernel forked
+  from then on inherits, as a local run's template holds every area of the run); the
+  scheduler sends the area's jobs to that worker, unless another is idle and steals them
+  (it then warms the area too). So an area is warmed once or a few times, not on every
+  worker, and a worker warms only the areas it runs;
 - per job: the :class:`~lis_analysis.pack.jobs.Job` (parameters, metadata) out, and its
-  outputs (about 1-2 MB of HTML and notebook JSON) back.
+  outputs (about 1.5 MB of HTML and notebook JSON) back.
 
-**On a worker**, per run: the shipment on disk, a kernel template forked from (as in a
-local run, :mod:`lis_analysis.pack.kernels`; warmed with the store and the area of its
-first job), a :class:`~lis_analysis.pack.worker.Worker`. Each job is
-:meth:`Worker.build <lis_analysis.pack.worker.Worker.build>`: papermill in a fresh kernel,
-pages rendered in memory. :meth:`DaskExecutor.shutdown` closes the templates and removes
-the shipment from every worker.
+**On a worker**, per run: the shipment on disk, a kernel template (as in a local run,
+:mod:`lis_analysis.pack.kernels`), the areas it has warmed, a
+:class:`~lis_analysis.pack.worker.Worker` (papermill and nbconvert imported once). Each
+job is :meth:`Worker.build <lis_analysis.pack.worker.Worker.build>`: papermill in a
+kernel forked from the template, pages rendered in memory.
+:meth:`DaskExecutor.shutdown` closes the templates and removes the shipment from every
+worker.
 
 Retries and lost workers
 ------------------------
@@ -49,8 +54,8 @@ and gives the same outputs. When a worker dies (killed, out of memory, its machi
 while it runs a job, the scheduler notices the lost connection and runs the job again on
 another worker (up to ``distributed.scheduler.allowed-failures`` times, 3 by default,
 before the job counts as failed with ``KilledWorker``); the shipment is still held by the
-other workers (broadcast) and the area's preparation is recomputed if its only copy was
-lost. An exception raised by the task itself (not a notebook's failure, which is a
+other workers (broadcast), and a worker that has not warmed the job's area warms it
+first. An exception raised by the task itself (not a notebook's failure, which is a
 result) is retried twice (``retries=2``). A notebook that fails is not retried: it failed
 in the same way as it would here, and the run reports it as a local run does.
 """
@@ -244,7 +249,8 @@ def make_shipment(
 
 class _RunOnWorker:
     """What one worker holds for one run: the shipment on disk, the kernels' environment,
-    the kernel template and the :class:`~lis_analysis.pack.worker.Worker`."""
+    the kernel template, the areas it has warmed, and the
+    :class:`~lis_analysis.pack.worker.Worker`."""
 
     def __init__(self, shipment: Shipment, local_directory: str):
         from .kernels import kernel_environment
@@ -266,37 +272,63 @@ class _RunOnWorker:
             self.env[INPUTS_ENV] = str(self.base / "inputs.json")
         else:
             self.base.mkdir(parents=True, exist_ok=True)
-        # The worker process itself prepares areas (prepare_area): same view as the kernels.
-        if INPUTS_ENV in self.env:
-            os.environ[INPUTS_ENV] = self.env[INPUTS_ENV]
-        else:
-            os.environ.pop(INPUTS_ENV, None)
         self._lock = threading.Lock()
         self._template: Any = None
-        self.worker: Any = None
+        self._warmer: Any = None  # a TemplateClient for warm-up requests
+        self._warmed: set[str] = set()
+        self._worker: Any = None
+        self._worker_ready = threading.Event()
+        self._worker_error: BaseException | None = None
 
     def local(self, path: str) -> str:
         """The worker's copy of a path the client named (itself in shared mode)."""
         key = self.shipment.paths.get(path)
         return str(self.base / key) if key else path
 
-    def worker_for(self, job: Job) -> Any:
-        """The run's :class:`Worker` on this process, with its kernel template (started
-        on the first job, warmed with the store and that job's area)."""
-        with self._lock:
-            if self.worker is None:
-                from .kernels import start_template
-                from .worker import Worker
+    def _calls(self, raw: Sequence[str], area: str) -> list[tuple[str, dict[str, Any]]]:
+        return [(t, {"raw": list(raw), "areas": [area]}) for t in self.shipment.warm]
 
-                env = {**self.env, "LIS_HOME": job.env.get("LIS_HOME", "")}
-                warm = [
-                    (t, {"raw": list(job.parameters.get("raw") or []), "areas": [job.area]})
-                    for t in self.shipment.warm
-                ]
-                self._template = start_template(env, self.shipment.kernel_mode, warm)
+    def warm_area(self, area: str, raw: Sequence[str], lis_home: str) -> None:
+        """Make this worker's kernel template hold ``area`` warm (the store, the areas,
+        the area's indicator table and assessment in memory, as a local run's template
+        holds every area of the run): started with it on the first call, asked to warm it
+        on later ones. Kernels forked afterwards inherit it."""
+        with self._lock:
+            if area in self._warmed:
+                return
+            if self._template is None:
+                from .kernels import start_template, template_client
+
+                env = {**self.env, "LIS_HOME": lis_home}
+                self._template = start_template(
+                    env, self.shipment.kernel_mode, self._calls(raw, area)
+                )
                 sock = self._template.socket_path if self._template else None
-                self.worker = Worker(env, sock)
-            return self.worker
+                self._warmer = template_client(sock)
+                # papermill, nbconvert ... imported while the template starts
+                threading.Thread(
+                    target=self._make_worker, args=(env, sock), name="lis-worker", daemon=True
+                ).start()
+            elif self._warmer is not None:
+                self._warmer.warm(self._calls(raw, area))
+            self._warmed.add(area)
+
+    def _make_worker(self, env: dict[str, str], sock: str | None) -> None:
+        try:
+            from .worker import Worker
+
+            self._worker = Worker(env, sock)
+        except BaseException as exc:  # handed to the job that waits for it
+            self._worker_error = exc
+        finally:
+            self._worker_ready.set()
+
+    def worker(self) -> Any:
+        """The run's :class:`Worker` on this process (once :meth:`warm_area` started it)."""
+        self._worker_ready.wait()
+        if self._worker_error is not None:
+            raise self._worker_error
+        return self._worker
 
     def record_for(self, job: Job) -> str:
         """A run record holding what :func:`lis_analysis.notebook.provenance` reads for
@@ -324,9 +356,7 @@ class _RunOnWorker:
             if self._template is not None:
                 self._template.close()
                 self._template = None
-            self.worker = None
-        if os.environ.get(INPUTS_ENV) == self.env.get(INPUTS_ENV):
-            os.environ.pop(INPUTS_ENV, None)
+            self._warmer = None
         shutil.rmtree(self.base, ignore_errors=True)
 
 
@@ -344,69 +374,28 @@ def _run_on_worker(shipment: Shipment) -> _RunOnWorker:
         return state
 
 
-def prepare_area(shipment: Shipment, parameters: Mapping[str, Any]) -> dict[str, bytes]:
-    """A Dask task, once per area: call the catalogue's warm-up targets for this area in
-    the worker process (the store is read once per worker; the area's indicator table and
-    assessment are computed and cached, as the kernel template does for a local run) and
-    return the cache files it wrote, for the workers that run the area's notebooks.
-    A failure returns nothing: the notebooks then compute what they need, and report
-    what is wrong, themselves."""
-    import importlib
-
-    state = _run_on_worker(shipment)
-    old_home = os.environ.get("LIS_HOME")
-    os.environ["LIS_HOME"] = str(parameters.get("_lis_home") or old_home or "")
-    started = time.time() - 1
-    try:
-        for target in shipment.warm:
-            module, _, attr = target.partition(":")
-            with contextlib.suppress(Exception):
-                getattr(importlib.import_module(module), attr)(
-                    raw=list(parameters.get("raw") or []), areas=[parameters["area"]]
-                )
-    finally:
-        if old_home is None:
-            os.environ.pop("LIS_HOME", None)
-        else:
-            os.environ["LIS_HOME"] = old_home
-    return _new_cache_files(state, started)
+def place_area(shipment: Shipment, area: str, raw: Sequence[str], lis_home: str) -> str:
+    """A Dask task, once per area, that the area's jobs depend on: it warms the area in
+    this worker's kernel template, and the scheduler then sends the area's jobs to the
+    worker holding its result (this one) unless another is idle and steals them. So an
+    area is warmed on one worker, or a few, rather than on every worker."""
+    _run_on_worker(shipment).warm_area(area, raw, lis_home)
+    return area
 
 
-def _cache_folder(state: _RunOnWorker) -> Path | None:
-    """Where the kernels of this run keep their shared results (the store's cache)."""
-    if state.shipment.mode == "shipped":
-        return state.base / "store" / "cache"
-    return Path(state.shipment.store) / "cache"
-
-
-def _new_cache_files(state: _RunOnWorker, since: float) -> dict[str, bytes]:
-    folder = _cache_folder(state)
-    if state.shipment.mode != "shipped" or folder is None or not folder.is_dir():
-        return {}  # shared mode: the cache is on the shared mount already
-    out = {}
-    for f in folder.iterdir():
-        if f.is_file() and f.suffix == ".pkl" and f.stat().st_mtime >= since:
-            out[f.name] = f.read_bytes()
-    return out
-
-
-def build(job: Job, shipment: Shipment, prepared: Mapping[str, bytes] | None = None) -> Any:
+def build(job: Job, shipment: Shipment, placed: str | None = None) -> Any:
     """A Dask task, once per (area, notebook): execute the notebook and render its pages
     on this worker, in memory; return the :class:`~lis_analysis.pack.worker.JobOutputs`
     (the client writes them)."""
     state = _run_on_worker(shipment)
-    folder = _cache_folder(state)
-    if prepared and folder is not None:
-        for name, data in prepared.items():
-            if not (folder / name).exists():
-                atomic_write(folder / name, data)
+    state.warm_area(job.area, list(job.parameters.get("raw") or []), job.env.get("LIS_HOME", ""))
     local = dataclasses.replace(
         job,
         source=state.local(job.source),
         cwd=str(Path(state.local(job.source)).parent) if shipment.mode == "shipped" else job.cwd,
         env={**job.env, "LIS_RUN_RECORD": state.record_for(job)},
     )
-    return state.worker_for(job).build(local)
+    return state.worker().build(local)
 
 
 def worker_info() -> dict[str, Any]:
@@ -491,15 +480,21 @@ class DaskExecutor:
                     f"{str(exc).splitlines()[0] if str(exc) else 'no answer'})"
                 ) from None
         else:
+            import dask
+
             self._scratch = tempfile.mkdtemp(prefix="lis-dask-")
-            self._cluster = LocalCluster(
-                n_workers=max(1, workers or os.cpu_count() or 1),
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                local_directory=self._scratch,
-                silence_logs=logging.CRITICAL,  # a CLI: the run reports what failed
-            )
+            # Quiet (a CLI: the run reports what failed), and no statistical profiler
+            # sampling the workers' threads every 10 ms while they wait on kernels.
+            logging.getLogger("distributed").setLevel(logging.CRITICAL)
+            with dask.config.set({"distributed.worker.profile.enabled": False}):
+                self._cluster = LocalCluster(
+                    n_workers=max(1, workers or os.cpu_count() or 1),
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    local_directory=self._scratch,
+                    silence_logs=logging.CRITICAL,
+                )
             self.client = Client(self._cluster)
         try:
             self._check_workers(connect_timeout)
@@ -544,12 +539,14 @@ class DaskExecutor:
         import uuid
 
         token = uuid.uuid4().hex[:8]
-        prepared = self._areas.get(job.area)
-        if prepared is None:
-            prepared = self._areas[job.area] = self.client.submit(
-                prepare_area,
+        placed = self._areas.get(job.area)
+        if placed is None:
+            placed = self._areas[job.area] = self.client.submit(
+                place_area,
                 self._shipped,
-                {**job.parameters, "_lis_home": job.env.get("LIS_HOME", "")},
+                job.area,
+                list(job.parameters.get("raw") or []),
+                job.env.get("LIS_HOME", ""),
                 key=f"lis-area-{job.area}-{token}",
                 pure=False,
                 retries=2,
@@ -561,7 +558,7 @@ class DaskExecutor:
             build,
             job,
             self._shipped,
-            prepared,
+            placed,
             key=f"lis-job-{job.area}-{job.name}-{token}",
             pure=False,
             retries=2,
@@ -683,7 +680,7 @@ __all__ = [
     "Shipment",
     "build",
     "make_shipment",
-    "prepare_area",
+    "place_area",
     "release",
     "require_distributed",
     "start",

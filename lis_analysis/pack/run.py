@@ -167,11 +167,16 @@ class RunSummary:
         return [n for n in self.notebooks if n.status != "skipped"]
 
     def table(self, *, all_rows: bool | None = None) -> str:
-        """The summary table printed by ``lis run`` (skipped rows folded when many)."""
+        """The summary table printed by ``lis run``: every row when there are few; for a
+        batch, the rows that ran (up to 30, then only the failures) and counts."""
         rows = self.notebooks
         if all_rows is None:
             all_rows = len(rows) <= 30
         shown = rows if all_rows else [n for n in rows if n.status != "skipped"]
+        folded_ran = 0
+        if not all_rows and len(shown) > 30:  # hundreds of areas: list what failed
+            folded_ran = sum(n.status == "ran" for n in shown)
+            shown = [n for n in shown if n.status == "failed"]
         many_areas = len({n.area for n in rows}) > 1
         head = ["notebook", *(["area"] if many_areas else []), "status", "seconds", "note"]
         lines = [head]
@@ -191,6 +196,12 @@ class RunSummary:
             out.append("  ".join(cells).rstrip())
             if i == 0:
                 out.append("  ".join("-" * w for w in widths))
+        if folded_ran:
+            failed_areas = len({n.area for n in shown})
+            out.append(
+                f"(and {folded_ran} notebooks that ran, not listed; "
+                f"{failed_areas} of {len({n.area for n in rows})} areas had a failure)"
+            )
         if not all_rows and self.count("skipped"):
             out.append(f"(and {self.count('skipped')} notebooks up to date, skipped)")
         data = "demonstrator data (synthetic)" if self.demo else "published data"

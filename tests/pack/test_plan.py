@@ -194,3 +194,21 @@ def test_resolve_areas_expands_every_batch_word_by_level():
     assert {a.level for a in got} == {"lad", "lsip", "ca", "itl3"}
     with pytest.raises(ConfigError, match="defines no combined authorities"):
         resolve_areas(["all-combined-authorities"], {"E06000016": catalogue["E06000016"]})
+
+
+def test_summary_of_a_large_batch_lists_the_failures():
+    from pathlib import Path
+
+    from lis_analysis.pack.run import NotebookRun, RunSummary
+
+    rows = [
+        NotebookRun(f"E690000{a:02d}", f"n{i}", "ran", 1.0, reason="first run")
+        for a in range(10)
+        for i in range(10)
+    ]
+    rows[17] = NotebookRun("E69000001", "n7", "failed", 2.0, error="ValueError: bad cell")
+    text = RunSummary("r", Path("reports"), Path("r.json"), rows, [], 9.0, False).table()
+    assert "ValueError: bad cell" in text
+    assert "(and 99 notebooks that ran, not listed; 1 of 10 areas had a failure)" in text
+    assert "100 notebooks: 99 ran, 0 skipped, 1 failed" in text
+    assert len(text.splitlines()) < 10
