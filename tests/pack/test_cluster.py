@@ -296,3 +296,26 @@ def test_a_failing_notebook_fails_alone_on_the_cluster(tmp_path, monkeypatch):
     assert "ValueError: no broadband today" in summary.table()
     assert (project.reports / "E06000016" / "b_broadband.html").read_text() == before
     assert (project.reports / "_executed" / "E06000016" / "b_broadband.failed.ipynb").exists()
+
+
+def test_the_scheduler_comes_from_the_flag_else_lis_dask_scheduler(project, monkeypatch):
+    """--scheduler wins; LIS_DASK_SCHEDULER stands for it; neither: a LocalCluster."""
+    from lis_analysis.pack import cluster
+
+    asked: list[str | None] = []
+
+    class Stop(Exception):
+        pass
+
+    def start(**kw):
+        asked.append(kw["scheduler"])
+        raise Stop
+
+    monkeypatch.setattr(cluster, "start", start)
+    for env, flag in ((None, None), ("tcp://10.0.0.5:8786", None), ("tcp://env:1", "tcp://flag:2")):
+        if env:
+            monkeypatch.setenv(cluster.SCHEDULER_ENV, env)
+        with pytest.raises(Stop):
+            run_pack(project, executor="dask", scheduler=flag)
+    assert asked == [None, "tcp://10.0.0.5:8786", "tcp://flag:2"]
+    assert not (project.reports / "index.html").exists()  # nothing written without executor
