@@ -19,7 +19,7 @@ export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help venv reports test test-fast test-browser lab lint format bench clean-outputs demo ingest fetch
+.PHONY: help venv reports test test-fast test-browser lab lint format docs bench clean-outputs demo ingest fetch
 
 help: ## list the targets
 	@echo "LIS Evidence Suite - make targets:"
@@ -65,6 +65,9 @@ lint: $(STAMP) ## ruff (lint and format check) and mypy on the package
 format: $(STAMP) ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff check --fix lis_analysis tests benchmarks notebooks
 	$(BIN)/ruff format lis_analysis tests benchmarks notebooks
+
+docs: $(STAMP) ## write docs/assumptions.md from the caveats log (lis_analysis/data/caveats.yaml)
+	$(BIN)/python -c "import pathlib; from lis_analysis.analyses.declared import caveats_markdown; pathlib.Path('docs/assumptions.md').write_text(caveats_markdown(), encoding='utf-8')"
 
 bench: $(STAMP) ## run the benchmarks and write their figures to benchmarks/results/
 	$(BIN)/python benchmarks/run.py

@@ -474,7 +474,7 @@ def input_path(path: str | os.PathLike[str]) -> Path:
     """Where this process reads an input that the run names by ``path``.
 
     ``lis run`` names every input (parameters, areas and weights YAML, the evidence
-    folder, the docs) by its path on the machine that runs ``lis run``, and pages show
+    folder) by its path on the machine that runs ``lis run``, and pages show
     those names. A Dask worker on another machine receives copies of them and sets
     ``$LIS_INPUTS`` to a JSON map ``{"paths": {client path: local copy}, "stores":
     [[raw folders, local store]]}``; this returns the copy of ``path`` (or of the file

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +23,8 @@ from .errors import ConfigError, printable
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PACKAGE_DATA = PACKAGE_DIR / "data"
+#: The indicator registry (parsed by ``lis_analysis.indicators.registry``).
+INDICATORS_FILE = PACKAGE_DATA / "indicators.yaml"
 
 
 def project_root() -> Path:
@@ -175,6 +178,17 @@ class RunParams:
     neighbour_characteristics : indicator ids used to find statistical neighbours
     evidence : folder of call-for-evidence and consultation responses
     areas_file : an extra areas YAML with user-defined areas
+    weights_file : the priority weights YAML (default: the package's ``data/weights.yaml``)
+
+    Examples
+    --------
+    >>> p = RunParams(area="E37000021", start_year=2010, benchmarks=("uk", "region"))
+    >>> p.area, p.end_year, p.to_dict()["benchmarks"]
+    ('E37000021', None, ['uk', 'region'])
+    >>> RunParams(start_year=2020, end_year=2010)
+    Traceback (most recent call last):
+    ...
+    lis_analysis.errors.ConfigError: start_year 2020 is after end_year 2010
     """
 
     area: str = DEFAULT_AREA
@@ -218,9 +232,7 @@ class RunParams:
                 f"price_basis must be one of {', '.join(PRICE_BASES)}, not {self.price_basis!r}"
             )
         if self.neighbour_characteristics:
-            from .indicators.registry import load_registry
-
-            bad_ids = [c for c in self.neighbour_characteristics if c not in load_registry()]
+            bad_ids = [c for c in self.neighbour_characteristics if c not in indicator_ids()]
             if bad_ids:
                 raise ConfigError(
                     f"unknown neighbour characteristic(s) {', '.join(bad_ids)} (use indicator ids, e.g. gva_per_head)"
@@ -238,6 +250,19 @@ class RunParams:
         """Plain types only (lists, str, int, None), as papermill and YAML want them."""
         out = dataclasses.asdict(self)
         return {k: list(v) if isinstance(v, tuple) else v for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def indicator_ids() -> frozenset[str]:
+    """The ids the indicator registry declares: enough to check run parameters before any
+    data is read, without importing the indicators layer (which depends on this one)."""
+    try:
+        doc = yaml.safe_load(INDICATORS_FILE.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(
+            f"{INDICATORS_FILE}: cannot read the indicator registry ({exc})"
+        ) from None
+    return frozenset(str(k) for k in (doc.get("indicators") or {}))
 
 
 def parse_years(text: str) -> tuple[int | None, int | None]:
@@ -331,3 +356,21 @@ def load_params(path: str | Path | None = None, **overrides: Any) -> RunParams:
         values.update(doc)
     values.update({k: v for k, v in overrides.items() if v is not None})
     return make_params(values, origin)
+
+
+def evidence_folder(
+    given: str | Path | None, raw_dirs: Sequence[str | Path], p: Paths | None = None
+) -> Path:
+    """The call-for-evidence and consultation folder: the one given (unless it is the
+    default and missing), else the ``evidence`` folder of a raw folder (the demonstrator
+    has one), else ``data/raw/evidence``. The pipeline hashes the folder this returns and
+    the page reads it, so the two always agree."""
+    default = (p or paths()).evidence.resolve()
+    if given:
+        path = Path(given).expanduser().resolve()
+        if path.is_dir() or path != default:
+            return path
+    for d in raw_dirs:
+        if (Path(d) / "evidence").is_dir():
+            return (Path(d) / "evidence").resolve()
+    return default

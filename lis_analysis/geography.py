@@ -18,12 +18,16 @@ Aggregation obeys the measure's declaration (see ``lis_analysis.sources._base.Me
 
 A figure is never built from an incomplete set of districts: if any district's value is
 suppressed or missing, the area's value is missing and its status says which districts.
+
+A figure the publisher prints for exactly the area comes first. :class:`Aggregator` is
+the one path that does all this; :func:`aggregate`, the indicator engine and
+``lis.aggregate`` call it. It works on :class:`Measures` (the observations split by
+measure and indexed), which whoever loaded the observations owns and passes on.
 """
 
 from __future__ import annotations
 
 import functools
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +81,15 @@ class Area:
     region : the English region holding all its districts (None if they straddle regions)
     source : where the definition came from (a lookup file or a YAML file)
     aliases : other codes for the same set of districts (an LEP and its LSIP)
+    note : a remark printed with the area (from the YAML)
+
+    Examples
+    --------
+    >>> a = Area("MYAREA01", "Charnwood and Melton", "custom", ("E07000130", "E07000133"))
+    >>> a
+    Area(MYAREA01 'Charnwood and Melton', custom, 2 districts)
+    >>> a.codes
+    ('MYAREA01',)
     """
 
     code: str
@@ -106,6 +119,13 @@ class Geography:
     areas_by_code: dict[str, Area]
     names: dict[str, str]
     warnings: list[str] = field(default_factory=list)
+    #: areas by their set of districts, and each area's equivalents (see :meth:`equivalents`)
+    _by_members: dict[frozenset[str], list[str]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    _equiv: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     # ---------------------------------------------------------------- construction
     @classmethod
@@ -290,12 +310,11 @@ class Geography:
     def equivalents(self, area: Area) -> tuple[str, ...]:
         """Codes of other areas made of exactly the same districts (Leicester the district
         and ITL3 TLF21; an LEP and its LSIP), whose published figures are this area's."""
-        if not hasattr(self, "_by_members"):
+        if self._by_members is None:
             index: dict[frozenset[str], list[str]] = {}
             for a in self.areas_by_code.values():
                 index.setdefault(frozenset(a.members), []).append(a.code)
             self._by_members = index
-            self._equiv: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
         if area.level in ("uk", "country", "gb", "ew"):
             return ()  # a nation is never "the same" as a set of districts that happens to match
         key = (area.code, area.members)
@@ -322,10 +341,10 @@ def _common(values: set[str | None]) -> str | None:
 
 
 # --------------------------------------------------------------------------------------
-# Aggregation
+# Aggregation: the one published-or-built path
 # --------------------------------------------------------------------------------------
 
-GROUP = ["industry", "breakdown", "period", "year"]
+#: Columns of :func:`aggregate`'s table (a tidy row per area, industry, breakdown, period).
 OUT_COLUMNS = [
     "geography_code",
     "geography_name",
@@ -348,15 +367,17 @@ OUT_COLUMNS = [
     "source_file",
     "demo",
 ]
+#: Columns of :meth:`Aggregator.aggregate`'s arrays (the engine's aggregated measures).
+AGG_COLUMNS = [
+    "area_code", "industry", "breakdown", "period", "year", "value", "ci_lower", "ci_upper",
+    "status", "method", "release", "demo", "n_members", "n_present", "source_file",
+]  # fmt: skip
 
 
 def _measure(dataset: str, measure: str):
     from .sources import measure as declared
 
     return declared(dataset, measure)
-
-
-_SLICES: dict[int, tuple[weakref.ref, dict[tuple[str, str], pd.DataFrame], dict]] = {}
 
 
 #: Columns kept as categoricals in measure slices: few distinct values, many rows, and
@@ -367,34 +388,55 @@ _CATEGORICAL = [
 ]  # fmt: skip
 
 
-def measure_slice(obs: pd.DataFrame, dataset: str, measure: str) -> pd.DataFrame:
-    """The rows of one measure. The observations are split by (dataset, measure) once and
-    the pieces kept while the frame lives, so repeated look-ups (every indicator, every
-    area) cost a dictionary access instead of a scan of millions of rows. In the pieces
-    the repeated text columns are categoricals (fast to group, filter and join)."""
-    key = id(obs)
-    hit = _SLICES.get(key)
-    if hit is None or hit[0]() is not obs:
-        small = obs.astype({c: "category" for c in _CATEGORICAL if c in obs.columns})
-        pieces = {
-            (str(k[0]), str(k[1])): g
-            for k, g in small.groupby(["dataset", "measure"], observed=True, sort=False)
-        }
+class Measures:
+    """Tidy observations split by (dataset, measure), each piece with its integer index.
 
-        def _forget(_r: weakref.ref, k: int = key) -> None:
-            _SLICES.pop(k, None)
+    Every aggregation of a measure starts from its rows; splitting millions of rows costs
+    about a second, so it is done once per loaded set of observations and the pieces kept
+    here, with each measure's :class:`MeasureIndex` (built on first use). The owner of
+    the observations owns this object and passes it on (the face's session, a command,
+    a page); nothing is cached anywhere else, and nothing here depends on a geography.
 
-        _SLICES[key] = (weakref.ref(obs, _forget), pieces, {})
-        hit = _SLICES[key]
-    piece = hit[1].get((dataset, measure))
-    return piece if piece is not None else obs.iloc[0:0]
+    Parameters
+    ----------
+    obs : pandas.DataFrame
+        Tidy observations (``lis_analysis.sources.TIDY_COLUMNS``).
+    """
+
+    def __init__(self, obs: pd.DataFrame) -> None:
+        self.obs = obs
+        self._pieces: dict[tuple[str, str], pd.DataFrame] | None = None
+        self._indexes: dict[tuple[str, str], MeasureIndex] = {}
+
+    def slice(self, dataset: str, measure: str) -> pd.DataFrame:
+        """The rows of one measure (repeated text columns as categoricals: fast to group,
+        filter and join); an empty frame when there are none."""
+        if self._pieces is None:
+            obs = self.obs
+            small = obs.astype({c: "category" for c in _CATEGORICAL if c in obs.columns})
+            self._pieces = {
+                (str(k[0]), str(k[1])): g
+                for k, g in small.groupby(["dataset", "measure"], observed=True, sort=False)
+            }
+        piece = self._pieces.get((dataset, measure))
+        return piece if piece is not None else self.obs.iloc[0:0]
+
+    def index(self, dataset: str, measure: str) -> MeasureIndex | None:
+        """The :class:`MeasureIndex` of one measure (None when there are no rows of it)."""
+        ix = self._indexes.get((dataset, measure))
+        if ix is None:
+            s = self.slice(dataset, measure)
+            if s.empty:
+                return None
+            ix = self._indexes[(dataset, measure)] = MeasureIndex.of(s)
+        return ix
 
 
 @dataclass(eq=False)
 class MeasureIndex:
     """One measure's rows as integer-coded numpy arrays, sorted access by district: what
-    every aggregation needs, built once per measure while the observations live (an index,
-    as a database keeps one; no aggregated value is cached here).
+    every aggregation needs, built once per measure by :class:`Measures` (an index, as a
+    database keeps one; no aggregated value is kept here).
 
     Text columns are codes into ``*_u`` arrays (object; a missing value has the last
     code, whose label is ``None``)."""
@@ -427,8 +469,6 @@ class MeasureIndex:
     group_first: np.ndarray  # first row of each group
     denominators: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
     selections: dict[tuple, Selection] = field(default_factory=dict)
-    #: facts derived from the measure and a geography (e.g. the section benchmark)
-    facts: dict[tuple, Any] = field(default_factory=dict)
     #: areas' district codes as code indices and a sparse membership matrix, by areas
     memberships: dict[tuple, tuple[list[np.ndarray], Any, np.ndarray, np.ndarray]] = field(
         default_factory=dict
@@ -519,20 +559,6 @@ class Selection:
     order: np.ndarray
     sorted_geo: np.ndarray
     per_code: np.ndarray
-    #: which published codes stand for a set of areas (see ``Context._published_codes``)
-    published: dict[tuple, tuple] = field(default_factory=dict)
-
-
-def measure_index(obs: pd.DataFrame, dataset: str, measure: str) -> MeasureIndex | None:
-    """The :class:`MeasureIndex` of one measure (None when the store has no rows of it)."""
-    s = measure_slice(obs, dataset, measure)
-    if s.empty:
-        return None
-    indexes = _SLICES[id(obs)][2]
-    ix = indexes.get((dataset, measure))
-    if ix is None:
-        ix = indexes[(dataset, measure)] = MeasureIndex.of(s)
-    return ix
 
 
 def frame(columns: dict[str, Any], order: Sequence[str] | None = None) -> pd.DataFrame:
@@ -555,121 +581,350 @@ def frame(columns: dict[str, Any], order: Sequence[str] | None = None) -> pd.Dat
     return pd.DataFrame(out)
 
 
-def _slice(obs: pd.DataFrame, dataset: str, measure: str) -> pd.DataFrame:
-    return measure_slice(obs, dataset, measure)
+@dataclass(frozen=True, eq=False)
+class Aggregate:
+    """One measure for a set of areas, as :meth:`Aggregator.aggregate` found it.
+
+    Attributes
+    ----------
+    columns : dict of numpy arrays, or None
+        ``AGG_COLUMNS``: one entry per area, industry, breakdown and period, the
+        publisher's figures first (``method`` names the code printed), then the figures
+        built from districts; None when nothing was found.
+    notes : dict
+        area code -> why that area has no figure (not aggregable and not published, or
+        no district data), in words a page can print.
+    refused : tuple of Area
+        areas the measure cannot be built for (a median, an index, a rank) and for which
+        the publisher prints no figure.
+    problem : str
+        why nothing, or not every area, could be built (empty when all went well).
+    decl : the measure's declaration (``lis_analysis.sources.measure``), if it was needed.
+    """
+
+    columns: dict[str, np.ndarray] | None
+    notes: dict[str, str] = field(default_factory=dict)
+    refused: tuple[Area, ...] = ()
+    problem: str = ""
+    decl: Any = None
 
 
-def published(obs: pd.DataFrame, area: Area, dataset: str, measure: str) -> pd.DataFrame:
-    """Rows the publisher printed for this exact area (its code, an alias or an
-    equivalent code such as UKX for the UK)."""
-    s = _slice(obs, dataset, measure)
-    hit = s[s["geography_code"].isin(area.codes)]
-    if hit.empty:
-        return hit
-    # One code only (prefer the area's own code, then aliases in order).
-    for c in area.codes:
-        h = hit[hit["geography_code"] == c]
-        if len(h):
-            return h
-    return hit
+class Aggregator:
+    """The one published-or-built aggregation path (DESIGN.md, "Figures for an area").
+
+    For each area: the publisher's own figure when one is printed for that exact area
+    (its code, an alias, the publishers' equivalent codes such as ``UKX``, or the code
+    of another area made of exactly the same districts); otherwise the figure built
+    from its districts by the measure's declared rule (see the module docstring); never
+    a figure built from part of an area. :func:`aggregate`, the indicator engine and
+    ``lis.aggregate`` all come here.
+
+    The aggregator keeps what it learns about the observations and the geography (the
+    measures' indexes, which published code stands for which set of areas), so one
+    aggregator serves every computation on the same data: the face's session, a command
+    and a page each own one, and pass it on.
+
+    Parameters
+    ----------
+    obs : pandas.DataFrame or Measures
+        The tidy observations (or their :class:`Measures`, to share its indexes).
+    geo : Geography, optional
+        The areas known; with it, a figure printed for another area of exactly the same
+        districts (Leicester the district and ITL3 TLF21) stands for the area.
+    """
+
+    def __init__(self, obs: pd.DataFrame | Measures, geo: Geography | None = None) -> None:
+        self.measures = obs if isinstance(obs, Measures) else Measures(obs)
+        self.geo = geo
+        #: which published codes stand for a batch of areas, by measure, selection and areas
+        self._published: dict[tuple, tuple[list[tuple[int, int]], list[str], list[int]]] = {}
+
+    @property
+    def obs(self) -> pd.DataFrame:
+        return self.measures.obs
+
+    def aggregate(
+        self,
+        dataset: str,
+        measure: str,
+        areas: Sequence[Area],
+        *,
+        industries: Sequence[str] | None = None,
+        breakdowns: Sequence[str] | None = None,
+        prefer_published: bool = True,
+        build: bool = True,
+    ) -> Aggregate:
+        """One measure for many areas at once, as numpy columns (see :class:`Aggregate`).
+
+        Parameters
+        ----------
+        dataset, measure : str
+            The published measure.
+        areas : sequence of Area
+        industries, breakdowns : sequence of str, optional
+            Only these industries and breakdowns (default: all the measure has).
+        prefer_published : bool, default True
+            Use the publisher's figure for an area made of several districts when one is
+            printed (False: build every such area from its districts).
+        build : bool, default True
+            Build the areas with no published figure from their districts (False: the
+            published figures only).
+
+        Returns
+        -------
+        Aggregate
+        """
+        ix = self.measures.index(dataset, measure)
+        if ix is None:
+            return Aggregate(None, problem=f"no data for {measure} ({dataset}) in the store")
+        sel = ix.selection(industries, breakdowns)
+        if not len(sel.order):
+            return Aggregate(
+                None, problem=f"no data for {measure} ({dataset}) in the industries asked for"
+            )
+        sel_key = (
+            tuple(industries) if industries is not None else None,
+            tuple(breakdowns) if breakdowns is not None else None,
+        )
+        chosen, labels, todo = self._published_codes(
+            dataset, measure, ix, sel, sel_key, areas, prefer_published
+        )
+        parts: list[dict[str, np.ndarray]] = []
+        if chosen:
+            parts.append(_published_rows(ix, sel, areas, chosen, labels))
+        notes: dict[str, str] = {}
+        refused: tuple[Area, ...] = ()
+        problem = ""
+        decl = None
+        if todo and build:
+            decl = _measure(dataset, measure)
+            what = decl.description or measure
+            if decl.aggregation == "not_aggregable":
+                refused = tuple(todo)
+                kind = _kind_words(decl)
+                problem = f"{measure} is {kind}"
+                for a in todo:
+                    notes.setdefault(
+                        a.code,
+                        f"{what} is {kind}: it cannot be built for {a.name} from its districts, "
+                        "and the publisher prints no figure for this area",
+                    )
+            else:
+                try:
+                    built = _build(self.measures, ix, todo, decl, dataset, sel)
+                    built["area_code"] = built.pop("geography_code")
+                    parts.append(built)
+                except DataNotAvailable as exc:
+                    problem = str(exc)
+                    for a in todo:
+                        notes.setdefault(
+                            a.code,
+                            f"{what} is not published for {a.name} or for its districts",
+                        )
+        if not parts:
+            cols = None
+        elif len(parts) == 1:
+            cols = {c: parts[0][c] for c in AGG_COLUMNS}
+        else:
+            cols = {c: np.concatenate([p[c] for p in parts]) for c in AGG_COLUMNS}
+        return Aggregate(cols, notes=notes, refused=refused, problem=problem, decl=decl)
+
+    def table(
+        self,
+        dataset: str,
+        measure: str,
+        areas: Area | Sequence[Area],
+        *,
+        industries: Sequence[str] | None = None,
+        breakdowns: Sequence[str] | None = None,
+        prefer_published: bool = True,
+    ) -> pd.DataFrame:
+        """:meth:`aggregate` as a tidy table (``OUT_COLUMNS``), with errors instead of
+        notes; see :func:`aggregate`."""
+        many = not isinstance(areas, Area)
+        area_list: list[Area] = [areas] if isinstance(areas, Area) else list(areas)
+        res = self.aggregate(
+            dataset,
+            measure,
+            area_list,
+            industries=industries,
+            breakdowns=breakdowns,
+            prefer_published=prefer_published,
+        )
+        if res.refused and (not many or len(res.refused) == len(area_list)):
+            decl = res.decl
+            names = ", ".join(a.name for a in res.refused[:3])
+            raise NotAggregable(
+                f"{measure} ({decl.description or decl.unit}) cannot be built for {names} from its districts: "
+                f"it is {_kind_words(decl)}, and the publisher prints no figure for this exact area"
+            )
+        if res.problem and not res.refused:  # no rows, or no district rows to build from
+            raise DataNotAvailable(res.problem)
+        if res.columns is None:
+            return pd.DataFrame(columns=OUT_COLUMNS)
+        cols = res.columns
+        by_code = {a.code: a for a in area_list}
+        codes, uniques = pd.factorize(cols["area_code"])
+        names = np.array([by_code[c].name for c in uniques], dtype=object)[codes]
+        levels = np.array([by_code[c].level for c in uniques], dtype=object)[codes]
+        unit = (res.decl or _measure(dataset, measure)).unit
+        return frame(
+            {
+                **cols,
+                "geography_code": cols["area_code"],
+                "geography_name": names,
+                "geography_level": levels,
+                "dataset": dataset,
+                "measure": measure,
+                "unit": unit,
+            },
+            OUT_COLUMNS,
+        )
+
+    def _published_codes(
+        self,
+        dataset: str,
+        measure: str,
+        ix: MeasureIndex,
+        sel: Selection,
+        sel_key: tuple,
+        areas: Sequence[Area],
+        prefer_published: bool,
+    ) -> tuple[list[tuple[int, int]], list[str], list[Area]]:
+        """For each area, the code whose published rows stand for it: its own code first,
+        then its aliases, then codes of areas made of exactly the same districts; or none
+        (the area is built from its districts). Returns (area position, code index) pairs,
+        their labels, and the areas to build. Kept for this measure, selection and set of
+        areas (every computation on the same data asks the same question again)."""
+        key = (
+            dataset,
+            measure,
+            sel_key,
+            prefer_published,
+            tuple((a.code, a.members) for a in areas),
+        )
+        hit = self._published.get(key)
+        if hit is not None:
+            return hit[0], hit[1], [areas[i] for i in hit[2]]
+        present = sel.per_code
+        chosen: list[tuple[int, int]] = []
+        labels: list[str] = []
+        todo: list[int] = []
+        geo = self.geo
+        for i, a in enumerate(areas):
+            if not prefer_published and len(a.members) > 1:
+                todo.append(i)
+                continue
+            for c in (*a.codes, *geo.equivalents(a)) if geo is not None else a.codes:
+                gi = ix.code_index.get(c)
+                if gi is not None and present[gi]:
+                    chosen.append((i, gi))
+                    labels.append(
+                        "published" if c == a.code else f"published for {c} (same districts)"
+                    )
+                    break
+            else:
+                todo.append(i)
+        self._published[key] = (chosen, labels, todo)
+        return chosen, labels, [areas[i] for i in todo]
+
+
+def _published_rows(
+    ix: MeasureIndex,
+    sel: Selection,
+    areas: Sequence[Area],
+    chosen: list[tuple[int, int]],
+    labels: list[str],
+) -> dict[str, np.ndarray]:
+    """The selected rows printed for each chosen (area position, code index), as the
+    AGG_COLUMNS arrays of those areas (see ``Aggregator._published_codes``)."""
+    pos, rows = ix.rows_of([np.array([gi]) for _, gi in chosen], sel)
+    owner = np.array([i for i, _ in chosen])[pos]
+    nan = np.full(len(rows), np.nan)
+    return {
+        "area_code": np.array([a.code for a in areas], dtype=object)[owner],
+        "industry": ix.ind_u[ix.ind[rows]],
+        "breakdown": ix.brk_u[ix.brk[rows]],
+        "period": ix.per_u[ix.per[rows]],
+        "year": ix.year[rows],
+        "value": ix.value[rows],
+        "ci_lower": ix.ci_lower[rows],
+        "ci_upper": ix.ci_upper[rows],
+        "status": ix.status_u[ix.status[rows]],
+        "method": np.array(labels, dtype=object)[pos],
+        "release": ix.release_u[ix.release[rows]],
+        "demo": ix.demo[rows],
+        "n_members": nan,
+        "n_present": nan.copy(),
+        "source_file": ix.file_u[ix.file[rows]],
+    }
 
 
 def aggregate(
-    obs: pd.DataFrame,
+    obs: pd.DataFrame | Measures,
     areas: Area | Sequence[Area],
     dataset: str,
     measure: str,
     *,
     prefer_published: bool = True,
     industries: Sequence[str] | None = None,
+    breakdowns: Sequence[str] | None = None,
+    geo: Geography | None = None,
 ) -> pd.DataFrame:
     """One measure for one or many areas, by the measure's aggregation rule.
 
+    The same path the indicator engine takes (:class:`Aggregator`); this function makes
+    a new aggregator each time: to share one, call :meth:`Aggregator.table`.
+
     Parameters
     ----------
-    obs : tidy observations
-    areas : the area(s)
-    dataset, measure : what to aggregate
-    prefer_published : use the publisher's own figure for an area when it prints one
-    industries : only these industries (default: every industry the measure has)
+    obs : pandas.DataFrame or Measures
+        Tidy observations.
+    areas : Area or sequence of Area
+    dataset, measure : str
+        What to aggregate.
+    prefer_published : bool, default True
+        Use the publisher's own figure for an area when it prints one.
+    industries, breakdowns : sequence of str, optional
+        Only these industries and breakdowns (default: every one the measure has).
+    geo : Geography, optional
+        With it, a figure printed for another area of exactly the same districts is used.
 
     Returns
     -------
     pandas.DataFrame
-        columns ``OUT_COLUMNS``: one row per area, industry, breakdown and period; ``method``
-        says how each value was obtained (``published``, ``sum of 8 districts`` ...),
-        ``n_members``/``n_present`` how many districts it needed and had.
+        Columns ``OUT_COLUMNS``: one row per area, industry, breakdown and period;
+        ``method`` says how each value was obtained (``published``, ``sum of 8
+        districts`` ...), ``n_members``/``n_present`` how many districts a built figure
+        needed and had.
 
     Raises
     ------
     NotAggregable
-        for a median, index or rank asked for an area the publisher does not print.
+        For a median, index or rank asked for an area the publisher does not print.
     DataNotAvailable
-        when the store holds no rows of this measure.
+        When the store holds no rows of this measure, or none for the areas' districts.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from lis_analysis.sources._base import tidy
+    >>> obs = tidy(dataset="ons_productivity_lad", measure="hours_weekly",
+    ...            geography_code=["E07000129", "E07000130"], geography_name=["Blaby", "Charnwood"],
+    ...            year=2022, period="2022", value=[100.0, 300.0])
+    >>> two = Area("X1", "Blaby and Charnwood", "custom", ("E07000129", "E07000130"))
+    >>> aggregate(obs, two, "ons_productivity_lad", "hours_weekly")[["value", "method"]]
+       value              method
+    0  400.0  sum of 2 districts
     """
-    many = not isinstance(areas, Area)
-    area_list: list[Area] = [areas] if isinstance(areas, Area) else list(areas)
-    decl = _measure(dataset, measure)
-    s = _slice(obs, dataset, measure)
-    if s.empty:
-        raise DataNotAvailable(f"no data for {measure} ({dataset}) in the store")
-    if industries is not None:  # only the industries asked for (most indicators need "Total")
-        s = s[s["industry"].isin(list(industries))]
-    out: list[pd.DataFrame] = []
-    # Published figures for the areas, found in one pass: an area's own code first, then
-    # its aliases and the publishers' equivalent codes (UKX for the UK).
-    wanted = [a for a in area_list if prefer_published or len(a.members) == 1]
-    prio: dict[str, tuple[int, int]] = {}
-    for i, a in enumerate(wanted):
-        for rank, c in enumerate(a.codes):
-            prio.setdefault(c, (i, rank))
-    done: set[str] = set()
-    if prio:
-        pub = s[s["geography_code"].isin(list(prio))]
-        if len(pub):
-            codes = pub["geography_code"].astype(object).to_numpy()
-            owner = np.array([prio[c][0] for c in codes])
-            ranks = np.array([prio[c][1] for c in codes])
-            best = pd.Series(ranks).groupby(owner).transform("min").to_numpy()
-            keep = ranks == best
-            pub, owner = pub[keep], owner[keep]
-            df = pub.copy()
-            df["geography_code"] = np.array([wanted[i].code for i in owner], dtype=object)
-            df["geography_name"] = np.array([wanted[i].name for i in owner], dtype=object)
-            df["geography_level"] = np.array([wanted[i].level for i in owner], dtype=object)
-            n = np.array([len(wanted[i].members) for i in owner])
-            df["n_members"] = n
-            df["n_present"] = n
-            df["method"] = np.where(n == 1, "published (district)", "published")
-            out.append(df.reindex(columns=OUT_COLUMNS))
-            done = {wanted[i].code for i in np.unique(owner)}
-    todo: list[Area] = [a for a in area_list if a.code not in done]
-    if todo:
-        if decl.aggregation == "not_aggregable":
-            if not many or len(todo) == len(area_list):
-                names = ", ".join(a.name for a in todo[:3])
-                raise NotAggregable(
-                    f"{measure} ({decl.description or decl.unit}) cannot be built for {names} from its districts: "
-                    f"it is {_kind_words(decl)}, and the publisher prints no figure for this exact area"
-                )
-        else:
-            ix = measure_index(obs, dataset, measure)
-            assert ix is not None  # the slice is not empty
-            out.append(
-                frame(
-                    {
-                        "dataset": dataset,
-                        "measure": decl.id,
-                        "unit": decl.unit,
-                        **_build(obs, ix, todo, decl, dataset, ix.selection(industries)),
-                    },
-                    OUT_COLUMNS,
-                )
-            )
-    if not out:
-        return pd.DataFrame(columns=OUT_COLUMNS)
-    res = pd.concat(out, ignore_index=True)
-    return res[OUT_COLUMNS]
+    return Aggregator(obs, geo).table(
+        dataset,
+        measure,
+        areas,
+        industries=industries,
+        breakdowns=breakdowns,
+        prefer_published=prefer_published,
+    )
 
 
 def _kind_words(decl) -> str:
@@ -683,7 +938,7 @@ def _kind_words(decl) -> str:
     return "not additive (a median, index, score or ratio of medians)"
 
 
-def _denominator(obs: pd.DataFrame, decl, dataset: str) -> tuple[str, str]:
+def _denominator(decl, dataset: str) -> tuple[str, str]:
     ref = decl.denominator
     if ":" in ref:
         ds, m = ref.split(":", 1)
@@ -728,7 +983,7 @@ def _rows_for_members(
 
 
 def _build(
-    obs: pd.DataFrame,
+    measures: Measures,
     ix: MeasureIndex,
     areas: list[Area],
     decl,
@@ -773,9 +1028,9 @@ def _build(
         den = np.ones(len(rows))
         method_label = "sum of {n} districts"
     else:
-        dds, dm = _denominator(obs, decl, dataset)
+        dds, dm = _denominator(decl, dataset)
         if (dds, dm) not in ix.denominators:
-            den_s = _slice(obs, dds, dm)
+            den_s = measures.slice(dds, dm)
             if den_s.empty:
                 raise DataNotAvailable(
                     f"{decl.id} is aggregated with {dm} ({dds}) as its base, which is not in the store"

@@ -4,7 +4,8 @@ A notebook reports its headline finding and its strengths and weaknesses with
 :func:`summary`; the pipeline (``lis run``) reads it from the executed notebook and puts
 it on the pack's index page. :func:`provenance` returns the record of the run that is
 executing the notebook (run id, time, git commit, package version, parameters, input
-checksums), and :func:`banner` shows the demonstrator warning when the data is synthetic.
+checksums). (The demonstrator warning in JupyterLab is shown by opening the page,
+``lis.page``.)
 
 The protocol, for anyone reading executed notebooks:
 
@@ -155,29 +156,4 @@ def provenance() -> dict[str, Any]:
     }
 
 
-def banner(demo: bool | None = None) -> None:
-    """Show the demonstrator warning in the notebook when its data is synthetic.
-
-    ``demo=None`` asks the session's data (``lis.use``) whether it is the demonstrator.
-    Under ``lis run`` it shows nothing: the exported pages carry their own banner (from
-    the notebook metadata), on every page.
-    """
-    if os.environ.get(ENV_RUN_RECORD):
-        return  # under lis run: the exported pages carry the banner themselves
-    if demo is None:
-        from .session import current
-
-        demo = current().demo
-    if not demo:
-        return
-    from IPython.display import Markdown, display
-
-    display(
-        Markdown(
-            "**Demonstrator data: synthetic figures, not official statistics.** "
-            "Every number in this notebook comes from generated files; do not quote it."
-        )
-    )
-
-
-__all__ = ["SUMMARY_MIME", "summary", "read_summary", "provenance", "banner"]
+__all__ = ["SUMMARY_MIME", "summary", "read_summary", "provenance"]

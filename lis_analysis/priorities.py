@@ -4,9 +4,10 @@
    oriented by polarity), tests the difference from the UK where intervals exist, fits
    the direction of travel (OLS with Newey-West errors) and classifies it strength /
    weakness / neutral by the rule in ``docs/methods.md`` (``methods.classify_position``).
-2. :func:`foundation_scores` turns those into one score per Foundation of Productivity:
-   the weighted mean of its indicators' z-scores, with weights declared in
-   ``data/weights.yaml``; a low score marks a foundation to address.
+2. :func:`foundation_scores` turns those into one score per group (each of the five
+   Foundations of Productivity, and headline productivity): the weighted mean of its
+   indicators' z-scores, with weights declared in ``data/weights.yaml``; a low score
+   marks a group to address.
 3. :func:`sector_scores` ranks industries as opportunities from location quotient,
    growth and productivity (each standardised across sectors, then weighted).
 4. :func:`sensitivity` redraws the weights (Dirichlet around the declared ones) at least
@@ -32,7 +33,7 @@ from .config import PACKAGE_DATA
 from .errors import ConfigError, LisError, printable
 from .geography import UK, Area
 from .indicators.engine import Context
-from .indicators.registry import FOUNDATIONS
+from .indicators.registry import GROUPS
 
 #: Criteria of the sector score.
 SECTOR_CRITERIA = ("lq", "growth", "productivity")
@@ -43,9 +44,10 @@ Z_CAP = 3.0
 
 @dataclass(frozen=True)
 class Weights:
-    """Declared weights: foundations, indicators within foundations, sector criteria."""
+    """Declared weights: groups (headline productivity and the five foundations),
+    indicators within groups, sector criteria."""
 
-    foundations: dict[str, float]
+    groups: dict[str, float]
     indicators: dict[str, float]
     sectors: dict[str, float]
     concentration: float
@@ -79,16 +81,22 @@ def load_weights(path: str | None = None) -> Weights:
         raise ConfigError(
             f"{printable(p)}: cannot read weights ({printable(_yaml.describe(exc))})"
         ) from None
-    allowed = {"foundations", "indicators", "sectors", "sensitivity"}
+    allowed = {"groups", "indicators", "sectors", "sensitivity"}
+    if (
+        "foundations" in doc and "groups" not in doc
+    ):  # older files: the same weights under their old name
+        doc = {("groups" if k == "foundations" else k): v for k, v in doc.items()}
     unknown = set(doc) - allowed
     if unknown:
         raise ConfigError(
             f"{p}: unknown key(s) {', '.join(sorted(unknown))} (allowed: {', '.join(sorted(allowed))})"
         )
-    f = _positive(doc.get("foundations", {}), f"{p}: foundations")
-    bad = set(f) - set(FOUNDATIONS)
+    f = _positive(doc.get("groups", {}), f"{p}: groups")
+    bad = set(f) - set(GROUPS)
     if bad:
-        raise ConfigError(f"{p}: unknown foundation(s) {', '.join(sorted(bad))}")
+        raise ConfigError(
+            f"{p}: unknown group(s) {', '.join(sorted(bad))} (use {', '.join(GROUPS)})"
+        )
     s = _positive(doc.get("sectors", {}), f"{p}: sectors")
     bad = set(s) - set(SECTOR_CRITERIA)
     if bad:
@@ -100,7 +108,7 @@ def load_weights(path: str | None = None) -> Weights:
     if draws < 1000:
         raise ConfigError(f"{p}: sensitivity draws must be at least 1000, not {draws}")
     return Weights(
-        foundations=f,
+        groups=f,
         indicators=_positive(doc.get("indicators", {}), f"{p}: indicators"),
         sectors=s or dict.fromkeys(SECTOR_CRITERIA, 1.0),
         concentration=float(sens.get("concentration", 50.0)),
@@ -117,6 +125,7 @@ def load_weights(path: str | None = None) -> Weights:
 ASSESS_COLUMNS = [
     "indicator_id",
     "indicator_name",
+    "group",
     "foundation",
     "period",
     "value",
@@ -154,14 +163,14 @@ def assess(
     is the OLS slope (Newey-West errors) over the last ``trend_years`` years. Indicators
     with no polarity (size, structure) are reported but always neutral.
     """
-    from . import indicators as ind_mod
-    from .methods import InsufficientData, classify_position, robust_z_scores, trend
+    from .indicators.engine import table as indicator_table
+    from .methods import InsufficientData, classify_position, index_gap, robust_z_scores, trend
 
     ctx = ctx or Context(obs, geo)
     tab = (
         table
         if table is not None
-        else ind_mod.table(area, obs=obs, geo=geo, indicators=indicators, ctx=ctx)
+        else indicator_table(area, obs=obs, geo=geo, indicators=indicators, ctx=ctx)
     )
     if tab.empty:
         raise LisError(f"no indicators could be computed for {area.name}")
@@ -194,11 +203,8 @@ def assess(
                 if ind.unit.startswith("%"):
                     own = own.loc[common] - ukv.loc[common]
                 else:
-                    own = (
-                        (own.loc[common] / ukv.loc[common] * 100)
-                        .replace([np.inf, -np.inf], np.nan)
-                        .dropna()
-                    )
+                    rel = index_gap(own.loc[common], ukv.loc[common])[0]
+                    own = pd.Series(rel, index=common).dropna()
         slope = tsig = None
         direction = "unknown"
         try:
@@ -230,14 +236,13 @@ def assess(
             {
                 "indicator_id": iid,
                 "indicator_name": ind.name,
+                "group": ind.group,
                 "foundation": ind.foundation,
                 "period": first["period"],
                 "value": float(first["value"]),
                 "unit": ind.unit,
                 "uk_value": uk_value,
-                "index_uk": 100 * first["value"] / uk_value
-                if uk_value and uk_value > 0
-                else np.nan,
+                "index_uk": float(index_gap(first["value"], uk_value)[0][0]),
                 "significant_uk": sig,
                 "peer_median": med,
                 "z": z,
@@ -270,23 +275,31 @@ def _normalise(w: Mapping[str, float], keys: Sequence[str], default: float = 1.0
 
 
 def foundation_scores(assessment: pd.DataFrame, weights: Weights | None = None) -> pd.DataFrame:
-    """One score per foundation: the weighted mean of its indicators' oriented z-scores.
+    """One score per group (headline productivity and each Foundation of Productivity):
+    the weighted mean of its indicators' oriented z-scores.
 
     Indicators without a z-score (no peers) or without polarity are left out, and the
-    weights of the rest renormalised. ``priority_rank`` 1 is the foundation most in
-    need (lowest score); ``weight`` is the foundation's declared weight.
+    weights of the rest renormalised. ``priority_rank`` 1 is the group most in need
+    (lowest score); ``weight`` is the group's declared weight.
+
+    Parameters
+    ----------
+    assessment : pandas.DataFrame
+        :func:`assess`'s table (``indicator_id, group, z, polarity`` are used).
+    weights : Weights, optional
+        Default: :func:`load_weights`.
 
     Returns
     -------
     pandas.DataFrame
-        ``foundation, score, n_indicators, weakest, strongest, weight, weighted_need,
+        ``group, score, n_indicators, weakest, strongest, weight, weighted_need,
         priority_rank``.
     """
     w = weights or load_weights()
     a = assessment[assessment["z"].notna() & (assessment["polarity"] != "neutral")]
     rows = []
-    for f in FOUNDATIONS:
-        sub = a[a["foundation"] == f]
+    for f in GROUPS:
+        sub = a[a["group"] == f]
         if sub.empty:
             continue
         wi = _normalise(w.indicators, list(sub["indicator_id"]))
@@ -294,12 +307,12 @@ def foundation_scores(assessment: pd.DataFrame, weights: Weights | None = None) 
         score = float((wi * z).sum())
         rows.append(
             {
-                "foundation": f,
+                "group": f,
                 "score": score,
                 "n_indicators": len(sub),
                 "weakest": z.idxmin(),
                 "strongest": z.idxmax(),
-                "weight": float(w.foundations.get(f, 1.0)),
+                "weight": float(w.groups.get(f, 1.0)),
             }
         )
     out = pd.DataFrame(rows)
@@ -318,31 +331,24 @@ def sector_inputs(
     growth over ``years`` years (chained volume, % a year) and productivity (GVA per
     filled job in the sector relative to the UK's sector, when employment is known; else
     GVA share growth). Columns: industry, name, gva, share, lq, growth, productivity."""
+    from .analyses import industry_structure
     from .indicators.registry import Ref
     from .industries import GVA_SECTIONS, SECTION_NAMES
-    from .methods import location_quotients
+    from .methods import cagr_array, index_gap
 
     ctx = ctx or Context(obs, geo)
-    uk = ctx.section_benchmark(Ref("ons_gva_industry_lad", "gva_current"))
-    if uk is None:
-        raise LisError("sector priorities need GVA by industry for the UK or England")
-    cur = ctx.aggregated(Ref("ons_gva_industry_lad", "gva_current"), [area, uk])
+    # the one computation of sector location quotients (GVA by section against the nation)
+    structure = industry_structure(area, ctx)
+    uk, last = structure.attrs["benchmark"], structure.attrs["year"]
+    lq = structure.set_index("industry")
+    a, b = lq["area_value"].dropna(), lq["benchmark_value"].dropna()
     cvm = ctx.aggregated(Ref("ons_gva_industry_lad", "gva_cvm"), [area])
-    if cur.empty:
-        raise LisError("sector priorities need GVA by industry (ons_gva_industry_lad)")
-    cur = cur[cur["industry"].isin(GVA_SECTIONS) & cur["value"].notna()]
-    last = int(cur[cur["area_code"] == area.code]["year"].max())
-    a = cur[(cur["area_code"] == area.code) & (cur["year"] == last)].set_index("industry")["value"]
-    b = cur[(cur["area_code"] == uk.code) & (cur["year"] == last)].set_index("industry")["value"]
-    lq = location_quotients(a, b)
     g = cvm[cvm["industry"].isin(GVA_SECTIONS)].pivot_table(
         index="industry", columns="year", values="value"
     )
     growth = pd.Series(np.nan, index=lq.index)
     if last in g.columns and (last - years) in g.columns:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = g[last] / g[last - years]
-            growth = ((ratio.where(ratio > 0)) ** (1 / years) - 1) * 100
+        growth = pd.Series(cagr_array(g[last - years], g[last], years) * 100, index=g.index)
     # Sector productivity relative to the UK's same sector, from BRES employment if loaded.
     prod = pd.Series(np.nan, index=lq.index)
     e = ctx.aggregated(Ref("nomis_bres", "employment", breakdown="Employment"), [area, uk])
@@ -355,7 +361,10 @@ def sector_inputs(
         )
         eb = gva_sections_from_letters(e[e["area_code"] == uk.code].set_index("industry")["value"])
         with np.errstate(divide="ignore", invalid="ignore"):
-            prod = ((a / ea) / (b / eb) * 100).reindex(lq.index)
+            own_per_job, uk_per_job = (a / ea).align(b / eb)
+            prod = pd.Series(
+                index_gap(own_per_job, uk_per_job)[0], index=own_per_job.index
+            ).reindex(lq.index)
     out = pd.DataFrame(
         {
             "industry": lq.index,
@@ -535,24 +544,22 @@ def sensitivity(
 
 
 def foundation_sensitivity(assessment: pd.DataFrame, weights: Weights | None = None) -> Sensitivity:
-    """Sensitivity of the foundation ranking (by need) to the indicator weights: items are
-    foundations, criteria are indicators (each foundation's score is a weighted mean of
-    its own indicators' z, so the indicator weights are redrawn within foundations)."""
+    """Sensitivity of the ranking of groups (headline productivity and the foundations,
+    by need) to the indicator weights: items are groups, criteria are indicators (each
+    group's score is a weighted mean of its own indicators' z, so the indicator weights
+    are redrawn within groups)."""
     w = weights or load_weights()
     a = assessment[assessment["z"].notna() & (assessment["polarity"] != "neutral")]
     if a.empty:
         raise LisError("no indicator has a z-score: sensitivity needs peers")
-    found = [f for f in FOUNDATIONS if (a["foundation"] == f).any()]
+    found = [f for f in GROUPS if (a["group"] == f).any()]
     rng = np.random.default_rng(w.seed)
     declared = (
-        foundation_scores(assessment, w)
-        .set_index("foundation")
-        .loc[found, "weighted_need"]
-        .to_numpy()
+        foundation_scores(assessment, w).set_index("group").loc[found, "weighted_need"].to_numpy()
     )
     need = np.empty((w.draws, len(found)))
     for j, f in enumerate(found):
-        sub = a[a["foundation"] == f]
+        sub = a[a["group"] == f]
         base = _normalise(w.indicators, list(sub["indicator_id"])).to_numpy()
         z = sub["z"].clip(-Z_CAP, Z_CAP).to_numpy(dtype=float)
         pos = base > 0
@@ -560,7 +567,7 @@ def foundation_sensitivity(assessment: pd.DataFrame, weights: Weights | None = N
             wi = rng.dirichlet(w.concentration * base[pos], size=w.draws)
         else:
             wi = np.ones((w.draws, max(1, int(pos.sum()))))
-        need[:, j] = -(wi @ z[pos]) * float(w.foundations.get(f, 1.0))
+        need[:, j] = -(wi @ z[pos]) * float(w.groups.get(f, 1.0))
     ranks = np.argsort(np.argsort(-need, axis=1, kind="stable"), axis=1) + 1
     dec_rank = np.argsort(np.argsort(-declared, kind="stable")) + 1
     summary, rp = _rank_summary(found, ranks, dec_rank)

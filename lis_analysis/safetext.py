@@ -6,7 +6,7 @@ through :func:`escape` (HTML) or :func:`escape_markdown` / :func:`quote_markdown
 limits are in ``docs/evidence.md`` ("Safety: escaping and redaction").
 
 Standard library only, so that every layer can import it: the consultation readings, the
-table renderers in :mod:`lis_analysis.report_html` and the page object.
+table renderer (:mod:`lis_analysis.pages.tables`) and the page object.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Which raw folders a command or notebook uses, and the store that holds them.
 
 With no ``--raw``, commands use ``data/raw`` and, where that holds no data file, the
-demonstrator data (written to ``data/demo`` on first use). :func:`lis_analysis.session.load` (``lis.load``) is what notebooks and economists call.
+demonstrator data (written to ``data/demo`` on first use). Economists and notebooks reach
+this through the face (``lis.load``, :mod:`lis_analysis.api`), which holds the session.
 """
 
 from __future__ import annotations

@@ -14,27 +14,26 @@ evidence: str | None = None  # call-for-evidence and consultation folder; None =
 # %% tags=["remove-cell"]
 import lis_analysis as lis
 
-lis.notebook.banner()
-rv = lis.review.open(area, raw=raw, params_file=params_file)
+pg = lis.page(area, raw=raw, params_file=params_file)
 
 # %% [markdown]
 # ## The question
 
 # %%
-rv.header("How productive is the area compared with the UK, why, and is the gap closing?")
+pg.header("How productive is the area compared with the UK, why, and is the gap closing?")
 
 # %% [markdown]
 # ## Sources
 
 # %%
-rv.sources("Productivity")
+pg.sources("Productivity")
 
 # %% [markdown]
 # ## The headline gap
 
 # %%
-rv.finding("gva_per_hour")
-rv.productivity_gap()
+pg.finding("gva_per_hour")
+pg.productivity_gap()
 
 # %% [markdown]
 # ## What lies behind the gap in GVA per head
@@ -45,25 +44,25 @@ rv.productivity_gap()
 # gap.
 
 # %%
-rv.gva_per_head_decomposition()
+pg.gva_per_head_decomposition()
 
 # %% [markdown]
 # ## Industry mix or productivity within industries?
 
 # %%
-rv.sector_productivity()
+pg.sector_productivity()
 
 # %% [markdown]
 # ## Is the gap closing?
 
 # %%
-rv.trend_and_convergence("gva_per_hour")
+pg.trend_and_convergence("gva_per_hour")
 
 # %% [markdown]
 # ## Other headline indicators
 
 # %%
-rv.findings(
+pg.findings(
     "Productivity",
     ["gva_per_job", "gva_per_head", "gva_total", "real_gva_growth", "hours_worked", "filled_jobs"],
 )
@@ -72,17 +71,17 @@ rv.findings(
 # ## Strengths and weaknesses
 
 # %%
-rv.strengths_and_weaknesses("Productivity")
+pg.strengths_and_weaknesses("Productivity")
 
 # %% [markdown]
 # ## Caveats
 
 # %%
-rv.caveats(["A1", "A3", "A7", "A8", "A9", "A12"])
+pg.caveats()
 
 # %% [markdown]
 # ## Provenance
 
 # %%
-rv.provenance()
-rv.summary("Productivity", headline_indicator="gva_per_hour")
+pg.provenance()
+pg.summary("Productivity", headline_indicator="gva_per_hour")

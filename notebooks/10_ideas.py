@@ -14,14 +14,13 @@ evidence: str | None = None  # call-for-evidence and consultation folder; None =
 # %% tags=["remove-cell"]
 import lis_analysis as lis
 
-lis.notebook.banner()
-rv = lis.review.open(area, raw=raw, params_file=params_file)
+pg = lis.page(area, raw=raw, params_file=params_file)
 
 # %% [markdown]
 # ## The question
 
 # %%
-rv.header(
+pg.header(
     "Does the area invest in research and development, and how much of its economy is knowledge-intensive?"
 )
 
@@ -29,13 +28,13 @@ rv.header(
 # ## Sources
 
 # %%
-rv.sources("Ideas")
+pg.sources("Ideas")
 
 # %% [markdown]
 # ## Findings
 
 # %%
-rv.findings("Ideas")
+pg.findings("Ideas")
 
 # %% [markdown]
 # ## Industry structure
@@ -44,23 +43,23 @@ rv.findings("Ideas")
 # of the UK's: above 1, the area is specialised in it.
 
 # %%
-rv.industry_structure()
+pg.industry_structure()
 
 # %% [markdown]
 # ## Strengths and weaknesses
 
 # %%
-rv.strengths_and_weaknesses("Ideas")
+pg.strengths_and_weaknesses("Ideas")
 
 # %% [markdown]
 # ## Caveats
 
 # %%
-rv.caveats(["A10", "A11", "A12"])
+pg.caveats()
 
 # %% [markdown]
 # ## Provenance
 
 # %%
-rv.provenance()
-rv.summary("Ideas", headline_indicator="knowledge_intensive_share")
+pg.provenance()
+pg.summary("Ideas", headline_indicator="knowledge_intensive_share")

@@ -15,20 +15,19 @@ evidence: str | None = None  # call-for-evidence and consultation folder; None =
 # %% tags=["remove-cell"]
 import lis_analysis as lis
 
-lis.notebook.banner()
-rv = lis.review.open(area, raw=raw, params_file=params_file)
+pg = lis.page(area, raw=raw, params_file=params_file)
 
 # %% [markdown]
 # ## The question
 
 # %%
-rv.header("Are residents in work, skilled and well paid compared with the UK and similar areas?")
+pg.header("Are residents in work, skilled and well paid compared with the UK and similar areas?")
 
 # %% [markdown]
 # ## Sources
 
 # %%
-rv.sources("People")
+pg.sources("People")
 
 # %% [markdown]
 # ## Findings
@@ -37,23 +36,23 @@ rv.sources("People")
 # benchmarks, the trend where there is one, and a table with the method behind the figure.
 
 # %%
-rv.findings("People")
+pg.findings("People")
 
 # %% [markdown]
 # ## Strengths and weaknesses
 
 # %%
-rv.strengths_and_weaknesses("People")
+pg.strengths_and_weaknesses("People")
 
 # %% [markdown]
 # ## Caveats
 
 # %%
-rv.caveats(["A4", "A5", "A6", "A9", "A12"])
+pg.caveats()
 
 # %% [markdown]
 # ## Provenance
 
 # %%
-rv.provenance()
-rv.summary("People", headline_indicator="employment_rate")
+pg.provenance()
+pg.summary("People", headline_indicator="employment_rate")

@@ -14,14 +14,13 @@ evidence: str | None = None  # call-for-evidence and consultation folder; None =
 # %% tags=["remove-cell"]
 import lis_analysis as lis
 
-lis.notebook.banner()
-rv = lis.review.open(area, raw=raw, params_file=params_file)
+pg = lis.page(area, raw=raw, params_file=params_file)
 
 # %% [markdown]
 # ## The question
 
 # %%
-rv.header(
+pg.header(
     "Are homes and businesses connected to gigabit broadband, and can people afford to live near the jobs?"
 )
 
@@ -29,7 +28,7 @@ rv.header(
 # ## Sources
 
 # %%
-rv.sources("Infrastructure")
+pg.sources("Infrastructure")
 
 # %% [markdown]
 # ## Findings
@@ -39,23 +38,23 @@ rv.sources("Infrastructure")
 # publisher does not print the area's own figure, the districts' figures are shown.
 
 # %%
-rv.findings("Infrastructure")
+pg.findings("Infrastructure")
 
 # %% [markdown]
 # ## Strengths and weaknesses
 
 # %%
-rv.strengths_and_weaknesses("Infrastructure")
+pg.strengths_and_weaknesses("Infrastructure")
 
 # %% [markdown]
 # ## Caveats
 
 # %%
-rv.caveats(["A4", "A12"])
+pg.caveats()
 
 # %% [markdown]
 # ## Provenance
 
 # %%
-rv.provenance()
-rv.summary("Infrastructure", headline_indicator="gigabit_coverage")
+pg.provenance()
+pg.summary("Infrastructure", headline_indicator="gigabit_coverage")

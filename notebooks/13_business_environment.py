@@ -15,14 +15,13 @@ evidence: str | None = None  # call-for-evidence and consultation folder; None =
 # %% tags=["remove-cell"]
 import lis_analysis as lis
 
-lis.notebook.banner()
-rv = lis.review.open(area, raw=raw, params_file=params_file)
+pg = lis.page(area, raw=raw, params_file=params_file)
 
 # %% [markdown]
 # ## The question
 
 # %%
-rv.header(
+pg.header(
     "Are businesses started, surviving and growing here, and does the industry mix help or hold the area back?"
 )
 
@@ -30,13 +29,13 @@ rv.header(
 # ## Sources
 
 # %%
-rv.sources("Business Environment")
+pg.sources("Business Environment")
 
 # %% [markdown]
 # ## Findings
 
 # %%
-rv.findings("Business Environment")
+pg.findings("Business Environment")
 
 # %% [markdown]
 # ## Industry mix and growth
@@ -46,24 +45,24 @@ rv.findings("Business Environment")
 # (competitive) performance.
 
 # %%
-rv.industry_structure()
-rv.shift_share(years=10)
+pg.industry_structure()
+pg.shift_share(years=10)
 
 # %% [markdown]
 # ## Strengths and weaknesses
 
 # %%
-rv.strengths_and_weaknesses("Business Environment")
+pg.strengths_and_weaknesses("Business Environment")
 
 # %% [markdown]
 # ## Caveats
 
 # %%
-rv.caveats(["A2", "A3", "A7", "A11", "A12"])
+pg.caveats()
 
 # %% [markdown]
 # ## Provenance
 
 # %%
-rv.provenance()
-rv.summary("Business Environment", headline_indicator="business_birth_rate")
+pg.provenance()
+pg.summary("Business Environment", headline_indicator="business_birth_rate")

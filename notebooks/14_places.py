@@ -13,32 +13,31 @@ evidence: str | None = None  # call-for-evidence and consultation folder; None =
 # %% tags=["remove-cell"]
 import lis_analysis as lis
 
-lis.notebook.banner()
-rv = lis.review.open(area, raw=raw, params_file=params_file)
+pg = lis.page(area, raw=raw, params_file=params_file)
 
 # %% [markdown]
 # ## The question
 
 # %%
-rv.header("Do all the area's places share in its prosperity, or are some left behind?")
+pg.header("Do all the area's places share in its prosperity, or are some left behind?")
 
 # %% [markdown]
 # ## Sources
 
 # %%
-rv.sources("Places")
+pg.sources("Places")
 
 # %% [markdown]
 # ## Findings
 
 # %%
-rv.findings("Places")
+pg.findings("Places")
 
 # %% [markdown]
 # ## The districts side by side
 
 # %%
-rv.district_profile(
+pg.district_profile(
     [
         "gva_per_hour",
         "gva_per_head",
@@ -53,17 +52,17 @@ rv.district_profile(
 # ## Strengths and weaknesses
 
 # %%
-rv.strengths_and_weaknesses("Places")
+pg.strengths_and_weaknesses("Places")
 
 # %% [markdown]
 # ## Caveats
 
 # %%
-rv.caveats(["A1", "A4", "A9", "A12"])
+pg.caveats()
 
 # %% [markdown]
 # ## Provenance
 
 # %%
-rv.provenance()
-rv.summary("Places", headline_indicator="productivity_spread")
+pg.provenance()
+pg.summary("Places", headline_indicator="productivity_spread")

@@ -16,14 +16,13 @@ evidence: str | None = None  # call-for-evidence and consultation folder; None =
 # %% tags=["remove-cell"]
 import lis_analysis as lis
 
-lis.notebook.banner()
-rv = lis.review.open(area, raw=raw, params_file=params_file, evidence=evidence)
+pg = lis.page(area, raw=raw, params_file=params_file, evidence=evidence)
 
 # %% [markdown]
 # ## The question
 
 # %%
-rv.header("What did respondents say about the area's economy, and does the data bear it out?")
+pg.header("What did respondents say about the area's economy, and does the data bear it out?")
 
 # %% [markdown]
 # ## What respondents said, and what the data says
@@ -34,17 +33,17 @@ rv.header("What did respondents say about the area's economy, and does the data 
 # (for a problem raised) or strengths (for a strength claimed).
 
 # %%
-rv.call_for_evidence()
+pg.call_for_evidence()
 
 # %% [markdown]
 # ## Caveats
 
 # %%
-rv.caveats(["A15", "A16"])
+pg.caveats()
 
 # %% [markdown]
 # ## Provenance
 
 # %%
-rv.provenance()
-rv.summary()
+pg.provenance()
+pg.summary()

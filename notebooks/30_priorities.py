@@ -16,14 +16,13 @@ evidence: str | None = None  # call-for-evidence and consultation folder; None =
 # %% tags=["remove-cell"]
 import lis_analysis as lis
 
-lis.notebook.banner()
-rv = lis.review.open(area, raw=raw, params_file=params_file)
+pg = lis.page(area, raw=raw, params_file=params_file)
 
 # %% [markdown]
 # ## The question
 
 # %%
-rv.header(
+pg.header(
     "Where should the strategy focus: which foundations are weakest, and which sectors are the best opportunities?"
 )
 
@@ -31,13 +30,13 @@ rv.header(
 # ## Strengths and weaknesses across all foundations
 
 # %%
-rv.strengths_and_weaknesses()
+pg.strengths_and_weaknesses()
 
 # %% [markdown]
 # ## Foundations by need
 
 # %%
-rv.foundation_priorities()
+pg.foundation_priorities()
 
 # %% [markdown]
 # ## Sector opportunities
@@ -46,17 +45,17 @@ rv.foundation_priorities()
 # productivity against the same industry in the UK, each standardised across industries.
 
 # %%
-rv.sector_priorities()
+pg.sector_priorities()
 
 # %% [markdown]
 # ## Caveats
 
 # %%
-rv.caveats(["A7", "A10", "A15"])
+pg.caveats()
 
 # %% [markdown]
 # ## Provenance
 
 # %%
-rv.provenance()
-rv.summary()
+pg.provenance()
+pg.summary()

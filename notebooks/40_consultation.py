@@ -15,14 +15,13 @@ evidence: str | None = None  # call-for-evidence and consultation folder; None =
 # %% tags=["remove-cell"]
 import lis_analysis as lis
 
-lis.notebook.banner()
-rv = lis.review.open(area, raw=raw, params_file=params_file, evidence=evidence)
+pg = lis.page(area, raw=raw, params_file=params_file, evidence=evidence)
 
 # %% [markdown]
 # ## The question
 
 # %%
-rv.header(
+pg.header(
     "Do respondents support the draft priorities, and has every point they raised been considered?"
 )
 
@@ -30,17 +29,17 @@ rv.header(
 # ## Agreement, comments and how they were considered
 
 # %%
-rv.consultation()
+pg.consultation()
 
 # %% [markdown]
 # ## Caveats
 
 # %%
-rv.caveats(["A16"])
+pg.caveats()
 
 # %% [markdown]
 # ## Provenance
 
 # %%
-rv.provenance()
-rv.summary()
+pg.provenance()
+pg.summary()

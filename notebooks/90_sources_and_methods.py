@@ -13,14 +13,13 @@ evidence: str | None = None  # call-for-evidence and consultation folder; None =
 # %% tags=["remove-cell"]
 import lis_analysis as lis
 
-lis.notebook.banner()
-rv = lis.review.open(area, raw=raw, params_file=params_file)
+pg = lis.page(area, raw=raw, params_file=params_file)
 
 # %% [markdown]
 # ## The question
 
 # %%
-rv.header("Which published files, indicators, methods and assumptions stand behind this pack?")
+pg.header("Which published files, indicators, methods and assumptions stand behind this pack?")
 
 # %% [markdown]
 # ## Published files
@@ -29,13 +28,13 @@ rv.header("Which published files, indicators, methods and assumptions stand behi
 # read from it. The checksums are under Provenance.
 
 # %%
-rv.sources()
+pg.sources()
 
 # %% [markdown]
 # ## Indicators
 
 # %%
-rv.registry_table()
+pg.registry_table()
 
 # %% [markdown]
 # ## Markers
@@ -44,7 +43,7 @@ rv.registry_table()
 # keeps each marker beside a missing value and never turns it into a zero.
 
 # %%
-rv.markers()
+pg.markers()
 
 # %% [markdown]
 # ## Methods
@@ -60,15 +59,16 @@ rv.markers()
 # %% [markdown]
 # ## Caveats
 #
-# The assumptions and caveats log (`docs/assumptions.md`): each entry is written once
-# and cited by number on the pages that rely on it.
+# The assumptions and caveats log (`lis_analysis/data/caveats.yaml`, also in
+# `docs/assumptions.md`): each entry is written once, and the indicators and analyses cite
+# it by number; every page prints the entries of what it shows.
 
 # %%
-rv.assumptions_list()
+pg.caveats_log()
 
 # %% [markdown]
 # ## Provenance
 
 # %%
-rv.provenance()
-rv.summary(headline_indicator="gva_per_hour")
+pg.provenance()
+pg.summary(headline_indicator="gva_per_hour")

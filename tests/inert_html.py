@@ -1,6 +1,6 @@
 """Hostile respondent text and a check that HTML made from it is inert (no tag but the
 allowed ones, no ``javascript:`` attribute): shared by the tests of lis_analysis.safetext,
-the escaped tables of lis_analysis.report_html and the demonstrator's evidence."""
+the escaped tables of lis_analysis.pages.tables and the demonstrator's evidence."""
 
 from __future__ import annotations
 

@@ -194,3 +194,77 @@ class TestRealFiles:
         _, geo = public_store
         assert len(geo.area("E92000001").members) == 296
         assert len(geo.area("K02000001").members) == 361
+
+
+class TestOnePath:
+    """``aggregate`` is the path the indicator engine takes (``Aggregator``): these check
+    the code production runs, not a copy of it."""
+
+    def test_engine_and_aggregate_give_the_same_rows(self, demo_store):
+        from lis_analysis.indicators import Context
+        from lis_analysis.indicators.registry import Ref
+
+        _, obs, geo = demo_store
+        areas = [geo.area("E37000021"), geo.area("E06000016"), geo.area("E12000004")]
+        ctx = Context(obs, geo)
+        eng = ctx.aggregated(Ref("ons_gva_industry_lad", "gva_current"), areas)
+        agg = aggregate(obs, areas, "ons_gva_industry_lad", "gva_current", geo=geo)
+        assert len(eng) == len(agg) > 0
+        for col in ("industry", "period", "value", "method", "status", "release"):
+            a = eng[col].astype(object).where(eng[col].notna(), None).tolist()
+            b = agg[col].astype(object).where(agg[col].notna(), None).tolist()
+            assert a == b, col
+        assert eng["area_code"].tolist() == agg["geography_code"].tolist()
+
+    def test_a_figure_printed_for_the_same_districts_stands_for_the_area(self):
+        # with the geography, Leicester the district is printed as ITL3 TLF21 too
+        obs = _obs(
+            "ons_ashe_workplace", "weekly_pay_gross_median", [("X2", 555.0), ("E07000129", 600.0)]
+        )
+        two = Area("Y", "Same as X2", "custom", ("E07000129", "E07000130"))
+        x2 = Area("X2", "Printed area", "itl3", ("E07000129", "E07000130"))
+        geo = Geography({"Y": two, "X2": x2}, {})
+        out = aggregate(obs, two, "ons_ashe_workplace", "weekly_pay_gross_median", geo=geo)
+        assert out.value.tolist() == [555.0]
+        assert out.method.iloc[0] == "published for X2 (same districts)"
+        with pytest.raises(NotAggregable):  # without the geography it cannot know
+            aggregate(obs, two, "ons_ashe_workplace", "weekly_pay_gross_median")
+
+    def test_pooled_rate_is_the_documented_method(self):
+        from lis_analysis.methods import pooled_rate, se_from_ci
+
+        rates, bases, se = [60.0, 80.0, 71.5], [100.0, 300.0, 250.0], [2.0, 1.0, 1.7]
+        codes = ["E07000129", "E07000130", "E07000131"]
+        rate = _obs(
+            "els_employment_rate",
+            "employment_rate_16_64",
+            list(zip(codes, rates, strict=True)),
+            ci_lower=[r - 1.96 * s for r, s in zip(rates, se, strict=True)],
+            ci_upper=[r + 1.96 * s for r, s in zip(rates, se, strict=True)],
+        )
+        base = _obs("ons_population_mye", "population_16_64", list(zip(codes, bases, strict=True)))
+        three = Area("Z", "Three districts", "custom", tuple(codes))
+        got = aggregate(
+            pd.concat([rate, base]), three, "els_employment_rate", "employment_rate_16_64"
+        ).iloc[0]
+        se_i = pd.Series(se_from_ci(rate["ci_lower"], rate["ci_upper"]), index=codes)
+        ref = pooled_rate(pd.Series(rates, index=codes), pd.Series(bases, index=codes), se_i)
+        assert got.value == pytest.approx(ref.rate, rel=1e-12)
+        assert got.ci_lower == pytest.approx(ref.ci_lower, rel=1e-12)
+        assert got.ci_upper == pytest.approx(ref.ci_upper, rel=1e-12)
+
+    def test_a_shared_aggregator_gives_what_a_fresh_one_gives(self, demo_store):
+        from lis_analysis.errors import LisError
+        from lis_analysis.geography import Aggregator
+        from lis_analysis.indicators import Context, panel
+
+        _, obs, geo = demo_store
+        areas = geo.areas("lsip")[:6]
+        agg = Aggregator(obs, geo)
+        first = panel(areas, obs=obs, geo=geo, ctx=Context.on(agg))
+        again = panel(areas, obs=obs, geo=geo, ctx=Context.on(agg))
+        fresh = panel(areas, obs=obs, geo=geo)
+        pd.testing.assert_frame_equal(first, again)
+        pd.testing.assert_frame_equal(first, fresh)
+        with pytest.raises(LisError, match="same obs and geo"):
+            Context(obs.copy(), geo, aggregator=agg)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import jupytext
@@ -66,62 +67,20 @@ def test_notebook_is_thin(path):
         assert section in headings, section
 
 
-#: What each page shows: its foundation(s) and any other indicators it draws on.
-SHOWS = {
-    "00_overview": (["Productivity"], ["employment_rate", "working_age_share", "population"]),
-    "10_ideas": (["Ideas"], ["gva_total"]),
-    "11_people": (["People"], []),
-    "12_infrastructure": (["Infrastructure"], []),
-    "13_business_environment": (["Business Environment"], ["gva_total"]),
-    "14_places": (
-        ["Places"],
-        [
-            "gva_per_hour",
-            "gva_per_head",
-            "employment_rate",
-            "median_pay_residence",
-            "imd_score",
-            "population",
-        ],
-    ),
-}
-
-
-def _datasets_of(indicator_ids):
-    from lis_analysis.indicators import load_registry
-    from lis_analysis.sources import measure
-
-    reg = load_registry()
-    out = set()
-    todo = list(indicator_ids)
-    while todo:
-        ind = reg[todo.pop()]
-        for ref in (*ind.sources, *ind.numerator, *ind.denominator):
-            out.add(ref.dataset)
-            den = measure(ref.dataset, ref.measure).denominator
-            if den:
-                out.add(den.split(":", 1)[0] if ":" in den else ref.dataset)
-        todo += [i for i in (ind.of, ind.minus) if i]
-    return out
-
-
-@pytest.mark.parametrize("name", sorted(SHOWS))
-def test_pack_declares_every_dataset_a_page_reads(name):
-    """A changed file must re-run every page it affects (the pipeline's cache keys on
-    the datasets a notebook declares in pack.yaml)."""
-    from lis_analysis.indicators import load_registry
-
-    reg = load_registry()
-    foundations, extra = SHOWS[name]
-    ids = [i for i, ind in reg.items() if ind.foundation in foundations] + extra
-    ids += [
-        i for i, ind in reg.items() if ind.neighbour_characteristic
-    ]  # neighbours' median is shown
-    pack = {
-        n["name"]: n for n in yaml.safe_load((NOTEBOOKS / "pack.yaml").read_text())["notebooks"]
-    }
-    declared = set(pack[name]["datasets"])
-    if "*" in declared:
-        return
-    missing = _datasets_of(ids) - declared
-    assert not missing, f"{name} must declare {sorted(missing)} in notebooks/pack.yaml"
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
+def test_notebook_opens_the_page_and_names_no_caveat_ids(path):
+    """Notebooks name indicators and analyses; the page gathers their caveats."""
+    nb = jupytext.read(path)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    tree = ast.parse(code)
+    opened = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "page"
+    ]
+    assert len(opened) == 1, "the notebook opens its page once, with lis.page(...)"
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            assert not re.fullmatch(r"A\d+", node.value), f"caveat id {node.value} in a notebook"
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "caveats":
+            assert not node.args and not node.keywords, "pg.caveats() takes no ids"

@@ -21,7 +21,7 @@ from lis_analysis.priorities import (
 
 def _weights(**kw):
     base = dict(
-        foundations={},
+        groups={},
         indicators={},
         sectors={"lq": 1, "growth": 1, "productivity": 1},
         concentration=50.0,
@@ -34,7 +34,7 @@ def _weights(**kw):
 
 
 def _assessment(rows):
-    return pd.DataFrame(rows, columns=["indicator_id", "foundation", "z", "polarity"])
+    return pd.DataFrame(rows, columns=["indicator_id", "group", "z", "polarity"])
 
 
 def test_foundation_scores_hand_worked():
@@ -49,22 +49,22 @@ def test_foundation_scores_hand_worked():
         ]
     )
     fs = foundation_scores(a, _weights(indicators={"a": 2, "b": 1}))
-    people = fs.set_index("foundation").loc["People"]
+    people = fs.set_index("group").loc["People"]
     assert people.score == pytest.approx(-0.9)
     assert people.weakest == "a" and people.n_indicators == 2
-    assert fs.iloc[0].foundation == "People" and fs.iloc[0].priority_rank == 1
-    assert fs.set_index("foundation").loc["Ideas", "score"] == pytest.approx(0.4)
+    assert fs.iloc[0].group == "People" and fs.iloc[0].priority_rank == 1
+    assert fs.set_index("group").loc["Ideas", "score"] == pytest.approx(0.4)
 
 
 def test_extreme_z_is_capped():
     a = _assessment([("a", "Places", -9.0, "higher"), ("b", "People", -2.0, "higher")])
-    fs = foundation_scores(a, _weights()).set_index("foundation")
+    fs = foundation_scores(a, _weights()).set_index("group")
     assert fs.loc["Places", "score"] == -Z_CAP
 
 
 def test_neutral_indicators_do_not_score():
     a = _assessment([("a", "People", -3.0, "neutral"), ("b", "People", 1.0, "higher")])
-    fs = foundation_scores(a, _weights()).set_index("foundation")
+    fs = foundation_scores(a, _weights()).set_index("group")
     assert fs.loc["People", "score"] == 1.0 and fs.loc["People", "n_indicators"] == 1
 
 
@@ -114,7 +114,8 @@ def test_sector_scores():
 @pytest.mark.parametrize(
     "text,message",
     [
-        ("foundations: {Mars: 1}\n", "unknown foundation\\(s\\) Mars"),
+        ("groups: {Mars: 1}\n", "unknown group\\(s\\) Mars"),
+        ("foundations: {Mars: 1}\n", "unknown group\\(s\\) Mars"),  # the old name, read the same
         ("sensitivity: {draws: 10}\n", "draws must be at least 1000"),
         ("sectors: {colour: 1}\n", "unknown sector criteria colour"),
         ("indicators: {gva_per_hour: -1}\n", "must be zero or positive"),

@@ -24,11 +24,13 @@ def _readme_block() -> str:
 
 
 @pytest.fixture
-def fresh_session(monkeypatch):
-    from lis_analysis import session
+def fresh_session():
+    """The face's one session, emptied before and after the test."""
+    from lis_analysis import api
 
-    monkeypatch.setattr(session, "_state", {})
-    return session
+    api.session().reset()
+    yield api.session()
+    api.session().reset()
 
 
 def test_readme_session_block_runs_on_the_real_files(public, fresh_session, monkeypatch, capsys):
@@ -45,8 +47,8 @@ def test_readme_session_block_runs_on_the_real_files(public, fresh_session, monk
     assert gph.index.min() <= 2005 and gph.loc[2022] == pytest.approx(uk.value)
     assert "alt" in ns["chart"].to_html()
     # the notebook face opened afterwards without folders computes on what was loaded
-    rv = ns["lis"].review.open("E37000021")
-    assert rv.demo is False and not rv.table["demo"].any()
+    pg = ns["lis"].page("E37000021")
+    assert pg.demo is False and not pg.table["demo"].any()
     assert "synthetic demonstrator" not in capsys.readouterr().err
 
 
@@ -62,8 +64,10 @@ def test_a_session_without_data_says_it_is_the_demonstrator(fresh_session, monke
     class _Report:
         changed = False
 
+    from lis_analysis import api
+
     monkeypatch.setattr(ws_mod.Workspace, "ingest", lambda self, **kw: _Report())
-    monkeypatch.setattr(fresh_session, "workspace", lambda raw=None: demo_ws)
+    monkeypatch.setattr(api, "workspace", lambda raw=None: demo_ws)
     fresh_session.use(None)
     fresh_session.use(None)
     err = capsys.readouterr().err

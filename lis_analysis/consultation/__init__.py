@@ -23,8 +23,8 @@ One module per concern:
 
 Respondent text that reaches a page is redacted and escaped by
 :mod:`lis_analysis.safetext` (``redact``, ``escape``, ``quote_markdown``) and shown in
-tables by :func:`lis_analysis.report_html.html_table` and
-:func:`~lis_analysis.report_html.quotes_table`, never by raw ``to_html`` or
+tables by :func:`lis_analysis.pages.tables.table` and
+:func:`~lis_analysis.pages.tables.quotes_table`, never by raw ``to_html`` or
 ``Markdown(text)``. ``docs/evidence.md`` states the coding, quote, triangulation and
 consideration rules in words.
 """

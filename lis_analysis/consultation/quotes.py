@@ -61,7 +61,7 @@ def select_quotes(
     DataFrame with ``theme, theme_label, under_label, response_id, respondent_id,
     organisation_type, attribution, n_terms, matched_terms, quote, truncated`` (and
     ``synthetic`` when the responses carry it). The text is not escaped: display it with
-    :func:`lis_analysis.report_html.quotes_table` or
+    :func:`lis_analysis.pages.tables.quotes_table` or
     :func:`lis_analysis.safetext.quote_markdown`.
     """
     tax = _taxonomy(taxonomy)

@@ -13,20 +13,20 @@ so that each number in a report can be traced to the published rows.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .. import geography as geo_mod
 from ..errors import DataNotAvailable, LisError
-from ..geography import ENGLAND, UK, Area, Geography
+from ..geography import ENGLAND, UK, Aggregator, Area, Geography, frame
 from ..industries import GVA_SECTIONS
+from ..methods.gaps import index_gap
+from ..methods.structure import krugman_indices
+from ..methods.trends import cagr_array
 from .registry import Indicator, Ref, load_registry
 
 log = logging.getLogger(__name__)
@@ -65,9 +65,12 @@ TABLE_COLUMNS = [
     "polarity",
     "source",
 ]
-#: Columns after the DESIGN.md ones: what a reader needs to trust a row.
+#: Columns after the DESIGN.md ones: what a reader needs to trust a row. ``foundation`` is
+#: one of the five Foundations of Productivity (empty for headline productivity, which is
+#: not one); ``group`` is what the pages show it under (``Productivity`` or the foundation).
 TABLE_EXTRA = [
     "indicator_name",
+    "group",
     "benchmark_name",
     "benchmark_kind",
     "year",
@@ -78,27 +81,48 @@ TABLE_EXTRA = [
 ]
 
 
-#: Columns of an aggregated measure (``Context.aggregated``), besides ``source``.
-AGG_COLUMNS = [
-    "area_code", "industry", "breakdown", "period", "year", "value", "ci_lower", "ci_upper",
-    "status", "method", "release", "demo", "n_members", "n_present", "source_file",
-]  # fmt: skip
-
-
 def _empty() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in SERIES_COLUMNS})
 
 
 @dataclass
 class Context:
-    """Observations, geography and a cache of aggregated measures for one computation."""
+    """Observations, geography and what one computation has found so far.
+
+    A context keeps the measures it aggregated and the indicators it computed (so that
+    an indicator built from others computes them once); make a new one for a new
+    question. What stays valid while the data and the areas do (the measures' indexes,
+    which published code stands for which areas) belongs to its ``aggregator``: pass the
+    same :class:`~lis_analysis.geography.Aggregator` to every context on the same data
+    (the face's session does) and only the first pays for it.
+    """
 
     obs: pd.DataFrame
     geo: Geography
     registry: dict[str, Indicator] = field(default_factory=load_registry)
     notes: dict[tuple[str, str], str] = field(default_factory=dict)
+    aggregator: Aggregator | None = field(default=None, repr=False)
     _agg: dict = field(default_factory=dict, repr=False)
     _ind: dict = field(default_factory=dict, repr=False)
+    _section_benchmarks: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.aggregator is None:
+            self.aggregator = Aggregator(self.obs, self.geo)
+        elif self.aggregator.obs is not self.obs or self.aggregator.geo is not self.geo:
+            raise LisError("a Context's aggregator must be made from the same obs and geo")
+
+    @classmethod
+    def on(cls, aggregator: Aggregator, **kwargs: Any) -> Context:
+        """A new context on an aggregator's observations and geography (sharing it)."""
+        if aggregator.geo is None:
+            raise LisError("the indicator engine needs an aggregator with a geography")
+        return cls(aggregator.obs, aggregator.geo, aggregator=aggregator, **kwargs)
+
+    @property
+    def agg(self) -> Aggregator:
+        assert self.aggregator is not None  # set in __post_init__
+        return self.aggregator
 
     # ---------------------------------------------------------------- published measures
     def aggregated(
@@ -129,77 +153,16 @@ class Context:
         industries: Sequence[str] | None,
         breakdowns: Sequence[str] | None,
     ) -> pd.DataFrame:
-        ix = geo_mod.measure_index(self.obs, ref.dataset, ref.measure)
-        if ix is None:
+        res = self.agg.aggregate(
+            ref.dataset, ref.measure, areas, industries=industries, breakdowns=breakdowns
+        )
+        for code, why in res.notes.items():
+            self.notes.setdefault((ref.measure, code), why)
+        if res.columns is None:
             return pd.DataFrame()
-        sel = ix.selection(industries, breakdowns)
-        if not len(sel.order):
-            return pd.DataFrame()
-        chosen, labels, todo = self._published_codes(ix, sel, areas)
-        parts: list[dict] = []
-        if chosen:
-            parts.append(_published_rows(ix, sel, areas, chosen, labels))
-        if todo:
-            from ..sources import measure as declared
-
-            decl = declared(ref.dataset, ref.measure)
-            if decl.aggregation == "not_aggregable":
-                what = geo_mod._kind_words(decl)
-                for a in todo:
-                    self.notes.setdefault(
-                        (ref.measure, a.code),
-                        f"{decl.description or ref.measure} is {what}: it cannot be built for {a.name} "
-                        "from its districts, and the publisher prints no figure for this area",
-                    )
-            else:
-                try:
-                    built = geo_mod._build(self.obs, ix, todo, decl, ref.dataset, sel)
-                    built["area_code"] = built.pop("geography_code")
-                    parts.append(built)
-                except DataNotAvailable:
-                    for a in todo:
-                        self.notes.setdefault(
-                            (ref.measure, a.code),
-                            f"{decl.description or ref.measure} is not published for {a.name} or for its districts",
-                        )
-        if not parts:
-            return pd.DataFrame()
-        if len(parts) == 1:
-            cols = {c: parts[0][c] for c in AGG_COLUMNS}
-        else:
-            cols = {c: np.concatenate([p[c] for p in parts]) for c in AGG_COLUMNS}
+        cols: dict[str, Any] = dict(res.columns)
         cols["source"] = ref.dataset
-        return geo_mod.frame(cols)
-
-    def _published_codes(
-        self, ix: geo_mod.MeasureIndex, sel: geo_mod.Selection, areas: Sequence[Area]
-    ) -> tuple[list[tuple[int, int]], list[str], list[Area]]:
-        """For each area, the code whose published rows stand for it: its own code first,
-        then its aliases, then codes of areas made of exactly the same districts; or none
-        (the area is built from its districts). Returns (area position, code index) pairs,
-        their labels, and the areas to build. Kept with the selection for this geography
-        and set of areas (every Context asks the same question again)."""
-        batch_key = ("batch", id(self.geo), tuple((a.code, a.members) for a in areas))
-        hit = sel.published.get(batch_key)
-        if hit is not None and hit[0] is self.geo:
-            return hit[1], hit[2], [areas[i] for i in hit[3]]
-        present = sel.per_code
-        chosen: list[tuple[int, int]] = []
-        labels: list[str] = []
-        todo: list[int] = []
-        for i, a in enumerate(areas):
-            for c in (*a.codes, *self.geo.equivalents(a)):
-                gi = ix.code_index.get(c)
-                if gi is not None and present[gi]:
-                    chosen.append((i, gi))
-                    labels.append(
-                        "published" if c == a.code else f"published for {c} (same districts)"
-                    )
-                    break
-            else:
-                todo.append(i)
-        sel.published[batch_key] = (self.geo, chosen, labels, todo)
-        return chosen, labels, [areas[i] for i in todo]
+        return frame(cols)
 
     def measure_series(
         self, refs: Sequence[Ref], areas: Sequence[Area], *, industry: str | None = None
@@ -233,7 +196,7 @@ class Context:
             remaining = [a for a in remaining if a.code not in got]
         if not parts:
             return _empty()
-        return geo_mod.frame(
+        return frame(
             {c: np.concatenate([p[c] for p in parts]) for c in SERIES_COLUMNS}, SERIES_COLUMNS
         )
 
@@ -264,15 +227,13 @@ class Context:
         nation without those districts, named so (shares barely move for 4 of 296)."""
         from dataclasses import replace as _replace
 
-        # a fact about the data and the geography: kept with the measure's index
-        ix = geo_mod.measure_index(self.obs, ref.dataset, ref.measure)
-        if ix is None:
+        key = (ref.dataset, ref.measure)
+        if key in self._section_benchmarks:
+            return self._section_benchmarks[key]
+        s = self.agg.measures.slice(ref.dataset, ref.measure)
+        if s.empty:
             return None
-        fact_key = ("section_benchmark", id(self.geo))
-        if fact_key in ix.facts and ix.facts[fact_key][0] is self.geo:
-            return ix.facts[fact_key][1]
         found = None
-        s = ix.slice
         secs = s[s["industry"].isin(GVA_SECTIONS)]
         for code in (UK, ENGLAND):
             if code not in self.geo or secs.empty:
@@ -295,7 +256,7 @@ class Context:
                     members=tuple(m for m in nation.members if m not in drop),
                 )
             break
-        ix.facts[fact_key] = (self.geo, found)
+        self._section_benchmarks[key] = found
         return found
 
     def _k_measure(self, ind: Indicator, areas: list[Area]) -> pd.DataFrame:
@@ -376,18 +337,16 @@ class Context:
         pub = []
         remaining = list(areas)
         for ref in ind.sources:
-            ix = geo_mod.measure_index(self.obs, ref.dataset, ref.measure)
-            if ix is None or not remaining:
+            if not remaining:
                 continue
-            sel = ix.selection()
-            chosen, labels, _ = self._published_codes(ix, sel, remaining)
-            if chosen:
-                cols: dict[str, Any] = dict(_published_rows(ix, sel, remaining, chosen, labels))
+            found = self.agg.aggregate(ref.dataset, ref.measure, remaining, build=False)
+            if found.columns is not None:
+                cols: dict[str, Any] = dict(found.columns)
                 cols["method"] = "published index"
                 cols["source"] = ref.dataset
-                hit = geo_mod.frame(cols).drop_duplicates(["area_code", "year"])
+                hit = frame(cols).drop_duplicates(["area_code", "year"])
                 pub.append(hit.reindex(columns=SERIES_COLUMNS))
-                got = {remaining[i].code for i, _ in chosen}
+                got = set(cols["area_code"])
                 remaining = [a for a in remaining if a.code not in got]
         if remaining and UK in self.geo:
             uk = self.geo.area(UK)
@@ -396,9 +355,9 @@ class Context:
             own = base[base["area_code"].isin([a.code for a in remaining if a.code != UK])].copy()
             if any(a.code == UK for a in remaining):
                 own = pd.concat([own, base[base["area_code"] == UK]], ignore_index=True)
-            own["value"] = own["value"] / own["year"].map(ukv) * 100
-            own["ci_lower"] = own["ci_lower"] / own["year"].map(ukv) * 100
-            own["ci_upper"] = own["ci_upper"] / own["year"].map(ukv) * 100
+            uk_same_year = own["year"].map(ukv)
+            for c in ("value", "ci_lower", "ci_upper"):
+                own[c] = index_gap(own[c], uk_same_year)[0]
             own["method"] = own["method"].astype(str) + "; ÷ UK × 100"
             pub.append(own.reindex(columns=SERIES_COLUMNS))
         return pd.concat(pub, ignore_index=True) if pub else _empty()
@@ -416,11 +375,8 @@ class Context:
         b["year"] = b["year"].astype(int) + n
         m = base.merge(b, on=["area_code", "year"], how="inner", suffixes=("", "_start"))
         m["status"] = m["status"].astype(object)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ok = m["value_start"] > 0
-            m["value"] = np.where(
-                ok, ((m["value"] / m["value_start"]) ** (1.0 / n) - 1) * 100, np.nan
-            )
+        ok = m["value_start"] > 0
+        m["value"] = cagr_array(m["value_start"], m["value"], n) * 100
         m.loc[~ok, "status"] = "start value zero or missing"
         m["ci_lower"] = np.nan
         m["ci_upper"] = np.nan
@@ -465,80 +421,37 @@ class Context:
             sec = pd.concat([sec, self.aggregated(ref, [base], **sel)], ignore_index=True)
         if sec.empty:
             return _empty()
-        # Shares and |area share - benchmark share| summed by area and year, on integer
-        # codes (18 sections x every area x every year).
-        a_code, a_u = pd.factorize(sec["area_code"].to_numpy(dtype=object))
-        y_code, y_u = pd.factorize(sec["year"].to_numpy(dtype=float))
-        i_code, i_u = pd.factorize(sec["industry"].to_numpy(dtype=object))
-        v = sec["value"].to_numpy(dtype=float)
-        ay = a_code * len(y_u) + y_code
-        n_ay = len(a_u) * len(y_u)
-        tot = np.bincount(ay, weights=np.nan_to_num(v), minlength=n_ay)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share = v / tot[ay]
-        base_share = np.full((len(y_u), len(i_u)), np.nan)
-        has_base = np.zeros((len(y_u), len(i_u)), dtype=bool)
-        is_base = np.asarray(a_u == base.code)[a_code]
-        base_share[y_code[is_base], i_code[is_base]] = share[is_base]
-        has_base[y_code[is_base], i_code[is_base]] = True
-        keep = has_base[y_code, i_code]  # (year, section) the benchmark has
-        d = np.abs(share - base_share[y_code, i_code])
-        counted = keep & np.isfinite(d)
-        val = np.bincount(ay[counted], weights=d[counted], minlength=n_ay)
-        n = np.bincount(ay[counted], minlength=n_ay)
-        groups = np.unique(ay[keep])
-        first = np.full(n_ay, -1, dtype=np.int64)
-        rows = np.flatnonzero(keep)
-        first[ay[rows[::-1]]] = rows[::-1]
-        fr = first[groups]
-        not_demo = np.bincount(
-            ay, weights=(~sec["demo"].to_numpy(dtype=bool)).astype(float), minlength=n_ay
+        # every area and year in one pass (18 sections x every area x every year)
+        k = krugman_indices(
+            sec["area_code"].to_numpy(dtype=object),
+            sec["year"].to_numpy(dtype=float),
+            sec["industry"].to_numpy(dtype=object),
+            sec["value"].to_numpy(dtype=float),
+            benchmark=base.code,
+            complete=len(GVA_SECTIONS),
         )
-        res = geo_mod.frame(
+        fr = k["first_row"].to_numpy()
+        group = k.attrs["group"]
+        has = group >= 0
+        not_demo = np.bincount(
+            group[has],
+            weights=(~sec["demo"].to_numpy(dtype=bool))[has].astype(float),
+            minlength=len(k),
+        )
+        res = frame(
             {
-                "area_code": np.asarray(a_u, dtype=object)[groups // len(y_u)],
-                "year": np.asarray(y_u)[groups % len(y_u)],
-                "value": np.where(n[groups] < len(GVA_SECTIONS), np.nan, val[groups]),
-                "n": n[groups],
+                "area_code": k["area"].to_numpy(dtype=object),
+                "year": k["period"].to_numpy(),
+                "value": k["krugman"].to_numpy(),
+                "n": k["n_industries"].to_numpy(),
                 "period": sec["period"].to_numpy(dtype=object)[fr],
                 "source": sec["source"].to_numpy(dtype=object)[fr],
                 "release": sec["release"].to_numpy(dtype=object)[fr],
-                "demo": not_demo[groups] == 0,
+                "demo": not_demo == 0,
             }
         )
         res["method"] = f"Σ |area share − {base.name} share| over 18 sections"
         return res[res["area_code"].isin([a.code for a in areas])]
-
-
-def _published_rows(
-    ix: geo_mod.MeasureIndex,
-    sel: geo_mod.Selection,
-    areas: Sequence[Area],
-    chosen: list[tuple[int, int]],
-    labels: list[str],
-) -> dict[str, np.ndarray]:
-    """The selected rows printed for each chosen (area position, code index), as the
-    AGG_COLUMNS arrays of those areas (see ``Context._published_codes``)."""
-    pos, rows = ix.rows_of([np.array([gi]) for _, gi in chosen], sel)
-    owner = np.array([i for i, _ in chosen])[pos]
-    nan = np.full(len(rows), np.nan)
-    return {
-        "area_code": np.array([a.code for a in areas], dtype=object)[owner],
-        "industry": ix.ind_u[ix.ind[rows]],
-        "breakdown": ix.brk_u[ix.brk[rows]],
-        "period": ix.per_u[ix.per[rows]],
-        "year": ix.year[rows],
-        "value": ix.value[rows],
-        "ci_lower": ix.ci_lower[rows],
-        "ci_upper": ix.ci_upper[rows],
-        "status": ix.status_u[ix.status[rows]],
-        "method": np.array(labels, dtype=object)[pos],
-        "release": ix.release_u[ix.release[rows]],
-        "demo": ix.demo[rows],
-        "n_members": nan,
-        "n_present": nan.copy(),
-        "source_file": ix.file_u[ix.file[rows]],
-    }
 
 
 def _sum_by_area_year(part: pd.DataFrame, need: int) -> pd.DataFrame:
@@ -573,7 +486,7 @@ def _sum_by_area_year(part: pd.DataFrame, need: int) -> pd.DataFrame:
     }
     for c in ("period", "method", "source", "release"):
         cols[c] = part[c].to_numpy(dtype=object)[fr]
-    return geo_mod.frame(cols, SERIES_COLUMNS)
+    return frame(cols, SERIES_COLUMNS)
 
 
 def _text(values: Any) -> np.ndarray:
@@ -669,7 +582,7 @@ def _divide(num: pd.DataFrame, den: pd.DataFrame, scale: float, ind: Indicator) 
         )
     status[~ok & np.isfinite(value_den)] = "zero denominator"
     nan = np.full(len(value), np.nan)
-    return geo_mod.frame(
+    return frame(
         {
             "area_code": n_area,
             "year": ny,
@@ -718,26 +631,8 @@ def panel(
     """Many indicators for many areas, all years, in one long frame (see :func:`compute`)."""
     ctx = ctx or Context(obs, geo)
     ids = list(indicators) if indicators is not None else list(ctx.registry)
-    with _bulk():
-        frames = [ctx.indicator(i, list(areas)) for i in ids]
-        out = pd.concat([f for f in frames if len(f)], ignore_index=True) if frames else _empty()
-    return out
-
-
-@contextlib.contextmanager
-def _bulk() -> Iterator[None]:
-    """Pause Python's cycle collector during a bulk computation: it allocates many
-    short-lived containers (frames, indexes) and no reference cycles worth collecting
-    mid-way, and the collector's passes over the live objects of a loaded store cost
-    about a tenth of a national panel. Reference counting frees memory as usual, and
-    the collector resumes afterwards."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
+    frames = [ctx.indicator(i, list(areas)) for i in ids]
+    return pd.concat([f for f in frames if len(f)], ignore_index=True) if frames else _empty()
 
 
 @dataclass
@@ -963,7 +858,8 @@ def _table_rows(
     if not comparators:
         comparators.append(("none", "", "", np.nan, np.nan, np.nan, ""))
     se = se_from_ci(cur["ci_lower"], cur["ci_upper"]) if pd.notna(cur["ci_lower"]) else np.nan
-    for kind, bcode, bname, bval, blo, bhi, _bmethod in comparators:
+    index, gap = index_gap(cur["value"], [c[3] for c in comparators])
+    for j, (kind, bcode, bname, bval, blo, bhi, _bmethod) in enumerate(comparators):
         bse = se_from_ci(blo, bhi) if pd.notna(blo) and pd.notna(bhi) else np.nan
         sig = None
         if pd.notna(se) and pd.notna(bval):
@@ -983,14 +879,15 @@ def _table_rows(
                 "ci_upper": cur["ci_upper"],
                 "benchmark_code": bcode,
                 "benchmark_value": bval,
-                "index": 100 * cur["value"] / bval if pd.notna(bval) and bval > 0 else np.nan,
-                "gap": cur["value"] - bval if pd.notna(bval) else np.nan,
+                "index": index[j],
+                "gap": gap[j],
                 "significant": sig,
                 "rank": rank,
                 "n_peers": n_peers,
                 "polarity": ind.polarity,
                 "source": str(cur["source"]),
                 "indicator_name": ind.name,
+                "group": ind.group,
                 "benchmark_name": bname,
                 "benchmark_kind": kind,
                 "year": y,
@@ -1027,9 +924,7 @@ def _why_missing(ctx: Context, ind: Indicator, area: Area) -> str:
         ("its numerator: ", ind.numerator),
         ("its denominator: ", ind.denominator),
     ):
-        if group and not any(
-            len(geo_mod.measure_slice(ctx.obs, r.dataset, r.measure)) for r in group
-        ):
+        if group and not any(len(ctx.agg.measures.slice(r.dataset, r.measure)) for r in group):
             absent.append(role + ", ".join(sorted({r.dataset for r in group})))
     if absent:
         return f"{ind.name}: no data loaded for {'; '.join(absent)}"

@@ -1,7 +1,8 @@
 """The indicator registry: every indicator declared once, as data (``data/indicators.yaml``).
 
-An indicator names its foundation, unit, polarity, how it is computed (``kind``) and the
-published measures it is computed from, in order of preference. Generic functions in
+An indicator names its group (one of the five Foundations of Productivity, or headline
+productivity, the outcome they drive), unit, polarity, how it is computed (``kind``) and
+the published measures it is computed from, in order of preference. Generic functions in
 :mod:`.engine` compute all of them; notebooks name indicators by id.
 
 Kinds
@@ -29,22 +30,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from .. import _yaml
-from ..config import PACKAGE_DATA
+from ..config import INDICATORS_FILE
 from ..errors import ConfigError, printable
 
-FOUNDATIONS = (
-    "Productivity",
-    "Ideas",
-    "People",
-    "Infrastructure",
-    "Business Environment",
-    "Places",
-)
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: The five Foundations of Productivity (the 2017 Industrial Strategy), in the pages' order.
+FOUNDATIONS = ("Ideas", "People", "Infrastructure", "Business Environment", "Places")
+#: Headline productivity: the outcome the foundations drive, not a foundation itself.
+HEADLINE = "Productivity"
+#: The groups indicators are shown and scored in, in the pages' order: the headline first.
+GROUPS = (HEADLINE, *FOUNDATIONS)
 KINDS = ("measure", "ratio", "share", "difference", "index", "growth", "spread", "specialisation")
 POLARITIES = ("higher", "lower", "neutral")
 
@@ -70,7 +72,8 @@ class Indicator:
 
     id: str
     name: str
-    foundation: str
+    #: one of GROUPS: headline productivity or the indicator's foundation
+    group: str
     kind: str
     unit: str
     polarity: str
@@ -87,10 +90,18 @@ class Indicator:
     price_basis: str = ""
     decimals: int = 1
     caveat: str = ""
+    #: ids of the assumptions and caveats log (data/caveats.yaml) that apply to it
+    caveats: tuple[str, ...] = ()
     origin: str = "real"
     aggregation: str = ""
     neighbour_characteristic: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def foundation(self) -> str | None:
+        """The Foundation of Productivity the indicator belongs to (None for headline
+        productivity, which is the outcome the foundations drive)."""
+        return self.group if self.group in FOUNDATIONS else None
 
     @property
     def higher_is_better(self) -> bool | None:
@@ -127,7 +138,7 @@ def _refs(raw: Any, where: str) -> tuple[Ref, ...]:
     return tuple(out)
 
 
-_KEYS = {f for f in Indicator.__dataclass_fields__} - {"id", "extra"}
+_KEYS = ({f for f in Indicator.__dataclass_fields__} - {"id", "extra"}) | {"foundation"}
 
 
 def parse_registry(doc: dict[str, Any], origin: str) -> dict[str, Indicator]:
@@ -143,11 +154,10 @@ def parse_registry(doc: dict[str, Any], origin: str) -> dict[str, Indicator]:
         unknown = set(body) - _KEYS
         if unknown:
             raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-        for key in ("name", "foundation", "kind", "unit", "polarity"):
+        for key in ("name", "kind", "unit", "polarity"):
             if key not in body:
                 raise ConfigError(f"{where}: missing '{key}'")
-        if body["foundation"] not in FOUNDATIONS:
-            raise ConfigError(f"{where}: foundation must be one of {', '.join(FOUNDATIONS)}")
+        group = _group(body, where)
         if body["kind"] not in KINDS:
             raise ConfigError(f"{where}: kind must be one of {', '.join(KINDS)}")
         if body["polarity"] not in POLARITIES:
@@ -155,7 +165,7 @@ def parse_registry(doc: dict[str, Any], origin: str) -> dict[str, Indicator]:
         ind = Indicator(
             id=str(iid),
             name=str(body["name"]),
-            foundation=body["foundation"],
+            group=group,
             kind=body["kind"],
             unit=str(body["unit"]),
             polarity=body["polarity"],
@@ -172,6 +182,7 @@ def parse_registry(doc: dict[str, Any], origin: str) -> dict[str, Indicator]:
             price_basis=str(body.get("price_basis", "")),
             decimals=int(body.get("decimals", 1)),
             caveat=" ".join(str(body.get("caveat", "")).split()),
+            caveats=tuple(str(x) for x in body.get("caveats", ()) or ()),
             origin=str(body.get("origin", "real")),
             aggregation=" ".join(str(body.get("aggregation", "")).split()),
             neighbour_characteristic=bool(body.get("neighbour_characteristic", False)),
@@ -185,6 +196,27 @@ def parse_registry(doc: dict[str, Any], origin: str) -> dict[str, Indicator]:
                     f"{origin}: indicator {ind.id} refers to unknown indicator {ref!r}"
                 )
     return out
+
+
+def _group(body: dict[str, Any], where: str) -> str:
+    """An indicator's group: ``foundation:`` (one of the five) or ``group: Productivity``."""
+    foundation, group = body.get("foundation"), body.get("group")
+    if foundation is None and group is None:
+        raise ConfigError(
+            f"{where}: missing 'foundation' (one of {', '.join(FOUNDATIONS)}; "
+            f"headline productivity indicators say 'group: {HEADLINE}' instead)"
+        )
+    if foundation is not None and foundation not in FOUNDATIONS:
+        hint = f" ({HEADLINE} is not a foundation: say 'group: {HEADLINE}')"
+        raise ConfigError(
+            f"{where}: foundation must be one of {', '.join(FOUNDATIONS)}"
+            + (hint if foundation == HEADLINE else "")
+        )
+    if group is not None and group not in GROUPS:
+        raise ConfigError(f"{where}: group must be one of {', '.join(GROUPS)}")
+    if foundation is not None and group is not None and group != foundation:
+        raise ConfigError(f"{where}: foundation {foundation} and group {group} disagree")
+    return str(foundation or group)
 
 
 def _check_kind(ind: Indicator, where: str) -> None:
@@ -205,7 +237,7 @@ def _check_kind(ind: Indicator, where: str) -> None:
 @lru_cache(maxsize=4)
 def load_registry(path: str | None = None) -> dict[str, Indicator]:
     """The registry (the package's ``data/indicators.yaml`` unless ``path`` is given)."""
-    p = Path(path) if path else PACKAGE_DATA / "indicators.yaml"
+    p = Path(path) if path else INDICATORS_FILE
     try:
         doc = _yaml.load(p)
     except OSError as exc:
@@ -226,3 +258,28 @@ def get(indicator_id: str) -> Indicator:
         return reg[indicator_id]
     except KeyError:
         raise ConfigError(f"unknown indicator '{indicator_id}' (known: {', '.join(reg)})") from None
+
+
+def registry_table(path: str | None = None) -> pd.DataFrame:
+    """The registry as a table: one row per indicator (``id, name, group, foundation,
+    kind, unit, polarity, datasets, aggregation, caveat, origin``), in the registry's
+    order. Returns a pandas DataFrame."""
+    import pandas as pd
+
+    rows = [
+        {
+            "id": ind.id,
+            "name": ind.name,
+            "group": ind.group,
+            "foundation": ind.foundation,
+            "kind": ind.kind,
+            "unit": ind.unit,
+            "polarity": ind.polarity,
+            "datasets": ", ".join(ind.datasets),
+            "aggregation": ind.aggregation,
+            "caveat": ind.caveat,
+            "origin": ind.origin,
+        }
+        for ind in load_registry(path).values()
+    ]
+    return pd.DataFrame(rows)

@@ -24,6 +24,7 @@ from .gaps import (
     OutputGap,
     gva_per_head_decomposition,
     index_and_gap,
+    index_gap,
     productivity_output_gap,
 )
 from .neighbours import Neighbours, statistical_neighbours
@@ -33,6 +34,7 @@ from .structure import (
     ProductivityDecomposition,
     esteban_marquillas,
     krugman_index,
+    krugman_indices,
     location_quotients,
     mix_adjusted_productivity_index,
     productivity_gap_decomposition,
@@ -44,6 +46,7 @@ from .trends import (
     TrendResult,
     beta_convergence,
     cagr,
+    cagr_array,
     cagr_between,
     newey_west_maxlags,
     sigma_convergence,
@@ -69,6 +72,7 @@ __all__ = [
     "TOTAL",
     # gaps
     "index_and_gap",
+    "index_gap",
     "productivity_output_gap",
     "OutputGap",
     "gva_per_head_decomposition",
@@ -76,6 +80,7 @@ __all__ = [
     # structure
     "location_quotients",
     "krugman_index",
+    "krugman_indices",
     "shift_share",
     "esteban_marquillas",
     "productivity_gap_decomposition",
@@ -84,6 +89,7 @@ __all__ = [
     "MixAdjustedIndex",
     # trends and convergence
     "cagr",
+    "cagr_array",
     "cagr_between",
     "trend",
     "TrendResult",

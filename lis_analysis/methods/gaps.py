@@ -15,12 +15,44 @@ import pandas as pd
 from ._common import MethodError, finite, labels
 
 __all__ = [
+    "index_gap",
     "index_and_gap",
     "OutputGap",
     "productivity_output_gap",
     "GVA_PER_HEAD_INPUTS",
     "gva_per_head_decomposition",
 ]
+
+
+def index_gap(
+    value: float | np.ndarray | pd.Series, benchmark: float | np.ndarray | pd.Series
+) -> tuple[np.ndarray, np.ndarray]:
+    """Index (benchmark = 100) and gap as arrays: the formula of :func:`index_and_gap`,
+    without the table (the indicator engine calls it for every row it writes).
+
+    ``index = 100 · value / benchmark`` where the benchmark is positive (else NaN),
+    ``gap = value − benchmark`` (NaN where either is missing). Inputs broadcast.
+
+    Parameters
+    ----------
+    value, benchmark : float or array-like
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(index, gap)``, at least one-dimensional.
+
+    Examples
+    --------
+    >>> index_gap(34.75, [39.70, 0.0])
+    (array([87.53148615,         nan]), array([-4.95, 34.75]))
+    """
+    v = np.atleast_1d(np.asarray(value, dtype="float64"))
+    b = np.atleast_1d(np.asarray(benchmark, dtype="float64"))
+    v, b = np.broadcast_arrays(v, b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        idx = np.where(b > 0, v / b * 100, np.nan)
+    return idx, v - b
 
 
 def index_and_gap(
@@ -45,6 +77,14 @@ def index_and_gap(
         (the Series' index is kept). ``index`` and ``gap_pct`` are NaN when the
         benchmark is zero or negative (a ratio to it means nothing), ``gap`` is NaN
         when either side is missing; ``note`` says why, ``""`` otherwise.
+
+    Examples
+    --------
+    >>> t = index_and_gap(pd.Series({"L&L": 34.75, "Leicester": 26.0}), 39.70)
+    >>> t[["index", "gap", "gap_pct"]].round(2)
+               index    gap  gap_pct
+    L&L        87.53  -4.95   -12.47
+    Leicester  65.49 -13.70   -34.51
     """
     if isinstance(value, pd.Series) and isinstance(benchmark, pd.Series):
         value, benchmark = value.align(benchmark, join="outer")
@@ -55,11 +95,11 @@ def index_and_gap(
         index = benchmark.index
     else:
         index = None
-    v = np.asarray(value, dtype="float64")
-    b = np.asarray(benchmark, dtype="float64")
-    v, b = np.broadcast_arrays(np.atleast_1d(v), np.atleast_1d(b))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        idx = np.where(b > 0, 100 * v / b, np.nan)
+    idx, gap = index_gap(value, benchmark)
+    v, b = np.broadcast_arrays(
+        np.atleast_1d(np.asarray(value, dtype="float64")),
+        np.atleast_1d(np.asarray(benchmark, dtype="float64")),
+    )
     note = np.full(v.shape, "", dtype=object)
     note[b <= 0] = "benchmark is zero or negative: no index"
     note[np.isnan(b)] = "benchmark missing"
@@ -69,7 +109,7 @@ def index_and_gap(
             "value": v,
             "benchmark": b,
             "index": idx,
-            "gap": v - b,
+            "gap": gap,
             "gap_pct": idx - 100,
             "note": note.astype(str),
         },
@@ -147,6 +187,12 @@ def productivity_output_gap(
     ------
     MethodError
         Neither or both hours given; a missing or negative input.
+
+    Examples
+    --------
+    >>> g = productivity_output_gap(34.75, 39.70, weekly_hours=32.0)
+    >>> round(g.gap_per_hour, 2), g.annual_hours, round(g.output_to_close, 1)
+    (-4.95, 1664.0, 8236.8)
     """
     m = "productivity_output_gap"
     p = finite(productivity, "productivity", m)
@@ -267,6 +313,19 @@ def gva_per_head_decomposition(
     ``jobs_per_employed_resident`` carries net commuting. Employed residents may
     include people outside the working-age band; the "employment rate" factor is then
     a ratio, not the published rate. The identity holds whatever the definitions.
+
+    Examples
+    --------
+    >>> area = {"gva": 30e9, "hours": 1.0e9, "jobs": 0.6e6, "employed_residents": 0.55e6,
+    ...         "working_age_population": 0.7e6, "population": 1.1e6}
+    >>> uk = {"gva": 2200e9, "hours": 55e9, "jobs": 35e6, "employed_residents": 33e6,
+    ...       "working_age_population": 42e6, "population": 67e6}
+    >>> d = gva_per_head_decomposition(area, uk)
+    >>> d["factor"].tolist()[:2], round(float(d["share_of_log_gap"].iloc[0]), 2)
+    (['productivity', 'hours_per_job'], 1.55)
+    >>> c = d["log_contribution"]
+    >>> bool(abs(c.iloc[:-1].sum() - c.iloc[-1]) < 1e-9)  # the five terms add up to the gap
+    True
     """
     m = "gva_per_head_decomposition"
     periods = isinstance(area, pd.DataFrame) or isinstance(benchmark, pd.DataFrame)

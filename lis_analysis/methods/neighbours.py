@@ -105,6 +105,14 @@ def statistical_neighbours(
     A characteristic with no spread among the compared areas gets z = 0 everywhere and
     so does not affect distances (logged; ``note`` names it). Candidates missing any
     characteristic are dropped, not imputed: the count is reported.
+
+    Examples
+    --------
+    >>> chars = pd.DataFrame({"population": [1.1, 1.0, 0.3, 1.2, 0.9, 2.5],
+    ...                       "gva_per_hour": [34.7, 33.0, 30.0, 36.0, 34.0, 45.0]},
+    ...                      index=list("TABCDE"))
+    >>> statistical_neighbours(chars, "T", k=2).codes
+    ['C', 'D']
     """
     m = "statistical_neighbours"
     if not isinstance(characteristics, pd.DataFrame):

@@ -69,6 +69,12 @@ def robust_z_scores(
     Quality Press (the MAD-based modified z-score). The fallback to 1.2533 × mean
     absolute deviation when MAD = 0 is the rule in IBM Cognos Analytics' "Modified z
     score" (documentation 11.1.0).
+
+    Examples
+    --------
+    >>> z = robust_z_scores(pd.Series({"A": 30.0, "B": 32.0, "C": 34.0, "D": 35.0, "E": 40.0}))
+    >>> z["z"].round(2).to_dict()
+    {'A': -1.35, 'B': -0.67, 'C': 0.0, 'D': 0.34, 'E': 2.02}
     """
     m = "robust_z_scores"
     x = as_series(values, "values", m)
@@ -190,6 +196,13 @@ def classify_position(
     MethodError
         ``significant=True`` without a ``gap``, or thresholds not ``0 < moderate <=
         strong``.
+
+    Examples
+    --------
+    >>> classify_position(1.4, significant=True, gap=3.2).label
+    'strength'
+    >>> classify_position(-0.2, significant=False, gap=-0.4).label
+    'neutral'
     """
     if not 0 < moderate <= strong:
         raise MethodError("classify_position: thresholds need 0 < moderate <= strong")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -29,9 +30,12 @@ from ._common import (
 
 log = logging.getLogger(__name__)
 
+ArrayLike: TypeAlias = np.ndarray | pd.Series | list
+
 __all__ = [
     "location_quotients",
     "krugman_index",
+    "krugman_indices",
     "shift_share",
     "esteban_marquillas",
     "productivity_gap_decomposition",
@@ -91,6 +95,13 @@ def location_quotients(
     ------
     MethodError
         A total is zero, negative or missing; an input has duplicate industries or text.
+
+    Examples
+    --------
+    >>> lq = location_quotients(pd.Series({"Manufacturing": 30.0, "Services": 70.0}),
+    ...                         pd.Series({"Manufacturing": 10.0, "Services": 90.0}))
+    >>> lq["lq"].round(3).to_dict()
+    {'Manufacturing': 3.0, 'Services': 0.778}
     """
     m = "location_quotients"
     a = as_series(area, "area", m)
@@ -149,6 +160,11 @@ def krugman_index(area: pd.Series, benchmark: pd.Series, *, dropna: bool = False
     ------
     MethodError
         Missing industries (unless ``dropna``), negative values, or a zero total.
+
+    Examples
+    --------
+    >>> krugman_index(pd.Series({"x": 25.0, "y": 75.0}), pd.Series({"x": 50.0, "y": 50.0}))
+    0.5
     """
     m = "krugman_index"
     a = as_series(area, "area", m)
@@ -170,6 +186,94 @@ def krugman_index(area: pd.Series, benchmark: pd.Series, *, dropna: bool = False
     at = _total(a, None, "the area total", m)
     bt = _total(b, None, "the benchmark total", m)
     return float((a / at - b / bt).abs().sum())
+
+
+def krugman_indices(
+    area: ArrayLike,
+    period: ArrayLike,
+    industry: ArrayLike,
+    value: ArrayLike,
+    *,
+    benchmark: Any,
+    complete: int | None = None,
+) -> pd.DataFrame:
+    """Krugman specialisation index of many areas and periods at once (long input).
+
+    The vectorised form of :func:`krugman_index`, for the indicator engine (every area
+    and year of a national panel in one pass): for each (area, period),
+    ``K = Σ_i |s_ai − s_bi|`` over the industries the benchmark has in that period, with
+    shares taken within each (area, period). Where :func:`krugman_index` raises, this
+    gives NaN: an industry missing on either side, or a zero total.
+
+    Parameters
+    ----------
+    area, period, industry : array-like
+        One entry per row: the area's label, the period (e.g. year) and the industry.
+    value : array-like of float
+        The row's employment or GVA (NaN for a suppressed cell).
+    benchmark : label
+        The ``area`` label of the benchmark's rows.
+    complete : int, optional
+        How many industries an index needs (e.g. all 18 sections); fewer counted gives
+        NaN. Default: no minimum.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (area, period) that shares a (period, industry) with the benchmark,
+        in order of first appearance: ``area, period, krugman, n_industries, first_row``
+        (the position of the group's first row such an industry, for its labels).
+        ``attrs["group"]`` gives each input row's position in this table (-1 for
+        none), so that callers can summarise other columns by the same groups.
+
+    Examples
+    --------
+    >>> k = krugman_indices(["A", "A", "UK", "UK"], [2022] * 4, ["x", "y", "x", "y"],
+    ...                     [25.0, 75.0, 50.0, 50.0], benchmark="UK")
+    >>> k[["area", "period", "krugman"]]
+      area  period  krugman
+    0    A    2022      0.5
+    1   UK    2022      0.0
+    >>> krugman_index(pd.Series({"x": 25.0, "y": 75.0}), pd.Series({"x": 50.0, "y": 50.0}))
+    0.5
+    """
+    area = np.asarray(area, dtype=object)
+    a_code, a_u = pd.factorize(area)
+    y_code, y_u = pd.factorize(np.asarray(period))
+    i_code, i_u = pd.factorize(np.asarray(industry, dtype=object))
+    v = np.asarray(value, dtype=float)
+    ay = a_code * len(y_u) + y_code
+    n_ay = len(a_u) * len(y_u)
+    tot = np.bincount(ay, weights=np.nan_to_num(v), minlength=n_ay)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = v / tot[ay]
+    base_share = np.full((len(y_u), len(i_u)), np.nan)
+    has_base = np.zeros((len(y_u), len(i_u)), dtype=bool)
+    is_base = np.asarray(a_u == benchmark)[a_code]
+    base_share[y_code[is_base], i_code[is_base]] = share[is_base]
+    has_base[y_code[is_base], i_code[is_base]] = True
+    keep = has_base[y_code, i_code]  # (period, industry) the benchmark has
+    d = np.abs(share - base_share[y_code, i_code])
+    counted = keep & np.isfinite(d)
+    val = np.bincount(ay[counted], weights=d[counted], minlength=n_ay)
+    n = np.bincount(ay[counted], minlength=n_ay)
+    groups = np.unique(ay[keep])
+    first = np.full(n_ay, -1, dtype=np.int64)
+    rows = np.flatnonzero(keep)
+    first[ay[rows[::-1]]] = rows[::-1]
+    position = np.full(n_ay, -1, dtype=np.int64)
+    position[groups] = np.arange(len(groups))
+    out = pd.DataFrame(
+        {
+            "area": pd.Series(np.asarray(a_u, dtype=object)[groups // len(y_u)], dtype=object),
+            "period": np.asarray(y_u)[groups % len(y_u)],
+            "krugman": np.where(n[groups] < max(complete or 0, 1), np.nan, val[groups]),
+            "n_industries": n[groups],
+            "first_row": first[groups],
+        }
+    )
+    out.attrs["group"] = position[ay]
+    return out
 
 
 # --------------------------------------------------------------------------------------
@@ -277,6 +381,14 @@ def shift_share(
     -----
     ``competitive`` is computed as the residual form, so an industry new to the area
     (``e0 = 0``) has its whole change there. Dunn (1960); Stevens and Moore (1980).
+
+    Examples
+    --------
+    >>> area = pd.DataFrame({2015: [100.0, 200.0], 2020: [110.0, 260.0]}, index=["Mfg", "Services"])
+    >>> uk = pd.DataFrame({2015: [1000.0, 3000.0], 2020: [1050.0, 3600.0]}, index=["Mfg", "Services"])
+    >>> ss = shift_share(area, uk, 2015, 2020)
+    >>> ss.loc["Total", ["national_share", "industry_mix", "competitive"]].round(2).tolist()
+    [48.75, -3.75, 25.0]
     """
     m = "shift_share"
     f, dropped = _shift_share_inputs(area, benchmark, start, end, dropna, m)
@@ -365,6 +477,14 @@ def esteban_marquillas(
     An industry the area has in neither year contributes 0 to both terms (``r`` is
     taken equal to ``g``). Esteban-Marquillas, J.M. (1972) "A reinterpretation of
     shift-share analysis", *Regional and Urban Economics* 2(3), 249-255.
+
+    Examples
+    --------
+    >>> area = pd.DataFrame({2015: [100.0, 200.0], 2020: [110.0, 260.0]}, index=["Mfg", "Services"])
+    >>> uk = pd.DataFrame({2015: [1000.0, 3000.0], 2020: [1050.0, 3600.0]}, index=["Mfg", "Services"])
+    >>> em = esteban_marquillas(area, uk, 2015, 2020)
+    >>> em.loc["Total", ["homothetic_competitive", "allocation"]].round(2).tolist()
+    [26.25, -1.25]
     """
     m = "esteban_marquillas"
     ss = shift_share(area, benchmark, start, end, dropna=dropna)
@@ -540,6 +660,14 @@ def productivity_gap_decomposition(
     holds regardless. This is the shift-share of productivity levels of Esteban, J.
     (2000) "Regional convergence in Europe and the industry mix: a shift-share
     analysis", *Regional Science and Urban Economics* 30(3), 353-364.
+
+    Examples
+    --------
+    >>> d = productivity_gap_decomposition(
+    ...     pd.Series({"Mfg": 60.0, "Services": 40.0}), pd.Series({"Mfg": 1.0, "Services": 1.0}),
+    ...     pd.Series({"Mfg": 70.0, "Services": 90.0}), pd.Series({"Mfg": 1.0, "Services": 2.0}))
+    >>> [round(x, 3) for x in (d.gap, d.mix, d.within, d.interaction)]
+    [-3.333, 4.167, -6.667, -0.833]
     """
     m = "productivity_gap_decomposition"
     f, dropped = _productivity_frame(
@@ -659,6 +787,14 @@ def mix_adjusted_productivity_index(
     Beatty, C. and Fothergill, S. (2020) *Productivity in the Sheffield City Region*,
     CRESR, Sheffield Hallam University, adjust GVA per job for industry mix (and also
     occupation and hours; only the industry adjustment is made here).
+
+    Examples
+    --------
+    >>> m = mix_adjusted_productivity_index(
+    ...     pd.Series({"Mfg": 60.0, "Services": 40.0}), pd.Series({"Mfg": 1.0, "Services": 1.0}),
+    ...     pd.Series({"Mfg": 70.0, "Services": 90.0}), pd.Series({"Mfg": 1.0, "Services": 2.0}))
+    >>> round(m.unadjusted_index, 2), round(m.index, 2), round(m.structure_index, 2)
+    (93.75, 86.96, 107.81)
     """
     d = productivity_gap_decomposition(
         area_output, area_labour, benchmark_output, benchmark_labour, dropna=dropna

@@ -48,7 +48,22 @@ _Z = {0.90: 1.6448536269514722, 0.95: 1.959963984540054, 0.99: 2.575829303548900
 
 
 def z_value(level: float = 0.95) -> float:
-    """Two-sided normal critical value for a confidence level (0.95 → 1.959964)."""
+    """Two-sided normal critical value for a confidence level (0.95 → 1.959964).
+
+    Parameters
+    ----------
+    level : float, default 0.95
+
+    Returns
+    -------
+    float
+        Φ⁻¹(0.5 + level/2).
+
+    Examples
+    --------
+    >>> round(z_value(0.95), 6), round(z_value(0.90), 6)
+    (1.959964, 1.644854)
+    """
     if not 0 < level < 1:
         raise MethodError(f"confidence level must be between 0 and 1, got {level}")
     if level in _Z:
@@ -79,6 +94,11 @@ def se_from_ci(lower: ArrayLike, upper: ArrayLike, *, level: float = 0.95) -> Ar
     ------
     MethodError
         ``upper < lower`` anywhere.
+
+    Examples
+    --------
+    >>> round(se_from_ci(70.2, 74.1), 4)          # an APS rate published as 72.1 (70.2 to 74.1)
+    0.9949
     """
     scalar = _is_scalar(lower, upper)
     lo = np.atleast_1d(np.asarray(lower, dtype="float64"))
@@ -139,6 +159,12 @@ def wilson_interval(k: ArrayLike, n: ArrayLike, *, level: float = 0.95) -> Inter
     Wilson, E.B. (1927) "Probable inference, the law of succession, and statistical
     inference", JASA 22, 209-212. Unlike the normal (Wald) interval it stays inside
     [0, 1] and behaves at k = 0 and k = n.
+
+    Examples
+    --------
+    >>> w = wilson_interval(45, 60)
+    >>> round(w.estimate, 2), round(w.lower, 3), round(w.upper, 3)
+    (0.75, 0.628, 0.842)
     """
     scalar = _is_scalar(k, n)
     kk = np.atleast_1d(np.asarray(k, dtype="float64"))
@@ -221,6 +247,12 @@ def proportion_ci(
     -----
     A Wilson interval from the unweighted sample size ignores the survey's design
     effect and so understates the uncertainty of weighted estimates such as the APS.
+
+    Examples
+    --------
+    >>> p = proportion_ci(72.1, ci_lower=70.2, ci_upper=74.1, percent=True)
+    >>> p.method, round(p.se, 4)
+    ('published', 0.9949)
     """
     m = "proportion_ci"
     if (ci_lower is None) != (ci_upper is None):
@@ -325,6 +357,12 @@ def significance_of_difference(
     Assumes independent samples. An area inside its benchmark (L&L within England)
     shares respondents with it; the positive covariance ignored here makes the test
     conservative (fewer differences called significant).
+
+    Examples
+    --------
+    >>> d = significance_of_difference(72.1, 1.0, 75.0, 0.2)
+    >>> round(d.difference, 2), round(d.z, 2), d.significant
+    (-2.9, -2.84, True)
     """
     if se is None:
         se = np.nan
@@ -419,6 +457,13 @@ def pooled_rate(
         A component's rate or base missing (a suppressed district cannot be pooled: use
         a published figure for the area), a negative base, mismatched components, or
         bases summing to zero.
+
+    Examples
+    --------
+    >>> p = pooled_rate(pd.Series({"A": 60.0, "B": 80.0}), pd.Series({"A": 100.0, "B": 300.0}),
+    ...                 pd.Series({"A": 2.0, "B": 1.0}))
+    >>> p.rate, round(p.se, 4), p.label
+    (75.0, 0.9014, 'approximate')
     """
     m = "pooled_rate"
     r = as_series(rates, "rates", m)

@@ -8,6 +8,8 @@ it reads the evidence folder, and its per-cell timeout.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,7 +108,7 @@ class Catalogue:
 _SPEC_KEYS = {"name", "title", "description", "datasets", "evidence", "timeout"}
 
 
-def load_catalogue(path: str | Path) -> Catalogue:
+def load_catalogue(path: str | Path, *, cache_dir: Path | None = None) -> Catalogue:
     """Read and validate ``notebooks/pack.yaml``.
 
     Schema::
@@ -117,9 +119,14 @@ def load_catalogue(path: str | Path) -> Catalogue:
           - name: 00_overview                         # notebooks/00_overview.py
             title: Productivity overview
             description: The headline productivity gap, its parts and its trend.
-            datasets: [ons_productivity_lad, ...]     # or ["*"] for every input
+            datasets: [ons_productivity_lad, ...]     # optional; ["*"] for every input
             evidence: false                           # reads the evidence folder
             timeout: 600                              # optional, seconds per cell
+
+    Without ``datasets``, a notebook's datasets are those of the indicators and analyses
+    its page shows (:func:`lis_analysis.pages.reads.notebook_datasets`), worked out once
+    per state of the package code and the notebook and kept in ``cache_dir``
+    (default ``.cache/lis`` of the project).
 
     ``warm`` names functions the kernel template calls once per run, before any kernel
     starts, as ``f(raw=[folders], areas=[codes])``: whatever they load into memory (the
@@ -143,6 +150,7 @@ def load_catalogue(path: str | Path) -> Catalogue:
     if not isinstance(doc, dict) or not isinstance(doc.get("notebooks"), list):
         raise ConfigError(f"{path}: expected a top-level 'notebooks:' list")
     specs: list[NotebookSpec] = []
+    derive: list[str] = []
     for i, body in enumerate(doc["notebooks"], start=1):
         where = f"{path}: notebooks[{i}]"
         if not isinstance(body, dict) or "name" not in body:
@@ -156,7 +164,10 @@ def load_catalogue(path: str | Path) -> Catalogue:
             )
         if not name.replace("_", "").replace("-", "").isalnum():
             raise ConfigError(f"{where}: a name may hold only letters, digits, '_' and '-'")
-        datasets = body.get("datasets") or []
+        datasets = body.get("datasets")
+        if datasets is None:
+            derive.append(name)
+            datasets = []
         if isinstance(datasets, str):
             datasets = [datasets]
         if not isinstance(datasets, list) or not all(isinstance(d, str) and d for d in datasets):
@@ -196,7 +207,52 @@ def load_catalogue(path: str | Path) -> Catalogue:
         warm = [warm]
     if not isinstance(warm, list) or not all(isinstance(w, str) and ":" in w for w in warm):
         raise ConfigError(f"{path}: 'warm' must be a list of module:function names")
+    if derive:
+        found = derived_datasets(path.parent, derive, cache_dir)
+        specs = [
+            dataclasses.replace(s, datasets=found[s.name]) if s.name in found else s for s in specs
+        ]
     return Catalogue(path=path, title=title, notebooks=tuple(specs), warm=tuple(warm))
 
 
-__all__ = ["CATALOGUE_FILE", "DEFAULT_WARM", "Catalogue", "NotebookSpec", "load_catalogue"]
+def derived_datasets(
+    folder: Path, names: Sequence[str], cache_dir: Path | None = None
+) -> dict[str, tuple[str, ...]]:
+    """``{name: datasets}`` for the notebooks ``folder/<name>.py``, from the indicators and
+    analyses their pages show (:func:`lis_analysis.pages.reads.notebook_datasets`).
+
+    Working them out loads the registry and the parsers' declarations (about a second),
+    so the result is kept in ``cache_dir`` keyed by the package code and the notebooks'
+    sources: a run that changes neither reads it back. A notebook with no ``.py`` file
+    is left out (the run reports it)."""
+    from .._files import atomic_write_json, code_hash, read_json, sha256_file, sha256_json
+
+    sources = {n: folder / f"{n}.py" for n in names if (folder / f"{n}.py").is_file()}
+    if not sources:
+        return {}
+    if cache_dir is None:
+        from ..config import paths
+
+        cache_dir = paths().root / ".cache" / "lis"
+    key = sha256_json([code_hash(), sorted((n, sha256_file(f)) for n, f in sources.items())])[:20]
+    cached = read_json(cache_dir / f"reads-{key}.json")
+    if isinstance(cached, dict) and set(cached) == set(sources):
+        return {n: tuple(v) for n, v in cached.items()}
+    from ..pages.reads import notebook_datasets
+
+    found = {n: notebook_datasets(f) for n, f in sources.items()}
+    with contextlib.suppress(OSError):  # a read-only project only loses the shortcut
+        atomic_write_json(cache_dir / f"reads-{key}.json", {n: list(v) for n, v in found.items()})
+        for old in sorted(cache_dir.glob("reads-*.json"), key=lambda f: f.stat().st_mtime)[:-8]:
+            old.unlink()
+    return found
+
+
+__all__ = [
+    "CATALOGUE_FILE",
+    "DEFAULT_WARM",
+    "Catalogue",
+    "NotebookSpec",
+    "derived_datasets",
+    "load_catalogue",
+]

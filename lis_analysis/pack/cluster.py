@@ -18,7 +18,7 @@ pages, summary; or the failed notebook) and :class:`DaskExecutor` writes them he
   the store the client has just brought up to date (``observations.parquet``,
   ``lookups.parquet``, ``manifest.json``: about 5 MB for every published file in
   ``../shared/data/public``), the notebooks' sources, the parameters, areas and weights
-  YAML, the evidence folder and ``docs/``. Shipping the *store*, not the raw files, is
+  YAML and the evidence folder. Shipping the *store*, not the raw files, is
   why this works without a shared file system: the raw folders are 29 MB of workbooks
   that would have to be parsed again on every worker, the store is their parsed,
   validated and compressed form. A worker writes the shipment once into its own
@@ -193,7 +193,7 @@ def make_shipment(
 ) -> Shipment:
     """Collect a run's inputs: the store of ``raw_dirs`` (in ``processed``), the notebook
     ``sources``, single ``files`` (parameters, areas, weights YAML: missing ones skipped)
-    and whole ``folders`` (the evidence folder, ``docs/``: missing ones skipped)."""
+    and whole ``folders`` (the evidence folder; missing ones skipped)."""
     blobs: dict[str, bytes] = {}
     paths: dict[str, str] = {}
     stores: list[tuple[list[str], str]] = []

@@ -92,17 +92,19 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     years = parse_years(args.years) if getattr(args, "years", None) else None
     import pandas as pd
 
-    from .. import session
-    from ..indicators import TABLE_COLUMNS, TABLE_EXTRA
-    from ..indicators import table as indicator_table
+    from ..api import session
+    from ..indicators.engine import TABLE_COLUMNS, TABLE_EXTRA
+    from ..indicators.engine import table as indicator_table
 
-    ws = session.use(list(params.raw) or None, areas_file=params.areas_file)
-    geo = session.geography()
+    s = session()
+    ws = s.use(list(params.raw) or None, areas_file=params.areas_file)
+    geo = s.geography
     area = geo.area(params.area)
     tab = indicator_table(
         area,
-        obs=session.observations(),
+        obs=s.observations(),
         geo=geo,
+        ctx=s.context(),
         benchmarks=params.benchmarks,
         year=years[1] if years else params.end_year,
         start_year=years[0] if years else (params.start_year if params.end_year else None),

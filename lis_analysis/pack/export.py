@@ -7,7 +7,7 @@ code), through nbconvert's :class:`~nbconvert.HTMLExporter` in this process;
 require.js, MathJax, mermaid and the widget loader that nbconvert's ``lab`` template
 fetches from CDNs, and images are embedded as data URIs. :func:`external_references`
 finds anything that would fetch. (The tables on the pages come from
-:func:`lis_analysis.report_html.table`, which notebooks call.)
+:func:`lis_analysis.pages.tables.table`, which notebooks call.)
 
 Notebook metadata the templates read (``nb.metadata["lis"]``, set by the run; every
 key optional; :func:`page_metadata` validates it and ``export_html`` keyword arguments

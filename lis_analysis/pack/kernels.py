@@ -76,7 +76,7 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
     "lis_analysis",
-    "lis_analysis.session",
+    "lis_analysis.api",
     "lis_analysis.workspace",
     "lis_analysis.*",
 )
@@ -662,13 +662,30 @@ def kernel_environment(root: os.PathLike[str] | str) -> dict[str, str]:
 def warm_data(raw: Sequence[str], areas: Sequence[str] = ()) -> None:
     """The default warm-up of the kernel template (``warm:`` in ``pack.yaml``): load the
     store's observations and lookups for ``raw`` into memory, so that every notebook's
-    ``lis.use(raw)`` / ``lis.review.open`` finds them already read."""
-    from .. import session
+    ``lis.page`` finds them already read."""
+    from ..api import session
 
-    ws = session.use(list(raw) or None)
-    ws.observations()
-    ws.lookups()
-    session.geography()
+    s = session()
+    s.use(list(raw) or None)
+    s.observations()
+    s.workspace.lookups()
+    _ = s.aggregator  # the areas, and the observations split by measure and indexed
+
+
+def warm_pages(raw: Sequence[str] = (), areas: Sequence[str] = ()) -> None:
+    """The pages' warm-up (``warm:`` in ``pack.yaml``): compute each area's indicator
+    table and assessment in the kernel template, before it forks the notebooks' kernels,
+    so that every kernel inherits them in the session's result cache."""
+    from ..api import page
+    from ..config import DEFAULT_AREA
+    from ..errors import LisError
+
+    for code in list(areas) or [DEFAULT_AREA]:
+        try:
+            pg = page(code, raw=list(raw) or None, banner=False)
+        except LisError:
+            continue  # the notebook reports it
+        _ = (pg.table, pg.assessment)
 
 
 def main(argv: Sequence[str]) -> int:

@@ -239,18 +239,11 @@ def resolve_inputs(
 
 
 def evidence_folder(given: str | Path | None, raw_dirs: Sequence[Path], p: Paths) -> Path:
-    """The call-for-evidence and consultation folder, as ``lis_analysis.review`` finds it:
-    the one given (unless it is the missing default), else the ``evidence`` folder of a
-    raw folder (the demonstrator has one), else ``data/raw/evidence``."""
-    default = p.evidence.resolve()
-    if given:
-        path = Path(given).expanduser().resolve()
-        if path.is_dir() or path != default:
-            return path
-    for d in raw_dirs:
-        if (Path(d) / "evidence").is_dir():
-            return (Path(d) / "evidence").resolve()
-    return default
+    """The call-for-evidence and consultation folder, as the page finds it
+    (:func:`lis_analysis.config.evidence_folder`)."""
+    from ..config import evidence_folder as find
+
+    return find(given, raw_dirs, p)
 
 
 def evidence_files(folder: Path | None, hashes: FileHashes) -> list[dict[str, str]]:

@@ -53,6 +53,7 @@ import contextlib
 import dataclasses
 import os
 import secrets
+import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -408,7 +409,7 @@ def run(
             atomic_write_json(record_path, record)
             ship = {
                 "files": [pfile, params.areas_file, params.weights_file],
-                "folders": [evidence_dir, p.docs],
+                "folders": [evidence_dir],
                 "sources": sources,
             }
             _execute(
@@ -480,6 +481,11 @@ def _execute(
     from .kernels import kernel_environment  # (not on the path of a run with nothing to do)
 
     env = kernel_environment(p.root)
+    # The run's folder for the results its pages share (an area's indicator table and
+    # assessment): kernels forked from the template inherit them in memory; spawned
+    # kernels find them here. Owned by this run, removed when it ends.
+    shared = p.root / ".cache" / "results" / str(record["run_id"])
+    env["LIS_RESULT_CACHE"] = str(shared)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     own = executor is None or isinstance(executor, str)
     if executor == "dask":
@@ -615,6 +621,7 @@ def _execute(
                     "LIS_RUN_RECORD": str(record_path),
                     "LIS_NOTEBOOK": spec.name,
                     "LIS_AREA": area.code,
+                    "LIS_RESULT_CACHE": str(shared),
                 },
                 metadata=metadata,
                 nav_board=nav_board,
@@ -645,6 +652,7 @@ def _execute(
                 record["executor"]["stats"] = stats()
         if own:
             executor.shutdown()
+        shutil.rmtree(shared, ignore_errors=True)
 
 
 def _record_result(

@@ -26,8 +26,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 LL = "Leicester and Leicestershire"
 
 SETUP = f'''import pandas as pd
-from lis_analysis import charts
-from lis_analysis.report_html import table
+from lis_analysis.pages import charts
+from lis_analysis.pages.tables import table
 area = "{LL}"
 tab = pd.DataFrame({{
     "area_code": ["E37000021", "E37000021", "E37000001", "E37000002"],

@@ -11,8 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lis_analysis import consultation, report_html
+from lis_analysis import consultation
 from lis_analysis.demo.evidence import write_demo_evidence
+from lis_analysis.pages.tables import quotes_table, table
 from lis_analysis.safetext import quote_markdown
 from tests.inert_html import assert_inert
 
@@ -68,10 +69,12 @@ def test_demo_hostile_texts_are_escaped_and_redacted(demo_dir):
     joined = "\n".join(texts)
     for needle in ("<script>", "onerror=", "javascript:", "@example.", "0116 496 0123", "LE1 9ZZ"):
         assert needle in joined  # the demo carries each hostile case
-    table = pd.DataFrame({"text": texts})
-    html = report_html.html_table(table, "All demo responses", redact_personal=True)
+    frame = pd.DataFrame({"text": texts})
+    html = table(frame, "All demo responses", redact_personal=True).to_html()
     p = assert_inert(
-        html, {"table", "caption", "thead", "tbody", "tr", "th", "td"}, {"class", "scope"}
+        html,
+        {"div", "table", "caption", "thead", "tbody", "tr", "th", "td", "p"},
+        {"class", "scope"},
     )
     shown = "".join(p.text)
     assert "<script>" in shown  # as text
@@ -86,7 +89,7 @@ def test_demo_end_to_end_is_quick(demo_dir):
     coded = consultation.code_responses(bundle.call_for_evidence)
     consultation.counts_by_foundation(coded)
     quotes = consultation.select_quotes(coded)
-    report_html.quotes_table(quotes)
+    quotes_table(quotes)
     consultation.agreement(bundle.consultation, by="organisation_type")
     assert time.perf_counter() - t0 < 5
     assert (

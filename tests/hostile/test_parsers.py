@@ -100,13 +100,14 @@ def one_line_error(proc: subprocess.CompletedProcess, verb: str = "ingest") -> s
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    """sha256 of every file under ``folder`` (relative path -> digest)."""
+    """sha256 of every file under ``folder`` (relative path -> digest), lock files left out:
+    a lock names its latest holder, and is not part of the store."""
     if not folder.exists():
         return {}
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and not p.name.endswith(".lock")
     }
 
 

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from lis_analysis.errors import ConfigError, LisError
-from lis_analysis.indicators import TABLE_COLUMNS, compute, load_registry, registry, table
-from lis_analysis.indicators.registry import parse_registry
+from lis_analysis.indicators import TABLE_COLUMNS, compute, load_registry, registry_table, table
+from lis_analysis.indicators.registry import FOUNDATIONS, GROUPS, parse_registry
 
 DESIGN_COLUMNS = [
     "area_code",
@@ -38,9 +38,14 @@ def test_table_columns_are_the_design_contract():
 
 def test_registry_declares_every_foundation():
     reg = load_registry()
-    assert {i.foundation for i in reg.values()} == {
-        "Productivity", "Ideas", "People", "Infrastructure", "Business Environment", "Places",
-    }  # fmt: skip
+    # the five Foundations of Productivity; headline productivity is a group, not a sixth
+    assert FOUNDATIONS == ("Ideas", "People", "Infrastructure", "Business Environment", "Places")
+    assert ("Productivity", *FOUNDATIONS) == GROUPS
+    assert {i.foundation for i in reg.values()} == {*FOUNDATIONS, None}
+    assert [g for g in GROUPS if any(i.group == g for i in reg.values())] == list(GROUPS)
+    for i in reg.values():
+        assert i.group == (i.foundation or "Productivity")
+    assert reg["gva_per_hour"].group == "Productivity" and reg["gva_per_hour"].foundation is None
     for required in (
         "gva_per_hour", "gva_per_hour_index", "gva_per_job", "gva_per_head", "gva_total", "real_gva_growth",
         "berd_per_head", "knowledge_intensive_share", "employment_rate", "economic_inactivity_rate",
@@ -51,9 +56,10 @@ def test_registry_declares_every_foundation():
         "productivity_spread", "gva_per_head_spread",
     ):  # fmt: skip
         assert required in reg, required
-    assert set(registry().columns) >= {
+    assert set(registry_table().columns) >= {
         "id",
         "name",
+        "group",
         "foundation",
         "unit",
         "polarity",
@@ -76,6 +82,22 @@ def test_registry_declares_every_foundation():
                 }
             },
             "foundation must be one of",
+        ),
+        (
+            {
+                "x": {
+                    "name": "X",
+                    "foundation": "Productivity",
+                    "kind": "measure",
+                    "unit": "£",
+                    "polarity": "higher",
+                }
+            },
+            "Productivity is not a foundation: say 'group: Productivity'",
+        ),
+        (
+            {"x": {"name": "X", "kind": "measure", "unit": "£", "polarity": "higher"}},
+            "missing 'foundation'",
         ),
         (
             {

@@ -25,7 +25,7 @@ from lis_analysis.pack.export import (
     page_metadata,
     render_html,
 )
-from lis_analysis.report_html import table
+from lis_analysis.pages.tables import table
 
 LL = "Leicester and Leicestershire"
 SETUP_CODE = "tab = lis.indicator_table(area)  # the setup cell"

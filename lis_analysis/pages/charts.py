@@ -55,6 +55,9 @@ from cycler import cycler
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ..methods.position import classify_position
+from .prose import compare_phrase, format_value, is_percent, list_words, ordinal, signed, the
+
 log = logging.getLogger(__name__)
 
 # --------------------------------------------------------------------------------------
@@ -211,7 +214,7 @@ class Chart:
             parts.append(f'<span class="lis-chart__source">Source: {esc(self.source)}</span>')
         parts.append("</figcaption>")
         if data_table and self.data is not None and len(self.data):
-            from .report_html import table  # local import: report_html is light, no nbconvert
+            from .tables import table
 
             parts.append(
                 '<details class="lis-chart__data"><summary>Show the data for this chart'
@@ -234,7 +237,7 @@ class Chart:
 
     def save(self, path: str | Path) -> Path:
         """Write the PNG atomically to ``path`` and return it."""
-        from ._files import atomic_write
+        from .._files import atomic_write
 
         return atomic_write(path, self.png)
 
@@ -345,149 +348,6 @@ BENCHMARK_NAMES: dict[str, str] = {
     "E12000008": "South East",
     "E12000009": "South West",
 }
-_TAKES_ARTICLE = {
-    "UK",
-    "UK (less Extra-Regio)",
-    "United Kingdom",
-    "North East",
-    "North West",
-    "East Midlands",
-    "West Midlands",
-    "East of England",
-    "South East",
-    "South West",
-}
-
-
-def _the(name: str) -> str:
-    """'UK' -> 'the UK'; 'England' -> 'England' (for sentences)."""
-    return f"the {name}" if name in _TAKES_ARTICLE else name
-
-
-def ordinal(n: int) -> str:
-    """1 -> '1st', 2 -> '2nd', 11 -> '11th', 23 -> '23rd'."""
-    n = int(n)
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-_PERCENT_UNITS = {"%", "percent", "per cent", "pct", "percentage", "% of population"}
-_COUNT_UNITS = {"count", "number", "jobs", "people", "persons", "businesses", "enterprises"}
-
-
-def _is_percent(unit: str | None) -> bool:
-    return bool(unit) and (str(unit).strip().lower() in _PERCENT_UNITS or str(unit).startswith("%"))
-
-
-def format_value(
-    value: float | None,
-    unit: str | None = None,
-    *,
-    decimals: int | None = None,
-    short: bool = False,
-) -> str:
-    """Format a number with its unit, as a sentence would: '£35.20 per hour', '12.3%'.
-
-    Parameters
-    ----------
-    value : the number; missing values give 'not available'
-    unit : the indicator's unit ('£', '£ per hour', '£m', '%', 'index', 'jobs', ...)
-    decimals : fixed decimals; default depends on the unit and size
-    short : drop a trailing 'per ...' phrase (for labels on bars)
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
-        return "not available"
-    v = float(value)
-    unit = str(unit).strip() if unit is not None and not pd.isna(unit) else ""
-    sign = "-" if v < 0 else ""
-    a = abs(v)
-
-    def num(d: int) -> str:
-        return f"{a:,.{d}f}"
-
-    if _is_percent(unit):
-        d = 1 if decimals is None else decimals
-        rest = unit[1:].strip() if unit.startswith("%") else ""
-        text = f"{sign}{num(d)}%"
-        return text if short or not rest else f"{text} {rest}"
-    if unit.startswith("£"):
-        rest = unit[1:].strip()
-        if decimals is not None:
-            d = decimals
-        elif rest.lower() in {"m", "bn", "k", "million", "billion"}:
-            d = 0 if a >= 100 else 1
-        else:
-            d = 0 if a >= 1000 else 2
-        text = f"{sign}£{num(d)}"
-        if rest.lower() in {"m", "bn", "k"}:
-            return text + rest
-        if rest and not short:
-            return f"{text} {rest}"
-        return text
-    if unit.lower() in _COUNT_UNITS:
-        d = 0 if decimals is None else decimals
-        text = f"{sign}{num(d)}"
-        return text if short or unit.lower() in {"count", "number"} else f"{text} {unit}"
-    if decimals is not None:
-        d = decimals
-    elif a >= 1000 or float(a).is_integer():
-        d = 0 if a >= 1000 else 1
-    else:
-        d = 1 if a >= 10 else 2
-    text = f"{sign}{num(d)}"
-    if not unit or short or unit.lower().startswith("index"):
-        return text
-    return f"{text} {unit}"
-
-
-def _signed(value: float, decimals: int = 1) -> str:
-    """'+2.1' or '−3.4' (a real minus sign) for chart labels."""
-    if abs(value) < 0.5 * 10 ** (-decimals):
-        return f"{0:.{decimals}f}"
-    return f"+{value:,.{decimals}f}" if value > 0 else f"\u2212{abs(value):,.{decimals}f}"
-
-
-def _higher_is_better(polarity: Any) -> bool | None:
-    """Polarity column value -> True (higher is better), False, or None (neutral/unknown)."""
-    if polarity is None or (not isinstance(polarity, str) and pd.isna(polarity)):
-        return None
-    p = str(polarity).strip().lower()
-    if p in {
-        "+",
-        "1",
-        "+1",
-        "higher",
-        "high",
-        "higher_is_better",
-        "higher is better",
-        "positive",
-        "up",
-    }:
-        return True
-    if p in {"-", "-1", "lower", "low", "lower_is_better", "lower is better", "negative", "down"}:
-        return False
-    return None
-
-
-def compare_phrase(value: float, benchmark: float, benchmark_name: str, unit: str | None) -> str:
-    """'10.2% below the UK' (rates: '2.1 percentage points above England')."""
-    if pd.isna(value) or pd.isna(benchmark):
-        return f"not comparable with {_the(benchmark_name)}"
-    if _is_percent(unit):
-        diff = value - benchmark
-        if abs(diff) < 0.05:
-            return f"the same as {_the(benchmark_name)}"
-        word = "above" if diff > 0 else "below"
-        return f"{abs(diff):.1f} percentage points {word} {_the(benchmark_name)}"
-    if benchmark == 0:
-        diff = value - benchmark
-        word = "above" if diff > 0 else "below"
-        return f"{format_value(abs(diff), unit)} {word} {_the(benchmark_name)}"
-    pct = (value / benchmark - 1.0) * 100.0
-    if abs(pct) < 0.05:
-        return f"the same as {_the(benchmark_name)}"
-    word = "above" if pct > 0 else "below"
-    return f"{abs(pct):.1f}% {word} {_the(benchmark_name)}"
 
 
 def _humanise(indicator_id: str) -> str:
@@ -496,36 +356,16 @@ def _humanise(indicator_id: str) -> str:
 
 
 def indicator_label(indicator_id: str, table: pd.DataFrame | None = None) -> str:
-    """The indicator's display name: the table's ``indicator_name`` column, the indicator
-    registry if it knows the id, else the id made readable ('gva_per_hour' -> 'Gva per hour')."""
-    if table is not None:
-        for col in ("indicator_name", "indicator_label", "label", "name"):
-            if col in table.columns:
-                vals = table[col].dropna()
-                if len(vals):
-                    return str(vals.iloc[0])
-    try:  # the registry is optional here: charts must work on any table
-        from . import indicators as _ind
+    """The indicator's display name: the table's ``indicator_name`` column, else the
+    registry's name for the id, else the id made readable ('gva_per_hour' -> 'Gva per hour')."""
+    if table is not None and "indicator_name" in table.columns:
+        vals = table["indicator_name"].dropna()
+        if len(vals):
+            return str(vals.iloc[0])
+    from ..indicators.registry import load_registry
 
-        for getter in ("get", "get_indicator", "indicator"):
-            fn = getattr(_ind, getter, None)
-            if callable(fn):
-                spec = fn(indicator_id)
-                for attr in ("name", "label", "title"):
-                    name = getattr(spec, attr, None)
-                    if isinstance(name, str) and name:
-                        return name
-        registry = getattr(_ind, "REGISTRY", None)
-        if isinstance(registry, dict) and indicator_id in registry:
-            spec = registry[indicator_id]
-            name = getattr(spec, "name", None) or (
-                spec.get("name") if isinstance(spec, dict) else None
-            )
-            if name:
-                return str(name)
-    except Exception:  # noqa: BLE001 - any failure just means "no registry name"
-        pass
-    return _humanise(indicator_id)
+    reg = load_registry()
+    return reg[indicator_id].name if indicator_id in reg else _humanise(indicator_id)
 
 
 def _first(df: pd.DataFrame, col: str, default: Any = None) -> Any:
@@ -546,15 +386,6 @@ def _require(df: pd.DataFrame, cols: Iterable[str], what: str) -> None:
         )
 
 
-def _list_words(items: Sequence[str]) -> str:
-    items = list(items)
-    if not items:
-        return ""
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _wrap(label: str, width: int = 28) -> str:
     return "\n".join(textwrap.wrap(str(label), width)) or str(label)
 
@@ -570,6 +401,10 @@ def _ci_note(has_ci: bool) -> str | None:
 # --------------------------------------------------------------------------------------
 # Indicator table charts
 # --------------------------------------------------------------------------------------
+
+
+#: An indicator's polarity as the registry declares it (indicators.yaml): which end is best.
+_HIGHER_IS_BETTER = {"higher": True, "lower": False}
 
 
 def _indicator_rows(table: pd.DataFrame, indicator_id: str, what: str) -> pd.DataFrame:
@@ -863,7 +698,7 @@ def _benchmark_alt(
     arows = rows[rows["area_name"].astype(str) == area_name]
     rank, n_peers = _first(arows, "rank"), _first(arows, "n_peers")
     if rank is not None and n_peers is not None and not pd.isna(rank) and not pd.isna(n_peers):
-        hib = _higher_is_better(_first(arows, "polarity"))
+        hib = _HIGHER_IS_BETTER.get(str(_first(arows, "polarity")))
         best = " (1st is best)" if hib is not None else ""
         parts.append(f"It ranks {ordinal(int(rank))} of {int(n_peers)} peer areas{best}.")
     return " ".join(parts)
@@ -903,7 +738,7 @@ def rank_dot(
     unit = _first(rows, "unit")
     period = _first(rows, "period")
     source = source or _first(rows, "source")
-    hib = _higher_is_better(_first(rows, "polarity"))
+    hib = _HIGHER_IS_BETTER.get(str(_first(rows, "polarity")))
     areas = _area_frame(rows).dropna(subset=["value"])
     if areas.empty:
         raise ValueError(f"rank_dot: indicator '{indicator_id}' has no values to draw")
@@ -1043,17 +878,17 @@ def _period_positions(periods: Sequence[Any]) -> tuple[np.ndarray, list[str], bo
 def _trend_word(first: float, last: float, unit: Any) -> str:
     if pd.isna(first) or pd.isna(last):
         return "has gaps"
-    if _is_percent(unit):
+    if is_percent(unit):
         d = last - first
         if abs(d) < 0.1:
             return f"was little changed ({format_value(first, unit)} to {format_value(last, unit)})"
-        return f"{'rose' if d > 0 else 'fell'} from {format_value(first, unit)} to {format_value(last, unit)} ({_signed(d)} percentage points)"
+        return f"{'rose' if d > 0 else 'fell'} from {format_value(first, unit)} to {format_value(last, unit)} ({signed(d)} percentage points)"
     if first == 0:
         return f"went from {format_value(first, unit)} to {format_value(last, unit)}"
     pct = (last / first - 1) * 100
     if abs(pct) < 1:
         return f"was little changed ({format_value(first, unit)} to {format_value(last, unit)})"
-    return f"{'rose' if pct > 0 else 'fell'} from {format_value(first, unit)} to {format_value(last, unit)} ({_signed(pct)}%)"
+    return f"{'rose' if pct > 0 else 'fell'} from {format_value(first, unit)} to {format_value(last, unit)} ({signed(pct)}%)"
 
 
 def trend(
@@ -1214,7 +1049,7 @@ def _trend_alt(df: pd.DataFrame, names: list[str], name: str, unit: Any, labels:
             else ""
         )
         parts.append(
-            f"{_the(a)[:1].upper() + _the(a)[1:]} {_trend_word(f['value'], lst['value'], unit)}{span}."
+            f"{the(a)[:1].upper() + the(a)[1:]} {_trend_word(f['value'], lst['value'], unit)}{span}."
         )
     if len(names) > 1:
         bench = next(
@@ -1234,7 +1069,7 @@ def _trend_alt(df: pd.DataFrame, names: list[str], name: str, unit: Any, labels:
                 first_phrase = compare_phrase(both["a"].iloc[0], both["b"].iloc[0], bench, unit)
                 rel = (
                     (lambda r: r["a"] - r["b"])
-                    if _is_percent(unit)
+                    if is_percent(unit)
                     else (lambda r: (r["a"] / r["b"] - 1) * 100 if r["b"] else np.nan)
                 )
                 g0, g1 = rel(both.iloc[0]), rel(both.iloc[-1])
@@ -1343,9 +1178,7 @@ def waterfall(
         pad = (hi - lo) * 0.06 or 1.0
         for i, (b, h, k) in enumerate(zip(bottoms, heights, kinds, strict=True)):
             txt = (
-                f"{h:,.{decimals}f}".replace("-", "\u2212")
-                if k == "total"
-                else _signed(h, decimals)
+                f"{h:,.{decimals}f}".replace("-", "\u2212") if k == "total" else signed(h, decimals)
             )
             y_top, y_bot = max(b, b + h), min(b, b + h)
             if h >= 0:
@@ -1380,7 +1213,7 @@ def waterfall(
             return f"{x:,.{decimals}f}".replace("-", "\u2212")
 
         items = [
-            f"{lab} {_signed(h, decimals)}"
+            f"{lab} {signed(h, decimals)}"
             for lab, h, k in zip(labels, heights, kinds, strict=True)
             if k != "total"
         ]
@@ -1390,13 +1223,13 @@ def waterfall(
             alt += f"starting from {start_label or 'the start'} at {v(start)} {unit}, "
         alt += (
             f"the {total_label.lower() if total_label != 'Total' else 'total'} of {v(total)} {unit} is made up of "
-            f"{_list_words(items)}. The largest contribution is {biggest['component']} "
-            f"({_signed(float(biggest['contribution']), decimals)})."
+            f"{list_words(items)}. The largest contribution is {biggest['component']} "
+            f"({signed(float(biggest['contribution']), decimals)})."
         )
         ups = comp[comp["contribution"] > 0]
         downs = comp[comp["contribution"] < 0]
         if len(ups) and len(downs):
-            alt += f" {_list_words(list(ups['component'].astype(str)))} added to it; {_list_words(list(downs['component'].astype(str)))} took away from it."
+            alt += f" {list_words(list(ups['component'].astype(str)))} added to it; {list_words(list(downs['component'].astype(str)))} took away from it."
         data = pd.DataFrame({"Component": labels, f"Contribution ({unit})": heights})
         return _render(
             fig,
@@ -1510,7 +1343,7 @@ def lq_bar(
         above = int((lq["lq"].astype(float) > 1).sum()) if "lq" in lq else 0
         alt = (
             f"Bar chart of location quotients for the {n} most specialised of {n_all} industries in "
-            f"{area_name}{when}, against {comparator}. Highest: {_list_words(items)}. "
+            f"{area_name}{when}, against {comparator}. Highest: {list_words(items)}. "
             f"{above} of {n_all} industries have a location quotient above 1; "
             f"{int((df['lq'] >= threshold).sum())} of those shown are at or above {threshold:g}, labelled specialised."
         )
@@ -1617,7 +1450,7 @@ def lq_bubble(
             f"{x_label.lower()}, bubble size showing employment. {len(sg)} industries are both specialised "
             f"(location quotient above 1) and growing"
             + (
-                f", the largest being {_list_words([f'{r.industry} (LQ {r.lq:.2f}, {r.employment:,.0f} jobs)' for r in sg.head(4).itertuples()])}"
+                f", the largest being {list_words([f'{r.industry} (LQ {r.lq:.2f}, {r.employment:,.0f} jobs)' for r in sg.head(4).itertuples()])}"
                 if len(sg)
                 else ""
             )
@@ -1649,14 +1482,6 @@ def lq_bubble(
 # --------------------------------------------------------------------------------------
 
 
-def _classify(z: float, threshold: float) -> str:
-    if z >= threshold:
-        return "Strength"
-    if z <= -threshold:
-        return "Weakness"
-    return "Neither"
-
-
 def strengths_chart(
     scores: pd.DataFrame,
     *,
@@ -1665,16 +1490,19 @@ def strengths_chart(
     title: str | None = None,
     source: str | None = None,
 ) -> Chart:
-    """Diverging bars of standardised scores, each labelled Strength / Weakness / Neither.
+    """Diverging bars of standardised scores, each labelled Strength / Weakness / Neutral.
 
     Parameters
     ----------
     scores : DataFrame with ``indicator_name`` (or ``indicator_id``) and ``z`` (or
         ``z_score``), oriented so that positive is better than the benchmark whatever
         the indicator's polarity; optional ``foundation`` (shown after the name) and
-        ``classification`` (used instead of the threshold rule when given)
+        ``classification`` (the label of :func:`lis_analysis.methods.classify_position`,
+        as :func:`lis_analysis.priorities.assess` gives it; without it each score is
+        classified by that rule on the score alone)
     area_name : the area (default from the frame's ``area_name``)
-    threshold : |z| at or above which an indicator is a strength or weakness
+    threshold : the rule's ``strong`` threshold: |z| at or above which a score alone makes
+        a strength or weakness (the shaded band)
 
     Returns
     -------
@@ -1699,13 +1527,16 @@ def strengths_chart(
     names = df[ncol].astype(str)
     if ncol == "indicator_id":
         names = names.map(_humanise)
-    if "foundation" in df.columns:
+    if "group" in df.columns:  # headline productivity or the foundation
+        names = names + " (" + df["group"].astype(str) + ")"
+    elif "foundation" in df.columns:
         names = names + " (" + df["foundation"].astype(str) + ")"
     df["_name"] = names
     if "classification" in df.columns:
         df["_class"] = df["classification"].astype(str).str.strip().str.capitalize()
     else:
-        df["_class"] = [_classify(z, threshold) for z in df["_z"]]
+        # the one strength/weakness rule (peers only: no benchmark test, no trend)
+        df["_class"] = [classify_position(z, strong=threshold).label.capitalize() for z in df["_z"]]
     df = df.sort_values("_z", kind="stable")
     area_name = area_name or _first(df, "area_name", "the area")
     n = len(df)
@@ -1728,7 +1559,7 @@ def strengths_chart(
         lim = max(abs(zs).max(), threshold) * 1.0
         labels: list[Any] = []
         for yi, z, c in zip(y, zs, df["_class"], strict=True):
-            txt = f"{c} ({_signed(z)})" if c != "Neither" else f"Neither ({_signed(z)})"
+            txt = f"{c} ({signed(z)})"
             labels.append(
                 ax.annotate(
                     txt,
@@ -1740,7 +1571,7 @@ def strengths_chart(
                     va="center",
                     ha="left" if z >= 0 else "right",
                     fontsize=10.5,
-                    fontweight="bold" if c != "Neither" else "normal",
+                    fontweight="bold" if c in ("Strength", "Weakness") else "normal",
                 )
             )
         ax.set_xlim(-lim * 1.08, lim * 1.08)
@@ -1756,8 +1587,8 @@ def strengths_chart(
         def listed(cls: str) -> str:
             sub = df[df["_class"] == cls].sort_values("_z", ascending=(cls == "Weakness"))
             return (
-                _list_words(
-                    [f"{nm} ({_signed(z)})" for nm, z in zip(sub["_name"], sub["_z"], strict=True)]
+                list_words(
+                    [f"{nm} ({signed(z)})" for nm, z in zip(sub["_name"], sub["_z"], strict=True)]
                 )
                 or "none"
             )

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lis_analysis import charts
+from lis_analysis.pages import charts
 
 LL = "Leicester and Leicestershire"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -217,8 +217,39 @@ def test_strengths_are_labelled_in_words():
     assert dict(zip(c.data["Indicator"], c.data["Classification"], strict=True)) == {
         "Gigabit coverage": "Strength",
         "GVA per hour worked": "Weakness",
-        "Employment rate": "Neither",
+        "Employment rate": "Neutral",
     }
+
+
+def test_strengths_chart_uses_the_one_rule_not_a_copy(monkeypatch):
+    """Without a classification column each score is classified by
+    methods.classify_position (the rule of docs/methods.md), with the chart's threshold
+    as the rule's strong threshold; with one, the given labels are drawn as they are."""
+    from lis_analysis.methods import classify_position
+
+    zs = [1.0, 0.99, -1.0, -0.99, 0.5, -0.5]
+    scores = pd.DataFrame({"indicator_name": [f"i{k}" for k in range(6)], "z": zs})
+    got = charts.strengths_chart(scores).data.set_index("Indicator")["Classification"]
+    assert [got[f"i{k}"] for k in range(6)] == [classify_position(z).label.capitalize() for z in zs]
+    got = charts.strengths_chart(scores, threshold=2.0).data.set_index("Indicator")
+    assert set(got["Classification"]) == {"Neutral"}
+    # the assessment's own labels (z 0.7 with a significant benchmark difference) win
+    given = pd.DataFrame({"indicator_name": ["a"], "z": [0.7], "classification": ["strength"]})
+    assert charts.strengths_chart(given).data["Classification"].tolist() == ["Strength"]
+    calls = []
+    import lis_analysis.pages.charts as mod
+
+    monkeypatch.setattr(
+        mod, "classify_position", lambda z, **kw: calls.append(z) or classify_position(z, **kw)
+    )
+    charts.strengths_chart(scores)
+    assert sorted(calls) == sorted(zs)
+
+
+def test_indicator_label_is_the_table_name_else_the_registry_name():
+    assert charts.indicator_label("gva_per_hour") == "GVA per hour worked"
+    assert charts.indicator_label("x", pd.DataFrame({"indicator_name": ["Named"]})) == "Named"
+    assert charts.indicator_label("not_an_indicator") == "Not an indicator"
 
 
 def test_rank_distribution_reports_median_and_top_share():

@@ -1,0 +1,191 @@
+"""The page object (lis_analysis.pages.page) on the demonstrator: each method displays its
+part and returns what it showed; the page gathers its caveats; it writes nothing."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from IPython.display import Markdown
+
+from lis_analysis.analyses import productivity_gap
+from lis_analysis.pages import prose
+from lis_analysis.pages.display import ShownDict, ShownFrame
+from lis_analysis.pages.tables import HTMLTable
+from lis_analysis.safetext import escape_markdown
+
+LL = "Leicester and Leicestershire"
+
+
+def texts(shown) -> list[str]:
+    return [o.data for o in shown if isinstance(o, Markdown)]
+
+
+def test_finding_shows_heading_sentence_charts_and_table_and_returns_its_rows(page, shown):
+    rows = page.finding("gva_per_hour")
+    assert isinstance(rows, ShownFrame) and isinstance(rows, pd.DataFrame)
+    assert set(rows["indicator_id"]) == {"gva_per_hour"} and len(rows) >= 4
+    md = texts(shown)
+    assert md[0] == "### GVA per hour worked"
+    assert md[1] == escape_markdown(page.sentence("gva_per_hour"))
+    assert page.sentence("gva_per_hour").startswith(f"GVA per hour worked in {LL} was £")
+    kinds = [type(o).__name__ for o in shown]
+    assert kinds.count("Chart") == 2 and kinds[-1] == "HTMLTable"  # benchmarks, trend, table
+    table = shown[-1]
+    assert table.caption.startswith(f"GVA per hour worked (£), {LL}, ")
+    assert list(table.data.columns) == [
+        "Compared with", "Area value", "Benchmark value", "Index (benchmark = 100)", "Gap",
+        "Significant",
+    ]  # fmt: skip
+    assert page.indicators_shown == ["gva_per_hour"] and page.results["finding"] is not None
+
+
+def test_an_indicator_the_area_cannot_have_shows_why_and_its_districts(page, shown):
+    rows = page.finding("median_pay_residence")
+    assert rows.empty
+    md = texts(shown)
+    assert md[1].startswith("Median weekly pay \\(residence\\)\\: not shown for")
+    (table,) = [o for o in shown if isinstance(o, HTMLTable)]
+    assert table.caption == f"Median weekly pay (residence) (£) in each district of {LL}"
+    assert len(table.data) == 8
+    assert "cannot be combined into one figure" in table.markup
+
+
+def test_the_analyses_return_the_frames_of_lis_analysis_analyses(page, shown):
+    gap = page.productivity_gap()
+    assert isinstance(gap, ShownFrame)
+    expected = productivity_gap(page.area, page.ctx)
+    pd.testing.assert_frame_equal(pd.DataFrame(gap), expected)
+    (said,) = texts(shown)
+    assert said == escape_markdown(
+        prose.productivity_gap_sentence(
+            area_name=LL,
+            **{
+                k: expected.iloc[0][k]
+                for k in (
+                    "year",
+                    "benchmark_name",
+                    "productivity",
+                    "benchmark_productivity",
+                    "annual_hours",
+                    "output_to_close",
+                    "closed",
+                )
+            },  # fmt: skip
+        )
+    )
+    dec = page.gva_per_head_decomposition()
+    assert list(dec["factor"])[-1] == "gva_per_head"
+    lq = page.industry_structure()
+    assert {"industry", "industry_name", "lq"} <= set(lq.columns) and lq.attrs["year"]
+    ss = page.shift_share(years=5)
+    assert ss.attrs["end"] - ss.attrs["start"] == 5
+    sp = page.sector_productivity()
+    assert sp.iloc[0]["gap"] == pytest.approx(
+        sp.iloc[0]["mix"] + sp.iloc[0]["within"] + sp.iloc[0]["interaction"]
+    )
+    out = page.trend_and_convergence("gva_per_hour")
+    assert isinstance(out, ShownDict) and {"series", "trend"} <= set(out)
+    assert page.analyses_shown == [
+        "productivity_gap", "gva_per_head_decomposition", "industry_structure",
+        "shift_share", "sector_productivity", "trend_and_convergence",
+    ]  # fmt: skip
+
+
+def test_an_analysis_the_data_cannot_support_says_why_in_one_sentence(page, shown, monkeypatch):
+    from lis_analysis import analyses
+    from lis_analysis.errors import DataNotAvailable
+
+    def missing(*a, **k):
+        raise DataNotAvailable("it needs chained-volume GVA by industry")
+
+    monkeypatch.setattr(analyses, "shift_share", missing)
+    assert page.shift_share() is None
+    assert texts(shown) == [
+        escape_markdown(
+            "The shift-share of real GVA growth could not be computed: it needs chained-volume "
+            "GVA by industry."
+        )
+    ]
+
+
+def test_caveats_are_those_of_what_the_page_showed(page, shown):
+    page.finding("gva_per_hour")
+    page.productivity_gap()
+    page.strengths_and_weaknesses("Productivity")
+    shown.clear()
+    got = page.caveats()
+    # findings A1 A12 A14; GVA per hour A3 A7 A8; the gap A3; strengths A15; demo A13
+    assert list(got["id"]) == [
+        "A1", "A3", "A7", "A8", "A12", "A13", "A14", "A15", "gva_per_hour",
+    ]  # fmt: skip
+    (md,) = texts(shown)
+    assert md.startswith("- **A1 Areas are built from districts")
+    assert md.splitlines()[-1].startswith("- **GVA per hour worked.** Current prices")
+
+
+def test_a_page_that_showed_nothing_has_no_caveats_but_the_demonstrators(
+    demo_parts, shared_results, shown
+):
+    from lis_analysis.pages import Page
+
+    area, params, ctx, manifest = demo_parts
+    pg = Page(area, params=params, ctx=ctx, manifest=manifest, cache=shared_results)
+    assert pg.caveats().empty and texts(shown) == ["No caveats recorded."]
+    pg = Page(area, params=params, ctx=ctx, cache=shared_results, demo=True)
+    assert list(pg.caveats()["id"]) == ["A13"]
+
+
+def test_summary_reports_the_headline_and_the_foundations_findings(page, shown):
+    out = page.summary("Productivity", headline_indicator="gva_per_hour")
+    assert isinstance(out, ShownDict)
+    assert out["headline"] == page.sentence("gva_per_hour")
+    a = page.assessment[page.assessment["group"] == "Productivity"]
+    strengths = a.loc[a["classification"] == "strength", "indicator_id"]
+    assert out["strengths"] == [page.short(i) for i in strengths]
+    (payload,) = [o for o in shown if isinstance(o, dict)]
+    assert payload["application/vnd.lis.summary+json"]["headline"] == out["headline"]
+
+
+def test_a_page_without_indicators_reports_its_own_lead(page, shown):
+    page.consultation()
+    out = page.summary()
+    # the consultation's own sentence, plain (no Markdown), not an indicator's
+    assert re.match(
+        r"\d+ people and organisations responded\. Support was strongest for [^*]", out["headline"]
+    )
+    assert out["strengths"] == out["weaknesses"] == out["neutral"] == []
+
+
+def test_header_and_sources(page, shown):
+    said = page.header("Is the gap closing?")
+    assert said["area_name"] == LL and said["demo"] is True and len(said["district_names"]) == 8
+    assert texts(shown)[0].startswith("**Question.** Is the gap closing?")
+    src = page.sources("Productivity")
+    assert isinstance(src, ShownFrame) and (src["Figures read"] > 0).all()
+    # the files of the foundation's indicators, and of what those are built from
+    assert "Subregional productivity" in " ".join(src["Table"])
+    assert len(page.sources()) >= len(src)  # every file
+
+
+def test_a_returned_frame_is_not_shown_twice_in_the_cell_that_made_it(page, shown, monkeypatch):
+    from lis_analysis.pages import display
+
+    monkeypatch.setattr(display, "_execution_count", lambda: 7)
+    rows = page.finding("gva_per_hour")
+    n = len(shown)
+    rows._ipython_display_()  # the cell's value: already on the page
+    assert len(shown) == n
+    monkeypatch.setattr(display, "_execution_count", lambda: 8)
+    rows._ipython_display_()  # a later cell: an ordinary DataFrame
+    assert len(shown) == n + 1 and type(shown[-1]) is pd.DataFrame
+    assert type(rows.head()) is pd.DataFrame  # what is derived from it is plain
+
+
+def test_the_page_writes_nothing(page, shown, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    page.finding("employment_rate")
+    page.caveats()
+    assert not list(tmp_path.iterdir())
+    assert page.cache.folder is None
