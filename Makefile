@@ -28,10 +28,10 @@ help: ## list the targets
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,cluster]'
 	@touch $(STAMP)
 
-venv: $(STAMP) ## create .venv and install the package with its dev tools (redone when pyproject.toml changes)
+venv: $(STAMP) ## create .venv and install the package with its dev tools and the Dask extra (redone when pyproject.toml changes)
 
 reports: $(STAMP) ## build the HTML board pack in reports/ (demonstrator data when data/raw is empty)
 	$(BIN)/lis run

@@ -21,7 +21,10 @@ importing pandas:
   :func:`code_hash` for the package's own code; :func:`git_commit`;
 - **the raw folders**, as the store reads them: :func:`list_raw_files` (which files are
   data: not READMEs, manifests, hidden files, the evidence folder, or the metadata of a
-  CSV), :func:`is_demo_folder` and :func:`processed_dir_for` (where their store lives).
+  CSV), :func:`is_demo_folder` and :func:`processed_dir_for` (where their store lives);
+- **inputs shipped to another machine** (``lis run --executor dask``): :func:`input_path`
+  and :func:`shipped_store` say where this process reads an input that the run names by
+  the client's path (unchanged unless ``$LIS_INPUTS`` names a map of shipped inputs).
 """
 
 from __future__ import annotations
@@ -715,9 +718,74 @@ def processed_dir_for(
     return Path(processed_root) / "sets" / f"{kind}-{h}"
 
 
+# --------------------------------------------------------------------------------------
+# Inputs shipped to another machine
+# --------------------------------------------------------------------------------------
+
+#: Environment variable naming the JSON map of a run's shipped inputs (set by a Dask
+#: worker for its kernels; see :mod:`lis_analysis.pack.cluster`).
+INPUTS_ENV = "LIS_INPUTS"
+
+
+def _input_map() -> dict[str, Any]:
+    spec = os.environ.get(INPUTS_ENV)
+    if not spec:
+        return {}
+    stamp = (spec, os.stat(spec).st_mtime_ns)
+    if _INPUT_MAP.get("stamp") != stamp:
+        doc = json.loads(Path(spec).read_text(encoding="utf-8"))
+        _INPUT_MAP.clear()
+        _INPUT_MAP.update(stamp=stamp, doc=doc)
+    return _INPUT_MAP["doc"]
+
+
+_INPUT_MAP: dict[str, Any] = {}
+
+
+def input_path(path: str | os.PathLike[str]) -> Path:
+    """Where this process reads an input that the run names by ``path``.
+
+    ``lis run`` names every input (parameters, areas and weights YAML, the evidence
+    folder) by its path on the machine that runs ``lis run``, and pages show
+    those names. A Dask worker on another machine receives copies of them and sets
+    ``$LIS_INPUTS`` to a JSON map ``{"paths": {client path: local copy}, "stores":
+    [[raw folders, local store]]}``; this returns the copy of ``path`` (or of the file
+    under a mapped folder), and ``path`` itself when nothing maps it (always, outside such
+    a worker).
+
+    Examples
+    --------
+    >>> str(input_path("/no/map/here.yaml")) == str(Path("/no/map/here.yaml"))
+    True
+    """
+    p = Path(path)
+    mapping = _input_map().get("paths") or {}
+    if not mapping:
+        return p
+    text = str(p)
+    for src in sorted(mapping, key=len, reverse=True):
+        if text == src:
+            return Path(mapping[src])
+        if text.startswith(src.rstrip("/\\") + os.sep):
+            return Path(mapping[src]) / text[len(src.rstrip("/\\")) + 1 :]
+    return p
+
+
+def shipped_store(raw_dirs: Sequence[str | os.PathLike[str]]) -> Path | None:
+    """The local copy of the store built from ``raw_dirs`` on the client, when this
+    process is a worker that was shipped one (see :func:`input_path`); else None."""
+    stores = _input_map().get("stores") or []
+    want = [str(Path(d)) for d in raw_dirs]
+    for dirs, local in stores:
+        if [str(Path(d)) for d in dirs] == want:
+            return Path(local)
+    return None
+
+
 __all__ = [
     "EVIDENCE_TABLE_SUFFIXES",
     "EVIDENCE_TEXT_SUFFIXES",
+    "INPUTS_ENV",
     "IGNORED",
     "IGNORED_DIRS",
     "MAX_EVIDENCE_TABLE_BYTES",
@@ -740,6 +808,7 @@ __all__ = [
     "evidence_size_problem",
     "file_stamp",
     "git_commit",
+    "input_path",
     "is_demo_folder",
     "is_inside",
     "list_raw_files",
@@ -752,6 +821,7 @@ __all__ = [
     "sha256_file",
     "sha256_json",
     "stage",
+    "shipped_store",
     "stat_stamp",
     "tables_changed",
 ]

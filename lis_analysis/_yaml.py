@@ -23,6 +23,8 @@ from typing import Any
 
 import yaml
 
+from ._files import input_path
+
 #: Largest YAML text read (bytes). The package's largest YAML is 27 KB (data/downloads.yaml);
 #: parameters and areas files are a few hundred bytes.
 MAX_BYTES = 1 << 20
@@ -113,7 +115,8 @@ def load(source: str | Path, *, text: str | None = None, fast: bool = False) -> 
     line 2: YAML aliases (*a) are not allowed: write the value out in full
     """
     if text is None:
-        path = Path(source)
+        # (on a Dask worker, the local copy of a file the run names by the client's path)
+        path = input_path(source)
         if path.stat().st_size > MAX_BYTES:
             raise YamlProblem(
                 f"the file is {path.stat().st_size:,} bytes, above the limit of {MAX_BYTES:,} "

@@ -35,7 +35,10 @@ def _add_raw(p: argparse.ArgumentParser) -> None:
 def _add_area(p: argparse.ArgumentParser, *, many: bool = False) -> None:
     help_ = "area code (default E37000021, Leicester and Leicestershire)"
     if many:
-        help_ += "; several as CODE,CODE or 'all-lsips'"
+        help_ += (
+            "; several as CODE,CODE; every area of a level: all-lsips, all-districts, "
+            "all-combined-authorities, all-itl3; @FILE: the codes in a text file"
+        )
     p.add_argument("--area", metavar="CODE", help=help_)
     p.add_argument(
         "--areas-file", metavar="FILE", help="YAML of your own areas (see docs/areas.md)"
@@ -149,6 +152,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="call-for-evidence and consultation folder (default data/raw/evidence)",
     )
     p.add_argument("--reports", metavar="DIR", help="output folder (default reports)")
+    p.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="where notebooks run: processes on this machine (default) or a Dask cluster "
+        "(needs: pip install 'lis-analysis[cluster]')",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDR",
+        help="with --executor dask: the scheduler's address, e.g. tcp://10.0.0.5:8786 "
+        "(default $LIS_DASK_SCHEDULER; neither: a cluster on this machine for the run)",
+    )
 
     p = sub.add_parser(
         "watch",

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import store
+from ._files import shipped_store
 from .config import Paths, paths
 
 log = logging.getLogger(__name__)
@@ -28,9 +29,14 @@ class Workspace:
     processed: Path
     demo: bool
     paths: Paths
+    #: the store is a copy shipped by ``lis run --executor dask`` (read only: the raw
+    #: folders are on the client's machine, which ingested them before shipping)
+    shipped: bool = False
 
     def ingest(self, *, jobs: int = 1, force: bool = False) -> store.IngestReport:
         """Bring the store up to date with the raw folders (fast when nothing changed)."""
+        if self.shipped:
+            return store.IngestReport(self.processed, [], 0, 0.0, changed=False, demo=self.demo)
         return store.ingest(
             self.raw_dirs, self.processed, parts_root=self.paths.processed, jobs=jobs, force=force
         )
@@ -76,6 +82,10 @@ def workspace(
         dirs = (p.raw.resolve(),)
     else:
         dirs = (ensure_demo(p).resolve(),)
+    shipped = shipped_store(dirs)
+    if shipped is not None:  # a Dask worker: the client's store, shipped with the run
+        demo = bool((store.read_manifest(shipped) or {}).get("demo"))
+        return Workspace(raw_dirs=dirs, processed=shipped, demo=demo, paths=p, shipped=True)
     demo = all(store.is_demo_folder(d) for d in dirs)
     processed = store.processed_dir_for(dirs, p.processed, p.raw)
     return Workspace(raw_dirs=dirs, processed=processed, demo=demo, paths=p)

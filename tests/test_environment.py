@@ -32,7 +32,16 @@ def test_environment_matches_pyproject():
             lower = re.search(r">=\s*([\w.]+)", runtime[n])
             assert lower and f">={lower.group(1)}" in d.replace(" ", ""), (d, runtime[n])
     pip = next(d for d in env["dependencies"] if isinstance(d, dict))["pip"]
-    assert "-e .[dev]" in pip
+    assert "-e .[dev,cluster]" in pip  # make test installs the same extras
+
+
+def test_make_installs_the_cluster_extra():
+    """The Dask tests run in make test: the Makefile's venv installs the extra."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    assert {"dask", "distributed"} <= {
+        _name(d) for d in project["optional-dependencies"]["cluster"]
+    }
+    assert "-e '.[dev,cluster]'" in (REPO / "Makefile").read_text()
 
 
 def test_conda_specs_parse():

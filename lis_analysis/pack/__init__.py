@@ -13,6 +13,8 @@ module                 concern
 ``run``                one run: lock, plan, execute, record, index (:func:`run`)
 ``jobs``               the contract with executors: ``Job``, ``JobResult``, ``Executor``
 ``executors``          local executors: in this process, or a pool of processes
+``cluster``            the Dask executor (``--executor dask``): jobs built on workers,
+                       inputs shipped once per run, pages written here
 ``worker``             one job: papermill in a fresh kernel, pages rendered and written
 ``kernels``            kernels forked from a warm template, or spawned (the switch)
 ``export``             an executed notebook to an offline, accessible HTML page

@@ -345,10 +345,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .plan import parse_areas
     from .run import run
 
+    executor = getattr(args, "executor", None) or "local"
+    if executor == "dask":
+        from .cluster import require_distributed
+
+        require_distributed()  # before the parameters or any data are read
+    elif getattr(args, "scheduler", None):
+        raise LisError("--scheduler needs --executor dask")
     params = _run_params(args)
     summary = run(
         params,
         areas=parse_areas(args.area) or None,
+        executor=executor,
+        scheduler=getattr(args, "scheduler", None),
         jobs=args.jobs,
         force=args.force,
         only=args.only,

@@ -85,12 +85,13 @@ class Executor(Protocol):
     :class:`~lis_analysis.pack.executors.LocalProcessExecutor` runs jobs in worker
     processes on this machine and :class:`~lis_analysis.pack.executors.InlineExecutor`
     in this process; both call ``Worker.execute`` (build, then write), which writes the
-    pages where the job says. A distributed executor whose workers do not share the
-    project folder has each of its workers hold a ``Worker`` (spawning kernels: no
-    template socket) and run ``Worker.build`` there; when the
+    pages where the job says. :class:`~lis_analysis.pack.cluster.DaskExecutor`, whose
+    workers do not share the project folder, has each of its workers hold a ``Worker``
+    (with a kernel template of its own) and run ``Worker.build`` there; when the
     :class:`~lis_analysis.pack.worker.JobOutputs` come back, it calls
     :func:`lis_analysis.pack.worker.write` on this side and sets the future's result to
-    what that returns.
+    what that returns. An executor may also offer ``describe()`` and ``stats()`` (dicts
+    for the run record's ``executor`` entry).
     """
 
     def submit(self, job: Job) -> Future[JobResult]: ...

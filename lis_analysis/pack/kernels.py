@@ -110,7 +110,10 @@ def _serve(socket_path: str, preload: Sequence[str]) -> int:
     """Listen on ``socket_path``, import ``preload``, then fork one kernel per request.
 
     A request is one JSON line ``{"args", "env", "cwd", "log"}``; the reply is one JSON
-    line ``{"pid": N}``. The template exits when its stdin closes (its owner is gone).
+    line ``{"pid": N}``. A request ``{"warm": [["module:function", {kwargs}], ...]}`` runs
+    more warm-up calls in the template itself (see :meth:`TemplateClient.warm`) and is
+    answered ``{"warmed": true}``. The template exits when its stdin closes (its owner is
+    gone).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the run, not for us
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -154,6 +157,16 @@ def _serve(socket_path: str, preload: Sequence[str]) -> int:
                     data += chunk
                 req = json.loads(data)
             except (OSError, ValueError):
+                continue
+            if isinstance(req, dict) and "warm" in req:
+                # More warm-up in the template itself (a Dask worker's template, for the
+                # area of a job it was given): every later kernel inherits it.
+                _warm(json.dumps(req["warm"]))
+                _forget_inline_backend()
+                gc.collect()
+                gc.freeze()
+                with contextlib.suppress(OSError):
+                    conn.sendall(b'{"warmed": true}\n')
                 continue
             pid = os.fork()
             if pid == 0:  # pragma: no cover - runs in the kernel process
@@ -367,6 +380,22 @@ class TemplateClient:
                         self._gone = True
                         raise
                     time.sleep(0.05)  # not listening yet
+
+    def warm(self, calls: Sequence[tuple[str, dict[str, Any]]], timeout: float = 900.0) -> None:
+        """Make the template call ``calls`` (``[("module:function", {kwargs})]``) in its
+        own process, as it did at start-up, so that kernels forked from then on inherit
+        what they load; returns when it has (requests queue behind the template's work)."""
+        req = json.dumps({"warm": [[t, k] for t, k in calls]}).encode() + b"\n"
+        with self._lock, socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(timeout)
+            s.connect(self.socket_path)
+            s.sendall(req)
+            data = b""
+            while not data.endswith(b"\n"):
+                chunk = s.recv(4096)
+                if not chunk:
+                    raise ConnectionError("kernel template closed the connection")
+                data += chunk
 
 
 class _ForkedProcess:

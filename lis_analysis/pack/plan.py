@@ -52,6 +52,15 @@ log = logging.getLogger(__name__)
 #: Bump to invalidate every cache key (a change in what a key means).
 KEY_VERSION = 1
 ALL_LSIPS = "all-lsips"
+#: ``--area`` words that select every area of a level the data defines, and that level.
+BATCHES: dict[str, tuple[str, str]] = {
+    ALL_LSIPS: ("lsip", "LSIP areas"),
+    "all-districts": ("lad", "local authority districts"),
+    "all-combined-authorities": ("ca", "combined authorities"),
+    "all-itl3": ("itl3", "ITL3 regions"),
+}
+#: Most codes a file of area codes may hold (a guard against reading the wrong file).
+MAX_CODES_IN_FILE = 20_000
 DEMO_STATUS = "Demonstrator data: synthetic, not official statistics"
 
 # Where a run writes (under the reports folder).
@@ -313,7 +322,19 @@ class AreaInfo:
 
 
 def parse_areas(value: str | Sequence[str] | None) -> list[str]:
-    """``"A,B"``, ``["A", "B,C"]`` or ``"all-lsips"`` -> a list of codes (order kept)."""
+    """``"A,B"``, ``["A", "B,C"]``, a batch word (``"all-lsips"``, ``"all-districts"``,
+    ``"all-combined-authorities"``, ``"all-itl3"``) or ``"@FILE"`` -> a list of codes and
+    batch words (order kept, each once).
+
+    ``@FILE`` reads a text file of area codes: one or more per line, separated by commas
+    or spaces; ``#`` starts a comment; batch words are allowed too.
+
+    Raises
+    ------
+    ConfigError
+        when a file of codes cannot be read, is not text, or holds more than
+        :data:`MAX_CODES_IN_FILE` codes.
+    """
     if value is None:
         return []
     items = [value] if isinstance(value, str) else list(value)
@@ -321,15 +342,44 @@ def parse_areas(value: str | Sequence[str] | None) -> list[str]:
     for item in items:
         for token in str(item).split(","):
             token = token.strip()
-            if token and token not in out:
-                out.append(token)
+            codes = _codes_file(token[1:]) if token.startswith("@") else [token] if token else []
+            out.extend(c for c in codes if c not in out)
     return out
+
+
+def _codes_file(name: str) -> list[str]:
+    from ..errors import printable
+
+    path = Path(name).expanduser()
+    try:
+        if path.stat().st_size > 2_000_000:
+            raise ConfigError(f"--area @{printable(name)}: file is too large for a list of codes")
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise ConfigError(
+            f"--area @{printable(name)}: cannot read the file of area codes ({exc.strerror or exc})"
+        ) from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"--area @{printable(name)}: not a UTF-8 text file") from None
+    codes: list[str] = []
+    for line in text.splitlines():
+        for token in line.split("#", 1)[0].replace(",", " ").split():
+            if token not in codes:
+                codes.append(token)
+    if len(codes) > MAX_CODES_IN_FILE:
+        raise ConfigError(
+            f"--area @{printable(name)}: more than {MAX_CODES_IN_FILE:,} codes "
+            "(is this the right file?)"
+        )
+    if not codes:
+        raise ConfigError(f"--area @{printable(name)}: the file holds no area code")
+    return codes
 
 
 def check_area_codes(codes: Sequence[str], params: RunParams) -> None:
     """Validate the form of every area code (before any data is read)."""
     for code in codes:
-        if code != ALL_LSIPS:
+        if code not in BATCHES:
             dataclasses.replace(params, area=code)
 
 
@@ -408,17 +458,19 @@ def _files_without_rows(area: Any, file_codes: Mapping[str, set[str]]) -> list[s
 def resolve_areas(
     requested: Sequence[str], catalogue: Mapping[str, Mapping[str, Any]]
 ) -> list[AreaInfo]:
-    """The areas of a run, checked against the catalogue (``all-lsips`` expanded)."""
+    """The areas of a run, checked against the catalogue (batch words expanded)."""
     out: list[AreaInfo] = []
+    seen: set[str] = set()
     for code in requested:
-        if code == ALL_LSIPS:
-            lsips = sorted(c for c, a in catalogue.items() if a.get("level") == "lsip")
-            if not lsips:
+        if code in BATCHES:
+            level, label = BATCHES[code]
+            codes = sorted(c for c, a in catalogue.items() if a.get("level") == level)
+            if not codes:
                 raise ConfigError(
-                    "--area all-lsips: the data defines no LSIP areas (a lookup file with "
-                    "LSIP areas is needed; 'lis areas --level lsip' lists them)"
+                    f"--area {code}: the data defines no {label} (a lookup file that names "
+                    f"them is needed; 'lis areas --level {level}' lists them)"
                 )
-            found = [AreaInfo(c, str(catalogue[c]["name"]), "lsip") for c in lsips]
+            found = [AreaInfo(c, str(catalogue[c]["name"]), level) for c in codes]
         else:
             hit = catalogue.get(code)
             canonical = code
@@ -432,7 +484,10 @@ def resolve_areas(
                     f"unknown area '{code}' (run 'lis areas' to list the areas and their codes)"
                 )
             found = [AreaInfo(canonical, str(hit["name"]), str(hit["level"]))]
-        out.extend(a for a in found if a.code not in {x.code for x in out})
+        for info in found:
+            if info.code not in seen:
+                seen.add(info.code)
+                out.append(info)
     return out
 
 
@@ -507,6 +562,7 @@ def stale_reason(
 
 __all__ = [
     "ALL_LSIPS",
+    "BATCHES",
     "AreaInfo",
     "FileHashes",
     "InputChange",

@@ -83,7 +83,7 @@ from .._files import (
 from .._procs import deferred_interrupts
 from ..config import Paths, RunParams
 from ..config import paths as default_paths
-from ..errors import LisError, printable
+from ..errors import ConfigError, LisError, printable
 from .catalogue import CATALOGUE_FILE, Catalogue, NotebookSpec, load_catalogue
 from .index_pages import area_index, root_index, write_area_index, write_root_index
 from .jobs import DEFAULT_RENDERER, DEFAULT_TIMEOUT, Executor, Job, JobResult
@@ -176,11 +176,16 @@ class RunSummary:
         return [n for n in self.notebooks if n.status != "skipped"]
 
     def table(self, *, all_rows: bool | None = None) -> str:
-        """The summary table printed by ``lis run`` (skipped rows folded when many)."""
+        """The summary table printed by ``lis run``: every row when there are few; for a
+        batch, the rows that ran (up to 30, then only the failures) and counts."""
         rows = self.notebooks
         if all_rows is None:
             all_rows = len(rows) <= 30
         shown = rows if all_rows else [n for n in rows if n.status != "skipped"]
+        folded_ran = 0
+        if not all_rows and len(shown) > 30:  # hundreds of areas: list what failed
+            folded_ran = sum(n.status == "ran" for n in shown)
+            shown = [n for n in shown if n.status == "failed"]
         many_areas = len({n.area for n in rows}) > 1
         head = ["notebook", *(["area"] if many_areas else []), "status", "seconds", "note"]
         lines = [head]
@@ -200,6 +205,12 @@ class RunSummary:
             out.append("  ".join(cells).rstrip())
             if i == 0:
                 out.append("  ".join("-" * w for w in widths))
+        if folded_ran:
+            failed_areas = len({n.area for n in shown})
+            out.append(
+                f"(and {folded_ran} notebooks that ran, not listed; "
+                f"{failed_areas} of {len({n.area for n in rows})} areas had a failure)"
+            )
         if not all_rows and self.count("skipped"):
             out.append(f"(and {self.count('skipped')} notebooks up to date, skipped)")
         data = "demonstrator data (synthetic)" if self.demo else "published data"
@@ -231,7 +242,8 @@ def run(
     evidence: str | Path | None = None,
     paths: Paths | None = None,
     catalogue: str | Path | Catalogue | None = None,
-    executor: Executor | None = None,
+    executor: Executor | str | None = None,
+    scheduler: str | None = None,
     progress: bool | None = None,
     kernel_mode: str | None = None,
     renderer: str = DEFAULT_RENDERER,
@@ -252,9 +264,12 @@ def run(
         else ``data/raw/evidence``)
     paths : project paths (default :func:`lis_analysis.config.paths`)
     catalogue : ``pack.yaml`` path or a :class:`Catalogue` (default ``notebooks/pack.yaml``)
-    executor : where jobs run (default: a
-        :class:`~lis_analysis.pack.executors.LocalProcessExecutor`, or an
-        :class:`~lis_analysis.pack.executors.InlineExecutor` for a single job or ``jobs=1``)
+    executor : where jobs run: an :class:`~lis_analysis.pack.jobs.Executor`, ``"local"``
+        (the default: a :class:`~lis_analysis.pack.executors.LocalProcessExecutor`, or an
+        :class:`~lis_analysis.pack.executors.InlineExecutor` for a single job or
+        ``jobs=1``) or ``"dask"`` (a :class:`~lis_analysis.pack.cluster.DaskExecutor`)
+    scheduler : with ``executor="dask"``, the scheduler's address; None starts a
+        ``LocalCluster`` of ``jobs`` worker processes for the run
     progress : progress bars on stderr (default: when stderr is a terminal)
     kernel_mode : ``fork`` (default where available) or ``spawn``; default
         ``$LIS_KERNEL_MODE`` (see :mod:`lis_analysis.pack.kernels`)
@@ -275,6 +290,14 @@ def run(
         another run holds the reports folder.
     """
     t0 = time.perf_counter()
+    if executor not in (None, "local", "dask") and isinstance(executor, str):
+        raise ConfigError(f"executor must be 'local' or 'dask', not {executor!r}")
+    if executor == "dask":
+        from .cluster import require_distributed
+
+        require_distributed()  # one line, before the lock or any data
+    elif scheduler:
+        raise ConfigError("--scheduler is for --executor dask")
     p = paths or default_paths()
     reports = Path(reports_dir).resolve() if reports_dir else p.reports
     requested = parse_areas(areas) or [params.area]
@@ -413,6 +436,11 @@ def run(
         }
         if todo:
             atomic_write_json(record_path, record)
+            ship = {
+                "files": [pfile, params.areas_file, params.weights_file],
+                "folders": [evidence_dir],
+                "sources": sources,
+            }
             try:
                 _execute(
                     todo,
@@ -426,6 +454,8 @@ def run(
                     p,
                     jobs=jobs,
                     executor=executor,
+                    scheduler=scheduler,
+                    ship=ship,
                     progress=progress,
                     kernel_mode=kernel_mode,
                     renderer=renderer,
@@ -441,12 +471,14 @@ def run(
                 status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
                 _finish_record(record, record_path, plans, results, status, t0, exc)
                 raise
+        t_index = time.perf_counter()
         try:
             for area in area_list:
                 write_area_index(
                     reports, area, cat, states[area.code], inputs, force=bool(todo) or recovered
                 )
             write_root_index(reports, cat, rewrite=bool(todo) or recovered)
+            record["index_seconds"] = round(time.perf_counter() - t_index, 3)
         except OSError as exc:  # a full disk: the indexes keep their last version
             _finish_record(record, record_path, plans, results, "failed", t0, exc)
             raise LisError(
@@ -521,7 +553,9 @@ def _execute(
     p: Paths,
     *,
     jobs: int | None,
-    executor: Executor | None,
+    executor: Executor | str | None,
+    scheduler: str | None = None,
+    ship: dict[str, Any] | None = None,
     progress: bool,
     kernel_mode: str | None,
     renderer: str,
@@ -540,8 +574,24 @@ def _execute(
     shared = p.root / ".cache" / "results" / str(record["run_id"])
     env["LIS_RESULT_CACHE"] = str(shared)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-    own = executor is None
-    if executor is None:
+    own = executor is None or isinstance(executor, str)
+    if executor == "dask":
+        from . import cluster
+
+        ship = ship or {}
+        executor = cluster.start(
+            scheduler=scheduler or os.environ.get(cluster.SCHEDULER_ENV) or None,
+            workers=workers,
+            raw_dirs=inputs.raw_dirs,
+            processed=inputs.processed,
+            sources=ship.get("sources") or {},
+            files=ship.get("files") or [],
+            folders=ship.get("folders") or [],
+            warm=list(cat.warm),
+            kernel_mode=kernel_mode,
+        )
+        workers = max(1, getattr(executor, "workers", workers))
+    elif executor is None or isinstance(executor, str):
         kwargs = {
             "raw": [str(d) for d in inputs.raw_dirs],
             "areas": sorted({pl[0].code for pl in todo}),
@@ -555,6 +605,18 @@ def _execute(
             if workers == 1
             else LocalProcessExecutor(workers, env, kernel_mode=kernel_mode, warm=warm)
         )
+    describe = getattr(executor, "describe", None)
+    record["executor"] = (
+        describe()
+        if callable(describe)
+        else {
+            "kind": "local" if own else type(executor).__name__,
+            "workers": workers,
+            "inputs": {"how": "read in place", "detail": "this machine's files"},
+            "outputs": "written by the worker processes on this machine (atomic)",
+        }
+    )
+    atomic_write_json(record_path, record)
     nav_board = [("Contents", "index.html")] + [(s.title, f"{s.name}.html") for s in cat.notebooks]
     nav_analyst = [("Contents", "index.html")] + [
         (s.title, f"{s.name}.analyst.html") for s in cat.notebooks
@@ -571,7 +633,11 @@ def _execute(
     )
     futures: dict[Future[JobResult], tuple[AreaInfo, NotebookSpec, dict[str, str], str]] = {}
     done: set[Future[JobResult]] = set()
-    bar = None
+    bar = area_bar = None
+    # notebooks still to come per area: an area is done when its last one is collected
+    pending: dict[str, int] = {}
+    for pl in todo:
+        pending[pl[0].code] = pending.get(pl[0].code, 0) + 1
 
     def collect(fut: Future[JobResult]) -> None:
         area, spec, parts, reason = futures[fut]
@@ -585,9 +651,12 @@ def _execute(
         results[(area.code, spec.name)] = NotebookRun(
             area.code, spec.name, res.status, round(res.seconds, 2), reason=reason, error=res.error
         )
+        pending[area.code] -= 1
         if bar is not None:
-            bar.set_postfix_str(f"{spec.name} {res.status}", refresh=False)
+            bar.set_postfix_str(f"{area.code} {spec.name} {res.status}", refresh=False)
             bar.update(1)
+        if area_bar is not None and pending[area.code] == 0:
+            area_bar.update(1)
         if echo and res.status == "failed":
             echo(f"{area.code} {spec.name} failed: {res.error}")
 
@@ -595,7 +664,14 @@ def _execute(
         if progress:
             from tqdm import tqdm
 
-            bar = tqdm(total=len(todo), unit="notebook", desc="lis run", position=0)
+            if len(pending) > 1:  # a batch: one bar over the areas, one over the notebooks
+                area_bar = tqdm(total=len(pending), unit="area", desc="areas", position=0)
+            bar = tqdm(
+                total=len(todo),
+                unit="notebook",
+                desc="notebooks" if area_bar is not None else "lis run",
+                position=1 if area_bar is not None else 0,
+            )
         for area, spec, pdict, parts, reason in todo:
             board, analyst, executed = outputs(reports, area.code, spec.name)
             nb_record = record["notebooks"][f"{area.code}/{spec.name}"]
@@ -639,8 +715,8 @@ def _execute(
                 nav_analyst=nav_analyst,
                 timeout=spec.timeout or DEFAULT_TIMEOUT,
                 progress=(
-                    {"desc": spec.name, "position": 1, "leave": False}
-                    if progress and workers == 1
+                    {"desc": spec.name, "position": 2 if area_bar else 1, "leave": False}
+                    if progress and workers == 1 and not callable(describe)
                     else False
                 ),
                 renderer=renderer,
@@ -670,8 +746,13 @@ def _execute(
         discard_stale_staged(reports, reports / COMMIT_JOURNAL)
         raise
     finally:
-        if bar is not None:
-            bar.close()
+        for b in (bar, area_bar):
+            if b is not None:
+                b.close()
+        stats = getattr(executor, "stats", None)
+        if callable(stats):
+            with contextlib.suppress(Exception):
+                record["executor"]["stats"] = stats()
         if own:
             executor.shutdown()
         shutil.rmtree(shared, ignore_errors=True)

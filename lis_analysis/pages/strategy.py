@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._files import input_path
 from ..errors import DataNotAvailable, LisError
 from . import charts, prose
 from .base import PageBase
@@ -391,9 +392,14 @@ class StrategySections(PageBase):
         from ..consultation import load_evidence
 
         folder = self.evidence_folder
-        if folder is None or not folder.is_dir():
+        if folder is None:
             return None
-        return load_evidence(folder)
+        local = input_path(folder)  # a Dask worker reads its copy of the folder ...
+        if not local.is_dir():
+            return None
+        if local == folder:
+            return load_evidence(folder)
+        return _as_named(load_evidence, local, folder)  # ... and names the client's files
 
     def _evidence_status(self, kind: str) -> Any:
         bundle = self._evidence
@@ -564,3 +570,52 @@ class StrategySections(PageBase):
 
 
 __all__ = ["StrategySections"]
+
+
+def _as_named(load: Any, local: Path, folder: Path) -> Any:
+    """``load(local)`` for a copy of ``folder`` (shipped to a Dask worker by ``lis run
+    --executor dask``), with every file name it reports and logs given as under
+    ``folder``: the pages name the files as the client has them, whichever machine read
+    them."""
+    import dataclasses
+    import logging
+
+    src, dst = str(local), str(folder)
+
+    def fix(value: Any) -> Any:
+        return value.replace(src, dst) if isinstance(value, str) else value
+
+    class _Rename(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            record.msg, record.args = fix(record.getMessage()), ()
+            return True
+
+    logger = logging.getLogger("lis_analysis.consultation.readers")
+    rename = _Rename()
+    logger.addFilter(rename)
+    try:
+        bundle = load(local)
+    finally:
+        logger.removeFilter(rename)
+
+    def frame(df: pd.DataFrame) -> pd.DataFrame:
+        df = df.copy()
+        for col in ("file", "message", "source_file"):
+            if col in df.columns:
+                df[col] = df[col].map(fix).astype(df[col].dtype)
+        return df
+
+    def result(r: Any) -> Any:
+        if r is None:
+            return None
+        return dataclasses.replace(
+            r, data=frame(r.data), issues=frame(r.issues), files=tuple(map(fix, r.files))
+        )
+
+    return dataclasses.replace(
+        bundle,
+        call_for_evidence=result(bundle.call_for_evidence),
+        consultation=result(bundle.consultation),
+        consideration_log=result(bundle.consideration_log),
+        skipped=tuple(map(fix, bundle.skipped)),
+    )

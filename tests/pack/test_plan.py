@@ -178,3 +178,74 @@ def test_files_with_no_row_for_an_area_are_not_its_inputs():
     names = [r["name"] for r in inputs.records_for(spec, ["bres.csv"])]
     assert names == ["gva/gva.xlsx", "lookups/lsip.xlsx"]
     assert [r["name"] for r in inputs.records_for(spec)] == [f["name"] for f in manifest["files"]]
+
+
+def test_parse_areas_batch_words_and_a_file_of_codes(tmp_path):
+    from lis_analysis.errors import ConfigError
+
+    codes = tmp_path / "areas.txt"
+    codes.write_text(
+        "# the areas of the county\nE06000016, E07000129\nE07000130 E06000016  # again\n\n"
+        "all-lsips\n",
+        encoding="utf-8",
+    )
+    assert parse_areas(f"E37000021,@{codes}") == [
+        "E37000021",
+        "E06000016",
+        "E07000129",
+        "E07000130",
+        "all-lsips",
+    ]
+    assert parse_areas("all-districts,all-itl3") == ["all-districts", "all-itl3"]
+    with pytest.raises(ConfigError, match="cannot read the file of area codes"):
+        parse_areas(f"@{tmp_path / 'missing.txt'}")
+    (tmp_path / "empty.txt").write_text("# nothing\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="holds no area code"):
+        parse_areas(f"@{tmp_path / 'empty.txt'}")
+    (tmp_path / "bin.txt").write_bytes(b"\xff\xfe\x00bad")
+    with pytest.raises(ConfigError, match="not a UTF-8 text file"):
+        parse_areas(f"@{tmp_path / 'bin.txt'}")
+
+
+def test_resolve_areas_expands_every_batch_word_by_level():
+    from lis_analysis.errors import ConfigError
+    from lis_analysis.pack.plan import BATCHES, resolve_areas
+
+    catalogue = {
+        "E69000020": {"name": "Leicester and Leicestershire", "level": "lsip", "aliases": []},
+        "E69000001": {"name": "Brighton", "level": "lsip", "aliases": []},
+        "E06000016": {"name": "Leicester", "level": "lad", "aliases": []},
+        "E07000129": {"name": "Blaby", "level": "lad", "aliases": []},
+        "E47000001": {"name": "Greater Manchester", "level": "ca", "aliases": []},
+        "TLF21": {"name": "Leicester", "level": "itl3", "aliases": []},
+    }
+    got = resolve_areas(["E06000016", *BATCHES], catalogue)
+    assert [a.code for a in got] == [
+        "E06000016",  # once, where it was first asked for
+        "E69000001",
+        "E69000020",
+        "E07000129",
+        "E47000001",
+        "TLF21",
+    ]
+    assert {a.level for a in got} == {"lad", "lsip", "ca", "itl3"}
+    with pytest.raises(ConfigError, match="defines no combined authorities"):
+        resolve_areas(["all-combined-authorities"], {"E06000016": catalogue["E06000016"]})
+
+
+def test_summary_of_a_large_batch_lists_the_failures():
+    from pathlib import Path
+
+    from lis_analysis.pack.run import NotebookRun, RunSummary
+
+    rows = [
+        NotebookRun(f"E690000{a:02d}", f"n{i}", "ran", 1.0, reason="first run")
+        for a in range(10)
+        for i in range(10)
+    ]
+    rows[17] = NotebookRun("E69000001", "n7", "failed", 2.0, error="ValueError: bad cell")
+    text = RunSummary("r", Path("reports"), Path("r.json"), rows, [], 9.0, False).table()
+    assert "ValueError: bad cell" in text
+    assert "(and 99 notebooks that ran, not listed; 1 of 10 areas had a failure)" in text
+    assert "100 notebooks: 99 ran, 0 skipped, 1 failed" in text
+    assert len(text.splitlines()) < 10
