@@ -142,7 +142,7 @@ def test_the_exported_pages_carry_one_image_per_chart_with_its_alt_text(pack):
     board = (pack / "11_people.html").read_text(encoding="utf-8")
     alts = [html.unescape(a) for a in re.findall(r'<img\b[^>]*\balt="([^"]*)"', board)]
     assert len(re.findall(r"<img\b", board)) == len(alts) == 2
-    assert alts[0].startswith(f"Bar chart of standardised scores for 3 indicators in {LL}")
+    assert alts[0].startswith(f"Bar chart of the gaps to the nation of 3 indicators in {LL}")
     assert "1 weakness: Level 4+ qualifications (\u22121.3)" in alts[0]
     assert alts[1].startswith("Dot plot of GVA per hour worked across 3 areas in 2022")
     overview = (pack / "00_overview.html").read_text(encoding="utf-8")
