@@ -57,7 +57,16 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..methods.position import classify_gap
-from .prose import compare_phrase, format_value, is_percent, list_words, ordinal, signed, the
+from .prose import (
+    compare_phrase,
+    format_value,
+    is_percent,
+    list_words,
+    lower_name,
+    ordinal,
+    signed,
+    the,
+)
 
 log = logging.getLogger(__name__)
 
@@ -1232,7 +1241,7 @@ def waterfall(
         if start is not None:
             alt += f"starting from {start_label or 'the start'} at {v(start)} {unit}, "
         alt += (
-            f"the {total_label.lower() if total_label != 'Total' else 'total'} of {v(total)} {unit} is made up of "
+            f"the {lower_name(total_label)} of {v(total)} {unit} is made up of "
             f"{list_words(items)}. The largest contribution is {biggest['component']} "
             f"({signed(float(biggest['contribution']), decimals)})."
         )

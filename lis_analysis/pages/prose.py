@@ -728,8 +728,8 @@ def decomposition_sentence(
 ) -> str:
     """GVA per head against the benchmark, and the largest of its five parts."""
     return (
-        f"In {year}, GVA per head in {area_name} was {100 * (relative - 1):+.1f}% against "
-        f"{benchmark_name}. The chart splits that gap (in log points × 100, which add up) "
+        f"In {year}, GVA per head in {area_name} was {abs(100 * (relative - 1)):.1f}% "
+        f"{'below' if relative < 1 else 'above'} {benchmark_name}. The chart splits that gap (in log points × 100, which add up) "
         f"into its five parts; the largest is {lower_name(largest)}."
     )
 
@@ -871,7 +871,8 @@ def sector_productivity_sentence(
     """The gap in GVA per job (£) split into industry mix, within industries and their
     interaction, and the mix-adjusted index."""
     return (
-        f"GVA per job in {area_name} in {year} was {money(gap)} against {benchmark_name}: "
+        f"GVA per job in {area_name} in {year} was £{abs(gap):,.0f} "
+        f"{'below' if gap < 0 else 'above'} {benchmark_name}: "
         f"industry mix accounts for {money(mix)}, productivity within industries for "
         f"{money(within)} and their interaction for {money(interaction)}. Allowing for "
         f"industry mix, the area's productivity index is {mix_adjusted_index:.1f} "

@@ -410,7 +410,7 @@ def test_decomposition_sentence():
         largest="GVA per hour worked",
     )  # fmt: skip
     assert s == (
-        f"In 2022, GVA per head in {LL} was -11.5% against the UK. The chart splits that gap "
+        f"In 2022, GVA per head in {LL} was 11.5% below the UK. The chart splits that gap "
         "(in log points × 100, which add up) into its five parts; the largest is GVA per "
         "hour worked."
     )
@@ -498,7 +498,7 @@ def test_sector_productivity_sentence():
         within=-3534.0, interaction=629.0, mix_adjusted_index=95.23,
     )  # fmt: skip
     assert s == (
-        f"GVA per job in {LL} in 2023 was \u2212£5,862 against the UK: industry mix accounts "
+        f"GVA per job in {LL} in 2023 was £5,862 below the UK: industry mix accounts "
         "for \u2212£2,956, productivity within industries for \u2212£3,534 and their "
         "interaction for +£629. Allowing for industry mix, the area's productivity index is "
         "95.2 (the UK = 100)."
