@@ -163,3 +163,31 @@ def test_in_development_agrees_with_the_publishers_metadata(shared_file):
         assert flags == {ind.in_development}, (ind.id, flags)
         checked += 1
     assert checked >= 30
+
+
+# ---------------------------------------------------------------- the demonstrator
+def test_the_demonstrator_carries_every_indicators_data(demo_store):
+    """Every dataset an indicator reads is in the demonstrator, written in the published
+    layout and read back by the same parser (demo_store ingests the written files)."""
+    _, obs, _ = demo_store
+    have = set(zip(obs["dataset"].astype(str), obs["measure"].astype(str), strict=True))
+    for ind in load_registry().values():
+        for r in (*ind.sources, *ind.numerator, *ind.denominator):
+            if ind.sources and r in ind.sources[1:]:
+                continue  # a fall-back source need not be there
+            assert (r.dataset, r.measure) in have, (ind.id, r.label)
+
+
+def test_the_demonstrators_business_environment_shows_the_new_business_indicators(demo_store):
+    """High growth (Tables 7.1/7.3) and turnover bands (Table 11) reach L&L's table."""
+    _, obs, geo = demo_store
+    tab = table(geo.area("E37000021"), obs=obs, geo=geo, benchmarks=("uk",))
+    own = tab.drop_duplicates("indicator_id").set_index("indicator_id")
+    for iid in (
+        "high_growth_rate",
+        "turnover_1m_plus_share",
+        "knowledge_intensive_enterprise_share",
+    ):
+        assert iid in own.index, tab.attrs["missing"].get(iid)
+        assert 0 < own.loc[iid, "value"] < 100
+    assert own.loc["turnover_1m_plus_share", "year"] == 2025
