@@ -937,7 +937,9 @@ def _kind_words(decl) -> str:
         return "a median"
     # what is left: shares of pupils, premises or land, survey means, modelled estimates
     # and scores, whose weights the suite does not load
-    return "not additive (a share, average, score or modelled estimate whose weights are not loaded)"
+    return (
+        "not additive (a share, average, score or modelled estimate whose weights are not loaded)"
+    )
 
 
 def _denominator(decl, dataset: str) -> tuple[str, str]:
