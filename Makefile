@@ -9,6 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The real published files (read there, never copied) and where their pack is checked.
 SHARED_PUBLIC := ../shared/data/public
+SHARED_ELS := ../shared/data/els
 REAL_REPORTS := .cache/reports-real
 # Keep matplotlib, IPython and Jupyter state inside the project (no font-cache rebuilds
 # in the user's home, no stray kernels).
@@ -43,11 +44,11 @@ test: $(STAMP) ## run every test, notebooks and the browser check included
 test-fast: $(STAMP) ## the quick tests only (no notebooks, no browser)
 	$(BIN)/python -m pytest -m "not slow and not browser" -q
 
-test-browser: $(STAMP) ## build the demonstrator pack and the pack on ../shared's published files, then open every page in headless Chromium with axe-core (installs both if missing)
+test-browser: $(STAMP) ## build the demonstrator pack and the pack on ../shared's published files (public, and els when present), then open every page in headless Chromium with axe-core (installs both if missing)
 	$(BIN)/lis run
 	$(BIN)/python tests/browser/browser_check.py reports
 	@if [ -d $(SHARED_PUBLIC) ]; then \
-	  $(BIN)/lis run --raw $(SHARED_PUBLIC) --reports $(REAL_REPORTS) && \
+	  $(BIN)/lis run --raw $(SHARED_PUBLIC) $$([ -d $(SHARED_ELS) ] && echo --raw $(SHARED_ELS)) --reports $(REAL_REPORTS) && \
 	  $(BIN)/python tests/browser/browser_check.py $(REAL_REPORTS); \
 	elif [ -n "$$CI" ]; then echo "test-browser: $(SHARED_PUBLIC) is missing (CI needs ../shared beside the clone)" >&2; exit 1; \
 	else echo "test-browser: $(SHARED_PUBLIC) not found; the real pack is not checked"; fi

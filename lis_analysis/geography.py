@@ -938,7 +938,11 @@ def _kind_words(decl) -> str:
         return "a rank"
     if "median" in decl.id or "median" in decl.description.lower():
         return "a median"
-    return "not additive (a median, index, score or ratio of medians)"
+    # what is left: shares of pupils, premises or land, survey means, modelled estimates
+    # and scores, whose weights the suite does not load
+    return (
+        "not additive (a share, average, score or modelled estimate whose weights are not loaded)"
+    )
 
 
 def _denominator(decl, dataset: str) -> tuple[str, str]:

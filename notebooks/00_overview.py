@@ -64,10 +64,7 @@ pg.trend_and_convergence("gva_per_hour")
 # ## Other headline indicators
 
 # %%
-pg.findings(
-    "Productivity",
-    ["gva_per_job", "gva_per_head", "gva_total", "real_gva_growth", "hours_worked", "filled_jobs"],
-)
+pg.findings("Productivity", exclude=["gva_per_hour", "gva_per_hour_index"])
 
 # %% [markdown]
 # ## Strengths and weaknesses

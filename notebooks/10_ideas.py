@@ -1,9 +1,10 @@
 # %% [markdown]
 # # Ideas: innovation and research
 #
-# Does the area generate and use new ideas? This review looks at business research and
-# development and at the weight of knowledge-intensive industries in the economy,
-# against the UK, England, the region and peer areas.
+# Does the area generate and use new ideas? This review looks at business and
+# public-funded research and development and at the weight of knowledge-intensive
+# services in the economy and in its business base, against the UK, England, the region
+# and peer areas.
 
 # %% tags=["parameters"]
 area: str = "E37000021"  # area code: LEP, LSIP, ITL, district or one of your own areas
@@ -22,7 +23,7 @@ pg = lis.page(area, raw=raw, params_file=params_file, areas_file=areas_file)
 
 # %%
 pg.header(
-    "Does the area invest in research and development, and how much of its economy is knowledge-intensive?"
+    "Is research and development done here, and how much of the economy and of its firms is knowledge-intensive?"
 )
 
 # %% [markdown]

@@ -1,10 +1,11 @@
 # %% [markdown]
-# # People: skills, jobs and pay
+# # People: skills, jobs, pay and health
 #
-# Are enough of the area's residents in work, and do they have the skills and pay that
-# a more productive economy needs? This review compares the area with the UK, England,
-# its region and its peer areas on employment, qualifications, pay and the working-age
-# population.
+# Are enough of the area's residents in work, and do they have the skills, pay and
+# health that a more productive economy needs? This review compares the area with the
+# UK, England, its region and its peer areas on employment and unemployment,
+# qualifications, apprenticeships and adult learning, school and early-years attainment,
+# pay, healthy life expectancy and the working-age population.
 
 # %% tags=["parameters"]
 area: str = "E37000021"  # area code: LEP, LSIP, ITL, district or one of your own areas
@@ -22,7 +23,9 @@ pg = lis.page(area, raw=raw, params_file=params_file, areas_file=areas_file)
 # ## The question
 
 # %%
-pg.header("Are residents in work, skilled and well paid compared with the UK and similar areas?")
+pg.header(
+    "Are residents in work, skilled, healthy and well paid, and are young people and adults gaining skills?"
+)
 
 # %% [markdown]
 # ## Sources

@@ -1,9 +1,10 @@
 # %% [markdown]
-# # Infrastructure: connectivity and housing
+# # Infrastructure: connectivity, transport, energy and housing
 #
-# Do the area's digital connections and housing support growth? This review compares
-# gigabit-capable broadband coverage and the affordability of housing with the UK,
-# England, the region and peer areas.
+# Do the area's digital connections, transport, energy and housing support growth? This
+# review compares broadband and mobile coverage, journey times to jobs, access to rail,
+# road traffic, public EV chargers, domestic electricity use, housing supply, first-time
+# buyers and the affordability of housing with the UK, England, the region and peer areas.
 
 # %% tags=["parameters"]
 area: str = "E37000021"  # area code: LEP, LSIP, ITL, district or one of your own areas
@@ -22,7 +23,7 @@ pg = lis.page(area, raw=raw, params_file=params_file, areas_file=areas_file)
 
 # %%
 pg.header(
-    "Are homes and businesses connected to gigabit broadband, and can people afford to live near the jobs?"
+    "Are homes and businesses well connected, can people reach the jobs, and are enough homes built that people can afford?"
 )
 
 # %% [markdown]

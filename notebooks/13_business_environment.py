@@ -2,8 +2,8 @@
 # # Business environment
 #
 # Is the area a good place to start and grow a business? This review covers business
-# births, deaths and survival, business density, the size of firms, exports and the
-# industry mix, and splits the area's growth into national, industry-mix and local
+# births, deaths and survival, high-growth firms, business density, the size of firms by
+# employment and turnover, exports, inward investment and the industry mix, and splits the area's growth into national, industry-mix and local
 # effects (shift-share).
 
 # %% tags=["parameters"]

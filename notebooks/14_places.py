@@ -1,8 +1,10 @@
 # %% [markdown]
 # # Places
 #
-# Is growth shared across the area? This review looks at deprivation, population and the
-# differences in productivity and output per head between the area's districts.
+# Is growth shared across the area, and is it a good place to live? This review looks at
+# household income, child poverty, deprivation, wellbeing, cultural life, greenhouse gas
+# emissions, population and the differences in productivity and output per head between
+# the area's districts.
 
 # %% tags=["parameters"]
 area: str = "E37000021"  # area code: LEP, LSIP, ITL, district or one of your own areas

@@ -1,7 +1,8 @@
-"""The whole board pack built on the real published files in ../shared/data/public, as a
-user builds it with ``lis run --raw ../shared/data/public``: every notebook runs, no page
-says it is the demonstrator, every page has its sections, and the headline sentences
-carry the publishers' figures.
+"""The whole board pack built on the real published files in ../shared/data/public and
+../shared/data/els, as a user builds it with ``lis run --raw ../shared/data/public --raw
+../shared/data/els``: every notebook runs, no page says it is the demonstrator, every page
+has its sections, and the headline sentences carry the publishers' figures. A page still
+builds from ../shared/data/public alone (the ELS folder is optional).
 
 The figures asserted here are worked out by hand from the publisher's cells (see
 tests/reference/ for the independent computation of each):
@@ -30,9 +31,17 @@ NAMES = [
 
 
 @pytest.fixture(scope="module")
-def real_pack(tmp_path_factory, public):
+def els(shared_file) -> Path:
+    """The Explore Local Statistics families (../shared/data/els)."""
+    return shared_file("els/claimant-count.csv").parent
+
+
+@pytest.fixture(scope="module")
+def real_pack(tmp_path_factory, public, els):
     reports = tmp_path_factory.mktemp("real_reports")
-    code = main(["run", "--raw", str(public), "--reports", str(reports), "--jobs", "2"])
+    code = main(
+        ["run", "--raw", str(public), "--raw", str(els), "--reports", str(reports), "--jobs", "2"]
+    )
     assert code == 0, "lis run on the real published files failed"
     return reports
 
@@ -80,15 +89,20 @@ def test_an_indicator_without_a_value_says_why(real_pack: Path):
     assert "not published for Leicester and Leicestershire" in text
 
 
-def test_sources_page_lists_published_files(real_pack: Path):
+def test_sources_page_lists_published_files(real_pack: Path, els: Path):
     text = _text(
         (real_pack / "E37000021" / "90_sources_and_methods.html").read_text(encoding="utf-8")
     )
     for name in (
         "labourproductivitylocalauthorities.xls",
         "businessdemographyexceltables2024.xlsx",
+        "ukbusinessworkbook2025new.xlsx",
+        "employment-rate.csv",  # public/indicators_els
     ):
         assert name in text
+    # every file of the ELS folder is read and listed
+    for csv in sorted(p.name for p in els.glob("*.csv")):
+        assert csv in text, csv
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -110,9 +124,14 @@ def test_priorities_page_reads_every_indicator_and_ranks_the_foundations(real_pa
     assert "Employment rate (16-64) | In line" in text and "much worse in Leicester" in text
     assert "Knowledge-intensive services' share of GVA | Weakness" in text
     assert "Neutral" not in text
-    # foundations by need: Ideas first; Infrastructure not assessed, never neutral
-    assert "The foundation most in need of attention is Ideas" in text
-    assert "Infrastructure | not assessed: no indicator could be read against the nation" in text
+    # foundations by need: with the ELS families, Infrastructure is read (EV chargers and
+    # walking access to rail, both far below the nation) and comes first; never neutral
+    assert (
+        "The foundation most in need of attention is Infrastructure (need 3.00 thresholds; "
+        "weaknesses: public electric vehicle chargers per 100,000 people and residents "
+        "within a 30-minute walk of a railway station)" in text
+    )
+    assert "Infrastructure | not assessed" not in text
     assert (
         "Headline productivity, the outcome the foundations drive, is read but not ranked" in text
     )
@@ -165,4 +184,46 @@ def test_spreads_are_compared_with_the_peers_only_and_flags_are_carried(real_pac
     assert "A17 Mass registrations at a single postcode" in business
     assert "more than 500 businesses at a single postcode contain an *" in business
     infra = _text((real_pack / "E37000021" / "index.html").read_text(encoding="utf-8"))
-    assert "Not assessed No indicator of Infrastructure could be read" in infra
+    assert "Not assessed No indicator of Infrastructure could be read" not in infra
+
+
+def test_foundation_pages_show_the_new_indicators_with_their_sources(real_pack: Path):
+    """Figures worked out from the publishers' cells in tests/reference/ (README there)."""
+    places = _text((real_pack / "E37000021" / "14_places.html").read_text(encoding="utf-8"))
+    assert (
+        "Gross disposable household income per head in Leicester and Leicestershire was £20,785 in 2023"
+        in places
+    )
+    assert "Explore Local Statistics: Gross disposable household income" in places
+    business = _text(
+        (real_pack / "E37000021" / "13_business_environment.html").read_text(encoding="utf-8")
+    )
+    assert "High-growth enterprises in Leicester and Leicestershire was 4.4%" in business
+    assert (
+        "Enterprises with turnover of £1 million or more in Leicester and Leicestershire was 11.4%"
+        in business
+    )
+    people = _text((real_pack / "E37000021" / "11_people.html").read_text(encoding="utf-8"))
+    assert "Claimant count rate (16-64) in Leicester and Leicestershire was 3.5%" in people
+    assert "official statistics in development" in people
+    # a share whose base is not loaded: the districts' own figures, never a made-up total
+    assert (
+        "GCSEs in English and maths by age 19: not shown for Leicester and Leicestershire" in people
+    )
+    assert "GCSEs in English and maths by age 19 (% of young people) in each district" in people
+
+
+def test_a_page_builds_from_the_public_folder_alone(tmp_path, public):
+    """``lis run --raw ../shared/data/public`` without the ELS folder: the Infrastructure
+    page still builds, and says which indicators have no data loaded."""
+    code = main(
+        ["run", "--raw", str(public), "--only", "12_infrastructure", "--reports", str(tmp_path)]
+    )
+    assert code == 0
+    text = _text((tmp_path / "E37000021" / "12_infrastructure.html").read_text(encoding="utf-8"))
+    assert "Gigabit-capable broadband coverage" in text
+    assert (
+        "Public electric vehicle chargers per 100,000 people: not shown for Leicester and Leicestershire"
+        in text
+    )
+    assert "no data loaded for els_public_electric_vehicle_chargers" in text

@@ -438,7 +438,8 @@ PERCENTILES = {
 
 
 def business_demography_obs(w: World) -> pd.DataFrame:
-    """Births, deaths, active enterprises 2019-2024 and cohort survival counts."""
+    """Births, deaths, active enterprises 2019-2024, cohort survival counts, and high-growth
+    enterprises with their base (active enterprises with 10+ employees)."""
     d = w.districts
     g = rng("business_demography")
     pop = w.population.set_index(["code", "year"])["population_16_64"]
@@ -463,8 +464,19 @@ def business_demography_obs(w: World) -> pd.DataFrame:
                     surv.append((code, y, k, np.nan))
     f = pd.DataFrame(rows, columns=["code", "year", "active", "births", "deaths"])
     s = pd.DataFrame(surv, columns=["code", "year", "k", "survivors"])
+    # Tables 7.1 and 7.3: high-growth enterprises and their base, active enterprises with
+    # 10+ employees (about a tenth of the active; about 5% of those grow fast, more where
+    # productivity is higher). Their own random stream, so the counts above stay as they were.
+    hg = rng("business_demography_high_growth")
+    rel_by_code = dict(zip(d["code"], rel, strict=True))
+    ten = 5 * np.round(f["active"] * np.clip(0.1 + hg.normal(0, 0.01, len(f)), 0.07, 0.14) / 5)
+    grow = np.clip(
+        0.049 + 0.02 * (f["code"].map(rel_by_code) - 0.95) + hg.normal(0, 0.005, len(f)), 0.02, 0.09
+    )
+    f["active_10plus"] = ten
+    f["high_growth"] = 5 * np.round(ten * grow / 5)
     parts = []
-    for m in ("active", "births", "deaths"):
+    for m in ("active", "births", "deaths", "active_10plus", "high_growth"):
         b = _with_benchmarks(w, f[["code", "year", m]].rename(columns={m: "value"}), "value", "sum")
         parts.append(_obs(m, b["code"], b["name"], b["year"], b["value"]))
     births = _with_benchmarks(
@@ -498,7 +510,8 @@ def business_demography_obs(w: World) -> pd.DataFrame:
 
 
 def uk_business_obs(w: World, bd: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Enterprises by employment size band, 2025 (IDBR, rounded to 5)."""
+    """Enterprises by employment size band, by turnover band and by broad industry group,
+    2025 (IDBR, rounded to 5)."""
     bd = business_demography_obs(w) if bd is None else bd
     active = bd[(bd["measure"] == "active") & (bd["year"] == 2024)].set_index("geography_code")[
         "value"
@@ -528,6 +541,34 @@ def uk_business_obs(w: World, bd: pd.DataFrame | None = None) -> pd.DataFrame:
         parts.append(
             _obs(
                 "enterprises_by_employment",
+                b["code"],
+                b["name"],
+                b["year"],
+                b["value"],
+                breakdown=band,
+            )
+        )
+    # Table 11: the same enterprises by turnover band (£ thousand), around the UK's 2025
+    # mix and shifted up where productivity is higher; their own random stream.
+    tg = rng("turnover_bands")
+    tbands = ["0-49", "50-99", "100-249", "250-499", "500-999", "1000-1999", "2000-4999",
+              "5000-9999", "10000-49999", "50000+"]  # fmt: skip
+    tbase = np.array([0.142, 0.192, 0.319, 0.143, 0.089, 0.05, 0.035, 0.013, 0.012, 0.004])
+    tilt = np.linspace(-0.5, 0.5, len(tbands))
+    totals_by_code = f[f["band"] == "All"].set_index("code")["value"]
+    trows = []
+    for i, code in enumerate(d["code"]):
+        rel_i = d["relative_productivity"].iloc[i] - 0.95
+        mix = tbase * np.exp(tg.normal(0, 0.1, len(tbase)) + tilt * rel_i * 2)
+        vals = [5 * round(totals_by_code[code] * m / mix.sum() / 5) for m in mix]
+        trows += [(code, 2025, b, v) for b, v in zip(tbands, vals, strict=True)]
+        trows.append((code, 2025, "All", sum(vals)))
+    tf = pd.DataFrame(trows, columns=["code", "year", "band", "value"])
+    for band, grp in tf.groupby("band", sort=False):
+        b = _with_benchmarks(w, grp[["code", "year", "value"]], "value", "sum")
+        parts.append(
+            _obs(
+                "enterprises_by_turnover",
                 b["code"],
                 b["name"],
                 b["year"],

@@ -215,8 +215,14 @@ class Context:
             res["indicator_id"] = ind.id
             # by area then year: integer codes sort far faster than the code strings
             area_rank = pd.factorize(res["area_code"].to_numpy(dtype=object), sort=True)[0]
-            order = np.lexsort((res["year"].to_numpy(dtype=float, na_value=np.nan), area_rank))
+            year = res["year"].to_numpy(dtype=float, na_value=np.nan)
+            period = pd.factorize(res["period"].astype(str).to_numpy(dtype=object), sort=True)[0]
+            order = np.lexsort((period, year, area_rank))
             res = res.take(order).reset_index(drop=True)
+            # Several snapshots in one year (DfT's quarterly EV charger counts): the
+            # latest period of the year stands for the year, so each area has one
+            # figure a year to compare (ISO periods sort in time order).
+            res = res[~res.duplicated(["area_code", "year"], keep="last")].reset_index(drop=True)
             self._ind[key] = res
         return self._ind[key]
 

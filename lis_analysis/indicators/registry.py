@@ -95,6 +95,9 @@ class Indicator:
     origin: str = "real"
     aggregation: str = ""
     neighbour_characteristic: bool = False
+    #: the publisher calls it "official statistics in development" (ELS JSON
+    #: ``experimentalStatistic``): methods may still change, so pages say so
+    in_development: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -186,6 +189,7 @@ def parse_registry(doc: dict[str, Any], origin: str) -> dict[str, Indicator]:
             origin=str(body.get("origin", "real")),
             aggregation=" ".join(str(body.get("aggregation", "")).split()),
             neighbour_characteristic=bool(body.get("neighbour_characteristic", False)),
+            in_development=_flag(body.get("in_development", False), "in_development", where),
         )
         _check_kind(ind, where)
         out[ind.id] = ind
@@ -196,6 +200,13 @@ def parse_registry(doc: dict[str, Any], origin: str) -> dict[str, Indicator]:
                     f"{origin}: indicator {ind.id} refers to unknown indicator {ref!r}"
                 )
     return out
+
+
+def _flag(value: Any, key: str, where: str) -> bool:
+    """A yes/no key: YAML ``true``/``false`` only (a quoted "false" is not silently true)."""
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: '{key}' must be true or false, not {value!r}")
+    return value
 
 
 def _group(body: dict[str, Any], where: str) -> str:
@@ -262,7 +273,7 @@ def get(indicator_id: str) -> Indicator:
 
 def registry_table(path: str | None = None) -> pd.DataFrame:
     """The registry as a table: one row per indicator (``id, name, group, foundation,
-    kind, unit, polarity, datasets, aggregation, caveat, origin``), in the registry's
+    kind, unit, polarity, datasets, aggregation, caveat, origin, in_development``), in the registry's
     order. Returns a pandas DataFrame."""
     import pandas as pd
 
@@ -279,6 +290,7 @@ def registry_table(path: str | None = None) -> pd.DataFrame:
             "aggregation": ind.aggregation,
             "caveat": ind.caveat,
             "origin": ind.origin,
+            "in_development": ind.in_development,
         }
         for ind in load_registry(path).values()
     ]

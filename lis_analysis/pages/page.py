@@ -470,10 +470,19 @@ class Page(EconomySections, StrategySections):
         return rows
 
     @shows("findings", given="indicators", foundation="foundation")
-    def findings(self, foundation: str, indicators: Iterable[str] | None = None) -> pd.DataFrame:
-        """:meth:`finding` for every indicator of a foundation (or the given ids); returns
-        their rows of the table."""
+    def findings(
+        self,
+        foundation: str,
+        indicators: Iterable[str] | None = None,
+        *,
+        exclude: Iterable[str] = (),
+    ) -> pd.DataFrame:
+        """:meth:`finding` for every indicator of a foundation (or the given ids), in the
+        registry's order, leaving out ``exclude`` (those the page shows elsewhere); returns
+        their rows of the table. A new indicator of the group appears without a notebook edit."""
         ids = list(indicators) if indicators else self.indicators_of(foundation)
+        skip = set(exclude)
+        ids = [i for i in ids if i not in skip]
         parts = [self.finding(iid) for iid in ids]
         parts = [pd.DataFrame(p) for p in parts if len(p)]
         return pd.concat(parts, ignore_index=True) if parts else self.table.iloc[0:0]

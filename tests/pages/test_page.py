@@ -281,3 +281,20 @@ def test_the_trend_of_the_gap_is_said_once_in_the_readings_words(page, shown):
             str(int(a["trend_start"])) in said[0]
         )
     assert "trend" in out
+
+
+def test_findings_follow_the_registry_leaving_out_what_is_shown_elsewhere(page, shown):
+    """The overview's other headline indicators: every Productivity indicator of the
+    registry but the two shown above them, so a new one appears without a notebook edit."""
+    from lis_analysis.indicators.registry import load_registry
+
+    rows = page.findings("Productivity", exclude=["gva_per_hour", "gva_per_hour_index"])
+    expected = [
+        i.id
+        for i in load_registry().values()
+        if i.group == "Productivity" and i.id not in {"gva_per_hour", "gva_per_hour_index"}
+    ]
+    assert page.indicators_shown == expected
+    assert set(rows["indicator_id"]) <= set(expected) and "gva_per_hour" not in set(
+        rows["indicator_id"]
+    )

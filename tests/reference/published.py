@@ -140,3 +140,28 @@ def uk_districts() -> tuple[str, ...]:
     name = "LAD_(December_2024)_to_LAU1_to_ITL3_to_ITL2_to_ITL1_(January_2025)_Lookup_in_the_UK.csv"
     d = pd.read_csv(path(f"lookups/{name}"), encoding="utf-8-sig", dtype=str)
     return tuple(dict.fromkeys(d["LAD24CD"]))
+
+
+#: The Explore Local Statistics family files beside ``public/`` (``../shared/data/els``).
+ELS = PUBLIC.parent / "els"
+
+
+@functools.cache
+def els_family(stem: str) -> pd.DataFrame:
+    """An Explore Local Statistics CSV of ``../shared/data/els`` (``<stem>.csv``), as published."""
+    p = ELS / f"{stem}.csv"
+    assert p.exists(), f"expected published file {stem}.csv in {ELS}"
+    return pd.read_csv(p, encoding="utf-8-sig", dtype=str)
+
+
+def els_period_cells(stem: str, indicator: str, period: str, codes) -> pd.Series:
+    """``observation`` of ``indicator`` for the ISO ``period`` as printed (``2024-04-01/P1Y``)
+    and exactly ``codes``, one row per code; fails on a marker or a missing code."""
+    d = els_family(stem)
+    d = d[(d["indicator"] == indicator) & (d["period"] == period)]
+    d = d.drop_duplicates().set_index("areacd")
+    codes = list(codes)
+    assert d.index.is_unique and set(codes) <= set(d.index), f"{stem}: {indicator} {period}"
+    values = pd.to_numeric(d.loc[codes, "observation"])
+    assert values.notna().all(), f"{stem}: suppressed cells {values[values.isna()]}"
+    return values
