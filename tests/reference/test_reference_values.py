@@ -392,12 +392,6 @@ REFERENCES: list[Ref] = [
 BY_ID = {r.indicator: r for r in REFERENCES}
 
 
-#: Spreads between districts: the package's table compares them with the peers' median
-#: only (a nation's spread is between hundreds of districts, no comparison), so the UK or
-#: England figure below is checked against the cells but not looked for in the table.
-_PEERS_ONLY = {"gva_per_head_spread", "productivity_spread"}
-
-
 def _params(*, package: bool):
     """One case per indicator and part; the package's known defects as strict xfails."""
     out = []
@@ -405,8 +399,6 @@ def _params(*, package: bool):
         for part in ("area", "benchmark", "earlier"):
             if part == "earlier" and r.earlier is None:
                 continue
-            if package and part == "benchmark" and r.indicator in _PEERS_ONLY:
-                continue  # the table compares a spread with the peers' median only
             known = package and part in r.known
             marks = [pytest.mark.xfail(strict=True, reason=r.known[part])] if known else []
             out.append(pytest.param(r, part, id=f"{r.indicator}-{part}", marks=marks))
