@@ -200,7 +200,7 @@ class Page(EconomySections, StrategySections):
                 rank, n, self.peer_word(), QUARTILE_WORDS.get(q) if pd.notna(q) else None
             ),
             prose.peers_share_sentence(
-                label, a["peers_share"], self.peer_word(), a["benchmark_name"]
+                label, a["peers_share"], self.peer_word(), a["benchmark_name"], ind.polarity
             ),
             prose.concentration_sentence(label, a["concentrated_in"], a["benchmark_name"]),
             prose.trend_sentence(

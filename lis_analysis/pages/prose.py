@@ -452,14 +452,22 @@ def rank_sentence(
 
 
 def peers_share_sentence(
-    label: str, share: float | None, peer_word: str, benchmark_name: str
+    label: str,
+    share: float | None,
+    peer_word: str,
+    benchmark_name: str,
+    polarity: str = "higher",
 ) -> str:
     """'Most LSIP areas (76%) are also materially below the UK.' when most of the peers
-    share a weakness (above it, for a strength); '' otherwise. A weakness the peers share
-    is still a weakness: this says how common it is."""
+    share a weakness (above it, for a strength); '' otherwise. Below and above follow the
+    indicator's polarity: a weakness of a lower-is-better rate (child poverty) is a figure
+    above the nation. A weakness the peers share is still a weakness: this says how
+    common it is."""
     if label not in ("weakness", "strength") or share is None or pd.isna(share) or share <= 0.5:
         return ""
-    side = "below" if label == "weakness" else "above"
+    worse = "above" if polarity == "lower" else "below"
+    better = "below" if polarity == "lower" else "above"
+    side = worse if label == "weakness" else better
     return (
         f"Most {peer_word} ({100 * share:.0f}%) are also materially {side} {the(benchmark_name)}."
     )
@@ -468,7 +476,8 @@ def peers_share_sentence(
 def concentration_sentence(label: str, parts: Sequence[str], benchmark_name: str) -> str:
     """Where in the area a shortfall sits: 'The shortfall is concentrated in Leicester.'
     for a weakness; 'Leicester is much worse than the area as a whole, and materially
-    below the UK.' otherwise; '' without such parts."""
+    worse than the UK.' otherwise (worse by the indicator's polarity: a higher child
+    poverty rate is worse); '' without such parts."""
     parts = list(parts)
     if not parts:
         return ""
@@ -477,7 +486,7 @@ def concentration_sentence(label: str, parts: Sequence[str], benchmark_name: str
         return f"The shortfall is concentrated in {names}."
     verb = "is" if len(parts) == 1 else "are"
     return (
-        f"{names} {verb} much worse than the area as a whole, and materially below "
+        f"{names} {verb} much worse than the area as a whole, and materially worse than "
         f"{the(benchmark_name)}."
     )
 

@@ -238,13 +238,20 @@ def test_rank_peers_and_concentration_sentences():
     assert prose.peers_share_sentence("strength", 0.6, "LSIP areas", "England") == (
         "Most LSIP areas (60%) are also materially above England."
     )
+    # lower is better (child poverty): a weakness shared with the peers is a figure above
+    assert prose.peers_share_sentence("weakness", 0.7, "LSIP areas", "the UK", "lower") == (
+        "Most LSIP areas (70%) are also materially above the UK."
+    )
+    assert prose.peers_share_sentence("strength", 0.7, "LSIP areas", "the UK", "lower") == (
+        "Most LSIP areas (70%) are also materially below the UK."
+    )
     assert prose.peers_share_sentence("weakness", 0.5, "LSIP areas", "the UK") == ""
     assert prose.peers_share_sentence("in line", 0.9, "LSIP areas", "the UK") == ""
     assert prose.concentration_sentence("weakness", ["Leicester"], "the UK") == (
         "The shortfall is concentrated in Leicester."
     )
     assert prose.concentration_sentence("in line", ["Leicester"], "the UK") == (
-        "Leicester is much worse than the area as a whole, and materially below the UK."
+        "Leicester is much worse than the area as a whole, and materially worse than the UK."
     )
     assert prose.concentration_sentence("in line", ["Melton", "Blaby"], "England").startswith(
         "Melton and Blaby are much worse"
