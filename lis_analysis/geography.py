@@ -36,7 +36,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .config import AreaSpec, package_areas, read_area_specs
+from . import _yaml
+from .config import PACKAGE_DATA, AreaSpec, package_areas, read_area_specs
 from .errors import ConfigError, DataNotAvailable, NotAggregable
 
 #: Relation names in the lookups store (see lis_analysis/sources/lookups.py).
@@ -68,6 +69,84 @@ LEVEL_LABELS = {
     "lad": "local authority district",
     "custom": "custom area",
 }
+
+
+#: Where the counties' districts come from (printed with a parts display).
+COUNTY_SOURCE = (
+    "counties' districts as printed in the hierarchy of ONS ASHE Table 7.1a 2024 "
+    "(lis_analysis/data/counties.yaml)"
+)
+
+
+@functools.lru_cache(maxsize=1)
+def package_counties() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """County (E10) and metropolitan county (E11) code -> (name, district codes), from
+    ``data/counties.yaml`` (written from ASHE's printed hierarchy by
+    ``tools/counties_from_ashe.py``)."""
+    path = PACKAGE_DATA / "counties.yaml"
+    doc = _yaml.load(path)
+    if not isinstance(doc, dict) or not isinstance(doc.get("counties"), dict):
+        raise ConfigError(f"{path}: expected a top-level 'counties:' mapping")
+    out = {}
+    for code, body in doc["counties"].items():
+        if not isinstance(body, dict) or not isinstance(body.get("members"), list):
+            raise ConfigError(f"{path}: county {code} needs a name and a list of members")
+        out[str(code)] = (str(body.get("name", code)), tuple(str(m) for m in body["members"]))
+    return out
+
+
+def fewest_parts(
+    members: Sequence[str], candidates: dict[str, frozenset[str]] | dict[str, set[str]]
+) -> tuple[str, ...] | None:
+    """The fewest candidates whose district sets exactly partition ``members``.
+
+    Parameters
+    ----------
+    members : the area's districts
+    candidates : code -> its districts (published geographies: districts, unitaries,
+        counties, combined authorities ...); those not wholly inside the area are ignored
+
+    Returns
+    -------
+    tuple of str or None
+        The codes chosen (largest first, then by code), or None when no exact partition
+        exists (a district with no published figure and no published geography holding
+        it inside the area).
+
+    Examples
+    --------
+    >>> fewest_parts(["a", "b", "c"], {"a": {"a"}, "b": {"b"}, "c": {"c"}, "K": {"b", "c"}})
+    ('K', 'a')
+    >>> fewest_parts(["a", "b"], {"a": {"a"}}) is None
+    True
+    """
+    want = frozenset(members)
+    inside = {c: frozenset(s) for c, s in candidates.items() if s and frozenset(s) <= want}
+    # exact cover, smallest number of sets: depth-first on the first uncovered district
+    # (in code order), trying the largest candidates holding it first, with a bound
+    by_member: dict[str, list[str]] = {}
+    for c, s in sorted(inside.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        for m in s:
+            by_member.setdefault(m, []).append(c)
+    order = sorted(want)
+    best: list[tuple[str, ...] | None] = [None]
+
+    def search(covered: frozenset[str], chosen: tuple[str, ...]) -> None:
+        if best[0] is not None and len(chosen) >= len(best[0]):
+            return
+        left = [m for m in order if m not in covered]
+        if not left:
+            best[0] = chosen
+            return
+        for c in by_member.get(left[0], []):
+            s = inside[c]
+            if not s & covered:
+                search(covered | s, (*chosen, c))
+
+    search(frozenset(), ())
+    if best[0] is None:
+        return None
+    return tuple(sorted(best[0], key=lambda c: (-len(inside[c]), c)))
 
 
 @dataclass(frozen=True)
@@ -232,6 +311,22 @@ class Geography:
                 UK, "United Kingdom", "uk", tuple(sorted(current)), None, "all districts"
             )
             names[UK] = names.get(UK, "United Kingdom")
+        # Counties and metropolitan counties: no county lookup is among the published
+        # files read, so their districts come from the hierarchy ASHE prints (package
+        # data, checked against the workbook by tests/test_counties.py). A county is
+        # added only when every one of its districts is a current district.
+        for ccode, (cname, kids) in package_counties().items():
+            if ccode in areas or not current or not set(kids) <= current:
+                continue
+            areas[ccode] = Area(
+                code=ccode,
+                name=names.get(ccode, cname),
+                level="county",
+                members=tuple(sorted(kids)),
+                region=_common({region_of.get(k) for k in kids}),
+                source=COUNTY_SOURCE,
+            )
+            names.setdefault(ccode, cname)
         all_specs = dict(package_areas() if specs is None else specs)
         if areas_file:
             all_specs.update(read_area_specs(Path(areas_file)))
@@ -327,6 +422,32 @@ class Geography:
                 if c not in area.codes and self.areas_by_code[c].level not in ("uk", "country")
             )
         return hit
+
+    def parts(self, area: Area, published: Sequence[str]) -> tuple[Area, ...] | None:
+        """The fewest published geographies that exactly make up ``area``.
+
+        ``published``: the codes a dataset prints a figure for. Each known area among
+        them (a district, a unitary, a county, a combined authority ...) whose districts
+        all lie inside ``area`` is a candidate; :func:`fewest_parts` chooses. None when
+        the published figures cannot make up the area exactly.
+        """
+        # one code per set of districts, the plainest kind first (Leicester the
+        # district, not ITL3 TLF21 of the same district)
+        rank = {"lad": 0, "county": 1}
+        by_set: dict[frozenset[str], Area] = {}
+        for code in dict.fromkeys(published):
+            a = self.areas_by_code.get(code)
+            if a is None or a.level in ("uk", "country") or code in area.codes:
+                continue
+            key = frozenset(a.members)
+            if key == frozenset(area.members):
+                continue  # published for the area itself, not for a part of it
+            old = by_set.get(key)
+            if old is None or rank.get(a.level, 2) < rank.get(old.level, 2):
+                by_set[key] = a
+        cands = {a.code: key for key, a in by_set.items()}
+        got = fewest_parts(area.members, cands)
+        return None if got is None else tuple(self.areas_by_code[c] for c in got)
 
     def peers(self, area: Area, level: str | None = None) -> list[Area]:
         """Areas of the same kind as ``area`` (LSIP areas for an LEP/LSIP), excluding it."""
