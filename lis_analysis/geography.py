@@ -53,7 +53,10 @@ UK = "K02000001"
 ENGLAND = "E92000001"
 #: Codes publishers use for the same place (ONS productivity tables print UK as UKX,
 #: England as TLB in ITL tables).
-EQUIVALENT_CODES = {UK: ("UKX", "UK", "K02000001"), ENGLAND: ("E92000001", "TLB")}
+EQUIVALENT_CODES = {
+    UK: ("UKX", "UK", "K02000001", "K99000002"),
+    ENGLAND: ("E92000001", "TLB"),
+}
 
 LEVEL_LABELS = {
     "uk": "United Kingdom",
@@ -70,6 +73,10 @@ LEVEL_LABELS = {
     "custom": "custom area",
 }
 
+
+#: Status of a figure built with its base's nearest year (the base is not published for
+#: the figure's own year).
+BASE_OTHER_YEAR = "base of another year"
 
 #: Where the counties' districts come from (printed with a parts display).
 COUNTY_SOURCE = (
@@ -589,6 +596,8 @@ class MeasureIndex:
     n_group: int
     group_first: np.ndarray  # first row of each group
     denominators: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+    #: for each denominator: whether each row's base is of the row's own year
+    base_same_year: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
     selections: dict[tuple, Selection] = field(default_factory=dict)
     #: areas' district codes as code indices and a sparse membership matrix, by areas
     memberships: dict[tuple, tuple[list[np.ndarray], Any, np.ndarray, np.ndarray]] = field(
@@ -1156,14 +1165,25 @@ def _build(
                 raise DataNotAvailable(
                     f"{decl.id} is aggregated with {dm} ({dds}) as its base, which is not in the store"
                 )
-            ix.denominators[(dds, dm)] = _denominator_values(
-                ix.slice, den_s, same_dataset=(dds == dataset)
-            )
+            vals, same_year = _denominator_values(ix.slice, den_s, same_dataset=(dds == dataset))
+            ix.denominators[(dds, dm)] = vals
+            ix.base_same_year[(dds, dm)] = same_year
         den = ix.denominators[(dds, dm)][rows]
+        # another dataset's base: say which one and which release (a population's vintage)
+        base = dm
+        if dds != dataset:
+            rel = sorted({str(r) for r in measures.slice(dds, dm)["release"].dropna().unique()})
+            base = f"{dm} ({dds}{', release ' + ', '.join(rel) if rel else ''}, nearest year)"
         if kind == "ratio":
-            method_label = f"Σ(value × {dm}) / Σ {dm} over {{n}} districts"
+            method_label = f"Σ(value × {base}) / Σ {dm} over {{n}} districts"
         else:
-            method_label = f"pooled survey rate weighted by {dm}, {{n}} districts (approximate CI)"
+            method_label = (
+                f"pooled survey rate weighted by {base}, {{n}} districts (approximate CI)"
+            )
+        if decl.approximate:
+            method_label += (
+                f"; approximate: {dm} stands in for {decl.base or 'the publisher’s own base'}"
+            )
     ok = np.isfinite(value) & np.isfinite(den)
     # the groups the selection has, numbered 0..G-1
     grp = ix.group[rows]
@@ -1208,6 +1228,13 @@ def _build(
     if kind != "additive":
         zero = complete & (den_sum <= 0)
         status[zero] = "zero denominator"
+        # a base of another year (the nearest published) stands in: say so, so that a
+        # figure a newer file could give only this way is not taken for a like-for-like one
+        other_year = ~ix.base_same_year[(dds, dm)][rows]
+        if other_year.any():
+            n_other = by_cell(other_year.astype(float)).ravel()[keys] > 0
+            flag = complete & n_other & (status == None)  # noqa: E711 (object array)
+            status[flag] = BASE_OTHER_YEAR
     ci_lo = np.full(nk, np.nan)
     ci_hi = np.full(nk, np.nan)
     if kind == "survey_rate":
@@ -1265,17 +1292,36 @@ def _build(
         "n_members": n_members,
         "n_present": present,
         "method": per_area([method_label.format(n=len(a.members)) for a in areas]),
-        "release": area_release[a_of_key],
+        "release": _group_release(ix, rows, cell, by_cell, keys, area_release[a_of_key]),
         "source_file": per_area(area_files),
         "demo": (not_demo == 0)[a_of_key],
     }
 
 
-def _denominator_values(s: pd.DataFrame, den: pd.DataFrame, *, same_dataset: bool) -> np.ndarray:
+def _group_release(ix, rows, cell, by_cell, keys, fallback: np.ndarray) -> np.ndarray:
+    """The release of each built figure: the one release its districts' rows share in
+    that period (two editions of a dataset in one store, IoD2019 and IoD2025, have
+    different releases by period), else ``fallback`` (the area's first district's)."""
+    rel = ix.release[rows].astype(float) + 1.0
+    n = by_cell().ravel()[keys]
+    s1 = by_cell(rel).ravel()[keys]
+    s2 = by_cell(rel * rel).ravel()[keys]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = s1 / n
+        same = (n > 0) & np.isclose(s2 / n, mean * mean)
+    out = np.array(fallback, dtype=object)
+    idx = np.rint(mean[same]).astype(np.int64) - 1
+    out[same] = ix.release_u[idx]
+    return out
+
+
+def _denominator_values(
+    s: pd.DataFrame, den: pd.DataFrame, *, same_dataset: bool
+) -> tuple[np.ndarray, np.ndarray]:
     """The denominator for each row of ``s``: the same district, industry, breakdown and
     year where the denominator has them; else its Total/All figure for that district and
     year; for another dataset (a population base published for fewer years) the nearest
-    year's."""
+    year's. Also returns, per row, whether the base is of the row's own year."""
     key_cols = ["geography_code", "industry", "breakdown", "year"]
     if same_dataset:
         exact = s[key_cols].merge(
@@ -1283,11 +1329,11 @@ def _denominator_values(s: pd.DataFrame, den: pd.DataFrame, *, same_dataset: boo
         )["value"]
         vals = exact.to_numpy(dtype=float, na_value=np.nan)
         if np.isfinite(vals).any() or den["industry"].nunique() > 1:
-            return vals
+            return vals, np.ones(len(vals), dtype=bool)
     tot = den.sort_values("industry").drop_duplicates(["geography_code", "year"])
     tot = tot[["geography_code", "year", "value"]].dropna(subset=["year"])
     if tot.empty:
-        return np.full(len(s), np.nan)
+        return np.full(len(s), np.nan), np.ones(len(s), dtype=bool)
     years = np.sort(tot["year"].astype(int).unique())
     want = s["year"].to_numpy(dtype=float, na_value=np.nan)
     idx = np.clip(np.searchsorted(years, want), 0, len(years) - 1)
@@ -1303,4 +1349,4 @@ def _denominator_values(s: pd.DataFrame, den: pd.DataFrame, *, same_dataset: boo
     keys = pd.MultiIndex.from_arrays(
         [s["geography_code"].to_numpy(dtype=object), nearest.astype(int)]
     )
-    return lookup.reindex(keys).to_numpy(dtype=float)
+    return lookup.reindex(keys).to_numpy(dtype=float), nearest == want

@@ -95,6 +95,9 @@ class Indicator:
     origin: str = "real"
     aggregation: str = ""
     neighbour_characteristic: bool = False
+    #: show the area's published parts beside its own figure (IMD: the most deprived
+    #: part beside the area's average); an area with no figure always shows its parts
+    parts: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -186,6 +189,7 @@ def parse_registry(doc: dict[str, Any], origin: str) -> dict[str, Indicator]:
             origin=str(body.get("origin", "real")),
             aggregation=" ".join(str(body.get("aggregation", "")).split()),
             neighbour_characteristic=bool(body.get("neighbour_characteristic", False)),
+            parts=bool(body.get("parts", False)),
         )
         _check_kind(ind, where)
         out[ind.id] = ind
