@@ -296,8 +296,11 @@ def _mixture(ctx, ind, found, y, vy) -> tuple[float | None, str]:
         return got.reindex(codes)
 
     jobs = values(f"{stem}_jobs")
+    if jobs.isna().all():
+        return None, f"{ref.dataset} prints no numbers of jobs or percentiles"
     if jobs.isna().any():
-        return None, f"the number of jobs is not published for {', '.join(jobs.index[jobs.isna()])}"
+        lacking = ", ".join(ctx.geo.name(c) for c in jobs.index[jobs.isna()])
+        return None, f"the number of jobs is not published for {lacking}"
     med = values(ref.measure)
     pct = {c: {50.0: med[c]} for c in codes}
     for p in ASHE_PERCENTILES:
