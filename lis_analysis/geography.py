@@ -1172,8 +1172,11 @@ def _build(
         # another dataset's base: say which one and which release (a population's vintage)
         base = dm
         if dds != dataset:
+            from .sources.population import NOT_REBASED
+
             rel = sorted({str(r) for r in measures.slice(dds, dm)["release"].dropna().unique()})
-            base = f"{dm} ({dds}{', release ' + ', '.join(rel) if rel else ''}, nearest year)"
+            base = f"{dm} ({dds}{', release ' + ', '.join(rel) if rel else ''}, nearest year"
+            base += f"; {NOT_REBASED[dds]})" if dds in NOT_REBASED else ")"
         if kind == "ratio":
             method_label = f"Σ(value × {base}) / Σ {dm} over {{n}} districts"
         else:

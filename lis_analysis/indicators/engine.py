@@ -27,7 +27,7 @@ from ..industries import GVA_SECTIONS
 from ..methods.gaps import index_gap
 from ..methods.structure import krugman_indices
 from ..methods.trends import cagr_array
-from .parts import Parts, basis_of, parts_of, parts_table
+from .parts import Parts, basis_of, built_from_parts, parts_of, parts_table
 from .registry import Indicator, Ref, load_registry
 
 log = logging.getLogger(__name__)
@@ -861,6 +861,10 @@ def table(
                 shown_parts[iid] = p
                 if own.empty and p.estimate is not None:
                     own = pd.DataFrame([_estimate_row(p, vals)])
+                elif own.empty:
+                    built = built_from_parts(ctx, ind, p)
+                    if built is not None:
+                        own = pd.DataFrame([built])
         if own.empty:
             why = _why_missing(ctx, ind, area)
             missing[iid] = why

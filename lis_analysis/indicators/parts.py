@@ -39,6 +39,7 @@ BASIS_BUILT = "built from districts"
 BASIS_PUBLISHED = "published for the area"
 BASIS_PARTS = "published for its parts"
 BASIS_ESTIMATE = "estimate"
+BASIS_FROM_PARTS = "built from its parts"
 
 PARTS_COLUMNS = [
     "indicator_id",
@@ -60,6 +61,8 @@ def basis_of(method: str) -> str:
     m = str(method)
     if m.startswith("estimate"):
         return BASIS_ESTIMATE
+    if m.startswith(BASIS_FROM_PARTS):
+        return BASIS_FROM_PARTS
     if m.startswith("published") or m.startswith("published index"):
         return BASIS_PUBLISHED
     return BASIS_BUILT
@@ -103,6 +106,9 @@ class Parts:
     area_method: str = ""
     worst: dict | None = None
     counties_from: str = ""
+    #: the datasets the parts' figures come from; whether they are the demonstrator's
+    sources: frozenset = frozenset()
+    demo: bool = False
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -221,6 +227,8 @@ def _display(ctx, ind, area, benchmarks, vy, found, own, y) -> Parts:
                 "value": float(by.loc[a.code, "value"]),
                 "method": str(by.loc[a.code, "method"]),
                 "release": by.loc[a.code, "release"],
+                "ci_lower": by.loc[a.code, "ci_lower"],
+                "ci_upper": by.loc[a.code, "ci_upper"],
             }
             for a in found
         ]
@@ -252,6 +260,8 @@ def _display(ctx, ind, area, benchmarks, vy, found, own, y) -> Parts:
         benchmarks=pd.DataFrame(bench, columns=["kind", "code", "name", "value"]),
         districts=districts,
         n_districts=len(area.members),
+        sources=frozenset(str(x) for x in vy.loc[vy["area_code"].isin(parts["code"]), "source"]),
+        demo=bool(vy.loc[vy["area_code"].isin(parts["code"]), "demo"].fillna(False).all()),
     )
     oy = own[own["year"] == y]
     if len(oy):
@@ -322,6 +332,87 @@ def _mixture(ctx, ind, found, y, vy) -> tuple[float | None, str]:
     )
 
 
+def built_from_parts(ctx: Context, ind: Indicator, p: Parts) -> dict | None:
+    """The area's figure built from its published parts where the measure's rule allows
+    it (a sum; a rate re-weighted by its denominator, published or built for each part):
+    for an area whose districts' figures are suppressed but whose parts are printed (the
+    APS publishes Leicestershire county where it suppresses Melton). Returns the engine's
+    series row, or None (not a published measure; a median, index or rank; a part's
+    denominator missing)."""
+    from ..methods import pooled_rate
+    from ..sources import measure as declared
+    from .registry import Ref
+
+    if ind.kind != "measure" or len(p.parts) < 2:
+        return None
+    ref = next((r for r in ind.sources if r.dataset in p.sources), None)
+    if ref is None or len(p.sources) != 1:
+        return None
+    try:
+        decl = declared(ref.dataset, ref.measure)
+    except KeyError:
+        return None
+    if decl.aggregation not in ("additive", "ratio", "survey_rate"):
+        return None
+    codes = list(p.parts["code"])
+    vals = p.parts.set_index("code")["value"]
+    names = " and ".join(p.parts["name"]) if len(codes) == 2 else ", ".join(p.parts["name"])
+    row: dict = {
+        "area_code": p.area_code,
+        "year": p.year,
+        "period": p.period,
+        "ci_lower": np.nan,
+        "ci_upper": np.nan,
+        "status": None,
+        "source": ref.dataset,
+        "release": p.release,
+        "demo": bool(p.demo),
+    }
+    if decl.aggregation == "additive":
+        row["value"] = float(vals.sum())
+        row["method"] = f"{BASIS_FROM_PARTS}: sum of {names} as published"
+        return row
+    dds, dm = (
+        decl.denominator.split(":", 1)
+        if ":" in decl.denominator
+        else (ref.dataset, decl.denominator)
+    )
+    areas = [ctx.geo.area(c) for c in codes]
+    den = ctx.aggregated(Ref(dds, dm), areas)
+    if den.empty:
+        return None
+    den = den[den["value"].notna()].copy()
+    den["gap"] = (den["year"] - p.year).abs()
+    den = den.sort_values(["gap", "year"]).drop_duplicates("area_code").set_index("area_code")
+    if not set(codes) <= set(den.index):
+        return None
+    bases = den.loc[codes, "value"].astype(float)
+    se = None
+    ci = p.parts.set_index("code")[["ci_lower", "ci_upper"]].astype(float)
+    if decl.aggregation == "survey_rate" and ci.notna().all().all():
+        se = (ci["ci_upper"] - ci["ci_lower"]) / (2 * 1.959964)
+    try:
+        pooled = pooled_rate(vals.astype(float), bases, se)
+    except (MethodError, InsufficientData):
+        return None
+    years = sorted({int(y) for y in den.loc[codes, "year"]})
+    base_year = ", ".join(str(y) for y in years)
+    row["value"] = pooled.rate
+    if se is not None:
+        row["ci_lower"], row["ci_upper"] = pooled.ci_lower, pooled.ci_upper
+        row["status"] = "approximate CI (pooled)"
+    how = "pooled rate" if decl.aggregation == "survey_rate" else "Σ(value × base) / Σ base"
+    from ..sources.population import NOT_REBASED
+
+    row["method"] = (
+        f"{BASIS_FROM_PARTS}: {how} of {names} as published, weighted by {dm} ({dds}, "
+        f"{base_year}{'' if years == [p.year] else ', nearest year'}"
+        + (f"; {NOT_REBASED[dds]})" if dds in NOT_REBASED else ")")
+        + ("; approximate" if decl.approximate or se is not None else "")
+    )
+    return row
+
+
 def parts_table(displays: dict[str, Parts]) -> pd.DataFrame:
     """Several displays as one long table (``PARTS_COLUMNS``)."""
     frames = [p.frame() for p in displays.values()]
@@ -333,11 +424,13 @@ def parts_table(displays: dict[str, Parts]) -> pd.DataFrame:
 __all__ = [
     "BASIS_BUILT",
     "BASIS_ESTIMATE",
+    "BASIS_FROM_PARTS",
     "BASIS_PARTS",
     "BASIS_PUBLISHED",
     "PARTS_COLUMNS",
     "Parts",
     "basis_of",
+    "built_from_parts",
     "is_median",
     "parts_of",
     "parts_table",

@@ -127,3 +127,29 @@ def test_a_user_area_of_two_counties_parts(public_store):
     p = parts_of(ctx, ctx.registry["median_pay_workplace"], two)
     assert p.parts.set_index("code")["value"].to_dict() == {"E10000007": 553.5, "E10000018": 574.9}
     assert p.bracket == (553.5, 574.9)
+
+
+@pytest.mark.shared
+def test_a_rate_suppressed_in_districts_is_pooled_from_its_parts(ll_table, public_store):
+    """APS no qualifications, 2023: Melton and another district are suppressed, but ELS
+    qualifications-none-gb.csv prints Leicester (line 168: 16.1, CI 12.6-19.6) and
+    Leicestershire (line 197: 3.9, CI 2.5-5.3). The area's rate is theirs pooled by their
+    16-64 populations (mid-2020, the only 16-64 series loaded, not rebased), and the
+    interval pools their standard errors."""
+    obs, geo = public_store
+    tab = table(geo.area("E37000021"), obs=obs, geo=geo, indicators=["no_qualifications_share"])
+    r = tab.iloc[0]
+    assert r["basis"] == "built from its parts" and "not rebased" in r["method"]
+    pop = obs[
+        (obs["dataset"] == "ons_population_mye")
+        & (obs["measure"] == "population_16_64")
+        & (obs["year"] == 2020)
+    ]
+    leic = float(pop.loc[pop["geography_code"] == "E06000016", "value"].iloc[0])
+    county = float(
+        pop.loc[pop["geography_code"].isin(geo.area("E10000018").members), "value"].sum()
+    )
+    w = leic / (leic + county)
+    assert r["value"] == pytest.approx(w * 16.1 + (1 - w) * 3.9, abs=1e-9)
+    se = ((w * (19.6 - 12.6)) ** 2 + ((1 - w) * (5.3 - 2.5)) ** 2) ** 0.5 / (2 * 1.959964)
+    assert r["ci_upper"] - r["value"] == pytest.approx(1.959964 * se, rel=1e-6)
