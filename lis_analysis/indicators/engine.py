@@ -289,6 +289,27 @@ class Context:
             self._ind[key] = res
         return self._ind[key]
 
+    def comparable(
+        self, ind: Indicator | str, areas: Sequence[Area], *, like: Area | None = None
+    ) -> pd.DataFrame:
+        """The indicator for the areas, each taken where it can be from the same file as
+        ``like``'s latest figure (default: the first area's): an area and its benchmarks
+        compared like for like when two releases give the measure (L&L's GVA per hour from
+        the June 2024 workbook against the UK's from the same workbook, not from ELS's
+        revised June 2025 series). Other areas keep their own newest figures."""
+        if isinstance(ind, str):
+            ind = self.registry[ind]
+        vals = self.indicator(ind, areas)
+        if ind.kind != "measure" or len(ind.sources) < 2 or not len(areas):
+            return vals
+        subject = like or areas[0]
+        own = self.indicator(ind, [subject])
+        own = own[own["value"].notna()]
+        if own.empty:
+            return vals
+        cur = own.sort_values("year").iloc[-1]
+        return _same_source(self, ind, vals, cur, list(areas))
+
     def section_benchmark(self, ref: Ref, industries: Sequence[str] | None = None) -> Area | None:
         """The benchmark for industry shares (LQ, specialisation): the UK, else England,
         whose industry breakdown is complete. Where publishers suppress a few districts'
@@ -867,6 +888,8 @@ def table(
                         own = pd.DataFrame([built])
         if own.empty:
             why = _why_missing(ctx, ind, area)
+            if iid in shown_parts:
+                why = f"{why.rstrip('.')}; no single figure, so its parts are shown: {shown_parts[iid].summary()}"
             missing[iid] = why
             continue
         own = own.sort_values("year")

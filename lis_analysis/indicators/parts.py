@@ -115,6 +115,15 @@ class Parts:
     def release(self) -> str:
         return ", ".join(sorted({str(r) for r in self.parts["release"].dropna()}))
 
+    def summary(self) -> str:
+        """'Leicestershire County 88.5 and Leicester 97.6 (2026-01-01)'."""
+        listed = [
+            f"{r.name} {r.value:,.{2 if abs(r.value) < 100 else 1}f}"
+            for r in self.parts.itertuples()
+        ]
+        text = ", ".join(listed[:-1]) + " and " + listed[-1] if len(listed) > 1 else "".join(listed)
+        return f"{text} ({self.period})"
+
     def frame(self) -> pd.DataFrame:
         """The display as long rows (``PARTS_COLUMNS``): each part, each benchmark, the
         lowest and highest district, the bracket's ends and the estimate."""

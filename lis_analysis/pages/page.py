@@ -166,6 +166,8 @@ class Page(EconomySections, StrategySections):
         if p is None:
             return ""
         d = p.districts.sort_values("value")
+        rows = self._rows(indicator_id)
+        basis = str(rows.iloc[0]["basis"]) if len(rows) else ""
         worst_word = ""
         if p.worst is not None and p.area_value is not None:
             worst_word = "most deprived" if ind.id.startswith("imd") else "weakest"
@@ -176,7 +178,9 @@ class Page(EconomySections, StrategySections):
             period=p.period,
             parts=[(r.name, r.value) for r in p.parts.itertuples()],
             decimals=ind.decimals,
-            has_value=p.area_value is not None,
+            has_value=p.area_value is not None or basis == "built from districts",
+            built=basis == "built from its parts",
+            n_members=p.n_districts,
             bracket=p.bracket,
             estimate=p.estimate,
             lowest=(d.iloc[0]["name"], d.iloc[0]["value"]) if len(d) > 1 else None,
@@ -527,6 +531,9 @@ class Page(EconomySections, StrategySections):
                     r0["ci_upper"],
                     ind.unit,
                     approximate="approximate" in str(r0["status"] or ""),
+                    pooled_from="its parts"
+                    if str(r0["basis"]) == "built from its parts"
+                    else "districts",
                 )
             )
         if ind.caveat:

@@ -665,6 +665,8 @@ def parts_sentence(
     n_districts: int = 0,
     worst: tuple[str, float] | None = None,
     worst_word: str = "",
+    built: bool = False,
+    n_members: int = 0,
 ) -> str:
     """What a page says where an area's figure comes from its parts, or sits beside them.
 
@@ -687,6 +689,11 @@ def parts_sentence(
     when = period_label(period)
     if has_value:
         text = f"Its parts in {when}: {listed}."
+    elif built:
+        text = (
+            f"Its districts' figures cannot all be used, so the figure is built from its "
+            f"parts as published in {when}: {listed}."
+        )
     else:
         kind = "a median" if bracket is not None else "it"
         # 'median weekly pay', but 'Index of Multiple Deprivation', 'GVA per hour'
@@ -713,10 +720,16 @@ def parts_sentence(
     if worst is not None and worst_word:
         text += f" The {worst_word} part is {worst[0]} ({f(worst[1])})."
     if lowest is not None and highest is not None and n_districts > 1:
-        text += (
-            f" Its {n_districts} districts range from {f(lowest[1])} ({lowest[0]}) to "
-            f"{f(highest[1])} ({highest[0]})."
-        )
+        if n_members > n_districts:
+            text += (
+                f" {n_districts} of its {n_members} districts have a figure, from "
+                f"{f(lowest[1])} ({lowest[0]}) to {f(highest[1])} ({highest[0]})."
+            )
+        else:
+            text += (
+                f" Its {n_districts} districts range from {f(lowest[1])} ({lowest[0]}) to "
+                f"{f(highest[1])} ({highest[0]})."
+            )
     return text
 
 
@@ -766,13 +779,20 @@ def method_note(method: str) -> str:
 
 
 def interval_note(
-    area_name: str, lower: float, upper: float, unit: str, *, approximate: bool = False
+    area_name: str,
+    lower: float,
+    upper: float,
+    unit: str,
+    *,
+    approximate: bool = False,
+    pooled_from: str = "districts",
 ) -> str:
-    """The area's 95% confidence interval, labelled approximate when pooled from districts."""
+    """The area's 95% confidence interval, labelled approximate when pooled from districts
+    (or from its published parts: ``pooled_from="its parts"``)."""
     return (
         f"95% confidence interval for {area_name}: {format_value(lower, unit)} to "
         f"{format_value(upper, unit)}"
-        + (" (approximate: pooled from districts)." if approximate else ".")
+        + (f" (approximate: pooled from {pooled_from})." if approximate else ".")
     )
 
 
