@@ -112,6 +112,12 @@ class Parts:
     notes: list[str] = field(default_factory=list)
 
     @property
+    def parts_are_districts(self) -> bool:
+        """Whether the parts are the area's districts themselves (no larger part is
+        published), when a range of the districts would repeat them."""
+        return bool((self.parts["n_districts"] == 1).all())
+
+    @property
     def release(self) -> str:
         return ", ".join(sorted({str(r) for r in self.parts["release"].dropna()}))
 
@@ -152,7 +158,7 @@ class Parts:
             add("part", r.code, r.name, r.level, r.value, r.method, r.release)
         for r in self.benchmarks.itertuples():
             add(f"benchmark: {r.kind}", r.code, r.name, "", r.value)
-        if len(self.districts):
+        if len(self.districts) and not self.parts_are_districts:
             d = self.districts.sort_values("value")
             lo, hi = d.iloc[0], d.iloc[-1]
             add("lowest district", lo["code"], lo["name"], "lad", lo["value"])

@@ -183,8 +183,12 @@ class Page(EconomySections, StrategySections):
             n_members=p.n_districts,
             bracket=p.bracket,
             estimate=p.estimate,
-            lowest=(d.iloc[0]["name"], d.iloc[0]["value"]) if len(d) > 1 else None,
-            highest=(d.iloc[-1]["name"], d.iloc[-1]["value"]) if len(d) > 1 else None,
+            lowest=(d.iloc[0]["name"], d.iloc[0]["value"])
+            if len(d) > 1 and not p.parts_are_districts
+            else None,
+            highest=(d.iloc[-1]["name"], d.iloc[-1]["value"])
+            if len(d) > 1 and not p.parts_are_districts
+            else None,
             n_districts=len(d),
             worst=(p.worst["name"], p.worst["value"]) if worst_word else None,
             worst_word=worst_word,
@@ -539,7 +543,7 @@ class Page(EconomySections, StrategySections):
         if ind.caveat:
             notes.append(ind.caveat)
         notes += self._flags(indicator_id)
-        vintage = self.table.attrs.get("vintage", {}).get(indicator_id)
+        vintage = self._vintage(indicator_id)
         if vintage:
             notes.append(prose.vintage_note(vintage))
         _show(
@@ -553,6 +557,15 @@ class Page(EconomySections, StrategySections):
         if self.parts_of(indicator_id) is not None:
             self.parts(indicator_id)
         return rows
+
+    def _vintage(self, indicator_id: str) -> str:
+        """The table's note on which release gave the area's figure, with the files named
+        as the sources table names them."""
+        text = self.table.attrs.get("vintage", {}).get(indicator_id, "")
+        for ds in sorted(self.registry[indicator_id].datasets, key=len, reverse=True):
+            if ds in text:
+                text = text.replace(ds, self.dataset_label(ds).split(" (release")[0])
+        return text
 
     @shows("districts", indicators=("indicator_id",))
     def parts(self, indicator_id: str) -> pd.DataFrame:
@@ -589,7 +602,7 @@ class Page(EconomySections, StrategySections):
             }
         )
         show = show[show["Role"] != f"{self.area.name} (the area)"].reset_index(drop=True)
-        vintage = self.table.attrs.get("vintage", {}).get(indicator_id, "")
+        vintage = self._vintage(indicator_id)
         _show(
             table(
                 show,
