@@ -23,6 +23,13 @@ spread
     ratio of the highest to the lowest district value of indicator ``of`` in the area
 specialisation
     Krugman specialisation index of the area's industry shares of ``of`` against the UK
+
+Parts
+-----
+An area with no figure for an indicator (a median, a ratio of medians, a rank, a rate its
+districts cannot give) is shown from its parts: the fewest published areas that exactly
+make it up (:mod:`.parts`). ``parts: true`` shows them beside the area's own figure too
+(the IMD average score beside its most deprived part).
 """
 
 from __future__ import annotations
