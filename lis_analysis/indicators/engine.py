@@ -177,12 +177,14 @@ class Context:
         productivity, June 2024; ELS GVA, June 2025) thus give each area its newest figure
         the aggregation rules allow: a newer file that cannot make the area's figure (it
         prints GVA per hour but not the hours to weight it) is noted in ``vintage``."""
-        got: list[tuple[Ref, pd.DataFrame, dict[str, float]]] = []
+        got: list[tuple[Ref, pd.DataFrame, dict]] = []
+        latest_any: list[dict[str, float]] = []
         for ref in refs:
             ind = ref.industry if industry is None else industry
             sub = self.aggregated(ref, list(areas), industries=[ind], breakdowns=[ref.breakdown])
             if sub.empty:
                 got.append((ref, sub, {}))
+                latest_any.append({})
                 continue
             has = sub[sub["value"].notna()]
             # a year built with another year's base (ELS's 2023 GVA per hour weighted by
@@ -195,6 +197,7 @@ class Context:
             rank = {str(k): (-np.inf, float(v)) for k, v in anyway.items()}
             rank.update({str(k): (float(v), -np.inf) for k, v in latest.items()})
             got.append((ref, sub, rank))
+            latest_any.append({str(k): float(v) for k, v in anyway.items()})
         best: dict[str, int] = {}
         for a in areas:
             choice, top = None, (-np.inf, -np.inf)
@@ -205,7 +208,7 @@ class Context:
             if choice is not None:
                 best[a.code] = choice
         if len(refs) > 1:
-            self._note_vintage(refs, areas, got, best)
+            self._note_vintage(refs, areas, got, best, latest_any)
         parts: list[dict[str, np.ndarray]] = []
         for i, (ref, sub, _) in enumerate(got):
             mine = [c for c, j in best.items() if j == i]
@@ -225,7 +228,7 @@ class Context:
             {c: np.concatenate([p[c] for p in parts]) for c in SERIES_COLUMNS}, SERIES_COLUMNS
         )
 
-    def _note_vintage(self, refs, areas, got, best) -> None:
+    def _note_vintage(self, refs, areas, got, best, latest_any) -> None:
         """For each area, the files that run later than the one its figure came from but
         could not give it one (with the reason the aggregation path gave)."""
         runs_to: dict[int, tuple[float, str]] = {}
@@ -240,9 +243,7 @@ class Context:
             j = best.get(a.code)
             if j is None:
                 continue
-            own = got[j][1]
-            own_years = own.loc[(own["area_code"] == a.code) & own["value"].notna(), "year"]
-            own_latest = float(own_years.max())
+            own_latest = latest_any[j][a.code]
             newer = []
             for i, (ref, _, latest) in enumerate(got):
                 if i == j or i not in runs_to:
