@@ -49,7 +49,6 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("cli", ("cli",)),
 ]
 
-
 def _modules() -> dict[str, Path]:
     """``{dotted name relative to lis_analysis: file}``; a package is its ``__init__``."""
     out = {}

@@ -7,24 +7,8 @@ import sys
 from pathlib import PurePosixPath
 
 DATA_SUFFIXES = {
-    ".csv",
-    ".xls",
-    ".xlsx",
-    ".xlsm",
-    ".ods",
-    ".parquet",
-    ".feather",
-    ".json",
-    ".zip",
-    ".gz",
-    ".pkl",
-    ".pickle",
-    ".sav",
-    ".dta",
-    ".rds",
-    ".h5",
-    ".sqlite",
-    ".db",
+    ".csv", ".xls", ".xlsx", ".xlsm", ".ods", ".parquet", ".feather", ".json", ".zip",
+    ".gz", ".pkl", ".pickle", ".sav", ".dta", ".rds", ".h5", ".sqlite", ".db",
 }
 #: Small configuration files that happen to share a suffix with data.
 ALLOWED = {"package.json", "package-lock.json", ".vscode/settings.json"}
@@ -38,11 +22,7 @@ def offending(paths: list[str]) -> list[str]:
             continue
         if path.parts[:2] == ("tests", "fixtures"):
             continue
-        if (
-            path.parts[:1] == ("benchmarks",)
-            and path.parts[1:2] == ("results",)
-            and path.suffix == ".json"
-        ):
+        if path.parts[:1] == ("benchmarks",) and path.parts[1:2] == ("results",) and path.suffix == ".json":
             continue  # benchmark figures, written by `make bench`
         bad.append(p)
     return bad
