@@ -453,6 +453,18 @@ class Context:
             if any(a.code == UK for a in remaining):
                 own = pd.concat([own, base[base["area_code"] == UK]], ignore_index=True)
             uk_same_year = own["year"].map(ukv)
+            of = self.registry[ind.of]  # type: ignore[index]
+            if of.kind == "measure" and len(of.sources) > 1:
+                # the UK from the same file as each area's figure (L&L's June 2024 GVA per
+                # hour over the June 2024 UK, not over ELS's revised June 2025 UK)
+                for ref in of.sources:
+                    mine = (own["source"].astype(str) == ref.dataset).to_numpy()
+                    if not mine.any():
+                        continue
+                    u = self.measure_series([ref], [uk])
+                    u = u[u["value"].notna()].set_index("year")["value"]
+                    same = own.loc[mine, "year"].map(u)
+                    uk_same_year.loc[mine] = same.where(same.notna(), uk_same_year.loc[mine])
             for c in ("value", "ci_lower", "ci_upper"):
                 own[c] = index_gap(own[c], uk_same_year)[0]
             own["method"] = own["method"].astype(str) + "; ÷ UK × 100"
