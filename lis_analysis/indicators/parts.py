@@ -387,10 +387,12 @@ def built_from_parts(ctx: Context, ind: Indicator, p: Parts) -> dict | None:
         row["value"] = float(vals.sum())
         row["method"] = f"{BASIS_FROM_PARTS}: sum of {names} as published"
         return row
-    dds, dm = (
-        decl.denominator.split(":", 1)
+    if not decl.denominator:
+        return None
+    dds, _, dm = (
+        decl.denominator.partition(":")
         if ":" in decl.denominator
-        else (ref.dataset, decl.denominator)
+        else (ref.dataset, "", decl.denominator)
     )
     areas = [ctx.geo.area(c) for c in codes]
     den = ctx.aggregated(Ref(dds, dm), areas)
