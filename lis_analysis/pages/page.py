@@ -193,7 +193,7 @@ class Page(EconomySections, StrategySections):
             worst=(p.worst["name"], p.worst["value"]) if worst_word else None,
             worst_word=worst_word,
             published=all(str(m).startswith("published") for m in p.parts["method"]),
-            no_estimate=p.estimate_note if p.estimate is None else "",
+            no_estimate=self._named(indicator_id, p.estimate_note) if p.estimate is None else "",
             benchmark=(
                 (
                     "the UK"
@@ -561,7 +561,10 @@ class Page(EconomySections, StrategySections):
     def _vintage(self, indicator_id: str) -> str:
         """The table's note on which release gave the area's figure, with the files named
         as the sources table names them."""
-        text = self.table.attrs.get("vintage", {}).get(indicator_id, "")
+        return self._named(indicator_id, self.table.attrs.get("vintage", {}).get(indicator_id, ""))
+
+    def _named(self, indicator_id: str, text: str) -> str:
+        """``text`` with the indicator's dataset ids replaced by the files' titles."""
         for ds in sorted(self.registry[indicator_id].datasets, key=len, reverse=True):
             if ds in text:
                 text = text.replace(ds, self.dataset_label(ds).split(" (release")[0])
