@@ -36,7 +36,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .config import AreaSpec, package_areas, read_area_specs, refuse_redefinitions
+from . import _yaml
+from .config import (
+    PACKAGE_DATA,
+    AreaSpec,
+    package_areas,
+    read_area_specs,
+    refuse_redefinitions,
+)
 from .errors import ConfigError, DataNotAvailable, NotAggregable
 
 #: Relation names in the lookups store (see lis_analysis/sources/lookups.py).
@@ -52,7 +59,10 @@ UK = "K02000001"
 ENGLAND = "E92000001"
 #: Codes publishers use for the same place (ONS productivity tables print UK as UKX,
 #: England as TLB in ITL tables).
-EQUIVALENT_CODES = {UK: ("UKX", "UK", "K02000001"), ENGLAND: ("E92000001", "TLB")}
+EQUIVALENT_CODES = {
+    UK: ("UKX", "UK", "K02000001", "K99000002"),
+    ENGLAND: ("E92000001", "TLB"),
+}
 
 LEVEL_LABELS = {
     "uk": "United Kingdom",
@@ -68,6 +78,88 @@ LEVEL_LABELS = {
     "lad": "local authority district",
     "custom": "custom area",
 }
+
+
+#: Status of a figure built with its base's nearest year (the base is not published for
+#: the figure's own year).
+BASE_OTHER_YEAR = "base of another year"
+
+#: Where the counties' districts come from (printed with a parts display).
+COUNTY_SOURCE = (
+    "counties' districts as printed in the hierarchy of ONS ASHE Table 7.1a 2024 "
+    "(lis_analysis/data/counties.yaml)"
+)
+
+
+@functools.lru_cache(maxsize=1)
+def package_counties() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """County (E10) and metropolitan county (E11) code -> (name, district codes), from
+    ``data/counties.yaml`` (written from ASHE's printed hierarchy by
+    ``tools/counties_from_ashe.py``)."""
+    path = PACKAGE_DATA / "counties.yaml"
+    doc = _yaml.load(path)
+    if not isinstance(doc, dict) or not isinstance(doc.get("counties"), dict):
+        raise ConfigError(f"{path}: expected a top-level 'counties:' mapping")
+    out = {}
+    for code, body in doc["counties"].items():
+        if not isinstance(body, dict) or not isinstance(body.get("members"), list):
+            raise ConfigError(f"{path}: county {code} needs a name and a list of members")
+        out[str(code)] = (str(body.get("name", code)), tuple(str(m) for m in body["members"]))
+    return out
+
+
+def fewest_parts(
+    members: Sequence[str], candidates: dict[str, frozenset[str]] | dict[str, set[str]]
+) -> tuple[str, ...] | None:
+    """The fewest candidates whose district sets exactly partition ``members``.
+
+    Parameters
+    ----------
+    members : the area's districts
+    candidates : code -> its districts (published geographies: districts, unitaries,
+        counties, combined authorities ...); those not wholly inside the area are ignored
+
+    Returns
+    -------
+    tuple of str or None
+        The codes chosen (largest first, then by code), or None when no exact partition
+        exists (a district with no published figure and no published geography holding
+        it inside the area).
+
+    Examples
+    --------
+    >>> fewest_parts(["a", "b", "c"], {"a": {"a"}, "b": {"b"}, "c": {"c"}, "K": {"b", "c"}})
+    ('K', 'a')
+    >>> fewest_parts(["a", "b"], {"a": {"a"}}) is None
+    True
+    """
+    want = frozenset(members)
+    inside = {c: frozenset(s) for c, s in candidates.items() if s and frozenset(s) <= want}
+    # exact cover, smallest number of sets: depth-first on the first uncovered district
+    # (in code order), trying the largest candidates holding it first, with a bound
+    by_member: dict[str, list[str]] = {}
+    for c, s in sorted(inside.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        for m in s:
+            by_member.setdefault(m, []).append(c)
+    order = sorted(want)
+    best: list[tuple[str, ...] | None] = [None]
+
+    def search(covered: frozenset[str], chosen: tuple[str, ...]) -> None:
+        if best[0] is not None and len(chosen) >= len(best[0]):
+            return
+        left = [m for m in order if m not in covered]
+        if not left:
+            best[0] = chosen
+            return
+        for c in by_member.get(left[0], []):
+            s = inside[c]
+            if not s & covered:
+                search(covered | s, (*chosen, c))
+
+    search(frozenset(), ())
+    if best[0] is None:
+        return None
+    return tuple(sorted(best[0], key=lambda c: (-len(inside[c]), c)))
 
 
 @dataclass(frozen=True)
@@ -232,6 +324,22 @@ class Geography:
                 UK, "United Kingdom", "uk", tuple(sorted(current)), None, "all districts"
             )
             names[UK] = names.get(UK, "United Kingdom")
+        # Counties and metropolitan counties: no county lookup is among the published
+        # files read, so their districts come from the hierarchy ASHE prints (package
+        # data, checked against the workbook by tests/test_counties.py). A county is
+        # added only when every one of its districts is a current district.
+        for ccode, (cname, kids) in package_counties().items():
+            if ccode in areas or not current or not set(kids) <= current:
+                continue
+            areas[ccode] = Area(
+                code=ccode,
+                name=names.get(ccode, cname),
+                level="county",
+                members=tuple(sorted(kids)),
+                region=_common({region_of.get(k) for k in kids}),
+                source=COUNTY_SOURCE,
+            )
+            names.setdefault(ccode, cname)
         all_specs = dict(package_areas() if specs is None else specs)
         if areas_file:
             user = read_area_specs(Path(areas_file))
@@ -330,6 +438,32 @@ class Geography:
                 if c not in area.codes and self.areas_by_code[c].level not in ("uk", "country")
             )
         return hit
+
+    def parts(self, area: Area, published: Sequence[str]) -> tuple[Area, ...] | None:
+        """The fewest published geographies that exactly make up ``area``.
+
+        ``published``: the codes a dataset prints a figure for. Each known area among
+        them (a district, a unitary, a county, a combined authority ...) whose districts
+        all lie inside ``area`` is a candidate; :func:`fewest_parts` chooses. None when
+        the published figures cannot make up the area exactly.
+        """
+        # one code per set of districts, the plainest kind first (Leicester the
+        # district, not ITL3 TLF21 of the same district)
+        rank = {"lad": 0, "county": 1}
+        by_set: dict[frozenset[str], Area] = {}
+        for code in dict.fromkeys(published):
+            a = self.areas_by_code.get(code)
+            if a is None or a.level in ("uk", "country") or code in area.codes:
+                continue
+            key = frozenset(a.members)
+            if key == frozenset(area.members):
+                continue  # published for the area itself, not for a part of it
+            old = by_set.get(key)
+            if old is None or rank.get(a.level, 2) < rank.get(old.level, 2):
+                by_set[key] = a
+        cands = {a.code: key for key, a in by_set.items()}
+        got = fewest_parts(area.members, cands)
+        return None if got is None else tuple(self.areas_by_code[c] for c in got)
 
     def peers(self, area: Area, level: str | None = None) -> list[Area]:
         """Areas of the same kind as ``area`` (LSIP areas for an LEP/LSIP), excluding it."""
@@ -471,6 +605,8 @@ class MeasureIndex:
     n_group: int
     group_first: np.ndarray  # first row of each group
     denominators: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+    #: for each denominator: whether each row's base is of the row's own year
+    base_same_year: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
     selections: dict[tuple, Selection] = field(default_factory=dict)
     #: areas' district codes as code indices and a sparse membership matrix, by areas
     memberships: dict[tuple, tuple[list[np.ndarray], Any, np.ndarray, np.ndarray]] = field(
@@ -1042,14 +1178,28 @@ def _build(
                 raise DataNotAvailable(
                     f"{decl.id} is aggregated with {dm} ({dds}) as its base, which is not in the store"
                 )
-            ix.denominators[(dds, dm)] = _denominator_values(
-                ix.slice, den_s, same_dataset=(dds == dataset)
-            )
+            vals, same_year = _denominator_values(ix.slice, den_s, same_dataset=(dds == dataset))
+            ix.denominators[(dds, dm)] = vals
+            ix.base_same_year[(dds, dm)] = same_year
         den = ix.denominators[(dds, dm)][rows]
+        # another dataset's base: say which one and which release (a population's vintage)
+        base = dm
+        if dds != dataset:
+            from .sources.population import NOT_REBASED
+
+            rel = sorted({str(r) for r in measures.slice(dds, dm)["release"].dropna().unique()})
+            base = f"{dm} ({dds}{', release ' + ', '.join(rel) if rel else ''}, nearest year"
+            base += f"; {NOT_REBASED[dds]})" if dds in NOT_REBASED else ")"
         if kind == "ratio":
-            method_label = f"Σ(value × {dm}) / Σ {dm} over {{n}} districts"
+            method_label = f"Σ(value × {base}) / Σ {dm} over {{n}} districts"
         else:
-            method_label = f"pooled survey rate weighted by {dm}, {{n}} districts (approximate CI)"
+            method_label = (
+                f"pooled survey rate weighted by {base}, {{n}} districts (approximate CI)"
+            )
+        if decl.approximate:
+            method_label += (
+                f"; approximate: {dm} stands in for {decl.base or 'the publisher’s own base'}"
+            )
     ok = np.isfinite(value) & np.isfinite(den)
     # the groups the selection has, numbered 0..G-1
     grp = ix.group[rows]
@@ -1094,6 +1244,13 @@ def _build(
     if kind != "additive":
         zero = complete & (den_sum <= 0)
         status[zero] = "zero denominator"
+        # a base of another year (the nearest published) stands in: say so, so that a
+        # figure a newer file could give only this way is not taken for a like-for-like one
+        other_year = ~ix.base_same_year[(dds, dm)][rows]
+        if other_year.any():
+            n_other = by_cell(other_year.astype(float)).ravel()[keys] > 0
+            flag = complete & n_other & (status == None)  # noqa: E711 (object array)
+            status[flag] = BASE_OTHER_YEAR
     ci_lo = np.full(nk, np.nan)
     ci_hi = np.full(nk, np.nan)
     if kind == "survey_rate":
@@ -1151,17 +1308,36 @@ def _build(
         "n_members": n_members,
         "n_present": present,
         "method": per_area([method_label.format(n=len(a.members)) for a in areas]),
-        "release": area_release[a_of_key],
+        "release": _group_release(ix, rows, cell, by_cell, keys, area_release[a_of_key]),
         "source_file": per_area(area_files),
         "demo": (not_demo == 0)[a_of_key],
     }
 
 
-def _denominator_values(s: pd.DataFrame, den: pd.DataFrame, *, same_dataset: bool) -> np.ndarray:
+def _group_release(ix, rows, cell, by_cell, keys, fallback: np.ndarray) -> np.ndarray:
+    """The release of each built figure: the one release its districts' rows share in
+    that period (two editions of a dataset in one store, IoD2019 and IoD2025, have
+    different releases by period), else ``fallback`` (the area's first district's)."""
+    rel = ix.release[rows].astype(float) + 1.0
+    n = by_cell().ravel()[keys]
+    s1 = by_cell(rel).ravel()[keys]
+    s2 = by_cell(rel * rel).ravel()[keys]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = s1 / n
+        same = (n > 0) & np.isclose(s2 / n, mean * mean)
+    out = np.array(fallback, dtype=object)
+    idx = np.rint(mean[same]).astype(np.int64) - 1
+    out[same] = ix.release_u[idx]
+    return out
+
+
+def _denominator_values(
+    s: pd.DataFrame, den: pd.DataFrame, *, same_dataset: bool
+) -> tuple[np.ndarray, np.ndarray]:
     """The denominator for each row of ``s``: the same district, industry, breakdown and
     year where the denominator has them; else its Total/All figure for that district and
     year; for another dataset (a population base published for fewer years) the nearest
-    year's."""
+    year's. Also returns, per row, whether the base is of the row's own year."""
     key_cols = ["geography_code", "industry", "breakdown", "year"]
     if same_dataset:
         exact = s[key_cols].merge(
@@ -1169,11 +1345,11 @@ def _denominator_values(s: pd.DataFrame, den: pd.DataFrame, *, same_dataset: boo
         )["value"]
         vals = exact.to_numpy(dtype=float, na_value=np.nan)
         if np.isfinite(vals).any() or den["industry"].nunique() > 1:
-            return vals
+            return vals, np.ones(len(vals), dtype=bool)
     tot = den.sort_values("industry").drop_duplicates(["geography_code", "year"])
     tot = tot[["geography_code", "year", "value"]].dropna(subset=["year"])
     if tot.empty:
-        return np.full(len(s), np.nan)
+        return np.full(len(s), np.nan), np.ones(len(s), dtype=bool)
     years = np.sort(tot["year"].astype(int).unique())
     want = s["year"].to_numpy(dtype=float, na_value=np.nan)
     idx = np.clip(np.searchsorted(years, want), 0, len(years) - 1)
@@ -1189,4 +1365,4 @@ def _denominator_values(s: pd.DataFrame, den: pd.DataFrame, *, same_dataset: boo
     keys = pd.MultiIndex.from_arrays(
         [s["geography_code"].to_numpy(dtype=object), nearest.astype(int)]
     )
-    return lookup.reindex(keys).to_numpy(dtype=float)
+    return lookup.reindex(keys).to_numpy(dtype=float), nearest == want

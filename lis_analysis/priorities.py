@@ -614,7 +614,7 @@ def assess(
             reason=r.reason,
         )
         # the area among its peers, and the tags
-        vals = ctx.indicator(ind, [area, *([bench_area] if bench_area else []), *peers])
+        vals = ctx.comparable(ind, [area, *([bench_area] if bench_area else []), *peers])
         cur = vals[(vals["year"] == year) & vals["value"].notna()].set_index("area_code")["value"]
         cur = cur[~cur.index.duplicated()]
         if area.code in cur.index and len(cur) >= 3:

@@ -48,7 +48,12 @@ def test_indicators_csv_and_json(demo_home, tmp_path, capsys):
         "area_code", "area_name", "indicator_id", "foundation", "period", "value", "unit", "ci_lower", "ci_upper",
         "benchmark_code", "benchmark_value", "index", "gap", "significant", "rank", "n_peers", "polarity", "source",
     ]  # fmt: skip
-    assert "median_pay_workplace: " in capsys.readouterr().err  # the reason, per indicator
+    err = capsys.readouterr().err
+    assert "gigabit_coverage: no single figure; for its parts" in err  # parts, per indicator
+    assert "exports_per_head: " in err  # else the reason
+    assert set(tab["basis"]) <= {
+        "built from districts", "published for the area", "built from its parts", "estimate"
+    }  # fmt: skip
     assert main(["indicators", "--raw", str(demo_home), "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert {r["indicator_id"] for r in rows} >= {"gva_per_hour", "employment_rate"}

@@ -270,7 +270,7 @@ def convergence(
     InsufficientData
         From the methods, when the panel is too thin for them.
     """
-    panel = ctx.indicator(indicator_id, [area, *peers])
+    panel = ctx.comparable(indicator_id, [area, *peers])
     levels = panel.pivot_table(index="area_code", columns="year", values="value")
     levels = levels.dropna(axis=1, how="any")
     if levels.shape[1] < 5 or levels.shape[0] < 5:

@@ -49,7 +49,7 @@ def latest_common(
         ``values[area code][indicator id]`` in that year; ``(None, {})`` when no year is
         common to all.
     """
-    vals = {i: ctx.indicator(i, list(areas)) for i in ids}
+    vals = {i: ctx.comparable(i, list(areas)) for i in ids}
     years: set[int] | None = None
     for v in vals.values():
         ok = v[v["value"].notna()]
@@ -112,7 +112,7 @@ def indicator_series(
     if areas is None:
         areas = comparison_areas(area, ctx)
     ind = ctx.registry[indicator_id]
-    vals = ctx.indicator(indicator_id, list(areas))
+    vals = ctx.comparable(indicator_id, list(areas), like=area)
     vals = vals[vals["value"].notna()].copy()
     if start_year:
         vals = vals[vals["year"] >= start_year]

@@ -22,11 +22,12 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataNotAvailable, LisError
-from ..geography import ENGLAND, UK, Aggregator, Area, Geography, frame
+from ..geography import BASE_OTHER_YEAR, ENGLAND, UK, Aggregator, Area, Geography, frame
 from ..industries import GVA_SECTIONS
 from ..methods.gaps import index_gap
 from ..methods.structure import krugman_indices
 from ..methods.trends import cagr_array
+from .parts import Parts, basis_of, built_from_parts, parts_of, parts_table
 from .registry import Indicator, Ref, load_registry
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ TABLE_EXTRA = [
     "status",
     "release",
     "demo",
+    "basis",
 ]
 
 
@@ -101,6 +103,8 @@ class Context:
     geo: Geography
     registry: dict[str, Indicator] = field(default_factory=load_registry)
     notes: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: (refs' labels, area code) -> which newer file could not give the area its figure
+    vintage: dict[tuple[tuple[str, ...], str], str] = field(default_factory=dict)
     aggregator: Aggregator | None = field(default=None, repr=False)
     _agg: dict = field(default_factory=dict, repr=False)
     _ind: dict = field(default_factory=dict, repr=False)
@@ -167,38 +171,104 @@ class Context:
     def measure_series(
         self, refs: Sequence[Ref], areas: Sequence[Area], *, industry: str | None = None
     ) -> pd.DataFrame:
-        """One value per area and year from the first of ``refs`` that has data for the
-        area (published figures preferred within each ref)."""
-        parts: list[dict[str, np.ndarray]] = []
-        remaining = list(areas)
+        """One value per area and year from one of ``refs`` (published figures preferred
+        within each ref): for each area, the ref whose figures for it run to the latest
+        year, the first listed among equals. Two files giving the same measure (ONS
+        productivity, June 2024; ELS GVA, June 2025) thus give each area its newest figure
+        the aggregation rules allow: a newer file that cannot make the area's figure (it
+        prints GVA per hour but not the hours to weight it) is noted in ``vintage``."""
+        got: list[tuple[Ref, pd.DataFrame, dict]] = []
+        latest_any: list[dict[str, float]] = []
         for ref in refs:
-            if not remaining:
-                break
             ind = ref.industry if industry is None else industry
-            sub = self.aggregated(ref, remaining, industries=[ind], breakdowns=[ref.breakdown])
+            sub = self.aggregated(ref, list(areas), industries=[ind], breakdowns=[ref.breakdown])
             if sub.empty:
+                got.append((ref, sub, {}))
+                latest_any.append({})
                 continue
-            value = sub["value"].to_numpy(dtype=float, na_value=np.nan)
-            has_value = np.isfinite(value)
-            area_code = sub["area_code"].to_numpy(dtype=object)
-            codes, uniques = pd.factorize(area_code)
-            # areas with at least one value from this ref take all their rows from it
-            got_u = np.zeros(len(uniques), dtype=bool)
-            got_u[codes[has_value]] = True
-            keep = got_u[codes] & (has_value | sub["status"].notna().to_numpy())
-            if not keep.any():
+            has = sub[sub["value"].notna()]
+            # a year built with another year's base (ELS's 2023 GVA per hour weighted by
+            # 2022 hours) does not make a file the newer for an area: like-for-like years first
+            like = has[has["status"].astype(object) != BASE_OTHER_YEAR]
+            latest = like.groupby(like["area_code"].astype(object))["year"].max()
+            anyway = has.groupby(has["area_code"].astype(object))["year"].max()
+            # (latest like-for-like year, else -inf and the latest year at all): the
+            # second part only decides between files with no like-for-like year
+            rank = {str(k): (-np.inf, float(v)) for k, v in anyway.items()}
+            rank.update({str(k): (float(v), -np.inf) for k, v in latest.items()})
+            got.append((ref, sub, rank))
+            latest_any.append({str(k): float(v) for k, v in anyway.items()})
+        best: dict[str, int] = {}
+        for a in areas:
+            choice, top = None, (-np.inf, -np.inf)
+            for i, (_, _, latest) in enumerate(got):
+                y = latest.get(a.code)
+                if y is not None and y > top:
+                    choice, top = i, y
+            if choice is not None:
+                best[a.code] = choice
+        if len(refs) > 1:
+            self._note_vintage(refs, areas, got, best, latest_any)
+        parts: list[dict[str, np.ndarray]] = []
+        for i, (ref, sub, _) in enumerate(got):
+            mine = [c for c, j in best.items() if j == i]
+            if not mine or sub.empty:
                 continue
+            keep = (
+                sub["area_code"].isin(mine).to_numpy()
+                & (sub["value"].notna() | sub["status"].notna()).to_numpy()
+            )
             cols = {c: sub[c].to_numpy()[keep] for c in SERIES_COLUMNS if c in sub.columns}
             for c in ("value", "ci_lower", "ci_upper"):
                 cols[c] = cols[c] * ref.scale
             parts.append(cols)
-            got = set(uniques[got_u])
-            remaining = [a for a in remaining if a.code not in got]
         if not parts:
             return _empty()
         return frame(
             {c: np.concatenate([p[c] for p in parts]) for c in SERIES_COLUMNS}, SERIES_COLUMNS
         )
+
+    def _note_vintage(self, refs, areas, got, best, latest_any) -> None:
+        """For each area, the files that run later than the one its figure came from but
+        could not give it one (with the reason the aggregation path gave)."""
+        runs_to: dict[int, tuple[float, str]] = {}
+        for i, (ref, _, _) in enumerate(got):
+            s = self.agg.measures.slice(ref.dataset, ref.measure)
+            if len(s):
+                ok = s[s["value"].notna()]
+                rel = ", ".join(sorted({str(r) for r in ok["release"].dropna().unique()}))
+                runs_to[i] = (float(ok["year"].max()) if len(ok) else -np.inf, rel)
+        key = tuple(r.label for r in refs)
+        for a in areas:
+            j = best.get(a.code)
+            if j is None:
+                continue
+            own_latest = latest_any[j][a.code]
+            newer = []
+            for i, (ref, _, latest) in enumerate(got):
+                if i == j or i not in runs_to:
+                    continue
+                to, rel = runs_to[i]
+                if to > own_latest:
+                    if a.code in latest:
+                        why = (
+                            f"its figures for {a.name} after {int(own_latest)} could only be "
+                            "built with a base (hours, jobs, population) of an earlier year"
+                        )
+                    else:
+                        why = self.notes.get(
+                            (ref.measure, a.code), "it has no figure for this area"
+                        )
+                    newer.append(
+                        f"{ref.dataset} (release {rel or 'not stated'}, to {int(to)}) could not "
+                        f"be used: {why}"
+                    )
+            if newer:
+                used = got[j][0]
+                self.vintage[(key, a.code)] = (
+                    f"{a.name}'s figure comes from {used.dataset} (to {int(own_latest)}); "
+                    + "; ".join(newer)
+                )
 
     # ---------------------------------------------------------------- indicators
     def indicator(self, ind: Indicator | str, areas: Sequence[Area]) -> pd.DataFrame:
@@ -225,6 +295,27 @@ class Context:
             res = res[~res.duplicated(["area_code", "year"], keep="last")].reset_index(drop=True)
             self._ind[key] = res
         return self._ind[key]
+
+    def comparable(
+        self, ind: Indicator | str, areas: Sequence[Area], *, like: Area | None = None
+    ) -> pd.DataFrame:
+        """The indicator for the areas, each taken where it can be from the same file as
+        ``like``'s latest figure (default: the first area's): an area and its benchmarks
+        compared like for like when two releases give the measure (L&L's GVA per hour from
+        the June 2024 workbook against the UK's from the same workbook, not from ELS's
+        revised June 2025 series). Other areas keep their own newest figures."""
+        if isinstance(ind, str):
+            ind = self.registry[ind]
+        vals = self.indicator(ind, areas)
+        if ind.kind != "measure" or len(ind.sources) < 2 or not len(areas):
+            return vals
+        subject = like or areas[0]
+        own = self.indicator(ind, [subject])
+        own = own[own["value"].notna()]
+        if own.empty:
+            return vals
+        cur = own.sort_values("year").iloc[-1]
+        return _same_source(self, ind, vals, cur, list(areas))
 
     def section_benchmark(self, ref: Ref, industries: Sequence[str] | None = None) -> Area | None:
         """The benchmark for industry shares (LQ, specialisation): the UK, else England,
@@ -368,6 +459,18 @@ class Context:
             if any(a.code == UK for a in remaining):
                 own = pd.concat([own, base[base["area_code"] == UK]], ignore_index=True)
             uk_same_year = own["year"].map(ukv)
+            of = self.registry[ind.of]  # type: ignore[index]
+            if of.kind == "measure" and len(of.sources) > 1:
+                # the UK from the same file as each area's figure (L&L's June 2024 GVA per
+                # hour over the June 2024 UK, not over ELS's revised June 2025 UK)
+                for ref in of.sources:
+                    mine = (own["source"].astype(str) == ref.dataset).to_numpy()
+                    if not mine.any():
+                        continue
+                    u = self.measure_series([ref], [uk])
+                    u = u[u["value"].notna()].set_index("year")["value"]
+                    same = own.loc[mine, "year"].map(u)
+                    uk_same_year.loc[mine] = same.where(same.notna(), uk_same_year.loc[mine])
             for c in ("value", "ci_lower", "ci_upper"):
                 own[c] = index_gap(own[c], uk_same_year)[0]
             own["method"] = own["method"].astype(str) + "; ÷ UK × 100"
@@ -780,6 +883,8 @@ def table(
     all_areas = [area, *(a for _, a in bm.fixed), *bm.peers]
     rows = []
     missing: dict[str, str] = {}
+    shown_parts: dict[str, Parts] = {}
+    vintage: dict[str, str] = {}
     for iid in ids:
         ind = reg[iid]
         vals = ctx.indicator(ind, all_areas)
@@ -788,21 +893,81 @@ def table(
             own = own[own["year"] <= year]
         if start_year is not None:
             own = own[own["year"] >= start_year]
+        if own.empty or ind.parts:
+            # no figure for the area: its published parts (and, for an ASHE median, the
+            # mixture estimate, which then stands as the area's figure, labelled so)
+            p = parts_of(ctx, ind, area, bm.fixed, year=year)
+            if p is not None and (start_year is None or p.year >= start_year):
+                shown_parts[iid] = p
+                if own.empty and p.estimate is not None:
+                    own = pd.DataFrame([_estimate_row(p, vals)])
+                elif own.empty:
+                    built = built_from_parts(ctx, ind, p)
+                    if built is not None:
+                        own = pd.DataFrame([built])
         if own.empty:
             why = _why_missing(ctx, ind, area)
+            if iid in shown_parts:
+                why = f"{why.rstrip('.')}; no single figure, so its parts are shown: {shown_parts[iid].summary()}"
             missing[iid] = why
             continue
         own = own.sort_values("year")
         current = [r for _, r in own.iterrows()] if series else [own.iloc[-1]]
+        key = (tuple(r.label for r in ind.sources), area.code)
+        if ind.kind == "measure" and key in ctx.vintage:
+            vintage[iid] = ctx.vintage[key]
         for cur in current:
-            rows.extend(_table_rows(ind, area, bm, vals, cur))
+            rows.extend(
+                _table_rows(ind, area, bm, _same_source(ctx, ind, vals, cur, all_areas), cur)
+            )
     out = pd.DataFrame(rows, columns=TABLE_COLUMNS + TABLE_EXTRA)
+    out["basis"] = [basis_of(m) for m in out["method"]]
+    out.attrs["parts"] = shown_parts
+    out.attrs["vintage"] = vintage
+    out.attrs["parts_table"] = parts_table(shown_parts)
     out["significant"] = out["significant"].astype("boolean")
     out["rank"] = out["rank"].astype("Int64")
     out.attrs["missing"] = missing
     out.attrs["neighbours"] = None if neigh is None else neigh.table
     out.attrs["peers"] = [p.code for p in bm.peers]
     return out
+
+
+def _same_source(
+    ctx: Context, ind: Indicator, vals: pd.DataFrame, cur: pd.Series, areas: Sequence[Area]
+) -> pd.DataFrame:
+    """The indicator's values with the benchmarks taken, where they can be, from the
+    same file as the area's figure: when two releases give the measure (the area's GVA
+    per hour from the June 2024 workbook, the UK's from ELS June 2025), the area is
+    compared like for like, with the same release's revisions."""
+    if ind.kind != "measure" or len(ind.sources) < 2:
+        return vals
+    ref = next((r for r in ind.sources if r.dataset == str(cur["source"])), None)
+    if ref is None:
+        return vals
+    same = ctx.measure_series([ref], list(areas))
+    same = same[same["value"].notna()]
+    have = set(zip(same["area_code"], same["year"], strict=True))
+    rest = vals[[(a, y) not in have for a, y in zip(vals["area_code"], vals["year"], strict=True)]]
+    return pd.concat([same.assign(indicator_id=ind.id), rest], ignore_index=True)
+
+
+def _estimate_row(p: Parts, vals: pd.DataFrame) -> dict[str, Any]:
+    """The area's series row for a mixture estimate (see :mod:`.parts`)."""
+    same = vals[(vals["year"] == p.year) & vals["value"].notna()]
+    return {
+        "area_code": p.area_code,
+        "year": p.year,
+        "period": p.period,
+        "value": p.estimate,
+        "ci_lower": np.nan,
+        "ci_upper": np.nan,
+        "status": "estimate",
+        "method": p.estimate_note,
+        "source": str(same.iloc[0]["source"]) if len(same) else "",
+        "release": p.release,
+        "demo": bool(same["demo"].all()) if len(same) else False,
+    }
 
 
 def _table_rows(

@@ -23,6 +23,13 @@ spread
     ratio of the highest to the lowest district value of indicator ``of`` in the area
 specialisation
     Krugman specialisation index of the area's industry shares of ``of`` against the UK
+
+Parts
+-----
+An area with no figure for an indicator (a median, a ratio of medians, a rank, a rate its
+districts cannot give) is shown from its parts: the fewest published areas that exactly
+make it up (:mod:`.parts`). ``parts: true`` shows them beside the area's own figure too
+(the IMD average score beside its most deprived part).
 """
 
 from __future__ import annotations
@@ -98,6 +105,9 @@ class Indicator:
     #: the publisher calls it "official statistics in development" (ELS JSON
     #: ``experimentalStatistic``): methods may still change, so pages say so
     in_development: bool = False
+    #: show the area's published parts beside its own figure (IMD: the most deprived
+    #: part beside the area's average); an area with no figure always shows its parts
+    parts: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -190,6 +200,7 @@ def parse_registry(doc: dict[str, Any], origin: str) -> dict[str, Indicator]:
             aggregation=" ".join(str(body.get("aggregation", "")).split()),
             neighbour_characteristic=bool(body.get("neighbour_characteristic", False)),
             in_development=_flag(body.get("in_development", False), "in_development", where),
+            parts=bool(body.get("parts", False)),
         )
         _check_kind(ind, where)
         out[ind.id] = ind

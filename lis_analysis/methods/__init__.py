@@ -28,6 +28,7 @@ from .gaps import (
     productivity_output_gap,
 )
 from .neighbours import Neighbours, statistical_neighbours
+from .parts import median_bracket, mixture_median
 from .position import (
     GAP_SCALES,
     GAP_UNITS,
@@ -89,6 +90,9 @@ __all__ = [
     "OutputGap",
     "gva_per_head_decomposition",
     "GVA_PER_HEAD_INPUTS",
+    # an area from its parts
+    "median_bracket",
+    "mixture_median",
     # structure
     "location_quotients",
     "krugman_index",

@@ -262,6 +262,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
                 "significant",
                 "rank",
                 "n_peers",
+                "basis",
             ]
         ]
         with pd.option_context(
@@ -296,8 +297,22 @@ def cmd_indicators(args: argparse.Namespace) -> int:
         )
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    shown_parts = tab.attrs.get("parts", {})
     for iid, why in missing.items():
-        print(f"note: {iid}: {printable(why)}", file=sys.stderr)
+        p = shown_parts.get(iid)
+        if p is not None:
+            listed = ", ".join(f"{printable(r.name)} {r.value:,.2f}" for r in p.parts.itertuples())
+            bracket = (
+                f"; median between {p.bracket[0]:,.2f} and {p.bracket[1]:,.2f}" if p.bracket else ""
+            )
+            print(
+                f"note: {iid}: no single figure; for its parts ({p.period}): {listed}{bracket}",
+                file=sys.stderr,
+            )
+        else:
+            print(f"note: {iid}: {printable(why)}", file=sys.stderr)
+    for iid, text in tab.attrs.get("vintage", {}).items():
+        print(f"note: {iid}: {printable(text)}", file=sys.stderr)
     return 0
 
 

@@ -139,14 +139,78 @@ class Page(EconomySections, StrategySections):
         the rule finds the difference material and significant, else "similar to"), the
         reading, the rank among peers, whether the peers share it, where in the area a
         shortfall sits, the direction of travel over a named period and the publisher's
-        flags."""
+        flags. Where the area's figure comes from its parts (or sits beside them), what
+        its parts show too."""
+        rows = self._rows(indicator_id)
+        if rows.empty:
+            if self.parts_of(indicator_id) is not None:
+                return self.parts_sentence(indicator_id)
+            return self.missing_reason(indicator_id)
+        text = self._sentence(indicator_id, rows)
+        if self.parts_of(indicator_id) is not None:
+            if str(rows.iloc[0]["basis"]) == "estimate":
+                text = text.replace(" was ", " was an estimated ", 1)
+                return f"{self.parts_sentence(indicator_id)} {text}"
+            return f"{text} {self.parts_sentence(indicator_id)}"
+        return text
+
+    def parts_of(self, indicator_id: str):
+        """The area's parts display for the indicator (:class:`~lis_analysis.indicators.parts.Parts`),
+        or None."""
+        return self.table.attrs.get("parts", {}).get(indicator_id)
+
+    def parts_sentence(self, indicator_id: str) -> str:
+        """What the page says about the area's published parts for an indicator."""
+        ind = self.registry[indicator_id]
+        p = self.parts_of(indicator_id)
+        if p is None:
+            return ""
+        d = p.districts.sort_values("value")
+        rows = self._rows(indicator_id)
+        basis = str(rows.iloc[0]["basis"]) if len(rows) else ""
+        worst_word = ""
+        if p.worst is not None and p.area_value is not None:
+            worst_word = "most deprived" if ind.id.startswith("imd") else "weakest"
+        return prose.parts_sentence(
+            name=ind.name,
+            area_name=self.area.name,
+            unit=ind.unit,
+            period=p.period,
+            parts=[(r.name, r.value) for r in p.parts.itertuples()],
+            decimals=ind.decimals,
+            has_value=p.area_value is not None or basis == "built from districts",
+            built=basis == "built from its parts",
+            n_members=p.n_districts,
+            bracket=p.bracket,
+            estimate=p.estimate,
+            lowest=(d.iloc[0]["name"], d.iloc[0]["value"])
+            if len(d) > 1 and not p.parts_are_districts
+            else None,
+            highest=(d.iloc[-1]["name"], d.iloc[-1]["value"])
+            if len(d) > 1 and not p.parts_are_districts
+            else None,
+            n_districts=len(d),
+            worst=(p.worst["name"], p.worst["value"]) if worst_word else None,
+            worst_word=worst_word,
+            published=all(str(m).startswith("published") for m in p.parts["method"]),
+            no_estimate=self._named(indicator_id, p.estimate_note) if p.estimate is None else "",
+            benchmark=(
+                (
+                    "the UK"
+                    if p.benchmarks.iloc[0]["kind"] == "uk"
+                    else p.benchmarks.iloc[0]["name"],
+                    float(p.benchmarks.iloc[0]["value"]),
+                )
+                if len(p.benchmarks)
+                else None
+            ),
+        )
+
+    def _sentence(self, indicator_id: str, rows: pd.DataFrame) -> str:
         from ..methods import QUARTILE_WORDS
         from ..priorities import is_size
 
         ind = self.registry[indicator_id]
-        rows = self._rows(indicator_id)
-        if rows.empty:
-            return self.missing_reason(indicator_id)
         r = rows.iloc[0]
         a = self.reading(indicator_id)
         if is_size(ind):
@@ -222,8 +286,23 @@ class Page(EconomySections, StrategySections):
         gap widening.' (by the same rule as :meth:`sentence`)."""
         ind = self.registry[indicator_id]
         rows = self._rows(indicator_id)
+        p = self.parts_of(indicator_id)
+        if rows.empty and p is not None:
+            return prose.short_parts_sentence(
+                ind.name,
+                [(r.name, r.value) for r in p.parts.itertuples()],
+                ind.unit,
+                p.period,
+                decimals=ind.decimals,
+            )
         if rows.empty:
             return prose.not_available_sentence(ind.name, self.area.name)
+        if str(rows.iloc[0]["basis"]) == "estimate":
+            return self._short(indicator_id, rows).replace(": ", ": estimated ", 1)
+        return self._short(indicator_id, rows)
+
+    def _short(self, indicator_id: str, rows: pd.DataFrame) -> str:
+        ind = self.registry[indicator_id]
         r = rows.iloc[0]
         a = self.reading(indicator_id)
         if a is None or a["classification"] not in ("strength", "weakness", "in line"):
@@ -328,7 +407,9 @@ class Page(EconomySections, StrategySections):
         self.indicators_shown.append(indicator_id)
         source = self._source_line(rows)
         if rows.empty:
-            if districts and len(self.area.members) > 1:
+            if self.parts_of(indicator_id) is not None:
+                self.parts(indicator_id)
+            elif districts and len(self.area.members) > 1:
                 self.districts(indicator_id)
             return rows
         size = is_size(ind)
@@ -454,11 +535,17 @@ class Page(EconomySections, StrategySections):
                     r0["ci_upper"],
                     ind.unit,
                     approximate="approximate" in str(r0["status"] or ""),
+                    pooled_from="its parts"
+                    if str(r0["basis"]) == "built from its parts"
+                    else "districts",
                 )
             )
         if ind.caveat:
             notes.append(ind.caveat)
         notes += self._flags(indicator_id)
+        vintage = self._vintage(indicator_id)
+        if vintage:
+            notes.append(prose.vintage_note(vintage))
         _show(
             table(
                 show,
@@ -467,7 +554,72 @@ class Page(EconomySections, StrategySections):
                 notes=notes,
             )
         )
+        if self.parts_of(indicator_id) is not None:
+            self.parts(indicator_id)
         return rows
+
+    def _vintage(self, indicator_id: str) -> str:
+        """The table's note on which release gave the area's figure, with the files named
+        as the sources table names them."""
+        return self._named(indicator_id, self.table.attrs.get("vintage", {}).get(indicator_id, ""))
+
+    def _named(self, indicator_id: str, text: str) -> str:
+        """``text`` with the indicator's dataset ids replaced by the files' titles."""
+        for ds in sorted(self.registry[indicator_id].datasets, key=len, reverse=True):
+            if ds in text:
+                text = text.replace(ds, self.dataset_label(ds).split(" (release")[0])
+        return text
+
+    @shows("districts", indicators=("indicator_id",))
+    def parts(self, indicator_id: str) -> pd.DataFrame:
+        """The area's published parts for an indicator, beside the benchmarks and the range
+        of its districts (and, for a median, the bracket and the mixture estimate): what
+        the page shows where no single figure for the area is published or can be built,
+        or beside the area's figure (IMD). Returns the long parts table."""
+        ind = self.registry[indicator_id]
+        p = self.parts_of(indicator_id)
+        if p is None:
+            return pd.DataFrame()
+        long = p.frame()
+        what = {
+            "area": f"{self.area.name} (the area)",
+            "part": "part",
+            "benchmark: uk": "benchmark",
+            "benchmark: england": "benchmark",
+            "benchmark: region": "benchmark",
+            "lowest district": "lowest district",
+            "highest district": "highest district",
+            "bracket: low": "median of the whole: at least",
+            "bracket: high": "median of the whole: at most",
+            "estimate": "estimate (mixture of the parts)",
+        }
+        show = pd.DataFrame(
+            {
+                "Area": long["name"],
+                "Role": [what.get(r, r) for r in long["role"]],
+                ind.name: long["value"],
+                "How": [
+                    "" if not m else ("estimate" if str(m).startswith("estimate") else str(m))
+                    for m in long["method"]
+                ],
+            }
+        )
+        show = show[show["Role"] != f"{self.area.name} (the area)"].reset_index(drop=True)
+        vintage = self._vintage(indicator_id)
+        _show(
+            table(
+                show,
+                f"{ind.name} ({ind.unit}): the parts of {self.area.name}, "
+                f"{prose.period_label(p.period)}",
+                decimals={ind.name: ind.decimals},
+                notes=prose.parts_note(
+                    counties_from=p.counties_from,
+                    estimate_how=p.estimate_note if p.estimate is not None else "",
+                    vintage=vintage,
+                ),
+            )
+        )
+        return long
 
     @shows("findings", given="indicators", foundation="foundation")
     def findings(

@@ -638,19 +638,170 @@ def missing_sentence(name: str, area_name: str, why: str) -> str:
     return text + ("" if why.endswith(".") else ".")
 
 
+def _and(items: Sequence[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def parts_value(value: float, unit: str, decimals: int | None = None) -> str:
+    """A part's figure in a list: with its unit where it is money or a percentage
+    ('£574.9', '88.5%'), bare otherwise (a ratio, a score, a rank: '8.0', '34.4', '16')."""
+    u = str(unit or "").strip()
+    if u.startswith(("£", "%")) or is_percent(u):
+        return format_value(value, u, decimals=decimals, short=True)
+    d = 1 if decimals is None else decimals
+    return f"{float(value):,.{d}f}"
+
+
+def parts_sentence(
+    *,
+    name: str,
+    area_name: str,
+    unit: str,
+    period: Any,
+    parts: Sequence[tuple[str, float]],
+    decimals: int | None = None,
+    has_value: bool = False,
+    published: bool = True,
+    bracket: tuple[float, float] | None = None,
+    estimate: float | None = None,
+    no_estimate: str = "",
+    benchmark: tuple[str, float] | None = None,
+    lowest: tuple[str, float] | None = None,
+    highest: tuple[str, float] | None = None,
+    n_districts: int = 0,
+    worst: tuple[str, float] | None = None,
+    worst_word: str = "",
+    built: bool = False,
+    n_members: int = 0,
+) -> str:
+    """What a page says where an area's figure comes from its parts, or sits beside them.
+
+    With no figure for the area: 'No single figure of median weekly pay (workplace) exists
+    for Leicester and Leicestershire: none is published for the area, and a median cannot
+    be built from its districts' figures. Published for its parts in 2024: Leicestershire
+    County £574.9 and Leicester £529.8; the UK's figure: £613.3. The area's median lies
+    between its parts' medians, £529.8 to £574.9; estimated from the mixture of the
+    parts' published distributions, weighted by their numbers of jobs: £563.2. Its 8
+    districts range from £451.1 (Oadby and Wigston) to £614.5 (Blaby).' With a figure
+    (``has_value``): 'Its parts in 2025: ... The most deprived part is Leicester (34.4).'
+    ``published``: False where the parts' figures are computed from published ones (a
+    difference of two medians).
+    """
+
+    def f(v: float) -> str:
+        return parts_value(v, unit, decimals)
+
+    listed = _and([f"{n} {f(v)}" for n, v in parts])
+    when = period_label(period)
+    if has_value:
+        text = f"Its parts in {when}: {listed}."
+    elif built:
+        text = (
+            f"Its districts' figures cannot all be used, so the figure is built from its "
+            f"parts as published in {when}: {listed}."
+        )
+    else:
+        kind = "a median" if bracket is not None else "it"
+        # 'median weekly pay', but 'Index of Multiple Deprivation', 'GVA per hour'
+        proper = any(w[:1].isupper() for w in name.split()[1:]) or name[1:2].isupper()
+        what = name if proper else name[:1].lower() + name[1:]
+        text = (
+            f"No single figure of {what} exists for {area_name}: none "
+            f"is published for the area, and {kind} cannot be built from its districts' "
+            f"figures. {'Published for' if published else 'For'} its parts in {when}: {listed}"
+        )
+        text += f"; {benchmark[0]}'s figure: {f(benchmark[1])}." if benchmark is not None else "."
+        if bracket is not None:
+            text += (
+                f" The area's median lies between its parts' medians, {f(bracket[0])} to "
+                f"{f(bracket[1])}"
+            )
+            if estimate is not None:
+                text += (
+                    "; estimated from the mixture of the parts' published distributions, "
+                    f"weighted by their numbers of jobs: {f(estimate)}."
+                )
+            else:
+                text += f" (no estimate: {no_estimate.rstrip('.')})." if no_estimate else "."
+    if worst is not None and worst_word:
+        text += f" The {worst_word} part is {worst[0]} ({f(worst[1])})."
+    if lowest is not None and highest is not None and n_districts > 1:
+        if n_members > n_districts:
+            text += (
+                f" {n_districts} of its {n_members} districts have a figure, from "
+                f"{f(lowest[1])} ({lowest[0]}) to {f(highest[1])} ({highest[0]})."
+            )
+        else:
+            text += (
+                f" Its {n_districts} districts range from {f(lowest[1])} ({lowest[0]}) to "
+                f"{f(highest[1])} ({highest[0]})."
+            )
+    return text
+
+
+def short_parts_sentence(
+    name: str,
+    parts: Sequence[tuple[str, float]],
+    unit: str,
+    period: Any,
+    *,
+    decimals: int | None = None,
+) -> str:
+    """'Median weekly pay (workplace): no single figure; for its parts, Leicestershire
+    County £574.9 and Leicester £529.8 (2024).'"""
+    listed = _and([f"{n} {parts_value(v, unit, decimals)}" for n, v in parts])
+    return f"{name}: no single figure; for its parts, {listed} ({period_label(period)})."
+
+
+def parts_note(*, counties_from: str = "", estimate_how: str = "", vintage: str = "") -> list[str]:
+    """Notes under a parts table: where the counties' districts come from, how the
+    estimate was made, which release was used."""
+    out = []
+    if counties_from:
+        out.append(
+            f"Parts: the fewest published areas that exactly make up the area; {counties_from}."
+        )
+    else:
+        out.append("Parts: the fewest published areas that exactly make up the area.")
+    if estimate_how:
+        out.append(
+            _capital(estimate_how.removeprefix("estimate: "))
+            + "; labelled an estimate, not a published figure."
+        )
+    if vintage:
+        out.append(vintage_note(vintage))
+    return out
+
+
+def vintage_note(text: str) -> str:
+    """'Release: <which file the area's figure comes from, and which newer one could not
+    be used, and why>.'"""
+    return f"Release: {text.rstrip('.')}."
+
+
 def method_note(method: str) -> str:
     """'How: <how the figure was obtained>.' under an indicator's table."""
     return f"How: {method}."
 
 
 def interval_note(
-    area_name: str, lower: float, upper: float, unit: str, *, approximate: bool = False
+    area_name: str,
+    lower: float,
+    upper: float,
+    unit: str,
+    *,
+    approximate: bool = False,
+    pooled_from: str = "districts",
 ) -> str:
-    """The area's 95% confidence interval, labelled approximate when pooled from districts."""
+    """The area's 95% confidence interval, labelled approximate when pooled from districts
+    (or from its published parts: ``pooled_from="its parts"``)."""
     return (
         f"95% confidence interval for {area_name}: {format_value(lower, unit)} to "
         f"{format_value(upper, unit)}"
-        + (" (approximate: pooled from districts)." if approximate else ".")
+        + (f" (approximate: pooled from {pooled_from})." if approximate else ".")
     )
 
 

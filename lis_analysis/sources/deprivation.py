@@ -135,6 +135,9 @@ SCALES = {
     "employment scale": ("employment_scale", "employment"),
     "rank of employment scale": ("employment_rank_of_scale", "employment"),
 }
+#: The population that weights districts' average scores into an area's (the rebased
+#: ONS mid-year estimates by local authority, 1998 onwards; the nearest year is used).
+SCORE_WEIGHTS = "ons_population_la:population"
 #: Domains whose scores are standardised (and can be negative).
 SIGNED_SCORES = {"health", "crime"}
 RANK_NOTE = "1 = most deprived; of 317 districts in IoD2019, 296 in IoD2025"
@@ -152,15 +155,26 @@ def _measures() -> dict[str, Measure]:
             text = f"{what}: {desc}"
             if unit == "rank" and suffix.startswith("rank_of"):
                 text += f" ({RANK_NOTE})"
-            out.append(
-                Measure(
-                    f"{prefix}_{suffix}",
-                    unit,
-                    "not_aggregable",
-                    text,
-                    nonnegative=not (suffix == "average_score" and prefix in SIGNED_SCORES),
+            if suffix == "average_score":
+                # a district's average score is the population-weighted mean of its LSOAs'
+                # scores, so an area's is the population-weighted mean of its districts'
+                # (exact with MHCLG's own LSOA populations; the ONS mid-year estimates
+                # stand in for them, so the figure is labelled approximate)
+                out.append(
+                    Measure(
+                        f"{prefix}_{suffix}",
+                        unit,
+                        "ratio",
+                        text,
+                        denominator=SCORE_WEIGHTS,
+                        nonnegative=prefix not in SIGNED_SCORES,
+                        approximate=True,
+                        base="the LSOA populations MHCLG weighted each district's score by",
+                        why="a population-weighted mean of LSOA scores",
+                    )
                 )
-            )
+                continue
+            out.append(Measure(f"{prefix}_{suffix}", unit, "not_aggregable", text))
     out += [
         Measure(
             "income_scale",

@@ -130,6 +130,14 @@ def _status_warning(df: pd.DataFrame, notes: dict[str, str] | None = None) -> li
 # --------------------------------------------------------------------------------------
 
 
+#: Population series that predate the rebasing on Census 2021, in words a page prints
+#: beside a figure weighted by them (issue 14: a measure that can only use the
+#: un-rebased mid-2020 working-age population says so).
+NOT_REBASED = {
+    "ons_population_mye": "mid-2020 estimates on the pre-Census-2021 basis, not rebased",
+}
+
+
 class PopulationLA(Source):
     """ONS population estimates by local authority, 1998 onwards ('Population data' table)."""
 

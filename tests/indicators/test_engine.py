@@ -193,14 +193,19 @@ class TestDemo:
         assert r.status == "approximate CI (pooled)"
         assert r.significant in (True, False)
 
-    def test_medians_left_out_with_reason(self, demo_table):
-        tab, _, _ = demo_table
-        missing = tab.attrs["missing"]
-        assert "median_pay_workplace" not in set(tab.indicator_id)
-        assert (
-            "is a median: it cannot be built for Leicester and Leicestershire"
-            in missing["median_pay_workplace"]
-        )
+    def test_medians_shown_from_their_parts(self, demo_table):
+        """A median cannot be built: the area's row is the mixture estimate, labelled so,
+        and the parts display holds Leicester and Leicestershire county with the bracket."""
+        tab, _, geo = demo_table
+        rows = tab[tab.indicator_id == "median_pay_workplace"]
+        assert len(rows) and set(rows["basis"]) == {"estimate"}
+        assert rows["method"].iloc[0].startswith("estimate: median of the jobs-weighted mixture")
+        p = tab.attrs["parts"]["median_pay_workplace"]
+        # the demonstrator prints no counties: the parts are the eight districts
+        assert sorted(p.parts["code"]) == sorted(geo.area("E37000021").members)
+        lo, hi = p.bracket
+        assert lo <= rows["value"].iloc[0] <= hi
+        assert "median_pay_workplace" not in tab.attrs["missing"]
         assert not tab.value.isna().any()  # never a table full of NaN
 
     def test_neighbours_listed_with_distances(self, demo_table):
@@ -237,11 +242,25 @@ class TestReal:
             benchmarks=("uk",),
         )
         v = tab.set_index("indicator_id").value
-        assert v["gva_per_hour"] == pytest.approx(35.8, abs=0.05)
         assert v["gva_per_hour_index"] == pytest.approx(90.1, abs=0.05)
-        assert tab.set_index("indicator_id").loc[
-            "gva_per_hour", "benchmark_value"
-        ] == pytest.approx(39.7, abs=0.05)
+        # GVA per hour: the newest release the district is printed in, ELS June 2025
+        # (gross-value-added.csv, Leicester 2023: 35.47; UK less Extra-Regio K99000002
+        # 2023: 41.87), against the UK from the same file
+        r = tab.set_index("indicator_id").loc["gva_per_hour"]
+        assert (r["value"], r["year"], r["release"]) == (35.47, 2023, "2025-06-19")
+        assert r["benchmark_value"] == pytest.approx(41.87)
+        # the June 2024 workbook's own figures are still read (A1 and A3, 2022)
+        from lis_analysis.indicators.engine import Context
+        from lis_analysis.indicators.registry import Ref
+
+        ctx = Context(obs, geo)
+        old = ctx.measure_series(
+            [Ref("ons_productivity_lad", "gva_per_hour")],
+            [geo.area("E06000016"), geo.area("K02000001")],
+        )
+        old = old[old["year"] == 2022].set_index("area_code")["value"]
+        assert old["E06000016"] == pytest.approx(35.8, abs=0.05)
+        assert old["K02000001"] == pytest.approx(39.7, abs=0.05)
 
     def test_ll_on_real_data(self, public_store):
         obs, geo = public_store
@@ -254,11 +273,9 @@ class TestReal:
         # employment rate: pooled over districts with 16-64 weights; Leicester 65.1 ... (ELS 2023)
         emp = first.loc["employment_rate"]
         assert 65.1 < emp.value < 85.3 and emp.ci_lower < emp.value < emp.ci_upper
-        missing = tab.attrs["missing"]
-        assert (
-            "incomplete: 2 of 8 districts missing or suppressed"
-            in missing["no_qualifications_share"]
-        )
+        # no qualifications: two districts suppressed, so built from its published parts
+        # (Leicester and Leicestershire county; tests/indicators/test_engine_parts.py)
+        assert first.loc["no_qualifications_share", "basis"] == "built from its parts"
         assert np.isfinite(first.loc["industry_specialisation", "value"])
 
     def test_an_area_gets_the_same_figures_alone_or_in_a_batch(self, public_store):

@@ -41,15 +41,52 @@ def test_finding_shows_heading_sentence_charts_and_table_and_returns_its_rows(pa
     assert page.indicators_shown == ["gva_per_hour"] and page.results["finding"] is not None
 
 
-def test_an_indicator_the_area_cannot_have_shows_why_and_its_districts(page, shown):
+def test_a_median_is_shown_from_its_parts_with_bracket_and_estimate(page, shown):
     rows = page.finding("median_pay_residence")
+    assert set(rows["basis"]) == {"estimate"}
+    md = texts(shown)
+    said = page.sentence("median_pay_residence")
+    assert md[1] == escape_markdown(said)
+    assert said.startswith(
+        f"No single figure of median weekly pay (residence) exists for {LL}: none is "
+        "published for the area, and a median cannot be built from its districts' figures."
+    )
+    assert "The area's median lies between its parts' medians" in said
+    assert f"Median weekly pay (residence) in {LL} was an estimated £" in said
+    tables = [o for o in shown if isinstance(o, HTMLTable)]
+    parts = tables[-1]
+    assert parts.caption.startswith(f"Median weekly pay (residence) (£): the parts of {LL}, ")
+    roles = list(parts.data["Role"])
+    # the demonstrator prints no counties: the fewest published parts are the 8 districts
+    assert roles.count("part") == 8 and "estimate (mixture of the parts)" in roles
+    assert "labelled an estimate, not a published figure" in parts.markup
+    assert page.short("median_pay_residence").startswith(
+        "Median weekly pay (residence): estimated £"
+    )
+
+
+def test_an_indicator_with_no_single_figure_shows_its_parts(page, shown):
+    rows = page.finding("gigabit_coverage")
+    assert rows.empty
+    said = page.sentence("gigabit_coverage")
+    assert said.startswith(
+        f"No single figure of gigabit-capable broadband coverage exists for {LL}"
+    )
+    assert "Published for its parts in" in said and "[x]" not in said
+    (table,) = [o for o in shown if isinstance(o, HTMLTable)]
+    assert table.caption.startswith(
+        f"Gigabit-capable broadband coverage (% of premises): the parts of {LL}"
+    )
+    assert page.short("gigabit_coverage").startswith(
+        "Gigabit-capable broadband coverage: no single figure; for its parts, "
+    )
+
+
+def test_an_indicator_the_area_cannot_have_shows_why(page, shown):
+    rows = page.finding("exports_per_head")
     assert rows.empty
     md = texts(shown)
-    assert md[1].startswith("Median weekly pay \\(residence\\)\\: not shown for")
-    (table,) = [o for o in shown if isinstance(o, HTMLTable)]
-    assert table.caption == f"Median weekly pay (residence) (£) in each district of {LL}"
-    assert len(table.data) == 8
-    assert "cannot be combined into one figure" in table.markup
+    assert md[1].startswith("Exports per head\\: not shown for")
 
 
 def test_the_analyses_return_the_frames_of_lis_analysis_analyses(page, shown):

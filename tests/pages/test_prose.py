@@ -704,3 +704,74 @@ def test_provenance_lines():
     assert "code not a git checkout, lis_analysis v.\n\nParameters: none." in prose.provenance_md(
         run_id="r1", generated="t", git_commit=None, package_version="v", parameters={}
     )
+
+
+class TestPartsSentences:
+    """The sentences of an area shown from its parts (issue 14), one per form."""
+
+    def test_a_median_with_bracket_and_estimate(self):
+        said = prose.parts_sentence(
+            name="Median weekly pay (workplace)",
+            area_name="Leicester and Leicestershire",
+            unit="£",
+            period="2024",
+            parts=[("Leicestershire County", 574.9), ("Leicester", 529.8)],
+            bracket=(529.8, 574.9),
+            estimate=563.22,
+            benchmark=("the UK", 613.3),
+            lowest=("Oadby and Wigston", 451.1),
+            highest=("Blaby", 614.5),
+            n_districts=8,
+        )
+        assert said == (
+            "No single figure of median weekly pay (workplace) exists for Leicester and "
+            "Leicestershire: none is published for the area, and a median cannot be built "
+            "from its districts' figures. Published for its parts in 2024: Leicestershire "
+            "County £574.90 and Leicester £529.80; the UK's figure: £613.30. The area's median "
+            "lies between its parts' medians, £529.80 to £574.90; estimated from the mixture "
+            "of the parts' published distributions, weighted by their numbers of jobs: "
+            "£563.22. Its 8 districts range from £451.10 (Oadby and Wigston) to £614.50 (Blaby)."
+        )
+
+    def test_a_median_without_an_estimate_says_why(self):
+        said = prose.parts_sentence(
+            name="Median weekly pay (residence)", area_name="X", unit="£", period="2025",
+            parts=[("A", 1.0), ("B", 2.0)], decimals=1, bracket=(1.0, 2.0),
+            no_estimate="the file prints no percentiles",
+        )  # fmt: skip
+        assert said.endswith("£1.0 to £2.0 (no estimate: the file prints no percentiles).")
+
+    def test_beside_the_area_figure_with_its_most_deprived_part(self):
+        said = prose.parts_sentence(
+            name="Index of Multiple Deprivation, average score", area_name="X", unit="score",
+            period="2025", parts=[("Leicestershire County", 12.81), ("Leicester", 34.449)],
+            has_value=True, worst=("Leicester", 34.449), worst_word="most deprived",
+        )  # fmt: skip
+        assert said == (
+            "Its parts in 2025: Leicestershire County 12.8 and Leicester 34.4. "
+            "The most deprived part is Leicester (34.4)."
+        )
+
+    def test_figures_computed_from_published_ones_are_not_called_published(self):
+        said = prose.parts_sentence(
+            name="Workplace minus residence median pay", area_name="X", unit="£",
+            period="2024", parts=[("A", -27.7), ("B", 12.3)], decimals=1, published=False,
+        )  # fmt: skip
+        assert "For its parts in 2024: A -£27.7 and B £12.3." in said
+        assert "Published" not in said
+
+    def test_proper_names_keep_their_capitals(self):
+        said = prose.parts_sentence(
+            name="GVA per hour", area_name="X", unit="£", period="2023", parts=[("A", 1.0)]
+        )
+        assert said.startswith("No single figure of GVA per hour exists for X")
+
+    def test_short_and_values(self):
+        assert prose.parts_value(8.01, "ratio", 2) == "8.01"
+        assert prose.parts_value(88.5, "% of premises", 1) == "88.5%"
+        assert prose.short_parts_sentence(
+            "Gigabit", [("A", 88.5), ("B", 97.6)], "%", "2026-01-01"
+        ) == ("Gigabit: no single figure; for its parts, A 88.5% and B 97.6% (January 2026).")
+        assert prose.vintage_note("from A; B could not be used.") == (
+            "Release: from A; B could not be used."
+        )

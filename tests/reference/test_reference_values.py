@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -102,8 +103,10 @@ def gva_per_job(codes: Codes, year: int) -> float:
 
 
 def productivity_spread(codes: Codes, year: int) -> float:
-    # A3 (£ per hour), column Pounds_<year>: highest district ÷ lowest
-    pounds = cells(_lad("A3"), codes, f"Pounds_{year}")
+    # districts' GVA per hour from the newest release that prints them: ELS
+    # gross-value-added.csv (June 2025, to 2023), 'Gross value added per hour worked',
+    # period '<year>-01-01/P1Y': highest district ÷ lowest
+    pounds = els_cells("gross-value-added", "Gross value added per hour worked", year, codes)
     return pounds.max() / pounds.min()
 
 
@@ -211,11 +214,71 @@ def _pooled(csv: str, indicator: str) -> Callable[[Codes, int], float]:
     return of
 
 
+def no_qualifications_share(codes: Codes, year: int) -> float:
+    # indicators_els/qualifications-none-gb.csv 'No qualifications'. Two of L&L's
+    # districts are suppressed (x), so L&L comes from its published parts: Leicester
+    # E06000016 and Leicestershire E10000018 (the county's districts as ASHE prints them),
+    # weighted by their MYE2 16-64 populations (the county's: Σ of its seven districts)
+    csv, indicator = "qualifications-none-gb", "No qualifications"
+    if tuple(codes) == LL:
+        parts = {"E06000016": LL[:1], "E10000018": LL[1:]}
+        rate = els_cells(csv, indicator, year, list(parts))
+        base = pd.Series({p: _working_age(m).sum() for p, m in parts.items()})
+        return (rate * base).sum() / base.sum()
+    return _pooled(csv, indicator)(codes, year)
+
+
 employment_rate = _pooled("employment-rate", "Employment rate")
 economic_inactivity_rate = _pooled("employment-rate", "Economically inactive")
 rqf3_plus_share = _pooled(
     "qualifications-level-3-or-above", "Level 3 or above qualifications (Great Britain)"
 )
+
+# ---- ASHE Table 7.1a 2024 (provisional), sheet All: header row 4, codes in 'Code' ----
+# Jobs (thousand) in column C, the median in D, percentiles 10 ... 90 in H-Q (x: CV > 20%).
+ASHE7 = "earnings/PROV - Work Geography Table 7.1a   Weekly pay - Gross 2024.xlsx"
+ASHE_PCTS = ("10", "20", "25", "30", "40", "60", "70", "75", "80", "90")
+
+
+def median_pay_workplace(codes: Codes, year: int) -> float:
+    # No median is printed for L&L: the median of the jobs-weighted mixture of its parts'
+    # distributions (Leicester UA E06000016, Leicestershire E10000018), each cumulative
+    # distribution linear between its printed percentiles; solved on a fine grid (an
+    # independent reading of methods.parts.mixture_median). Other rows: the printed median.
+    assert year == 2024, "one year of ASHE stored"
+    d = sheet(ASHE7, "All", header=4, code_col="Code")
+    parts = ["E06000016", "E10000018"] if tuple(codes) == LL else list(codes)
+    if len(parts) == 1:
+        return float(cells(d, parts, "Median").iloc[0])
+    jobs = num(d.loc[parts].iloc[:, 2]).astype(float)
+    curves = []
+    for c in parts:
+        pts = {50.0: float(d.loc[c, "Median"])}
+        pts |= {float(p): v for p, v in num(d.loc[c, list(ASHE_PCTS)]).items() if pd.notna(v)}
+        xs = sorted(pts.values())
+        curves.append((xs, [p / 100 for p in sorted(pts)]))
+    lo, hi = max(x[0] for x, _ in curves), min(x[-1] for x, _ in curves)
+    grid = np.linspace(lo, hi, 400_001)
+    w = jobs / jobs.sum()
+    mix = sum(wi * np.interp(grid, x, p) for wi, (x, p) in zip(w, curves, strict=True))
+    return float(grid[np.argmin(np.abs(mix - 0.5))])
+
+
+# ---- MHCLG English Indices of Deprivation, File 10 (lower-tier districts) ---------
+# Sheet IMD, header row 0, codes in column 0, 'IMD - Average score' (column E).
+IOD = {
+    2019: "deprivation/File_10_-_IoD2019_Local_Authority_District_Summaries__lower-tier__.xlsx",
+    2025: "deprivation/File_10_-_IoD2025_Local_Authority_District_Summaries__lower-tier__v2.xlsx",
+}
+
+
+def imd_score(codes: Codes, year: int) -> float:
+    # Σ(district average score × residents) / Σ residents; residents from 'Population
+    # data' in the year nearest the edition (2019 for IoD2019, 2023 for IoD2025)
+    score = cells(sheet(IOD[year], "IMD", header=0), codes, "IMD - Average score")
+    residents = _residents(codes, min(year, 2023))
+    return (score * residents).sum() / residents.sum()
+
 
 # ---- ONS Business Demography 2024 (20 November 2025) ------------------------------
 # businessdemographyexceltables2024.xlsx: title rows 0-2, header on row 3, codes in
@@ -358,8 +421,8 @@ REFERENCES: list[Ref] = [
     Ref("gva_per_head_spread", gva_per_head_spread, 2023, 2.8328158, ENGLAND, "England districts", 583.36069, 2018, 2.7067407, 0.000005,
         "per district: GVA 'Table 3' 'Total' × 10^6 / 'Population data'; highest ÷ lowest",
         package_benchmark=False),
-    Ref("productivity_spread", productivity_spread, 2022, 1.4046693, UK, "UK districts", 3.3261803, 2017, 1.5518672, 0.000005,
-        "labourproductivitylocalauthorities.xls A3 Pounds_<year>: highest ÷ lowest district",
+    Ref("productivity_spread", productivity_spread, 2023, 1.4756272, UK, "UK districts", 3.5408249, 2018, 1.5179678, 0.000005,
+        "indicators_els/gross-value-added.csv 'Gross value added per hour worked' <year>-01-01/P1Y: highest ÷ lowest district (the newest release printing districts)",
         package_benchmark=False),
     Ref("employment_rate", employment_rate, 2023, 75.843160, UK, UK, 75.7, 2018, 73.571409, 0.00005,
         "indicators_els/employment-rate.csv 'Employment rate' <year>-01-01/P1Y, weights MYE2 ages 16-64; UK = row K02000001"),
@@ -387,6 +450,13 @@ REFERENCES: list[Ref] = [
         "ukbusinessworkbook2025new.xlsx 'Table 11' columns '1000-1999' ... '50000+' / 'Total'; UK = row K02000001"),
     Ref("knowledge_intensive_enterprise_share", knowledge_intensive_enterprise_share, 2025, 21.769418, UK, UK, 24.272155, None, None, 0.00005,
         "ukbusinessworkbook2025new.xlsx 'Table 1' columns '58-63', '64-66', '69-75' / 'Total'; UK = row K02000001"),
+    # From its parts (issue 14): no single figure is published or can be built from the districts
+    Ref("no_qualifications_share", no_qualifications_share, 2023, 8.1485230, UK, UK, 6.6, None, None, 0.00005,
+        "indicators_els/qualifications-none-gb.csv 'No qualifications' 2023: Leicester and Leicestershire (county) rows, weights MYE2 ages 16-64; UK = row K02000001"),
+    Ref("median_pay_workplace", median_pay_workplace, 2024, 563.22345, UK, UK, 613.3, None, None, 0.01,
+        "ASHE 7.1a 2024 'All': jobs (C), median (D), percentiles (H-Q) of Leicester UA (row 83) and Leicestershire (row 97), jobs-weighted mixture; UK = D6"),
+    Ref("imd_score", imd_score, 2025, 20.188649, ENGLAND, "England districts", 21.812683, 2019, 18.727623, 0.000005,
+        "IoD File 10 (2019, 2025 v2) sheet IMD 'IMD - Average score' × 'Population data' residents (2019; 2023 for 2025)"),
 ]  # fmt: skip
 
 BY_ID = {r.indicator: r for r in REFERENCES}
