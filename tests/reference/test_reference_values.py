@@ -138,6 +138,11 @@ def knowledge_intensive_share(codes: Codes, year: int) -> float:
     return jkm / gva_total(codes, year) * 100
 
 
+def tech_manufacturing_share(codes: Codes, year: int) -> float:
+    # Table 3: Σ row 'CI-CL (26-30)' / Σ row 'Total', × 100
+    return gva_rows("Table 3", "CI-CL (26-30)", year, codes).sum() / gva_total(codes, year) * 100
+
+
 def _section_shares(codes: Codes, year: int) -> pd.Series:
     # Table 3: each of the 18 section rows summed over the districts, ÷ their sum
     by_section = pd.Series({s: gva_rows("Table 3", s, year, codes).sum() for s in SECTIONS})
@@ -416,6 +421,8 @@ REFERENCES: list[Ref] = [
         "populationestimatesbylocalauthority.xlsx 'Population data', column <year>"),
     Ref("knowledge_intensive_share", knowledge_intensive_share, 2023, 14.267291, EAST_MIDLANDS, "East Midlands districts", 12.363748, 2018, 13.496457, 0.00005,
         "GVA 'Table 3' rows 'J (58-63)' + 'K (64-66)' + 'M (69-75)' / 'Total'; England has [c] in J and K (Cornwall, Isles of Scilly), so the region"),
+    Ref("tech_manufacturing_share", tech_manufacturing_share, 2023, 2.9812249, EAST_MIDLANDS, "East Midlands districts", 4.0279696, 2018, 4.2394208, 0.00005,
+        "GVA 'Table 3' row 'CI-CL (26-30)' / 'Total'; the region, as for the knowledge-intensive share"),
     Ref("industry_specialisation", industry_specialisation, 2023, 0.27955128, EAST_MIDLANDS, "East Midlands districts", 0.28451427, 2018, 0.28804342, 0.000005,
         "GVA 'Table 3', the 18 section rows; shares against England without its 4 districts printing [c]"),
     Ref("gva_per_head_spread", gva_per_head_spread, 2023, 2.8328158, ENGLAND, "England districts", 583.36069, 2018, 2.7067407, 0.000005,
