@@ -31,6 +31,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "_files",
             "_procs",
             "_yaml",
+            "periods",
             "safetext",
             "demo_marker",
             "industries",

@@ -26,6 +26,7 @@ import pandas as pd
 from ..geography import COUNTY_SOURCE, Area
 from ..methods import InsufficientData, MethodError
 from ..methods.parts import median_bracket, mixture_median
+from ..periods import period_label
 
 if TYPE_CHECKING:
     from .engine import Context
@@ -122,13 +123,13 @@ class Parts:
         return ", ".join(sorted({str(r) for r in self.parts["release"].dropna()}))
 
     def summary(self) -> str:
-        """'Leicestershire County 88.5 and Leicester 97.6 (2026-01-01)'."""
+        """'Leicestershire County 88.5 and Leicester 97.6 (January 2026)'."""
         listed = [
             f"{r.name} {r.value:,.{2 if abs(r.value) < 100 else 1}f}"
             for r in self.parts.itertuples()
         ]
         text = ", ".join(listed[:-1]) + " and " + listed[-1] if len(listed) > 1 else "".join(listed)
-        return f"{text} ({self.period})"
+        return f"{text} ({period_label(self.period)})"
 
     def frame(self) -> pd.DataFrame:
         """The display as long rows (``PARTS_COLUMNS``): each part, each benchmark, the

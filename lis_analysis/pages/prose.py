@@ -21,13 +21,12 @@ The phrase builders at the top (:func:`format_value`, :func:`compare_phrase`,
 from __future__ import annotations
 
 import math
-import re
-from calendar import month_abbr, month_name
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
+from ..periods import period_label
 from ..safetext import escape_markdown
 
 # --------------------------------------------------------------------------------------
@@ -166,27 +165,6 @@ def list_words(items: Sequence[str]) -> str:
     if len(items) == 1:
         return items[0]
     return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-_ISO_YEAR = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:/P1Y)?$")
-
-
-def period_label(period: Any) -> str:
-    """A period as a reader says it: '2023-01-01/P1Y' -> '2023'; '2023-04-01/P1Y' ->
-    'Apr 2023 to Mar 2024'; '2026-01-01' -> 'January 2026'; '2018-2023' and '2023'
-    unchanged."""
-    p = str(period)
-    m = _ISO_YEAR.match(p)
-    if m:
-        y, mo, d = m.groups()
-        if p.endswith("/P1Y"):
-            return (
-                y
-                if (mo, d) == ("01", "01")
-                else f"{month_abbr[int(mo)]} {y} to {month_abbr[(int(mo) - 2) % 12 + 1]} {int(y) + 1}"
-            )
-        return f"{month_name[int(mo)]} {y}"
-    return p
 
 
 def lower_name(name: str) -> str:
