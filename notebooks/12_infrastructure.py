@@ -37,7 +37,9 @@ pg.sources("Infrastructure")
 #
 # Coverage shares and affordability ratios cannot be built for an area from its
 # districts without premises counts or the underlying prices and earnings; where the
-# publisher does not print the area's own figure, the districts' figures are shown.
+# publisher does not print the area's own figure, the figures of its published parts
+# (for Leicester and Leicestershire: Leicester and Leicestershire county) are shown,
+# with the range of its districts.
 
 # %%
 pg.findings("Infrastructure")

@@ -684,7 +684,11 @@ def parts_sentence(
     else:
         kind = "a median" if bracket is not None else "it"
         # 'median weekly pay', but 'Index of Multiple Deprivation', 'GVA per hour'
-        proper = any(w[:1].isupper() for w in name.split()[1:]) or name[1:2].isupper()
+        # ('Premises without broadband above 30 Mbit/s': a unit is not a proper name)
+        proper = (
+            any(w[:1].isupper() and "/" not in w for w in name.split()[1:])
+            or name[1:2].isupper()
+        )
         what = name if proper else name[:1].lower() + name[1:]
         text = (
             f"No single figure of {what} exists for {area_name}: none "

@@ -765,6 +765,18 @@ class TestPartsSentences:
             name="GVA per hour", area_name="X", unit="£", period="2023", parts=[("A", 1.0)]
         )
         assert said.startswith("No single figure of GVA per hour exists for X")
+        said = prose.parts_sentence(
+            name="Index of Multiple Deprivation, average score", area_name="X", unit="",
+            period="2025", parts=[("A", 1.0)],
+        )  # fmt: skip
+        assert said.startswith("No single figure of Index of Multiple Deprivation")
+
+    def test_a_unit_is_not_a_proper_name(self):
+        said = prose.parts_sentence(
+            name="Premises without broadband above 30 Mbit/s", area_name="X", unit="%",
+            period="2026-01-01", parts=[("A", 1.3)],
+        )  # fmt: skip
+        assert said.startswith("No single figure of premises without broadband above 30 Mbit/s")
 
     def test_short_and_values(self):
         assert prose.parts_value(8.01, "ratio", 2) == "8.01"
