@@ -686,8 +686,7 @@ def parts_sentence(
         # 'median weekly pay', but 'Index of Multiple Deprivation', 'GVA per hour'
         # ('Premises without broadband above 30 Mbit/s': a unit is not a proper name)
         proper = (
-            any(w[:1].isupper() and "/" not in w for w in name.split()[1:])
-            or name[1:2].isupper()
+            any(w[:1].isupper() and "/" not in w for w in name.split()[1:]) or name[1:2].isupper()
         )
         what = name if proper else name[:1].lower() + name[1:]
         text = (
