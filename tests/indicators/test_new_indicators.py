@@ -143,6 +143,8 @@ def test_in_development_agrees_with_the_publishers_metadata(shared_file):
         for stem, labels in declared.items()
         for label, body in labels.items()
     }
+    # the data root beside the clone: each family's JSON is in els/ or public/indicators_els/
+    root = shared_file("els/claimant-count.json").parents[1]
     checked = 0
     for ind in load_registry().values():
         # the flag describes the indicator's first (preferred) source; an ELS fall-back
@@ -155,10 +157,14 @@ def test_in_development_agrees_with_the_publishers_metadata(shared_file):
         flags = set()
         for r in refs:
             stem = r.dataset.removeprefix("els_").replace("_", "-")
-            try:
-                path = shared_file(f"els/{stem}.json")
-            except pytest.skip.Exception:
-                path = shared_file(f"public/indicators_els/{stem}.json")
+            where = [
+                root / "els" / f"{stem}.json",
+                root / "public" / "indicators_els" / f"{stem}.json",
+            ]
+            path = next((p for p in where if p.exists()), None)
+            assert path is not None, (
+                f"{ind.id}: no {stem}.json in {root}/els or public/indicators_els"
+            )
             flags.add(_els_flag(path, label_of[(stem, r.measure)]))
         assert flags == {ind.in_development}, (ind.id, flags)
         checked += 1
